@@ -1,0 +1,12 @@
+#include "core/cli/command.h"
+
+namespace graft::cli {
+
+QVector<Command> allCommands()
+{
+    return {
+        inspectCommand(),
+    };
+}
+
+} // namespace graft::cli

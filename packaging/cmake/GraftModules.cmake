@@ -1,0 +1,45 @@
+# Helpers that keep every core module and every test declared the same way.
+
+# graft_core_module(<target> [TORCH] [DEPS <targets...>])
+# A core module is one folder of core/: all its .cpp/.h files form one static
+# library. Core never sees Qt's keyword macros (they break libtorch headers).
+function(graft_core_module target)
+  cmake_parse_arguments(ARG "TORCH" "" "DEPS" ${ARGN})
+  file(GLOB sources CONFIGURE_DEPENDS
+       "${CMAKE_CURRENT_SOURCE_DIR}/*.cpp" "${CMAKE_CURRENT_SOURCE_DIR}/*.h")
+  add_library(${target} STATIC ${sources})
+  target_include_directories(${target} PUBLIC "${PROJECT_SOURCE_DIR}")
+  target_compile_definitions(${target} PRIVATE QT_NO_KEYWORDS)
+  target_link_libraries(${target} PUBLIC Qt6::Core ${ARG_DEPS})
+  if(ARG_TORCH)
+    target_link_libraries(${target} PRIVATE ${TORCH_LIBRARIES})
+    # One libtorch translation unit costs ~20 s; the precompiled header pays it once.
+    target_precompile_headers(${target} PRIVATE <torch/torch.h>)
+  endif()
+endfunction()
+
+# graft_qt_test(<source> LIBS <targets...> LABEL <label> [GUI])
+# One Qt Test executable per file, linked only to what it tests.
+function(graft_qt_test source)
+  cmake_parse_arguments(ARG "GUI" "LABEL;TIMEOUT" "LIBS" ${ARGN})
+  get_filename_component(name "${source}" NAME_WE)
+  add_executable(${name} "${source}")
+  target_link_libraries(${name} PRIVATE Qt6::Test ${ARG_LIBS})
+  target_compile_definitions(${name} PRIVATE
+      GRAFT_FIXTURES_DIR="${GRAFT_FIXTURES_DIR}"
+      GRAFT_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
+      GRAFT_BINARY_DIR="${PROJECT_BINARY_DIR}")
+  # tst_cli_* tests drive the graft-cli executable from the outside.
+  if(name MATCHES "^tst_cli_")
+    target_compile_definitions(${name} PRIVATE GRAFT_CLI_PATH="$<TARGET_FILE:graft-cli>")
+    add_dependencies(${name} graft-cli)
+  endif()
+  add_test(NAME ${name} COMMAND ${name})
+  if(NOT ARG_TIMEOUT)
+    set(ARG_TIMEOUT 600)
+  endif()
+  set_tests_properties(${name} PROPERTIES LABELS "${ARG_LABEL}" TIMEOUT ${ARG_TIMEOUT})
+  if(ARG_GUI)
+    set_tests_properties(${name} PROPERTIES ENVIRONMENT "QT_QPA_PLATFORM=offscreen")
+  endif()
+endfunction()

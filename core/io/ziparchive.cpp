@@ -6,6 +6,9 @@
 #include <QFile>
 #include <QSet>
 
+#include <algorithm>
+#include <limits>
+
 #include <zip.h>
 
 namespace graft {
@@ -25,15 +28,19 @@ QString zipErrorString(int code)
     return text;
 }
 
-QString describeOpenError(int code)
+/** `start`: the first bytes of the file, to tell a cut-off archive from something else entirely. */
+QString describeOpenError(int code, const QByteArray &start = QByteArray())
 {
     switch (code) {
     case ZIP_ER_NOZIP:
+        if (start.startsWith("PK\x03\x04"))
+            return QStringLiteral("the zip archive is truncated or damaged (its central directory "
+                                  "is missing).");
         return QStringLiteral("it is not a zip archive.");
     case ZIP_ER_NOENT:
         return QStringLiteral("the file does not exist.");
     case ZIP_ER_INCONS:
-        return QStringLiteral("the zip archive is inconsistent (damaged or truncated).");
+        return QStringLiteral("the zip archive is truncated or damaged (its directory is inconsistent).");
     case ZIP_ER_EOF:
     case ZIP_ER_READ:
     case ZIP_ER_SEEK:
@@ -73,8 +80,17 @@ struct ZipArchive::Impl
     Expected<zip_uint64_t> locate(const QString &member) const
     {
         const zip_int64_t index = zip_name_locate(archive, member.toUtf8().constData(), 0);
-        if (index < 0)
-            return makeError(QStringLiteral("%1 has no member named %2.").arg(name, member));
+        if (index < 0) {
+            QStringList names;
+            const zip_int64_t count = zip_get_num_entries(archive, 0);
+            for (zip_int64_t i = 0; i < count && i < 10; ++i)
+                names << QString::fromUtf8(zip_get_name(archive, zip_uint64_t(i), 0));
+            if (count > 10)
+                names << QStringLiteral("...");
+            return memberError(member, QStringLiteral("the archive has no such member (it holds: %1).")
+                                           .arg(names.isEmpty() ? QStringLiteral("nothing")
+                                                                : names.join(QStringLiteral(", "))));
+        }
         return zip_uint64_t(index);
     }
 
@@ -100,8 +116,8 @@ struct ZipArchive::Impl
         if (!declared)
             return declared.error();
         if (*declared > maxMemberBytes)
-            return memberError(member, QStringLiteral("it inflates to %1 bytes, more than the "
-                                                      "limit of %2 bytes.")
+            return memberError(member, QStringLiteral("its header says it inflates to %1 bytes, "
+                                                      "more than the limit of %2 bytes.")
                                            .arg(*declared)
                                            .arg(maxMemberBytes));
         ZipFilePtr file(zip_fopen_index(archive, *index, 0));
@@ -152,8 +168,11 @@ Expected<ZipArchive> ZipArchive::open(const QString &path)
     impl->name = path;
     int code = 0;
     impl->archive = zip_open(QFile::encodeName(path).constData(), ZIP_RDONLY | ZIP_CHECKCONS, &code);
-    if (!impl->archive)
-        return makeError(QStringLiteral("Cannot open %1: %2").arg(path, describeOpenError(code)));
+    if (!impl->archive) {
+        QFile file(path);
+        const QByteArray start = file.open(QIODevice::ReadOnly) ? file.read(4) : QByteArray();
+        return makeError(QStringLiteral("Cannot open %1: %2").arg(path, describeOpenError(code, start)));
+    }
     return ZipArchive(std::move(impl));
 }
 
@@ -176,7 +195,8 @@ Expected<ZipArchive> ZipArchive::fromBytes(const QByteArray &bytes, const QStrin
         const int code = zip_error_code_zip(&error);
         zip_source_free(source);
         zip_error_fini(&error);
-        return makeError(QStringLiteral("Cannot open %1: %2").arg(displayName, describeOpenError(code)));
+        return makeError(QStringLiteral("Cannot open %1: %2")
+                             .arg(displayName, describeOpenError(code, bytes.left(4))));
     }
     zip_error_fini(&error);
     return ZipArchive(std::move(impl));
@@ -224,9 +244,12 @@ std::int64_t ZipArchive::maxMemberBytes() const
 Expected<QByteArray> ZipArchive::read(const QString &member) const
 {
     QByteArray data;
+    // Reserve what the header claims, but not more than a modest amount up front:
+    // the claim is only trusted once the data has actually inflated to it.
+    constexpr std::int64_t maxUpfrontReserve = std::int64_t(64) << 20;
     const Expected<std::int64_t> declared = declaredSize(member);
-    if (declared && *declared <= m_impl->maxMemberBytes)
-        data.reserve(qsizetype(*declared));
+    if (declared)
+        data.reserve(qsizetype(std::min({*declared, m_impl->maxMemberBytes, maxUpfrontReserve})));
     const Expected<void> streamed = m_impl->stream(member, [&data](const char *bytes, zip_int64_t size) {
         data.append(bytes, qsizetype(size));
         return Expected<void>();

@@ -83,6 +83,7 @@ struct Layer
     QVector<LayerWeight> weights;
     bool trainable = true;  // the layer's `trainable` flag (freezing)
     bool supported = true;
+    bool classGuessed = false; // className inferred from the name: the file had no architecture
     QString keras3Path;     // "layers/conv2d_1" inside Keras 3 weight files, when known
     QVector<Shape> outputShapes;     // per output tensor, without the batch axis
     QVector<WeightSpec> expectedWeights; // from the config, when shape inference knows the class

@@ -77,6 +77,21 @@ qint64 paddedIndex(qint64 i, qint64 count, PadMode mode)
     return m < count ? m : period - m;
 }
 
+// librosa >= 0.10 pads a long signal's tail on its own: np.pad(y[s:]) with
+// s = tail_k * hop - n_fft // 2. Reflection inside that chunk differs from
+// reflecting the whole signal when the chunk is shorter than the pad (hop > n_fft / 2).
+qint64 rightPadChunkStart(qint64 count, const AudioFeatureParams &p)
+{
+    const qint64 pad = p.nFft / 2;
+    const qint64 hop = p.hopLength;
+    const qint64 startK = (pad + hop - 1) / hop; // ceil(n_fft // 2 / hop)
+    const qint64 numerator = count + pad - p.nFft;
+    const qint64 tailK = (numerator >= 0 ? numerator / hop : -((-numerator + hop - 1) / hop)) + 1; // floor division
+    if (tailK > startK && tailK * hop - pad + p.nFft <= count + pad)
+        return tailK * hop - pad;
+    return 0;
+}
+
 } // namespace
 
 FeatureExtractor::FeatureExtractor(const AudioFeatureParams &params)
@@ -200,9 +215,11 @@ Expected<FeatureMatrix> FeatureExtractor::compute(const float *samples, qint64 c
         paddedStorage.resize(std::size_t(count + 2 * pad), 0.0f);
         std::copy(samples, samples + count, paddedStorage.begin() + pad);
         if (p.padMode != PadMode::Constant) {
+            const qint64 tailStart = rightPadChunkStart(count, p);
             for (qint64 i = 0; i < pad; ++i) {
                 paddedStorage[std::size_t(i)] = samples[paddedIndex(i - pad, count, p.padMode)];
-                paddedStorage[std::size_t(pad + count + i)] = samples[paddedIndex(count + i, count, p.padMode)];
+                const qint64 mirrored = paddedIndex(count + i - tailStart, count - tailStart, p.padMode);
+                paddedStorage[std::size_t(pad + count + i)] = samples[tailStart + mirrored];
             }
         }
         signal = paddedStorage.data();

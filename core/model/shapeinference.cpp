@@ -9,6 +9,8 @@
 #include <QHash>
 #include <QSet>
 
+#include <algorithm>
+#include <limits>
 #include <optional>
 
 namespace graft {
@@ -74,6 +76,9 @@ public:
                                layer.issues.end());
         }
         seedInputs(model, overrides);
+        for (const Layer &layer : model.layers)
+            if (layer.nestedModel)
+                m_nodeBase.insert(layer.name, configNodeIndexBase(model, layer));
 
         QVector<std::pair<int, int>> pending;
         QSet<QString> pendingNodes;
@@ -87,7 +92,7 @@ public:
             }
             for (int j = 0; j < layer.inboundNodes.size(); ++j) {
                 pending.append({i, j});
-                pendingNodes.insert(nodeKey(layer.name, j));
+                pendingNodes.insert(nodeKey(layer.name, j + m_nodeBase.value(layer.name)));
             }
         }
         // Keras lists layers in call order, so one pass usually resolves everything;
@@ -107,7 +112,7 @@ public:
                     continue;
                 }
                 inferCall(model.layers[i], j);
-                pendingNodes.remove(nodeKey(model.layers.at(i).name, j));
+                pendingNodes.remove(nodeKey(model.layers.at(i).name, j + m_nodeBase.value(model.layers.at(i).name)));
                 progress = true;
             }
             pending = deferred;
@@ -208,7 +213,7 @@ private:
             return;
         }
         for (int t = 0; t < outputs->size(); ++t)
-            m_tensors.insert(tensorKey(layer.name, nodeIndex, t), outputs->at(t));
+            m_tensors.insert(tensorKey(layer.name, nodeIndex + m_nodeBase.value(layer.name), t), outputs->at(t));
         if (nodeIndex == 0)
             layer.outputShapes = *outputs;
         if (layer.nestedModel)
@@ -285,9 +290,41 @@ private:
     int m_depth;
     QHash<QString, Shape> m_tensors;
     QSet<QString> m_inputNames;
+    QHash<QString, int> m_nodeBase; // config index of the first call, per nested model
 };
 
 } // namespace
+
+int configNodeIndexBase(const ModelSpec &model, const Layer &layer)
+{
+    if (!layer.nestedModel || layer.inboundNodes.isEmpty())
+        return 0;
+    int minRef = std::numeric_limits<int>::max();
+    int maxRef = -1;
+    auto note = [&](const TensorRef &ref) {
+        if (ref.layer == layer.name) {
+            minRef = std::min(minRef, ref.nodeIndex);
+            maxRef = std::max(maxRef, ref.nodeIndex);
+        }
+    };
+    for (const Layer &l : model.layers)
+        for (const InboundNode &node : l.inboundNodes)
+            for (const TensorRef &ref : node.inputs)
+                note(ref);
+    for (const TensorRef &ref : model.outputs)
+        note(ref);
+    if (minRef == 0)
+        return 0;
+    if (maxRef >= layer.inboundNodes.size())
+        return 1;
+    // References alone do not tell: Keras skips the construction node of models
+    // built on an input (tf.keras: every Functional, and Sequential with an input
+    // shape; Keras 3: Functional only, its Sequential is not a Functional subclass).
+    const bool keras3 = layer.sourceEntry.contains(QStringLiteral("module"));
+    if (keras3)
+        return layer.nestedModel->sequential ? 0 : 1;
+    return layer.nestedModel->sequential && layer.nestedModel->inputs.value(0).shape.empty() ? 0 : 1;
+}
 
 QString ShapeInference::issuePrefix()
 {

@@ -35,4 +35,12 @@ public:
     static Expected<ShapeInferenceReport> run(ModelSpec &model);
 };
 
+/**
+ * The config node index of a layer's first call. Keras (tf.keras and Keras 3) numbers
+ * the calls of a nested model from 1 when the model has a construction node of its
+ * own (it was built on an Input), so an outer layer refers to its first call as
+ * ("model_1", 1, 0) although inbound_nodes lists that call first. 0 for plain layers.
+ */
+int configNodeIndexBase(const ModelSpec &model, const Layer &layer);
+
 } // namespace graft

@@ -147,23 +147,25 @@ Expected<AudioBuffer> loadAudio(const QString &path, const AudioLoadOptions &opt
     qint64 expected = info.frames > startFrame ? info.frames - startFrame : 0;
     if (wanted >= 0)
         expected = std::min(expected, wanted);
-    std::vector<float> interleaved;
-    interleaved.reserve(std::size_t(std::min(expected, maxFrames) * channels));
-    constexpr sf_count_t blockFrames = 65536;
-    std::vector<float> block(std::size_t(blockFrames) * channels);
+    // Read straight into the result, growing only if the header under-reported.
+    std::vector<float> interleaved(std::size_t(std::min(expected, maxFrames) * channels));
     qint64 readFrames = 0;
     while (wanted < 0 || readFrames < wanted) {
-        sf_count_t request = blockFrames;
+        if (readFrames * channels >= qint64(interleaved.size())) {
+            if (readFrames >= maxFrames)
+                return loadError(path, QStringLiteral("more than %1 samples per channel; split the file").arg(maxFrames));
+            const qint64 grown = std::min(maxFrames, std::max<qint64>(65536, readFrames * 2));
+            interleaved.resize(std::size_t(grown * channels));
+        }
+        sf_count_t request = sf_count_t(qint64(interleaved.size()) / channels - readFrames);
         if (wanted >= 0)
             request = std::min<sf_count_t>(request, wanted - readFrames);
-        const sf_count_t got = sf_readf_float(file, block.data(), request);
+        const sf_count_t got = sf_readf_float(file, interleaved.data() + readFrames * channels, request);
         if (got <= 0)
             break;
         readFrames += got;
-        if (readFrames > maxFrames)
-            return loadError(path, QStringLiteral("more than %1 samples per channel; split the file").arg(maxFrames));
-        interleaved.insert(interleaved.end(), block.begin(), block.begin() + got * channels);
     }
+    interleaved.resize(std::size_t(readFrames * channels));
     if (sf_error(file) != SF_ERR_NO_ERROR)
         return loadError(path, QStringLiteral("decoding failed after %1 frames: %2")
                                    .arg(readFrames).arg(QString::fromLocal8Bit(sf_strerror(file))));
@@ -173,10 +175,14 @@ Expected<AudioBuffer> loadAudio(const QString &path, const AudioLoadOptions &opt
     AudioBuffer audio;
     audio.sampleRate = nativeRate;
     audio.channels = channels;
-    audio.samples.resize(interleaved.size());
-    for (qint64 i = 0; i < readFrames; ++i) {
-        for (int c = 0; c < channels; ++c)
-            audio.samples[std::size_t(c * readFrames + i)] = interleaved[std::size_t(i * channels + c)];
+    if (channels == 1) {
+        audio.samples = std::move(interleaved);
+    } else {
+        audio.samples.resize(interleaved.size());
+        for (qint64 i = 0; i < readFrames; ++i) {
+            for (int c = 0; c < channels; ++c)
+                audio.samples[std::size_t(c * readFrames + i)] = interleaved[std::size_t(i * channels + c)];
+        }
     }
     for (float sample : audio.samples) {
         if (!std::isfinite(sample))

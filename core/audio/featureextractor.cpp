@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <map>
 
 namespace graft {
@@ -50,16 +51,41 @@ QMutex &sharedSetupMutex()
 
 constexpr std::size_t maxSharedSetups = 32;
 
-float powerOf(float magnitude, double power)
+bool allFinite(const float *samples, qint64 count)
 {
-    // numpy's fast paths for ** 2.0 and ** 1.0 are exact square / identity.
-    if (power == 2.0)
-        return magnitude * magnitude;
+    // Integer test of the exponent bits, so the loop vectorises (std::isfinite does not).
+    quint32 nonFinite = 0;
+    for (qint64 i = 0; i < count; ++i) {
+        quint32 bits;
+        std::memcpy(&bits, samples + i, sizeof bits);
+        nonFinite |= quint32((bits & 0x7f800000u) == 0x7f800000u);
+    }
+    return nonFinite == 0;
+}
+
+// |X| ** power from the double-precision FFT output, rounded through complex64 as librosa
+// does. np.abs(complex64) is hypotf: the exact float products summed in double, rounded once;
+// numpy's fast paths make ** 2.0 a float square and ** 1.0 the identity.
+void powerSpectrum(const double *spectrum, int bins, double power, float *out)
+{
+    if (power == 2.0) {
+        for (int f = 0; f < bins; ++f) {
+            const double re = float(spectrum[2 * f]);
+            const double im = float(spectrum[2 * f + 1]);
+            const float magnitude = float(std::sqrt(re * re + im * im));
+            out[f] = magnitude * magnitude;
+        }
+        return;
+    }
+    for (int f = 0; f < bins; ++f) {
+        const double re = float(spectrum[2 * f]);
+        const double im = float(spectrum[2 * f + 1]);
+        out[f] = float(std::sqrt(re * re + im * im));
+    }
     if (power == 1.0)
-        return magnitude;
-    if (power == 0.5)
-        return std::sqrt(magnitude);
-    return std::pow(magnitude, float(power));
+        return;
+    for (int f = 0; f < bins; ++f)
+        out[f] = power == 0.5 ? std::sqrt(out[f]) : std::pow(out[f], float(power));
 }
 
 // np.pad(mode) index for position i of the signal extended by pad on both sides.
@@ -190,9 +216,9 @@ Expected<FeatureMatrix> FeatureExtractor::compute(const float *samples, qint64 c
     if (!p.center && count < p.nFft)
         return Error{QStringLiteral("the signal (%1 samples) is shorter than n_fft=%2 and center is off; "
                                     "use center or a smaller n_fft").arg(count).arg(p.nFft)};
-    for (qint64 i = 0; i < count; ++i) {
-        if (!std::isfinite(samples[i]))
-            return Error{QStringLiteral("the signal has a NaN or infinite sample at index %1").arg(i)};
+    if (!allFinite(samples, count)) {
+        const qint64 at = std::find_if(samples, samples + count, [](float v) { return !std::isfinite(v); }) - samples;
+        return Error{QStringLiteral("the signal has a NaN or infinite sample at index %1").arg(at)};
     }
     const qint64 frames = p.frameCount(count);
     const int rows = p.featureRows();
@@ -243,13 +269,7 @@ Expected<FeatureMatrix> FeatureExtractor::compute(const float *samples, qint64 c
         for (int k = setup.windowBegin; k < setup.windowEnd; ++k)
             input[k] = setup.window[std::size_t(k)] * double(frame[k]);
         setup.fft->execute(input.get(), spectrum.get());
-        for (int f = 0; f < bins; ++f) {
-            const float re = float(spectrum[2 * f]);
-            const float im = float(spectrum[2 * f + 1]);
-            // np.abs(complex64) is hypotf: the exact float products summed in double, rounded once.
-            const float magnitude = float(std::sqrt(double(re) * re + double(im) * im));
-            power[std::size_t(f)] = powerOf(magnitude, p.power);
-        }
+        powerSpectrum(spectrum.get(), bins, p.power, power.data());
         for (int m = 0; m < nMels; ++m) {
             const SparseMelFilterbank::Band &band = setup.mel.bands[std::size_t(m)];
             const float *bandPower = power.data() + band.firstBin;

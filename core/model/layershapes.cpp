@@ -260,6 +260,9 @@ Result recurrentShape(const QString &className, const QJsonObject &config, const
     const std::int64_t units = intValue(config, QStringLiteral("units"), -1);
     if (units <= 0)
         return makeError(QStringLiteral("%1 has no valid 'units' in its config").arg(className));
+    if (boolValue(config, QStringLiteral("time_major"), false))
+        return makeError(QStringLiteral("%1 with time_major=True is not supported (inputs are (batch, timesteps, features))")
+                             .arg(className));
     Shapes outs;
     if (boolValue(config, QStringLiteral("return_sequences"), false))
         outs.append(Shape{in[0], units});

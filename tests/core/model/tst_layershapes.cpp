@@ -317,6 +317,7 @@ void TestLayerShapes::inconsistentConfigs_data()
     QTest::newRow("Add not broadcastable") << "Add" << "{}" << "3|4" << "cannot be broadcast";
     QTest::newRow("Cropping too much") << "Cropping1D" << R"({"cropping": [3, 3]})" << "6,2" << "leaves nothing";
     QTest::newRow("LSTM on a vector") << "LSTM" << R"({"units": 3})" << "6" << "expects a sequence input";
+    QTest::newRow("LSTM time_major") << "LSTM" << R"({"units": 3, "time_major": true})" << "6,2" << "time_major";
     QTest::newRow("Permute wrong dims") << "Permute" << R"({"dims": [1, 1]})" << "3,4" << "not a permutation";
 }
 

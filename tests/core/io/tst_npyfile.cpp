@@ -9,6 +9,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QRandomGenerator>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -91,6 +92,36 @@ private Q_SLOTS:
         const Expected<NpyArray> fromMemory = NpyFile::fromBytes(file.readAll(), QStringLiteral("memory image"));
         QVERIFY(!fromMemory);
         QCOMPARE(fromMemory.errorString(), QString(message).replace(path, QStringLiteral("memory image")));
+    }
+
+    void survivesDamagedImages()
+    {
+        const QString path = m_dir.filePath(QStringLiteral("fortran_f8_big_2d.npy"));
+        const QByteArray image = [&] {
+            QFile file(path);
+            return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+        }();
+        QVERIFY(image.size() > 128);
+        const Expected<NpyArray> whole = NpyFile::fromBytes(image, path);
+        QVERIFY2(whole, qPrintable(whole.errorString()));
+        // Every proper prefix is refused.
+        for (qsizetype length = 0; length < image.size(); ++length)
+            QVERIFY2(!NpyFile::fromBytes(image.left(length), path), qPrintable(QString::number(length)));
+        // Damaged headers either fail or give an array consistent with itself; never crash
+        // (this test also runs under the sanitizer build).
+        QRandomGenerator random(20240611);
+        const qsizetype headerEnd = 10 + quint8(image[8]) + 256 * quint8(image[9]);
+        for (int trial = 0; trial < 5000; ++trial) {
+            QByteArray damaged = image;
+            const int flips = 1 + random.bounded(3);
+            for (int f = 0; f < flips; ++f)
+                damaged[random.bounded(int(headerEnd))] = char(random.bounded(256));
+            const Expected<NpyArray> array = NpyFile::fromBytes(damaged, path);
+            if (array)
+                QCOMPARE(array->rawBytes().size(), array->elementCount() * npyDtypeSize(array->dtype()));
+            else
+                QVERIFY(array.errorString().contains(path));
+        }
     }
 
     void missingFileNamesThePath()

@@ -13,6 +13,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QRandomGenerator>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -137,6 +138,35 @@ private Q_SLOTS:
                  qPrintable(missing.errorString()));
         QVERIFY(!archive->declaredSize("nope"));
         QVERIFY(!archive->contains("nope"));
+    }
+
+    void survivesDamagedArchives()
+    {
+        const QString path = m_dir.filePath("plain.zip");
+        const QByteArray image = readAll(path);
+        QVERIFY(!image.isEmpty());
+        const auto readEverything = [](const QByteArray &bytes) {
+            const Expected<ZipArchive> archive = ZipArchive::fromBytes(bytes, QStringLiteral("damaged.zip"));
+            if (!archive)
+                return archive.errorString().contains("damaged.zip");
+            bool named = true;
+            for (const QString &member : archive->memberNames()) {
+                const Expected<QByteArray> data = archive->read(member);
+                if (!data)
+                    named = named && data.errorString().contains("damaged.zip");
+            }
+            return named;
+        };
+        for (qsizetype length = 0; length < image.size(); ++length)
+            QVERIFY2(readEverything(image.left(length)), qPrintable(QString::number(length)));
+        // Random damage anywhere: errors name the archive, nothing crashes (see the sanitizer build).
+        QRandomGenerator random(7);
+        for (int trial = 0; trial < 3000; ++trial) {
+            QByteArray damaged = image;
+            for (int f = 0; f < 1 + random.bounded(4); ++f)
+                damaged[random.bounded(int(image.size()))] = char(random.bounded(256));
+            QVERIFY2(readEverything(damaged), qPrintable(QString::number(trial)));
+        }
     }
 
     void missingArchiveNamesThePath()

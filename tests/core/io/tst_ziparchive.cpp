@@ -8,6 +8,7 @@
 
 #include <QCryptographicHash>
 #include <QDir>
+#include <QDirIterator>
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
@@ -167,6 +168,46 @@ private Q_SLOTS:
                 damaged[random.bounded(int(image.size()))] = char(random.bounded(256));
             QVERIFY2(readEverything(damaged), qPrintable(QString::number(trial)));
         }
+    }
+
+    void readsKerasFixtures_data()
+    {
+        QTest::addColumn<QString>("path");
+        QDirIterator it(QStringLiteral(GRAFT_FIXTURES_DIR "/keras"), {"*.keras"}, QDir::Files,
+                        QDirIterator::Subdirectories);
+        int rows = 0;
+        while (it.hasNext()) {
+            const QString path = it.next();
+            QTest::newRow(qPrintable(QFileInfo(path).dir().dirName() + "/" + QFileInfo(path).fileName())) << path;
+            ++rows;
+        }
+        if (rows == 0)
+            QTest::newRow("missing fixtures") << QStringLiteral(GRAFT_FIXTURES_DIR "/keras/none.keras");
+    }
+    void readsKerasFixtures()
+    {
+        QFETCH(QString, path);
+        QVERIFY2(QFileInfo::exists(path), qPrintable(path));
+        const QJsonObject python = dumpWithPython({path}).value(path).toObject();
+        QVERIFY(!python.isEmpty());
+        const Expected<ZipArchive> archive = ZipArchive::open(path);
+        if (python.value("not_zip").toBool()) {
+            // e.g. an HDF5 file someone named .keras: refused as what it is.
+            QVERIFY(!archive);
+            QVERIFY2(archive.errorString().contains("not a zip archive"), qPrintable(archive.errorString()));
+            return;
+        }
+        QVERIFY2(archive, qPrintable(archive.errorString()));
+        QStringList names;
+        for (const QJsonValue &value : python.value("members").toArray()) {
+            const QJsonObject member = value.toObject();
+            names << member.value("name").toString();
+            const Expected<QByteArray> data = archive->read(member.value("name").toString());
+            QVERIFY2(data, qPrintable(data.errorString()));
+            QCOMPARE(sha256(*data), member.value("sha256").toString());
+        }
+        QCOMPARE(archive->memberNames(), names);
+        QVERIFY(names.contains("config.json"));
     }
 
     void missingArchiveNamesThePath()

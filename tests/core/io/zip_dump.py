@@ -20,6 +20,9 @@ def values_of(a):
 
 result = {}
 for path in sys.argv[1:]:
+    if not zipfile.is_zipfile(path):
+        result[path] = {"not_zip": True}
+        continue
     with zipfile.ZipFile(path) as z:
         entry = {
             "testzip": z.testzip(),

@@ -1,6 +1,7 @@
 #include "ui/mainwindow.h"
 
 #include <QApplication>
+#include <QCommandLineParser>
 
 int main(int argc, char *argv[])
 {
@@ -8,7 +9,19 @@ int main(int argc, char *argv[])
     QApplication::setOrganizationName(QStringLiteral("Graft"));
     QApplication::setApplicationName(QStringLiteral("graft"));
     QApplication::setApplicationVersion(QStringLiteral(GRAFT_VERSION));
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Graft: a transfer-learning workbench for Keras classifiers."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    parser.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("A Keras weights or model file to open."));
+    const QCommandLineOption demo(QStringLiteral("demo"), QStringLiteral("Open the bundled demo."));
+    parser.addOption(demo);
+    parser.process(app);
+
     graft::ui::MainWindow window;
     window.show();
+    if (!parser.positionalArguments().isEmpty())
+        window.openModelFile(parser.positionalArguments().front());
     return app.exec();
 }

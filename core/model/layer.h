@@ -51,7 +51,7 @@ struct InboundNode
 
 /**
  * One weight variable of a layer. `name` is Keras's short variable name relative
- * to the layer ("kernel", "moving_mean", "forward_layer/kernel" for wrappers);
+ * to the layer ("kernel", "moving_mean", "forward/kernel" for Bidirectional);
  * `storedName` is how the source file spelled it, kept for messages and export.
  */
 struct LayerWeight

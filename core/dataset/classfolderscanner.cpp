@@ -8,9 +8,14 @@
 #include <QHash>
 #include <QImageReader>
 #include <QSet>
+#include <QStringDecoder>
 #include <QtConcurrent/QtConcurrentMap>
 
 #include <algorithm>
+
+#ifdef Q_OS_UNIX
+#include <dirent.h>
+#endif
 
 namespace graft {
 
@@ -41,6 +46,37 @@ bool isHidden(const QString &name) { return name.startsWith(QLatin1Char('.')); }
 bool hasUndecodableName(const QFileInfo &info)
 {
     return info.fileName().contains(QChar(QChar::ReplacementCharacter)) && !info.exists() && !info.isSymLink();
+}
+
+// Qt's directory iterators silently skip names that are not valid UTF-8, so
+// they are found with readdir() and shown with their bad bytes escaped.
+QStringList undecodableNames(const QString &dir)
+{
+    QStringList names;
+#ifdef Q_OS_UNIX
+    DIR *handle = ::opendir(QFile::encodeName(dir).constData());
+    if (!handle)
+        return names;
+    while (const dirent *entry = ::readdir(handle)) {
+        const QByteArray raw(entry->d_name);
+        QStringDecoder decoder(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);
+        const QString decoded = decoder(raw);
+        Q_UNUSED(decoded)
+        if (!decoder.hasError())
+            continue;
+        QString escaped;
+        for (const char c : raw) {
+            const auto byte = uchar(c);
+            escaped += byte >= 0x20 && byte < 0x7f ? QString(QLatin1Char(c)) : QStringLiteral("\\x%1").arg(byte, 2, 16, QLatin1Char('0'));
+        }
+        names << escaped;
+    }
+    ::closedir(handle);
+    std::sort(names.begin(), names.end());
+#else
+    Q_UNUSED(dir)
+#endif
+    return names;
 }
 
 QFileInfoList sortedEntries(const QString &dir)
@@ -130,6 +166,8 @@ public:
     {
         const QString canonical = QFileInfo(dir).canonicalFilePath();
         ancestors.append(canonical);
+        for (const QString &name : undecodableNames(dir))
+            m_dataset.badFiles.append({QDir(dir).filePath(name), QStringLiteral("name is not valid UTF-8 and cannot be opened; rename it")});
         for (const QFileInfo &entry : sortedEntries(dir)) {
             const QString path = entry.filePath();
             if (hasUndecodableName(entry)) {
@@ -291,6 +329,8 @@ Expected<ClassFolderDataset> ClassFolderScanner::scan(const QString &path, const
 
     QStringList folderNames;
     QHash<QString, QString> folderPaths;
+    for (const QString &name : undecodableNames(path))
+        dataset.warnings.append({QDir(path).filePath(name), QStringLiteral("name is not valid UTF-8 and cannot be opened; rename it: skipped")});
     for (const QFileInfo &entry : sortedEntries(path)) {
         const QString entryPath = entry.filePath();
         if (hasUndecodableName(entry)) {

@@ -126,8 +126,14 @@ Probe probeFile(const Candidate &candidate)
             probe.reason = QStringLiteral("cannot be decoded as an image: %1").arg(reader.errorString());
             return probe;
         }
+        // The header is enough to catch most broken files; damage further in is
+        // reported when the pixels are decoded for extraction.
         const QSize size = reader.size();
-        if (size.isValid() && size.isEmpty()) {
+        if (!size.isValid()) {
+            probe.reason = QStringLiteral("cannot be decoded as an image: unreadable header (%1)").arg(reader.errorString());
+            return probe;
+        }
+        if (size.isEmpty()) {
             probe.reason = QStringLiteral("image has no pixels");
             return probe;
         }

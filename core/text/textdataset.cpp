@@ -151,7 +151,7 @@ Expected<TextDataset> TextDatasetLoader::fromCsvTable(const CsvTable &table, con
         dataset.texts.append(text);
         labelNames.append(label);
     }
-    std::sort(dataset.issues.begin(), dataset.issues.end(),
+    std::stable_sort(dataset.issues.begin(), dataset.issues.end(),
               [](const TextDatasetIssue &a, const TextDatasetIssue &b) { return a.line < b.line; });
 
     if (dataset.texts.isEmpty()) {

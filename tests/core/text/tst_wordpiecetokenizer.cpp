@@ -88,6 +88,40 @@ private Q_SLOTS:
         QCOMPARE(result.ids, ids);
     }
 
+    void matchesHuggingFaceOnMoreStrings_data()
+    {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<QStringList>("tokens");
+        QTest::addColumn<QVector<int>>("ids");
+        // Produced by @huggingface/tokenizers 0.2.0 set up like the fixture's README
+        // says: final sigma, U+0130, VT/NEL/LS, compatibility characters, format
+        // characters, non-ASCII symbols, emoji, kana, NUL/U+FFFD, apostrophes.
+        static const char reference[] = R"json([
+            {"text": "\u039f\u0394\u03a5\u03a3\u03a3\u0395\u03a5\u03a3 \u03a3\u038a\u03a3\u03a5\u03a6\u039f\u03a3", "tokens": ["\u03bf", "##\u03b4", "##\u03c5", "##\u03c3", "##\u03c3", "##\u03b5", "##\u03c5", "##\u03c2", "\u03c3", "##\u03b9", "##\u03c3", "##\u03c5", "##\u03c6", "##\u03bf\u03c2"], "ids": [1169, 29722, 29735, 29733, 29733, 29723, 29735, 19579, 1173, 18199, 29733, 29735, 29736, 15297]},
+            {"text": "\u0130stanbul Stra\u00dfe \u0131\u0131", "tokens": ["istanbul", "st", "##ra\u00dfe", "\u0131", "##\u0131"], "ids": [9960, 2358, 27807, 1104, 11722]},
+            {"text": "[[SEP]]x[MASK][cls]", "tokens": ["[", "[SEP]", "]", "x", "[MASK]", "[", "cl", "##s", "]"], "ids": [1031, 102, 1033, 1060, 103, 1031, 18856, 2015, 1033]},
+            {"text": "tab\there\u000bvt\u0085nel\u2028ls", "tokens": ["tab", "here", "##v", "##t", "##nel", "l", "##s"], "ids": [21628, 2182, 2615, 2102, 11877, 1048, 2015]},
+            {"text": "\ufb01nance \u216b \u00b5 Kelvin\u212a", "tokens": ["\ufb01", "##nan", "##ce", "[UNK]", "\u00b5", "kelvin", "##k"], "ids": [1984, 7229, 3401, 100, 1085, 24810, 2243]},
+            {"text": "soft\u00adhyphen zero\u200bwidth\ufeffbom", "tokens": ["soft", "##hy", "##ph", "##en", "zero", "##wi", "##dt", "##h", "##bo", "##m"], "ids": [3730, 10536, 8458, 2368, 5717, 9148, 11927, 2232, 5092, 2213]},
+            {"text": "\u20ac100 \u00a5200 \u2014 \u00abquoted\u00bb \u00bfqu\u00e9?", "tokens": ["\u20ac", "##100", "\u00a5", "##200", "\u2014", "\u00ab", "quoted", "\u00bb", "\u00bf", "que", "?"], "ids": [1574, 18613, 1071, 28332, 1517, 1077, 9339, 1090, 1094, 10861, 1029]},
+            {"text": "emoji \ud83d\ude00\ud83d\udc4d ok", "tokens": ["em", "##oj", "##i", "[UNK]", "ok"], "ids": [7861, 29147, 2072, 100, 7929]},
+            {"text": "\u65e5\u672c\u8a9e\u306e\u30c6\u30ad\u30b9\u30c8", "tokens": ["\u65e5", "\u672c", "\u8a9e", "\u306e", "##\u30c6", "##\u30ad", "##\u30b9", "##\u30c8"], "ids": [1864, 1876, 1950, 1671, 30239, 30227, 30233, 30240]},
+            {"text": "\u0000\ufffd", "tokens": [], "ids": []},
+            {"text": "don't stop-believing!!!", "tokens": ["don", "'", "t", "stop", "-", "believing", "!", "!", "!"], "ids": [2123, 1005, 1056, 2644, 1011, 8929, 999, 999, 999]}
+        ])json";
+        const QJsonArray rows = QJsonDocument::fromJson(QByteArray(reference)).array();
+        QVERIFY(!rows.isEmpty());
+        int row = 0;
+        for (const QJsonValue &entry : rows) {
+            const QJsonObject object = entry.toObject();
+            QTest::addRow("%d", row++) << object.value(QStringLiteral("text")).toString()
+                                       << toStrings(object.value(QStringLiteral("tokens")).toArray())
+                                       << toIds(object.value(QStringLiteral("ids")).toArray());
+        }
+    }
+
+    void matchesHuggingFaceOnMoreStrings() { matchesHuggingFace(); }
+
     void specialTokensAreMatchedInRawTextOnly()
     {
         TokenizedText result = tokenize(QStringLiteral("[CLS]hello[SEP][MASK]"));

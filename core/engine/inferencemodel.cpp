@@ -30,22 +30,22 @@ QString givenShapeText(const std::vector<std::int64_t> &shape)
     return QStringLiteral("(%1%2)").arg(parts.join(QStringLiteral(", ")), shape.size() == 1 ? QStringLiteral(",") : QString());
 }
 
-/** Puts the module in eval mode for one predict() and restores the caller's mode after. */
-class EvalModeGuard final
+/** Puts the module in the wanted mode for one call and restores the caller's mode after. */
+class ModeGuard final
 {
 public:
-    explicit EvalModeGuard(KerasGraphModule &module) : m_module(module), m_wasTraining(module.is_training())
+    ModeGuard(KerasGraphModule &module, bool training) : m_module(module), m_wasTraining(module.is_training())
     {
-        if (m_wasTraining)
-            m_module.eval();
+        if (m_wasTraining != training)
+            m_module.train(training);
     }
-    ~EvalModeGuard()
+    ~ModeGuard()
     {
-        if (m_wasTraining)
-            m_module.train();
+        if (m_module.is_training() != m_wasTraining)
+            m_module.train(m_wasTraining);
     }
-    EvalModeGuard(const EvalModeGuard &) = delete;
-    EvalModeGuard &operator=(const EvalModeGuard &) = delete;
+    ModeGuard(const ModeGuard &) = delete;
+    ModeGuard &operator=(const ModeGuard &) = delete;
 
 private:
     KerasGraphModule &m_module;
@@ -151,11 +151,22 @@ QVector<QPair<QString, QVector<LayerWeight>>> InferenceModel::kerasWeights() con
 
 Expected<std::vector<TensorData>> InferenceModel::predict(const std::vector<TensorData> &inputs, int batchSize)
 {
-    return predictTensors(inputs, {}, batchSize);
+    return run(inputs, {}, batchSize, false);
 }
 
 Expected<std::vector<TensorData>> InferenceModel::predictTensors(const std::vector<TensorData> &inputs,
                                                                  const QVector<TensorRef> &tensors, int batchSize)
+{
+    return run(inputs, tensors, batchSize, false);
+}
+
+Expected<std::vector<TensorData>> InferenceModel::runTrainingMode(const std::vector<TensorData> &inputs, int batchSize)
+{
+    return run(inputs, {}, batchSize, true);
+}
+
+Expected<std::vector<TensorData>> InferenceModel::run(const std::vector<TensorData> &inputs,
+                                                      const QVector<TensorRef> &tensors, int batchSize, bool training)
 {
     KerasGraphModule &module = *d->module;
     const QVector<ModelInput> &expected = module.inputs();
@@ -194,7 +205,7 @@ Expected<std::vector<TensorData>> InferenceModel::predictTensors(const std::vect
 
     try {
         torch::NoGradGuard noGrad;
-        EvalModeGuard evalMode(module);
+        ModeGuard mode(module, training);
         std::vector<torch::Tensor> views;
         for (const TensorData &data : inputs)
             views.push_back(engine::tensorView(data));

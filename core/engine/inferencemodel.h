@@ -65,6 +65,14 @@ public:
     Expected<std::vector<TensorData>> predictTensors(const std::vector<TensorData> &inputs,
                                                      const QVector<TensorRef> &tensors, int batchSize = 32);
 
+    /**
+     * Runs the model as Keras does with training=True, without gradients:
+     * dropout and noise layers are active and BatchNormalization normalizes with
+     * the batch statistics and updates its moving mean/variance (Keras's momentum
+     * rule) — e.g. to recalibrate the statistics on a new dataset.
+     */
+    Expected<std::vector<TensorData>> runTrainingMode(const std::vector<TensorData> &inputs, int batchSize = 32);
+
     /** Forgets the states stateful recurrent layers carried from earlier predict() calls. */
     void resetStates();
 
@@ -80,6 +88,8 @@ public:
 private:
     struct Private;
     explicit InferenceModel(std::unique_ptr<Private> d);
+    Expected<std::vector<TensorData>> run(const std::vector<TensorData> &inputs, const QVector<TensorRef> &tensors,
+                                          int batchSize, bool training);
     std::unique_ptr<Private> d;
 };
 

@@ -20,6 +20,7 @@ struct Command
 // One factory per subcommand, each defined in its own <name>command.cpp.
 // Add a new subcommand by declaring its factory here and listing it in allCommands().
 Command inspectCommand();
+Command datasetCommand();
 Command tokenizeCommand();
 
 QVector<Command> allCommands();

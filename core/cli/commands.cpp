@@ -6,6 +6,7 @@ QVector<Command> allCommands()
 {
     return {
         inspectCommand(),
+        datasetCommand(),
         tokenizeCommand(),
     };
 }

@@ -138,7 +138,7 @@ Command tokenizeCommand()
                                                    std::pair{&truncatingOption, &padding.truncating}}) {
                     if (!parser.isSet(*option))
                         continue;
-                    const std::optional<PaddingSide> parsed = SequencePadding::parseSide(parser.value(*option));
+                    const std::optional<PaddingSide> parsed = parsePaddingSide(parser.value(*option));
                     if (!parsed)
                         return fail(commandName, QStringLiteral("--%1 must be 'pre' or 'post', got '%2'")
                                                      .arg(option->names().constFirst(), parser.value(*option)), 2);
@@ -161,7 +161,7 @@ Command tokenizeCommand()
                     sequences.append(results.constLast().ids);
                 }
                 if (pad)
-                    sequences = SequencePadding::pad(sequences, maxLength, padding);
+                    sequences = padSequences(sequences, maxLength, padding);
 
                 QJsonArray output;
                 for (qsizetype i = 0; i < results.size(); ++i) {

@@ -4,7 +4,7 @@
 
 namespace graft {
 
-QVector<int> SequencePadding::pad(const QVector<int> &sequence, int maxLength, const PaddingOptions &options)
+QVector<int> padSequence(const QVector<int> &sequence, int maxLength, const PaddingOptions &options)
 {
     // Keras itself fails on maxlen=0 with a non-empty sequence; an empty row is the useful reading.
     const qsizetype length = std::max(0, maxLength);
@@ -18,8 +18,8 @@ QVector<int> SequencePadding::pad(const QVector<int> &sequence, int maxLength, c
     return result;
 }
 
-QVector<QVector<int>> SequencePadding::pad(const QVector<QVector<int>> &sequences, std::optional<int> maxLength,
-                                           const PaddingOptions &options)
+QVector<QVector<int>> padSequences(const QVector<QVector<int>> &sequences, std::optional<int> maxLength,
+                                   const PaddingOptions &options)
 {
     int length = 0;
     if (maxLength) {
@@ -31,11 +31,11 @@ QVector<QVector<int>> SequencePadding::pad(const QVector<QVector<int>> &sequence
     QVector<QVector<int>> result;
     result.reserve(sequences.size());
     for (const QVector<int> &sequence : sequences)
-        result.append(pad(sequence, length, options));
+        result.append(padSequence(sequence, length, options));
     return result;
 }
 
-std::optional<PaddingSide> SequencePadding::parseSide(QStringView text)
+std::optional<PaddingSide> parsePaddingSide(QStringView text)
 {
     if (text == QLatin1String("pre"))
         return PaddingSide::Pre;

@@ -18,20 +18,15 @@ struct PaddingOptions
     int value = 0;
 };
 
-/** Keras pad_sequences(): fits id sequences to one length for an Embedding(input_length=...) model. */
-class SequencePadding final
-{
-public:
-    SequencePadding() = delete;
+// Keras pad_sequences(): fits id sequences to one length for an
+// Embedding(input_length=...) model.
 
-    /** Pads or truncates one sequence to exactly `maxLength` (>= 0) ids. */
-    static QVector<int> pad(const QVector<int> &sequence, int maxLength, const PaddingOptions &options = {});
-    /** Every sequence to `maxLength`, or to the longest sequence when it is not given (Keras maxlen=None). */
-    static QVector<QVector<int>> pad(const QVector<QVector<int>> &sequences, std::optional<int> maxLength,
-                                     const PaddingOptions &options = {});
-
-    /** "pre" or "post"; anything else gives nothing. */
-    static std::optional<PaddingSide> parseSide(QStringView text);
-};
+/** Pads or truncates one sequence to exactly `maxLength` (>= 0) ids. */
+QVector<int> padSequence(const QVector<int> &sequence, int maxLength, const PaddingOptions &options = {});
+/** Every sequence to `maxLength`, or to the longest sequence when it is not given (Keras maxlen=None). */
+QVector<QVector<int>> padSequences(const QVector<QVector<int>> &sequences, std::optional<int> maxLength,
+                                   const PaddingOptions &options = {});
+/** "pre" or "post"; anything else gives nothing. */
+std::optional<PaddingSide> parsePaddingSide(QStringView text);
 
 } // namespace graft

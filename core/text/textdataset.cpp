@@ -5,7 +5,7 @@
 #include <QDir>
 #include <QDirIterator>
 #include <QFileInfo>
-#include <QMap>
+#include <QHash>
 
 #include <algorithm>
 

@@ -40,35 +40,35 @@ private Q_SLOTS:
         QFETCH(QString, truncating);
         QFETCH(QVector<int>, expected);
         PaddingOptions options;
-        options.padding = *SequencePadding::parseSide(padding);
-        options.truncating = *SequencePadding::parseSide(truncating);
-        QCOMPARE(SequencePadding::pad(sequence, maxLength, options), expected);
+        options.padding = *parsePaddingSide(padding);
+        options.truncating = *parsePaddingSide(truncating);
+        QCOMPARE(padSequence(sequence, maxLength, options), expected);
     }
 
     void defaultsArePreAndZero()
     {
-        QCOMPARE(SequencePadding::pad(QVector<int>{7, 8, 9}, 2), (QVector<int>{8, 9}));
-        QCOMPARE(SequencePadding::pad(QVector<int>{7}, 3), (QVector<int>{0, 0, 7}));
+        QCOMPARE(padSequence(QVector<int>{7, 8, 9}, 2), (QVector<int>{8, 9}));
+        QCOMPARE(padSequence(QVector<int>{7}, 3), (QVector<int>{0, 0, 7}));
         PaddingOptions options;
         options.value = -1;
-        QCOMPARE(SequencePadding::pad(QVector<int>{7}, 3, options), (QVector<int>{-1, -1, 7}));
+        QCOMPARE(padSequence(QVector<int>{7}, 3, options), (QVector<int>{-1, -1, 7}));
     }
 
     void withoutMaxLengthPadsToLongest()
     {
-        const QVector<QVector<int>> padded = SequencePadding::pad({{1}, {1, 2, 3}, {}}, std::nullopt);
+        const QVector<QVector<int>> padded = padSequences({{1}, {1, 2, 3}, {}}, std::nullopt);
         QCOMPARE(padded, (QVector<QVector<int>>{{0, 0, 1}, {1, 2, 3}, {0, 0, 0}}));
         PaddingOptions post;
         post.padding = PaddingSide::Post;
-        QCOMPARE(SequencePadding::pad({{1, 2}, {3}}, 4, post), (QVector<QVector<int>>{{1, 2, 0, 0}, {3, 0, 0, 0}}));
+        QCOMPARE(padSequences({{1, 2}, {3}}, 4, post), (QVector<QVector<int>>{{1, 2, 0, 0}, {3, 0, 0, 0}}));
     }
 
     void parsesOnlyPreAndPost()
     {
-        QCOMPARE(SequencePadding::parseSide(u"pre"), std::optional<PaddingSide>(PaddingSide::Pre));
-        QCOMPARE(SequencePadding::parseSide(u"post"), std::optional<PaddingSide>(PaddingSide::Post));
-        QVERIFY(!SequencePadding::parseSide(u"PRE"));
-        QVERIFY(!SequencePadding::parseSide(u"left"));
+        QCOMPARE(parsePaddingSide(u"pre"), std::optional<PaddingSide>(PaddingSide::Pre));
+        QCOMPARE(parsePaddingSide(u"post"), std::optional<PaddingSide>(PaddingSide::Post));
+        QVERIFY(!parsePaddingSide(u"PRE"));
+        QVERIFY(!parsePaddingSide(u"left"));
     }
 };
 

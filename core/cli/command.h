@@ -22,6 +22,7 @@ struct Command
 Command inspectCommand();
 Command datasetCommand();
 Command tokenizeCommand();
+Command featuresCommand();
 
 QVector<Command> allCommands();
 

@@ -8,6 +8,7 @@ QVector<Command> allCommands()
         inspectCommand(),
         datasetCommand(),
         tokenizeCommand(),
+        featuresCommand(),
     };
 }
 

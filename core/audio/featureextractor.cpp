@@ -153,9 +153,11 @@ Expected<std::shared_ptr<const FeatureExtractor::Setup>> FeatureExtractor::setup
     if (!valid)
         return valid.error();
 
-    // Load options and the output kind do not change the spectral setup.
+    // Load options do not change the spectral setup, and the two mel outputs share one
+    // (toKeyString leaves the DCT fields out for them; they may hold anything then).
+    const bool mfcc = m_params.feature == AudioFeatureKind::Mfcc;
     AudioFeatureParams spectral = m_params;
-    spectral.feature = AudioFeatureKind::Mfcc;
+    spectral.feature = mfcc ? AudioFeatureKind::Mfcc : AudioFeatureKind::MelSpectrogram;
     spectral.sampleRate = 0;
     spectral.mono = true;
     spectral.offset = 0;
@@ -185,9 +187,11 @@ Expected<std::shared_ptr<const FeatureExtractor::Setup>> FeatureExtractor::setup
         const std::vector<float> dense = melFilterbank(sampleRate, p.nFft, p.nMels, p.fmin,
                                                        p.effectiveFmax(sampleRate), p.htk, p.melNorm);
         built->mel = SparseMelFilterbank::fromDense(dense, p.nMels, built->bins);
-        const std::vector<double> dct = dctMatrix(p.dctType, p.dctNorm, p.nMfcc, p.nMels);
-        built->dct.assign(dct.begin(), dct.end());
-        if (p.lifter > 0) {
+        if (mfcc) {
+            const std::vector<double> dct = dctMatrix(p.dctType, p.dctNorm, p.nMfcc, p.nMels);
+            built->dct.assign(dct.begin(), dct.end());
+        }
+        if (mfcc && p.lifter > 0) {
             // librosa: 1 + (lifter / 2) * sin(pi * arange(1, n_mfcc + 1) / lifter), all float32.
             built->lifter.resize(std::size_t(p.nMfcc));
             for (int k = 0; k < p.nMfcc; ++k) {

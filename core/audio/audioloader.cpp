@@ -142,13 +142,16 @@ Expected<AudioBuffer> loadAudio(const QString &path, const AudioLoadOptions &opt
                                    .arg(*options.duration).arg(nativeRate));
 
     // The header's frame count is only a hint (streams and truncated files lie), so read
-    // in blocks until EOF, but never past the element limit whatever the header says.
+    // until EOF, but never past the element limit whatever the header says.
     const qint64 maxFrames = limits::maxTensorElements / channels;
     qint64 expected = info.frames > startFrame ? info.frames - startFrame : 0;
     if (wanted >= 0)
         expected = std::min(expected, wanted);
-    // Read straight into the result, growing only if the header under-reported.
-    std::vector<float> interleaved(std::size_t(std::min(expected, maxFrames) * channels));
+    // Read straight into the result. The header's count only sizes the first block, capped
+    // so that a header claiming billions of frames costs nothing until they really decode.
+    constexpr qint64 maxInitialFrames = qint64(1) << 22;
+    // One spare frame lets EOF show up as a short read instead of a reallocation.
+    std::vector<float> interleaved(std::size_t((std::min({expected, maxFrames, maxInitialFrames}) + 1) * channels));
     qint64 readFrames = 0;
     while (wanted < 0 || readFrames < wanted) {
         if (readFrames * channels >= qint64(interleaved.size())) {

@@ -203,6 +203,25 @@ private Q_SLOTS:
         QVERIFY2(empty.errorString().contains(QStringLiteral("offset")), qPrintable(empty.errorString()));
     }
 
+    void decodesFilesLongerThanTheFirstBuffer()
+    {
+        // Past the loader's first 2^22-frame buffer, so it has to grow while reading.
+        const int frames = (1 << 22) + 12345;
+        std::vector<int> pattern(frames);
+        for (int i = 0; i < frames; ++i)
+            pattern[std::size_t(i)] = (i * 7919) % 65536 - 32768;
+        const QString file = path(QStringLiteral("long.wav"));
+        QVERIFY(writeIntFile(file, SF_FORMAT_WAV | SF_FORMAT_PCM_16, 48000, 1, pattern, 16));
+        AudioLoadOptions options;
+        options.sampleRate = 0;
+        auto audio = loadAudio(file, options);
+        QVERIFY2(audio, qPrintable(audio.errorString()));
+        QCOMPARE(audio->frames(), qint64(frames));
+        for (int i : {0, 1 << 22, frames - 1})
+            QCOMPARE(audio->samples[std::size_t(i)], float(pattern[std::size_t(i)] / 32768.0));
+        QFile::remove(file);
+    }
+
     void resamplesToCeilLength_data()
     {
         QTest::addColumn<int>("inputRate");

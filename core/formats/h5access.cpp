@@ -184,6 +184,11 @@ Expected<TensorData> readTensor(const H5::Group &group, const QString &path)
         const hsize_t storage = dataset.getStorageSize();
         const size_t elementSize = dataset.getDataType().getSize();
         const H5::DSetCreatPropList creation = dataset.getCreatePlist();
+        // A header can promise billions of elements it never stored (chunked, no
+        // chunks written): refuse before allocating. Keras always writes its weights.
+        if (count > 0 && storage == 0)
+            return makeError(QStringLiteral("dataset %1 declares shape %2 but stores no data (damaged or not written by Keras)")
+                                 .arg(path, tensor.shapeString()));
         if (creation.getLayout() == H5D_CONTIGUOUS && count > 0 && storage > 0
             && storage < hsize_t(count) * elementSize)
             return makeError(QStringLiteral("dataset %1 is truncated: %2 bytes stored for shape %3")

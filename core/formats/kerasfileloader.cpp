@@ -14,6 +14,9 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 
+#include <algorithm>
+#include <cmath>
+
 namespace graft {
 
 namespace {
@@ -152,6 +155,26 @@ QStringList readClassNames(const QString &path)
     return names;
 }
 
+/** NaN/Inf in stored weights make every prediction NaN: say where, once per weight. */
+QStringList nonFiniteWeightWarnings(const ModelSpec &model, const QString &path)
+{
+    QStringList warnings;
+    for (const Layer &layer : model.layers) {
+        for (const LayerWeight &weight : layer.weights) {
+            const auto bad = std::count_if(weight.tensor.values.begin(), weight.tensor.values.end(),
+                                           [](float v) { return !std::isfinite(v); });
+            if (bad > 0)
+                warnings << QStringLiteral("%1: layer '%2' weight '%3' %4 holds %5 NaN or infinite values: the file is "
+                                           "damaged or its training diverged, and predictions will be NaN.")
+                                .arg(path, layer.name, weight.name, weight.tensor.shapeString())
+                                .arg(qint64(bad));
+        }
+        if (layer.nestedModel)
+            warnings += nonFiniteWeightWarnings(*layer.nestedModel, path);
+    }
+    return warnings;
+}
+
 /** Stems a user's files share: "x.weights.h5" → "x.weights", "x". */
 QStringList stemsOf(const QString &path)
 {
@@ -277,6 +300,7 @@ Expected<LoadedModel> KerasFileLoader::load(const QString &path, const LoadOptio
     for (const Layer &layer : loaded.model.layers)
         for (const QString &issue : layer.issues)
             loaded.warnings << QStringLiteral("Layer '%1': %2").arg(layer.name, issue);
+    loaded.warnings += nonFiniteWeightWarnings(loaded.model, path);
 
     if (options.searchBesideFile) {
         for (const QString &stem : stemsOf(path)) {

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# The whole test suite built with AddressSanitizer + UndefinedBehaviorSanitizer
+# (-DGRAFT_SANITIZE=ON) in its own build folder, then run through CTest.
+#   bash packaging/ci/sanitize.sh            configure, build, run
+#   GRAFT_ASAN_BUILD_DIR=... GRAFT_ASAN_JOBS=1 bash packaging/ci/sanitize.sh
+# Not run here: the packaging test (label packaging: it checks the .deb's
+# metadata, no Graft code of interest runs) and the fuzz label (the fuzz
+# harnesses are their own clang build, packaging/ci/fuzz.sh). Benchmarks are
+# plain executables, never CTest tests. Leaks and errors inside Debian's
+# uninstrumented libraries (libtorch, Qt, HDF5) are silenced by the
+# suppression files beside this script, never by skipping a test.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+here="packaging/ci"
+build="${GRAFT_ASAN_BUILD_DIR:-build-asan}"
+jobs="${GRAFT_ASAN_JOBS:-2}"
+
+cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DGRAFT_SANITIZE=ON
+nice -n "${GRAFT_ASAN_NICE:-19}" cmake --build "$build" -j "$jobs"
+
+# halt_on_error: the first report fails the test that caused it.
+# detect_odr_violation=0: libtorch and its bundled protobuf/onnx define the same
+# symbols in several shared objects; that is Debian's packaging, not Graft.
+export ASAN_OPTIONS="halt_on_error=1:abort_on_error=0:detect_leaks=1:detect_odr_violation=0:detect_stack_use_after_return=0:suppressions=$PWD/$here/asan.supp"
+export LSAN_OPTIONS="suppressions=$PWD/$here/lsan.supp:print_suppressions=0"
+export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:suppressions=$PWD/$here/ubsan.supp"
+# Sanitized tests run 2-5x slower; the default 600 s per test is kept for the
+# slow ones by a larger multiplier rather than by dropping them.
+ctest --test-dir "$build" --output-on-failure -LE '^(packaging|fuzz)$' --timeout 1800 -j 1

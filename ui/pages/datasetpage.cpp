@@ -1,0 +1,580 @@
+#include "ui/pages/datasetpage.h"
+
+#include "core/dataset/classfolderscanner.h"
+#include "ui/models/classcountmodel.h"
+#include "ui/pages/featuresettingsform.h"
+#include "ui/plots/samplepreview.h"
+
+#include <qcustomplot.h>
+
+#include <QDir>
+#include <QDoubleSpinBox>
+#include <QDragEnterEvent>
+#include <QDropEvent>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QFormLayout>
+#include <QFutureWatcher>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QListWidget>
+#include <QMessageBox>
+#include <QMimeData>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QScrollArea>
+#include <QSpinBox>
+#include <QSplitter>
+#include <QTableView>
+#include <QTableWidget>
+#include <QTimer>
+#include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrentRun>
+
+namespace graft::ui {
+
+namespace {
+
+// The sample list is for picking something to preview, not for browsing a whole corpus.
+constexpr int maxListedSamples = 2000;
+
+bool isArrayFileName(const QString &path)
+{
+    const QString lower = path.toLower();
+    return lower.endsWith(QLatin1String(".npy")) || lower.endsWith(QLatin1String(".npz"))
+           || lower.endsWith(QLatin1String(".h5")) || lower.endsWith(QLatin1String(".hdf5"));
+}
+
+/** A folder holding X.npy and y.npy (any case) is an array dataset, not class folders. */
+bool isArrayFolder(const QString &path)
+{
+    const QStringList files = QDir(path).entryList(QDir::Files);
+    bool x = false;
+    bool y = false;
+    for (const QString &name : files) {
+        x = x || name.compare(QLatin1String("x.npy"), Qt::CaseInsensitive) == 0;
+        y = y || name.compare(QLatin1String("y.npy"), Qt::CaseInsensitive) == 0;
+    }
+    return x && y;
+}
+
+struct ScanOutcome
+{
+    std::shared_ptr<const OpenedDataset> dataset;
+    QString error;
+};
+
+/** Runs on a worker thread: only core calls and values, nothing that touches widgets. */
+ScanOutcome scanDataset(const QString &path)
+{
+    auto dataset = std::make_shared<OpenedDataset>();
+    dataset->path = path;
+    const QFileInfo info(path);
+    if (!info.exists())
+        return {nullptr, QObject::tr("%1 does not exist.").arg(path)};
+    if (info.isFile() || isArrayFolder(path)) {
+        if (info.isFile() && !isArrayFileName(path))
+            return {nullptr, QObject::tr("%1 is not a dataset: choose a folder of class folders, or an .npy, .npz, "
+                                         ".h5 or .hdf5 array file.").arg(path)};
+        auto arrays = ArrayDatasetLoader::load(path);
+        if (!arrays)
+            return {nullptr, arrays.errorString()};
+        dataset->arrays = std::move(*arrays);
+        return {dataset, {}};
+    }
+    if (const auto layout = ClassFolderScanner::detectSplitLayout(path)) {
+        auto train = ClassFolderScanner::scan(layout->trainPath);
+        if (!train)
+            return {nullptr, train.errorString()};
+        ClassFolderScanOptions options;
+        options.kind = train->kind;
+        options.classNames = train->classNames;
+        auto validation = ClassFolderScanner::scan(layout->validationPath, options);
+        if (!validation)
+            return {nullptr, validation.errorString()};
+        dataset->train = std::move(*train);
+        dataset->validation = std::move(*validation);
+        return {dataset, {}};
+    }
+    auto train = ClassFolderScanner::scan(path);
+    if (!train)
+        return {nullptr, train.errorString()};
+    dataset->train = std::move(*train);
+    return {dataset, {}};
+}
+
+} // namespace
+
+QStringList OpenedDataset::classNames() const
+{
+    if (train)
+        return train->classNames;
+    if (!arrays)
+        return {};
+    if (!arrays->classNames.isEmpty())
+        return arrays->classNames;
+    QStringList names;
+    for (int i = 0; i < arrays->classCounts().size(); ++i)
+        names << QString::number(i);
+    return names;
+}
+
+QVector<int> OpenedDataset::trainCounts() const
+{
+    if (train)
+        return train->classCounts();
+    return arrays ? arrays->classCounts() : QVector<int>();
+}
+
+QVector<int> OpenedDataset::validationCounts() const
+{
+    return validation ? validation->classCounts() : QVector<int>();
+}
+
+SampleKind OpenedDataset::kind() const
+{
+    return train ? train->kind : SampleKind::FeatureArray;
+}
+
+QVector<DatasetIssue> OpenedDataset::issues() const
+{
+    QVector<DatasetIssue> all;
+    for (const auto *folder : {&train, &validation}) {
+        if (*folder)
+            all += (*folder)->badFiles + (*folder)->warnings;
+    }
+    if (arrays)
+        for (const QString &warning : arrays->warnings)
+            all.append({arrays->sourcePath, warning});
+    return all;
+}
+
+DatasetPage::DatasetPage(QWidget *parent)
+    : QWidget(parent)
+    , m_summary(new QLabel(this))
+    , m_chooseFolder(new QPushButton(tr("Choose &folder…"), this))
+    , m_chooseArrays(new QPushButton(tr("Open &arrays…"), this))
+    , m_progress(new QProgressBar(this))
+    , m_cancel(new QPushButton(tr("Cancel"), this))
+    , m_classes(new ClassCountModel(this))
+    , m_classView(new QTableView(this))
+    , m_chart(new QCustomPlot(this))
+    , m_issues(new QTableWidget(0, 2, this))
+    , m_samples(new QListWidget(this))
+    , m_preview(new SamplePreview(this))
+    , m_settings(new FeatureSettingsForm(this))
+    , m_validationFraction(new QDoubleSpinBox(this))
+    , m_seed(new QSpinBox(this))
+    , m_previewTimer(new QTimer(this))
+{
+    setAcceptDrops(true);
+    m_summary->setWordWrap(true);
+    m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_summary->setText(tr("Choose a folder with one subfolder per class (or drop it here), or X/y arrays."));
+    m_chooseFolder->setToolTip(tr("A folder with one subfolder per class (audio, images or .npy files), "
+                                  "or one holding train/ and val/ class folders."));
+    m_chooseArrays->setToolTip(tr("Features already computed: X.npy + y.npy, an .npz, or an HDF5 file with two datasets."));
+    m_progress->setRange(0, 0); // the scanner reports no fraction done: a busy indicator
+    m_progress->setMaximumWidth(160);
+    m_progress->hide();
+    m_cancel->setToolTip(tr("Stop waiting for the scan; the dataset shown before stays."));
+    m_cancel->hide();
+    connect(m_chooseFolder, &QPushButton::clicked, this, &DatasetPage::chooseFolder);
+    connect(m_chooseArrays, &QPushButton::clicked, this, &DatasetPage::chooseArrays);
+    connect(m_cancel, &QPushButton::clicked, this, &DatasetPage::cancelScan);
+
+    m_classView->setModel(m_classes);
+    m_classView->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_classView->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_classView->verticalHeader()->hide();
+    m_classView->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_classView->horizontalHeader()->setStretchLastSection(true);
+    connect(m_classView->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            &DatasetPage::updateSampleList);
+
+    m_trainBars = new QCPBars(m_chart->xAxis, m_chart->yAxis);
+    m_trainBars->setName(tr("training"));
+    m_trainBars->setBrush(QColor(70, 130, 180));
+    m_trainBars->setPen(Qt::NoPen);
+    m_validationBars = new QCPBars(m_chart->xAxis, m_chart->yAxis);
+    m_validationBars->setName(tr("validation"));
+    m_validationBars->setBrush(QColor(230, 150, 60));
+    m_validationBars->setPen(Qt::NoPen);
+    auto *group = new QCPBarsGroup(m_chart);
+    m_trainBars->setBarsGroup(group);
+    m_validationBars->setBarsGroup(group);
+    m_chart->xAxis->setTickLabelRotation(60);
+    m_chart->yAxis->setLabel(tr("samples"));
+    m_chart->legend->setVisible(true);
+    m_chart->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
+    m_chart->setMinimumHeight(180);
+
+    m_issues->setHorizontalHeaderLabels({tr("File"), tr("Reason")});
+    m_issues->horizontalHeader()->setStretchLastSection(true);
+    m_issues->verticalHeader()->hide();
+    m_issues->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_issues->setToolTip(tr("Files left out of the dataset and why, and warnings about the classes."));
+
+    m_samples->setToolTip(tr("Samples of the selected class; select one to preview it."));
+    connect(m_samples, &QListWidget::currentRowChanged, this, &DatasetPage::previewCurrentSample);
+
+    m_validationFraction->setRange(0.0, 0.9);
+    m_validationFraction->setSingleStep(0.05);
+    m_validationFraction->setValue(0.2);
+    m_validationFraction->setToolTip(tr("Without a validation folder: the share of each class held out for validation "
+                                        "(stratified, seeded)."));
+    m_seed->setRange(0, std::numeric_limits<int>::max());
+    m_seed->setToolTip(tr("Seed of the validation split: the same seed gives the same split."));
+    connect(m_validationFraction, &QDoubleSpinBox::valueChanged, this, &DatasetPage::featureSettingsChanged);
+    connect(m_seed, &QSpinBox::valueChanged, this, &DatasetPage::featureSettingsChanged);
+
+    // Re-previewing on every spin-box step would queue one decode per click.
+    m_previewTimer->setSingleShot(true);
+    m_previewTimer->setInterval(250);
+    connect(m_previewTimer, &QTimer::timeout, this, &DatasetPage::previewCurrentSample);
+    connect(m_settings, &FeatureSettingsForm::settingsChanged, this, [this] {
+        m_previewTimer->start();
+        Q_EMIT featureSettingsChanged();
+    });
+
+    auto *top = new QHBoxLayout;
+    top->addWidget(m_chooseFolder);
+    top->addWidget(m_chooseArrays);
+    top->addWidget(m_summary, 1);
+    top->addWidget(m_progress);
+    top->addWidget(m_cancel);
+
+    auto *left = new QSplitter(Qt::Vertical, this);
+    left->addWidget(m_classView);
+    left->addWidget(m_chart);
+    left->addWidget(m_issues);
+
+    auto *middle = new QSplitter(Qt::Vertical, this);
+    middle->addWidget(m_samples);
+    middle->addWidget(m_preview);
+    middle->setStretchFactor(1, 3);
+
+    auto *right = new QWidget(this);
+    auto *splitForm = new QFormLayout;
+    splitForm->addRow(tr("Validation fraction"), m_validationFraction);
+    splitForm->addRow(tr("Split seed"), m_seed);
+    auto *rightLayout = new QVBoxLayout(right);
+    rightLayout->addLayout(splitForm);
+    rightLayout->addWidget(m_settings);
+    auto *scroll = new QScrollArea(this);
+    scroll->setWidget(right);
+    scroll->setWidgetResizable(true);
+    scroll->setMinimumWidth(320);
+
+    auto *columns = new QSplitter(Qt::Horizontal, this);
+    columns->addWidget(left);
+    columns->addWidget(middle);
+    columns->addWidget(scroll);
+    columns->setStretchFactor(0, 2);
+    columns->setStretchFactor(1, 3);
+    columns->setStretchFactor(2, 2);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->addLayout(top);
+    layout->addWidget(columns, 1);
+    updateChart();
+}
+
+DatasetPage::~DatasetPage() = default;
+
+void DatasetPage::openPath(const QString &path)
+{
+    const QString absolute = QFileInfo(path).absoluteFilePath();
+    const quint64 request = ++m_scanRequest;
+    setScanning(true, absolute);
+    Q_EMIT scanStarted(absolute);
+    auto *watcher = new QFutureWatcher<ScanOutcome>(this);
+    connect(watcher, &QFutureWatcher<ScanOutcome>::finished, this, [this, watcher, request] {
+        watcher->deleteLater();
+        if (request != m_scanRequest)
+            return; // cancelled or superseded
+        setScanning(false);
+        const ScanOutcome outcome = watcher->result();
+        if (outcome.dataset)
+            showDataset(outcome.dataset);
+        else
+            showScanFailure(outcome.error);
+    });
+    // The scanner takes no cancel flag; a cancelled scan finishes in the pool and its result is dropped.
+    watcher->setFuture(QtConcurrent::run(scanDataset, absolute));
+}
+
+void DatasetPage::cancelScan()
+{
+    if (!m_scanning)
+        return;
+    ++m_scanRequest;
+    setScanning(false);
+    Q_EMIT scanCancelled();
+}
+
+void DatasetPage::setScanning(bool scanning, const QString &path)
+{
+    m_scanning = scanning;
+    m_progress->setVisible(scanning);
+    m_cancel->setVisible(scanning);
+    if (scanning)
+        m_summary->setText(tr("Scanning %1…").arg(QDir::toNativeSeparators(path)));
+    else if (!m_dataset)
+        m_summary->setText(tr("Choose a folder with one subfolder per class (or drop it here), or X/y arrays."));
+}
+
+void DatasetPage::setModelInputShape(const std::vector<std::int64_t> &shape)
+{
+    m_settings->setModelInputShape(shape);
+}
+
+QString DatasetPage::datasetPath() const
+{
+    return m_dataset ? m_dataset->path : QString();
+}
+
+QStringList DatasetPage::classNames() const
+{
+    return m_dataset ? m_dataset->classNames() : QStringList();
+}
+
+QVector<int> DatasetPage::classCounts() const
+{
+    return m_dataset ? m_dataset->trainCounts() : QVector<int>();
+}
+
+double DatasetPage::validationFraction() const
+{
+    return m_validationFraction->value();
+}
+
+void DatasetPage::setValidationFraction(double fraction)
+{
+    m_validationFraction->setValue(fraction);
+}
+
+std::uint64_t DatasetPage::splitSeed() const
+{
+    return std::uint64_t(m_seed->value());
+}
+
+void DatasetPage::setSplitSeed(std::uint64_t seed)
+{
+    m_seed->setValue(int(std::min<std::uint64_t>(seed, std::uint64_t(std::numeric_limits<int>::max()))));
+}
+
+void DatasetPage::chooseFolder()
+{
+    const QString dir = QFileDialog::getExistingDirectory(this, tr("Dataset folder"), datasetPath());
+    if (!dir.isEmpty())
+        openPath(dir);
+}
+
+void DatasetPage::chooseArrays()
+{
+    const QString file = QFileDialog::getOpenFileName(
+        this, tr("Dataset arrays"), datasetPath(),
+        tr("Arrays (*.npy *.npz *.h5 *.hdf5);;All files (*)"));
+    if (!file.isEmpty())
+        openPath(file);
+}
+
+void DatasetPage::showDataset(std::shared_ptr<const OpenedDataset> dataset)
+{
+    m_dataset = std::move(dataset);
+    const OpenedDataset &d = *m_dataset;
+    m_classes->setCounts(d.classNames(), d.trainCounts(), d.validationCounts());
+    m_settings->setSampleKind(d.kind());
+    m_validationFraction->setEnabled(!d.validation);
+    m_seed->setEnabled(!d.validation);
+
+    int samples = 0;
+    for (int count : d.trainCounts())
+        samples += count;
+    QString text = tr("<b>%1</b>: %2 classes, %3 samples").arg(QDir::toNativeSeparators(d.path).toHtmlEscaped())
+                       .arg(d.classNames().size()).arg(samples);
+    if (d.train) {
+        text += tr(" (%1").arg(sampleKindName(d.train->kind));
+        if (d.train->kind == SampleKind::Audio)
+            text += tr(", %1 s").arg(d.train->totalSeconds, 0, 'f', 1);
+        text += QLatin1Char(')');
+    } else if (d.arrays) {
+        text += tr(" (%1 arrays, samples %2)").arg(d.arrays->format, shapeText(d.arrays->sampleShape()));
+    }
+    if (d.validation)
+        text += tr("; validation folder: %1 samples").arg(d.validation->samples.size());
+    const double imbalance = imbalanceRatio(d.trainCounts());
+    if (imbalance > 1.5)
+        text += tr("; imbalance %1 : 1 (class weights shown)").arg(imbalance, 0, 'f', 1);
+    const int issues = d.issues().size();
+    if (issues > 0)
+        text += tr("; %n issue(s) listed below", nullptr, issues);
+    m_summary->setText(text);
+
+    updateChart();
+    updateIssues();
+    if (m_classes->rowCount() > 0)
+        m_classView->setCurrentIndex(m_classes->index(0, 0));
+    else
+        updateSampleList();
+    Q_EMIT datasetChanged();
+}
+
+void DatasetPage::showScanFailure(const QString &message)
+{
+    if (m_dataset)
+        showDataset(m_dataset); // restore the summary of what is still shown
+    else
+        m_summary->setText(tr("<span style='color:#b00020'>%1</span>").arg(message.toHtmlEscaped()));
+    Q_EMIT scanFailed(message);
+    if (m_showErrorDialogs)
+        QMessageBox::warning(this, tr("Cannot open the dataset"), message);
+}
+
+void DatasetPage::updateChart()
+{
+    const QStringList names = m_classes->classNames();
+    const QVector<int> train = m_classes->trainCounts();
+    const QVector<int> validation = m_classes->validationCounts();
+    QVector<double> keys;
+    QVector<double> trainValues;
+    QVector<double> validationValues;
+    auto ticker = QSharedPointer<QCPAxisTickerText>::create();
+    for (int i = 0; i < names.size(); ++i) {
+        keys << i + 1;
+        trainValues << train.value(i);
+        if (!validation.isEmpty())
+            validationValues << validation.value(i);
+        ticker->addTick(i + 1, names.at(i));
+    }
+    m_trainBars->setData(keys, trainValues, true);
+    m_validationBars->setData(validation.isEmpty() ? QVector<double>() : keys, validationValues, true);
+    m_validationBars->setVisible(!validation.isEmpty());
+    m_validationBars->removeFromLegend();
+    if (!validation.isEmpty())
+        m_validationBars->addToLegend();
+    m_chart->xAxis->setTicker(ticker);
+    m_chart->xAxis->setRange(0.3, names.size() + 0.7);
+    int highest = 1;
+    for (int count : train + validation)
+        highest = std::max(highest, count);
+    m_chart->yAxis->setRange(0, highest * 1.1);
+    m_chart->replot();
+}
+
+void DatasetPage::updateIssues()
+{
+    const QVector<DatasetIssue> issues = m_dataset ? m_dataset->issues() : QVector<DatasetIssue>();
+    m_issues->setRowCount(issues.size());
+    for (int row = 0; row < issues.size(); ++row) {
+        auto *file = new QTableWidgetItem(QDir::toNativeSeparators(issues[row].path));
+        file->setToolTip(issues[row].path);
+        auto *reason = new QTableWidgetItem(issues[row].reason);
+        reason->setToolTip(issues[row].reason);
+        m_issues->setItem(row, 0, file);
+        m_issues->setItem(row, 1, reason);
+    }
+    m_issues->resizeColumnToContents(0);
+}
+
+void DatasetPage::updateSampleList()
+{
+    m_samples->clear();
+    m_listedSamples.clear();
+    const int label = m_classView->currentIndex().row();
+    if (!m_dataset || label < 0) {
+        m_preview->clear();
+        return;
+    }
+    if (m_dataset->train) {
+        const auto &samples = m_dataset->train->samples;
+        const QDir root(m_dataset->train->rootPath);
+        for (int i = 0; i < samples.size() && m_listedSamples.size() < maxListedSamples; ++i) {
+            if (samples[i].label != label)
+                continue;
+            m_listedSamples << i;
+            m_samples->addItem(QDir::toNativeSeparators(root.relativeFilePath(samples[i].path)));
+        }
+    } else if (m_dataset->arrays) {
+        const auto &labels = m_dataset->arrays->labels;
+        for (int i = 0; i < labels.size() && m_listedSamples.size() < maxListedSamples; ++i) {
+            if (labels[i] != label)
+                continue;
+            m_listedSamples << i;
+            m_samples->addItem(tr("sample %1").arg(i));
+        }
+    }
+    if (!m_listedSamples.isEmpty())
+        m_samples->setCurrentRow(0);
+    else
+        m_preview->clear(tr("This class has no samples."));
+}
+
+void DatasetPage::previewCurrentSample()
+{
+    const int row = m_samples->currentRow();
+    if (row < 0 || row >= m_listedSamples.size())
+        return;
+    previewSample(m_listedSamples[row]);
+}
+
+void DatasetPage::previewSample(int index)
+{
+    if (!m_dataset)
+        return;
+    if (m_dataset->train) {
+        const auto &samples = m_dataset->train->samples;
+        if (index < 0 || index >= samples.size())
+            return;
+        const QString path = samples[index].path;
+        switch (m_dataset->train->kind) {
+        case SampleKind::Audio:
+            m_preview->showAudioFile(path, m_settings->audioSettings().params);
+            break;
+        case SampleKind::Image:
+            m_preview->showImageFile(path);
+            break;
+        case SampleKind::FeatureArray:
+            m_preview->showNpyFile(path);
+            break;
+        }
+    } else if (m_dataset->arrays) {
+        const ArrayDataset &a = *m_dataset->arrays;
+        if (index < 0 || index >= a.count())
+            return;
+        std::int64_t size = 1;
+        for (std::int64_t d : a.sampleShape())
+            size *= d;
+        const auto first = a.features.begin() + index * size;
+        m_preview->showArray(a.sampleShape(), std::vector<float>(first, first + size),
+                             tr("sample %1, class %2").arg(index).arg(m_dataset->classNames().value(a.labels.value(index))));
+    }
+}
+
+void DatasetPage::dragEnterEvent(QDragEnterEvent *event)
+{
+    const QList<QUrl> urls = event->mimeData()->urls();
+    if (urls.size() == 1 && urls.front().isLocalFile()) {
+        const QFileInfo info(urls.front().toLocalFile());
+        if (info.isDir() || isArrayFileName(info.fileName())) {
+            event->acceptProposedAction();
+            return;
+        }
+    }
+    event->ignore();
+}
+
+void DatasetPage::dropEvent(QDropEvent *event)
+{
+    const QList<QUrl> urls = event->mimeData()->urls();
+    if (urls.size() != 1 || !urls.front().isLocalFile()) {
+        event->ignore();
+        return;
+    }
+    event->acceptProposedAction();
+    openPath(urls.front().toLocalFile());
+}
+
+} // namespace graft::ui

@@ -1,0 +1,151 @@
+#pragma once
+
+#include "core/dataset/arraydataset.h"
+#include "core/dataset/datasettypes.h"
+
+#include <QString>
+#include <QStringList>
+#include <QVector>
+#include <QWidget>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <vector>
+
+class QCPBars;
+class QCustomPlot;
+class QDoubleSpinBox;
+class QLabel;
+class QListWidget;
+class QProgressBar;
+class QPushButton;
+class QSpinBox;
+class QTableView;
+class QTableWidget;
+class QTimer;
+
+namespace graft::ui {
+
+class ClassCountModel;
+class FeatureSettingsForm;
+class SamplePreview;
+
+/** What the Dataset page opened: a class folder (with its validation folder) or arrays. */
+struct OpenedDataset
+{
+    QString path;
+    std::optional<ClassFolderDataset> train;
+    std::optional<ClassFolderDataset> validation; ///< a val/ (validation/, valid/) folder beside train/
+    std::optional<ArrayDataset> arrays;
+
+    QStringList classNames() const;
+    QVector<int> trainCounts() const;
+    QVector<int> validationCounts() const; ///< empty without a validation folder
+    /** Audio, images or .npy files for class folders; FeatureArray for arrays. */
+    SampleKind kind() const;
+    /** Bad files and warnings of both folders, or the arrays' warnings. */
+    QVector<DatasetIssue> issues() const;
+};
+
+/**
+ * The Dataset page: choose or drop a class folder (or X/y arrays), scanned off
+ * the GUI thread; the classes with counts and a bar chart, the bad-files report,
+ * a preview of a selected sample, and the feature settings proposed from the
+ * model's input shape. All dataset logic is core's (ClassFolderScanner, ArrayDatasetLoader).
+ */
+class DatasetPage final : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit DatasetPage(QWidget *parent = nullptr);
+    ~DatasetPage() override;
+
+    /**
+     * A class folder (or one holding train/ and val/), a folder with X.npy and y.npy,
+     * or an .npy/.npz/.h5/.hdf5 array file. Scans on a worker thread; datasetChanged
+     * or scanFailed follows (or scanCancelled after cancelScan()).
+     */
+    void openPath(const QString &path);
+    void openFolder(const QString &path) { openPath(path); }
+    /** Drops the running scan's result; the page keeps the dataset it showed before. */
+    void cancelScan();
+    bool isScanning() const { return m_scanning; }
+
+    /** The model's input shape without the batch axis; the feature settings are proposed from it. */
+    void setModelInputShape(const std::vector<std::int64_t> &shape);
+
+    std::shared_ptr<const OpenedDataset> dataset() const { return m_dataset; }
+    QString datasetPath() const;
+    QStringList classNames() const;
+    QVector<int> classCounts() const;
+
+    /** Used when there is no validation folder: the fraction split off (stratified, seeded). */
+    double validationFraction() const;
+    void setValidationFraction(double fraction);
+    std::uint64_t splitSeed() const;
+    void setSplitSeed(std::uint64_t seed);
+
+    /** Previews the sample at `index` of the training samples (class folders) or array rows. */
+    void previewSample(int index);
+
+    FeatureSettingsForm *featureSettings() const { return m_settings; }
+    ClassCountModel *classModel() const { return m_classes; }
+    QTableView *classView() const { return m_classView; }
+    QCustomPlot *countsChart() const { return m_chart; }
+    QTableWidget *issuesTable() const { return m_issues; }
+    QListWidget *sampleList() const { return m_samples; }
+    SamplePreview *preview() const { return m_preview; }
+
+    /** Tests switch off modal error dialogs; errors still reach scanFailed and the summary line. */
+    void setShowErrorDialogs(bool show) { m_showErrorDialogs = show; }
+
+Q_SIGNALS:
+    void scanStarted(const QString &path);
+    void datasetChanged();
+    void scanFailed(const QString &message);
+    void scanCancelled();
+    /** The feature settings or the validation split changed. */
+    void featureSettingsChanged();
+
+protected:
+    void dragEnterEvent(QDragEnterEvent *event) override;
+    void dropEvent(QDropEvent *event) override;
+
+private:
+    void chooseFolder();
+    void chooseArrays();
+    void showDataset(std::shared_ptr<const OpenedDataset> dataset);
+    void showScanFailure(const QString &message);
+    void setScanning(bool scanning, const QString &path = QString());
+    void updateChart();
+    void updateIssues();
+    void updateSampleList();
+    void previewCurrentSample();
+
+    std::shared_ptr<const OpenedDataset> m_dataset;
+    quint64 m_scanRequest = 0;
+    bool m_scanning = false;
+    bool m_showErrorDialogs = true;
+    QVector<int> m_listedSamples; ///< sample (or array row) index of each row of m_samples
+
+    QLabel *m_summary;
+    QPushButton *m_chooseFolder;
+    QPushButton *m_chooseArrays;
+    QProgressBar *m_progress;
+    QPushButton *m_cancel;
+    ClassCountModel *m_classes;
+    QTableView *m_classView;
+    QCustomPlot *m_chart;
+    QCPBars *m_trainBars;
+    QCPBars *m_validationBars;
+    QTableWidget *m_issues;
+    QListWidget *m_samples;
+    SamplePreview *m_preview;
+    FeatureSettingsForm *m_settings;
+    QDoubleSpinBox *m_validationFraction;
+    QSpinBox *m_seed;
+    QTimer *m_previewTimer;
+};
+
+} // namespace graft::ui

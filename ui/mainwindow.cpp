@@ -1,25 +1,42 @@
 #include "ui/mainwindow.h"
 
 #include "core/formats/kerasfileloader.h"
+#include "core/model/modelsummary.h"
+#include "core/training/demo.h"
+#include "core/training/trainingdata.h"
+#include "ui/document/trainingcontroller.h"
+#include "ui/models/headplanmodel.h"
 #include "ui/models/layertablemodel.h"
+#include "ui/pages/headpage.h"
 #include "ui/pages/modelpage.h"
+#include "ui/pages/resultspage.h"
+#include "ui/pages/trainingpage.h"
 
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
+#include <QDir>
 #include <QDragEnterEvent>
 #include <QDropEvent>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QFutureWatcher>
+#include <QHBoxLayout>
 #include <QLabel>
+#include <QListWidget>
 #include <QLocale>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
+#include <QPointer>
+#include <QProgressBar>
+#include <QPushButton>
 #include <QSettings>
+#include <QStackedWidget>
 #include <QStatusBar>
-#include <QTabWidget>
+#include <QToolBar>
+#include <QUndoStack>
+#include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
 
 namespace graft::ui {
@@ -41,43 +58,176 @@ bool isModelFileName(const QString &path)
 MainWindow::MainWindow(QWidget *parent)
     : QMainWindow(parent)
     , m_modelPage(new ModelPage(this))
-    , m_pages(new QTabWidget(this))
+    , m_headPage(new HeadPage(this))
+    , m_trainingPage(new TrainingPage(this))
+    , m_resultsPage(new ResultsPage(this))
+    , m_pageList(new QListWidget(this))
+    , m_pages(new QStackedWidget(this))
     , m_statusFormat(new QLabel(this))
     , m_statusParams(new QLabel(this))
+    , m_statusData(new QLabel(this))
+    , m_statusTraining(new QLabel(this))
 {
     setWindowTitle(tr("Graft"));
     setAcceptDrops(true);
-    m_pages->addTab(m_modelPage, tr("&Model"));
-    setCentralWidget(m_pages);
-    statusBar()->addPermanentWidget(m_statusFormat);
-    statusBar()->addPermanentWidget(m_statusParams);
-    createMenus();
+    setObjectName(QStringLiteral("graftMainWindow"));
+    m_trainingPage->setPlanModel(m_headPage->planModel());
+
+    const QList<QPair<QString, QWidget *>> pages{{tr("Model"), m_modelPage},
+                                                 {tr("Dataset"), createDatasetPlaceholder()},
+                                                 {tr("Head"), m_headPage},
+                                                 {tr("Training"), m_trainingPage},
+                                                 {tr("Results"), m_resultsPage}};
+    for (const auto &page : pages) {
+        m_pageList->addItem(page.first);
+        m_pages->addWidget(page.second);
+    }
+    m_pageList->setFixedWidth(m_pageList->fontMetrics().horizontalAdvance(tr("Training")) * 2 + 24);
+    m_pageList->setToolTip(tr("Pages (Ctrl+1 … Ctrl+5)"));
+    connect(m_pageList, &QListWidget::currentRowChanged, m_pages, &QStackedWidget::setCurrentIndex);
+    m_pageList->setCurrentRow(ModelPageIndex);
+
+    auto *central = new QWidget(this);
+    auto *layout = new QHBoxLayout(central);
+    layout->setContentsMargins(4, 4, 4, 4);
+    layout->addWidget(m_pageList);
+    layout->addWidget(m_pages, 1);
+    setCentralWidget(central);
+    for (QLabel *label : {m_statusTraining, m_statusData, m_statusFormat, m_statusParams})
+        statusBar()->addPermanentWidget(label);
+    createActions();
+
     connect(m_modelPage, &ModelPage::chooseArchitectureRequested, this, &MainWindow::chooseArchitecture);
     connect(m_modelPage->layerModel(), &LayerTableModel::totalsChanged, this, &MainWindow::updateStatus);
+    connect(m_headPage->planModel(), &HeadPlanModel::planChanged, this, &MainWindow::updateActions);
+    connect(m_trainingPage, &TrainingPage::runningChanged, this, [this](bool running) {
+        m_statusTraining->setText(running ? tr("Training…") : QString());
+        updateActions();
+    });
+    connect(m_trainingPage, &TrainingPage::trainingFinished, this, [this](const FineTuneOutcome &outcome, const QStringList &names) {
+        m_resultsPage->setOutcome(outcome, names);
+        statusBar()->showMessage(tr("Training finished: %1").arg(stopReasonText(outcome.fineTuned.stopReason)), 8000);
+    });
+    connect(m_trainingPage, &TrainingPage::trainingFailed, this, [this](const QString &message) {
+        statusBar()->showMessage(tr("Training failed"), 8000);
+        showError(tr("Training failed"), message);
+    });
 
     QSettings settings;
     if (!restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray()))
-        resize(1000, 700);
+        resize(1200, 800);
     restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
-    updateStatus();
+    inputsChanged();
 }
 
-MainWindow::~MainWindow() = default;
-
-void MainWindow::createMenus()
+MainWindow::~MainWindow()
 {
+    cancelDatasetLoad();
+}
+
+QWidget *MainWindow::createDatasetPlaceholder()
+{
+    auto *page = new QWidget(this);
+    auto *choose = new QPushButton(tr("Choose &Dataset Folder…"), page);
+    choose->setToolTip(tr("A folder with one subfolder per class (audio, images or .npy files), "
+                          "or with train/ and val/ folders of class subfolders. You can also drop it on the window."));
+    m_datasetSummary = new QLabel(tr("No dataset. Open a model first: the samples are shaped to its input."), page);
+    m_datasetSummary->setWordWrap(true);
+    m_datasetSummary->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_datasetProgress = new QProgressBar(page);
+    m_datasetProgress->hide();
+    m_datasetCancel = new QPushButton(tr("Cancel"), page);
+    m_datasetCancel->hide();
+    connect(choose, &QPushButton::clicked, this, &MainWindow::chooseDatasetFolder);
+    connect(m_datasetCancel, &QPushButton::clicked, this, &MainWindow::cancelDatasetLoad);
+    auto *row = new QHBoxLayout;
+    row->addWidget(choose);
+    row->addWidget(m_datasetProgress, 1);
+    row->addWidget(m_datasetCancel);
+    auto *layout = new QVBoxLayout(page);
+    layout->addLayout(row);
+    layout->addWidget(m_datasetSummary);
+    layout->addStretch();
+    return page;
+}
+
+void MainWindow::createActions()
+{
+    QToolBar *toolbar = addToolBar(tr("Main"));
+    toolbar->setObjectName(QStringLiteral("mainToolBar"));
+    toolbar->setToolButtonStyle(Qt::ToolButtonTextOnly);
+
     QMenu *file = menuBar()->addMenu(tr("&File"));
     QAction *open = file->addAction(tr("&Open Model…"), this, &MainWindow::chooseModelFile);
     open->setShortcut(QKeySequence::Open);
     open->setToolTip(tr("Open Keras weights or a model: .h5, .hdf5, .weights.h5, .keras"));
     m_recentMenu = file->addMenu(tr("Open &Recent"));
     file->addAction(tr("Open &Architecture JSON…"), this, &MainWindow::chooseArchitecture);
+    QAction *openData = file->addAction(tr("Open &Dataset Folder…"), this, &MainWindow::chooseDatasetFolder);
+    openData->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O));
+    openData->setToolTip(tr("A class-folder dataset for the new classes"));
+    file->addAction(tr("Open D&emo"), this, &MainWindow::openDemo)
+        ->setToolTip(tr("The bundled speaker-identification model and a dataset of new speakers"));
     file->addSeparator();
     QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
+
+    QMenu *edit = menuBar()->addMenu(tr("&Edit"));
+    QUndoStack *undo = m_headPage->planModel()->undoStack();
+    QAction *undoAction = undo->createUndoAction(this, tr("&Undo"));
+    undoAction->setShortcut(QKeySequence::Undo);
+    QAction *redoAction = undo->createRedoAction(this, tr("&Redo"));
+    redoAction->setShortcut(QKeySequence::Redo);
+    edit->addAction(undoAction);
+    edit->addAction(redoAction);
+
+    QMenu *view = menuBar()->addMenu(tr("&View"));
+    for (int p = 0; p < PageCount; ++p) {
+        QAction *a = view->addAction(m_pageList->item(p)->text(), this, [this, p] { showPage(p); });
+        a->setShortcut(QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + p)));
+    }
+
+    QMenu *training = menuBar()->addMenu(tr("&Training"));
+    QAction *zeroShot = training->addAction(tr("&Zero-shot Accuracy"), m_headPage, &HeadPage::computeZeroShot);
+    zeroShot->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
+    m_startAction = training->addAction(tr("&Start"), this, [this] {
+        showPage(TrainingPageIndex);
+        m_trainingPage->start();
+    });
+    m_startAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Return));
+    m_startAction->setToolTip(tr("Start training with the Training page's settings (Ctrl+Enter)"));
+    m_stopAction = training->addAction(tr("S&top"), m_trainingPage, &TrainingPage::stop);
+    m_stopAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Period));
+    m_stopAction->setToolTip(tr("Stop training after the current batch (Ctrl+.)"));
+
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About Graft"), this, &MainWindow::showAbout);
+
+    toolbar->addAction(open);
+    toolbar->addAction(openData);
+    toolbar->addSeparator();
+    toolbar->addAction(undoAction);
+    toolbar->addAction(redoAction);
+    toolbar->addSeparator();
+    toolbar->addAction(m_startAction);
+    toolbar->addAction(m_stopAction);
     rebuildRecentMenu();
+}
+
+int MainWindow::currentPage() const
+{
+    return m_pages->currentIndex();
+}
+
+void MainWindow::showPage(int page)
+{
+    if (page >= 0 && page < PageCount)
+        m_pageList->setCurrentRow(page);
+}
+
+FineTuneInputs MainWindow::inputs() const
+{
+    return FineTuneInputs{m_model, m_data};
 }
 
 void MainWindow::chooseModelFile()
@@ -90,6 +240,17 @@ void MainWindow::chooseModelFile()
         return;
     settings.setValue(QStringLiteral("lastModelFolder"), QFileInfo(path).absolutePath());
     openModelFile(path);
+}
+
+void MainWindow::chooseDatasetFolder()
+{
+    QSettings settings;
+    const QString path = QFileDialog::getExistingDirectory(this, tr("Choose Dataset Folder"),
+                                                           settings.value(QStringLiteral("lastDatasetFolder")).toString());
+    if (path.isEmpty())
+        return;
+    settings.setValue(QStringLiteral("lastDatasetFolder"), path);
+    openDataset(path);
 }
 
 void MainWindow::chooseArchitecture()
@@ -124,6 +285,8 @@ void MainWindow::openModelFile(const QString &path, const QString &architectureJ
         if (!result) {
             statusBar()->showMessage(tr("Could not open %1").arg(QFileInfo(path).fileName()), 5000);
             showError(tr("Cannot open model"), result.errorString());
+            m_pendingDataset.clear();
+            m_openingDemo = false;
             Q_EMIT loadFailed(result.errorString());
             return;
         }
@@ -131,8 +294,15 @@ void MainWindow::openModelFile(const QString &path, const QString &architectureJ
         showModel(std::make_shared<LoadedModel>(std::move(result).value()));
         statusBar()->showMessage(tr("Opened %1").arg(QFileInfo(path).fileName()), 5000);
         Q_EMIT modelLoaded();
+        if (!m_pendingDataset.isEmpty())
+            openDataset(std::exchange(m_pendingDataset, QString()));
     });
     watcher->setFuture(QtConcurrent::run([path, options] { return KerasFileLoader::load(path, options); }));
+}
+
+void MainWindow::setLoadedModel(std::shared_ptr<LoadedModel> model)
+{
+    showModel(std::move(model));
 }
 
 void MainWindow::showModel(std::shared_ptr<LoadedModel> model)
@@ -141,11 +311,146 @@ void MainWindow::showModel(std::shared_ptr<LoadedModel> model)
     m_modelPage->setModel(m_model);
     setWindowTitle(tr("%1 — Graft").arg(QFileInfo(m_model->sourcePath).fileName()));
     setWindowFilePath(m_model->sourcePath);
+    // Samples were shaped for the previous model's input; they may not fit this one.
+    if (m_data && !m_dataPath.isEmpty()) {
+        const QString path = m_dataPath;
+        m_data.reset();
+        openDataset(path);
+    }
+    inputsChanged();
+}
+
+void MainWindow::openDataset(const QString &path)
+{
+    if (!m_model) {
+        showError(tr("No model"), tr("Open the model first: the dataset's samples are shaped to the model's input."));
+        Q_EMIT datasetFailed(tr("no model is open"));
+        return;
+    }
+    cancelDatasetLoad();
+    m_datasetLoading = true;
+    auto cancel = std::make_shared<std::atomic_bool>(false);
+    m_datasetCancelFlag = cancel;
+    m_datasetSummary->setText(tr("Reading %1…").arg(QDir::toNativeSeparators(path)));
+    m_datasetProgress->setRange(0, 0);
+    m_datasetProgress->show();
+    m_datasetCancel->show();
+    statusBar()->showMessage(tr("Loading dataset %1…").arg(QFileInfo(path).fileName()));
+
+    TrainingDataSource source;
+    source.dataPath = path;
+    source.seed = std::uint64_t(QSettings().value(QStringLiteral("training/seed"), 0).toInt());
+    source.extraction.cancel = cancel.get();
+    QPointer<QProgressBar> progress = m_datasetProgress;
+    // Called on extraction threads: hand the numbers to the GUI thread.
+    source.extraction.progress = [progress](int done, int total) {
+        QMetaObject::invokeMethod(qApp, [progress, done, total] {
+            if (progress) {
+                progress->setRange(0, total);
+                progress->setValue(done);
+            }
+        }, Qt::QueuedConnection);
+    };
+    const Shape inputShape = ModelSummary::inputShape(*m_model);
+    auto *watcher = new QFutureWatcher<Expected<TrainingData>>(this);
+    connect(watcher, &QFutureWatcher<Expected<TrainingData>>::finished, this, [this, watcher, path, cancel] {
+        watcher->deleteLater();
+        if (cancel != m_datasetCancelFlag) // superseded or cancelled
+            return;
+        m_datasetLoading = false;
+        m_datasetCancelFlag.reset();
+        m_datasetProgress->hide();
+        m_datasetCancel->hide();
+        Expected<TrainingData> result = watcher->result();
+        if (!result) {
+            m_datasetSummary->setText(tr("Could not use %1:\n%2").arg(QDir::toNativeSeparators(path), result.errorString()));
+            statusBar()->showMessage(tr("Could not load the dataset"), 5000);
+            showError(tr("Cannot use dataset"), result.errorString());
+            m_openingDemo = false;
+            Q_EMIT datasetFailed(result.errorString());
+            return;
+        }
+        setDataset(std::make_shared<const TrainingData>(std::move(result).value()), path);
+        statusBar()->showMessage(tr("Dataset loaded"), 5000);
+        Q_EMIT datasetLoaded();
+        if (m_openingDemo) {
+            m_openingDemo = false;
+            showPage(TrainingPageIndex);
+            statusBar()->showMessage(tr("Demo ready: review the head plan, then press Start (Ctrl+Enter)"), 10000);
+            Q_EMIT demoReady();
+        }
+    });
+    watcher->setFuture(QtConcurrent::run([source, inputShape, cancel] {
+        Q_UNUSED(cancel) // keeps the flag alive while extraction reads it
+        return TrainingDataLoader::load(source, inputShape);
+    }));
+}
+
+void MainWindow::openDemo()
+{
+    const auto demo = demoFiles();
+    if (!demo) {
+        showError(tr("No demo"), demo.errorString());
+        Q_EMIT loadFailed(demo.errorString());
+        return;
+    }
+    m_openingDemo = true;
+    m_pendingDataset = demo->dataset;
+    openModelFile(demo->weights, demo->architecture);
+}
+
+void MainWindow::cancelDatasetLoad()
+{
+    if (!m_datasetCancelFlag)
+        return;
+    m_datasetCancelFlag->store(true);
+    m_datasetCancelFlag.reset();
+    m_datasetLoading = false;
+    if (m_datasetProgress) {
+        m_datasetProgress->hide();
+        m_datasetCancel->hide();
+        m_datasetSummary->setText(tr("Dataset loading cancelled."));
+    }
+}
+
+void MainWindow::setDataset(std::shared_ptr<const TrainingData> data, const QString &path)
+{
+    m_data = std::move(data);
+    m_dataPath = path;
+    if (m_data) {
+        QString text = tr("%1\n%2 classes: %3\n%4 training and %5 validation samples. %6")
+                           .arg(QDir::toNativeSeparators(path)).arg(m_data->classNames.size())
+                           .arg(m_data->classNames.join(QStringLiteral(", ")))
+                           .arg(m_data->train.count()).arg(m_data->validation.count()).arg(m_data->description);
+        if (!m_data->skipped.isEmpty())
+            text += tr("\n%n file(s) skipped.", nullptr, int(m_data->skipped.size()));
+        m_datasetSummary->setText(text);
+    }
+    inputsChanged();
+}
+
+void MainWindow::inputsChanged()
+{
+    const FineTuneInputs current = inputs();
+    m_headPage->setInputs(current);
+    m_trainingPage->setInputs(current);
+    m_resultsPage->clear();
     updateStatus();
+    updateActions();
+}
+
+void MainWindow::updateActions()
+{
+    if (m_startAction) {
+        m_startAction->setEnabled(m_trainingPage->canStart());
+        m_stopAction->setEnabled(m_trainingPage->controller()->isRunning());
+    }
 }
 
 void MainWindow::updateStatus()
 {
+    m_statusData->setText(m_data ? tr("%1 classes · %2 samples").arg(m_data->classNames.size()).arg(m_data->train.count() + m_data->validation.count())
+                                 : tr("No dataset"));
     if (!m_model) {
         m_statusFormat->setText(tr("No model"));
         m_statusParams->clear();
@@ -204,12 +509,14 @@ void MainWindow::dragEnterEvent(QDragEnterEvent *event)
 
 void MainWindow::dropEvent(QDropEvent *event)
 {
-    QString modelPath, jsonPath;
+    QString modelPath, jsonPath, folderPath;
     for (const QUrl &url : event->mimeData()->urls()) {
         const QString path = url.toLocalFile();
         if (path.isEmpty())
             continue;
-        if (path.endsWith(QLatin1String(".json"), Qt::CaseInsensitive))
+        if (QFileInfo(path).isDir())
+            folderPath = path;
+        else if (path.endsWith(QLatin1String(".json"), Qt::CaseInsensitive))
             jsonPath = path;
         else if (isModelFileName(path) || modelPath.isEmpty())
             modelPath = path;
@@ -220,11 +527,19 @@ void MainWindow::dropEvent(QDropEvent *event)
     } else if (!jsonPath.isEmpty() && m_model) {
         openModelFile(m_model->sourcePath, jsonPath);
         event->acceptProposedAction();
+    } else if (!folderPath.isEmpty()) {
+        showPage(DatasetPageIndex);
+        openDataset(folderPath);
+        event->acceptProposedAction();
     }
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)
 {
+    if (m_trainingPage->controller()->isRunning()) {
+        m_trainingPage->stop();
+        m_trainingPage->controller()->waitForFinished();
+    }
     QSettings settings;
     settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
     settings.setValue(QStringLiteral("window/state"), saveState());

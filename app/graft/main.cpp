@@ -15,13 +15,15 @@ int main(int argc, char *argv[])
     parser.addHelpOption();
     parser.addVersionOption();
     parser.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("A Keras weights or model file to open."));
-    const QCommandLineOption demo(QStringLiteral("demo"), QStringLiteral("Open the bundled demo."));
+    const QCommandLineOption demo(QStringLiteral("demo"), QStringLiteral("Open the bundled demo: the speaker model, the new speakers and a proposed head, ready to train."));
     parser.addOption(demo);
     parser.process(app);
 
     graft::ui::MainWindow window;
     window.show();
-    if (!parser.positionalArguments().isEmpty())
+    if (parser.isSet(demo))
+        window.openDemo();
+    else if (!parser.positionalArguments().isEmpty())
         window.openModelFile(parser.positionalArguments().front());
     return app.exec();
 }

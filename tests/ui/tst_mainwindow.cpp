@@ -1,9 +1,16 @@
 // The first window: a fixture dropped onto the window loads, and the layers model is sound.
 
 #include "core/model/modelspec.h"
+#include "core/training/demo.h"
+#include "core/training/trainingdata.h"
+#include "tests/core/training/trainingtestmodels.h"
 #include "ui/mainwindow.h"
+#include "ui/models/headplanmodel.h"
 #include "ui/models/layertablemodel.h"
+#include "ui/pages/headpage.h"
 #include "ui/pages/modelpage.h"
+#include "ui/pages/resultspage.h"
+#include "ui/pages/trainingpage.h"
 
 #include <QAbstractItemModelTester>
 #include <QApplication>
@@ -11,7 +18,11 @@
 #include <QMimeData>
 #include <QSignalSpy>
 #include <QStandardPaths>
+#include <QAction>
+#include <QMenuBar>
+#include <QPushButton>
 #include <QTest>
+#include <QUndoStack>
 #include <QUrl>
 
 using namespace graft;
@@ -90,6 +101,85 @@ private Q_SLOTS:
         const QString message = failed.front().front().toString();
         QVERIFY2(message.contains(path), qPrintable(message));
         QVERIFY(!window.currentModel());
+    }
+
+    void pagesInAnyOrderAndInputsReachThem()
+    {
+        MainWindow window;
+        window.setShowErrorDialogs(false);
+        window.show();
+        for (int page : {MainWindow::ResultsPageIndex, MainWindow::HeadPageIndex, MainWindow::ModelPageIndex,
+                         MainWindow::TrainingPageIndex, MainWindow::DatasetPageIndex}) {
+            window.showPage(page);
+            QCOMPARE(window.currentPage(), page);
+        }
+        window.activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(&window));
+        // Ctrl+3 is the Head page.
+        QTest::keyClick(&window, Qt::Key_3, Qt::ControlModifier);
+        QCOMPARE(window.currentPage(), int(MainWindow::HeadPageIndex));
+        QVERIFY(!window.trainingPage()->canStart());
+
+        auto model = std::make_shared<LoadedModel>();
+        model->sourcePath = QStringLiteral("/nonexistent/old.h5");
+        model->format = QStringLiteral("test");
+        model->hasArchitecture = true;
+        model->model = testmodels::mlp(8, 16, 6, 7);
+        model->classNames = testmodels::names(QStringLiteral("c"), 6);
+        window.setLoadedModel(model);
+        QCOMPARE(window.headPage()->planModel()->rowCount(), 0);
+        auto data = std::make_shared<TrainingData>();
+        data->classNames = testmodels::names(QStringLiteral("c"), 3) + testmodels::names(QStringLiteral("n"), 2);
+        data->train = testmodels::blobs(5, 10, 8, 1);
+        data->validation = testmodels::blobs(5, 4, 8, 2);
+        window.setDataset(data, QStringLiteral("synthetic"));
+        HeadPlanModel *plan = window.headPage()->planModel();
+        QCOMPARE(plan->rowCount(), 5);
+        QCOMPARE(plan->plan().rows[1].strategy, HeadStrategy::Copy);
+        QVERIFY(window.trainingPage()->canStart());
+        QVERIFY(!window.resultsPage()->hasResults());
+
+        // Undo/redo of head edits from the Edit menu's shortcuts.
+        QVERIFY(plan->setData(plan->index(0, HeadPlanModel::StrategyColumn), int(HeadStrategy::Zero)));
+        QTest::keyClick(&window, Qt::Key_Z, Qt::ControlModifier);
+        QCOMPARE(plan->plan().rows[0].strategy, HeadStrategy::Copy);
+        QTest::keySequence(&window, QKeySequence::Redo);
+        QCOMPARE(plan->plan().rows[0].strategy, HeadStrategy::Zero);
+
+        // Zero-shot accuracy runs off the GUI thread.
+        QSignalSpy zeroShot(window.headPage(), &HeadPage::zeroShotFinished);
+        window.headPage()->computeZeroShot();
+        QVERIFY(window.headPage()->isBusy());
+        QVERIFY(zeroShot.wait(20000));
+        const auto report = zeroShot.front().front().value<ClassificationReport>();
+        QCOMPARE(report.samples, std::int64_t(20));
+        QTRY_VERIFY_WITH_TIMEOUT(!plan->rowNorms().isEmpty(), 10000);
+        QCOMPARE(plan->rowNorms().size(), 5);
+        QCOMPARE(plan->rowNorms()[0], 0.0); // the zeroed row
+        QVERIFY(plan->rowNorms()[1] > 0.0);  // a copied row
+        QVERIFY2(window.headPage()->summaryText().contains(QStringLiteral("dense_1 → 6 units")), qPrintable(window.headPage()->summaryText()));
+    }
+
+    void demoOpensReadyToTrain()
+    {
+        if (!demoFiles())
+            QSKIP("the bundled demo is not in this tree (resources/demo)");
+        MainWindow window;
+        window.setShowErrorDialogs(false);
+        window.show();
+        QSignalSpy ready(&window, &MainWindow::demoReady);
+        QSignalSpy failedData(&window, &MainWindow::datasetFailed);
+        QSignalSpy failedModel(&window, &MainWindow::loadFailed);
+        window.openDemo();
+        QTRY_VERIFY_WITH_TIMEOUT(!ready.isEmpty() || !failedData.isEmpty() || !failedModel.isEmpty(), 120000);
+        QVERIFY2(failedModel.isEmpty(), failedModel.isEmpty() ? "" : qPrintable(failedModel.front().front().toString()));
+        QVERIFY2(failedData.isEmpty(), failedData.isEmpty() ? "" : qPrintable(failedData.front().front().toString()));
+        QVERIFY(window.currentModel());
+        QVERIFY(window.currentDataset());
+        QCOMPARE(window.currentPage(), int(MainWindow::TrainingPageIndex));
+        QCOMPARE(window.headPage()->planModel()->rowCount(), window.currentDataset()->classNames.size());
+        QVERIFY(window.trainingPage()->canStart());
+        QVERIFY(window.trainingPage()->startButton()->isEnabled());
     }
 };
 

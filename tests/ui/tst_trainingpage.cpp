@@ -1,0 +1,208 @@
+// TrainingPage: progress signals become plot points and progress; a real short training runs on
+// its worker thread and ends on the Results page's inputs; Stop ends a long run promptly.
+
+#include "core/model/modelspec.h"
+#include "core/training/trainingdata.h"
+#include "tests/core/training/trainingtestmodels.h"
+#include "ui/document/trainingcontroller.h"
+#include "ui/models/headplanmodel.h"
+#include "ui/plots/trainingplots.h"
+#include "ui/pages/trainingpage.h"
+
+#include <QElapsedTimer>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTest>
+
+using namespace graft;
+using namespace graft::ui;
+using namespace graft::testmodels;
+
+namespace {
+
+/** An "old" classifier of 6 classes (c00..c05) and a new dataset: c00, c01, c02 kept, n00, n01 new. */
+FineTuneInputs smallInputs(int perClass = 24)
+{
+    auto model = std::make_shared<LoadedModel>();
+    model->sourcePath = QStringLiteral("/nonexistent/old.h5");
+    model->format = QStringLiteral("test");
+    model->hasArchitecture = true;
+    model->model = mlp(8, 16, 6, 7);
+    model->classNames = names(QStringLiteral("c"), 6);
+    auto data = std::make_shared<TrainingData>();
+    data->classNames = names(QStringLiteral("c"), 3) + names(QStringLiteral("n"), 2);
+    data->train = blobs(5, perClass, 8, 1);
+    data->validation = blobs(5, 8, 8, 2);
+    return FineTuneInputs{model, data};
+}
+
+HeadPlan planFor(const FineTuneInputs &inputs)
+{
+    HeadPlan plan = HeadPlan::automatic(inputs.data->classNames, inputs.model->classNames, 6);
+    plan.outputLayer = QStringLiteral("dense_1");
+    return plan;
+}
+
+} // namespace
+
+class TestTrainingPage final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        QVERIFY(!smallInputs().model->model.layers.isEmpty());
+    }
+
+    void progressSignalsAddPlotPoints()
+    {
+        TrainingPage page;
+        TrainingController *controller = page.controller();
+        TrainingPlots *plots = page.plots();
+        Q_EMIT controller->prepared({QStringLiteral("a"), QStringLiteral("b")}, 3, 40, 10, true);
+        QCOMPARE(page.progressBar()->maximum(), 2 * 3 * 4);
+        for (int epoch = 0; epoch < 3; ++epoch) {
+            for (int batch = 1; batch <= 4; ++batch) {
+                BatchProgress p{epoch, 3, batch, 4, 1.0 / (epoch + batch), 0.5};
+                Q_EMIT controller->batchFinished(0, p);
+            }
+            EpochRecord r;
+            r.epoch = epoch;
+            r.loss = 1.0 / (epoch + 1);
+            r.accuracy = 0.5 + 0.1 * epoch;
+            r.hasValidation = true;
+            r.valLoss = 1.2 / (epoch + 1);
+            r.valAccuracy = 0.4 + 0.1 * epoch;
+            r.learningRate = 1e-3;
+            Q_EMIT controller->epochFinished(0, r);
+            r.loss *= 2.0;
+            Q_EMIT controller->epochFinished(1, r);
+        }
+        QCOMPARE(page.progressBar()->value(), 12); // the fine-tuning run's 12 of 24 batches
+        QVERIFY2(page.progressText().contains(QStringLiteral("epoch 3/3")), qPrintable(page.progressText()));
+        // Points are drawn by the throttle timer, not per signal.
+        QCOMPARE(plots->pointCount(TrainingPlots::TrainLoss), 0);
+        QTRY_COMPARE_WITH_TIMEOUT(plots->pointCount(TrainingPlots::TrainLoss), 3, 2000);
+        QCOMPARE(plots->pointCount(TrainingPlots::ValAccuracy), 3);
+        QCOMPARE(plots->pointCount(TrainingPlots::LearningRate), 3);
+        QCOMPARE(plots->pointCount(TrainingPlots::BatchLoss), 12);
+        QCOMPARE(plots->pointCount(TrainingPlots::ScratchTrainLoss), 3);
+        QCOMPARE(plots->pointCount(TrainingPlots::ScratchValAccuracy), 3);
+        QVERIFY2(plots->replotCount() <= 2, qPrintable(QString::number(plots->replotCount())));
+        plots->clear();
+        QCOMPARE(plots->pointCount(TrainingPlots::TrainLoss), 0);
+    }
+
+    void settingsRoundTrip()
+    {
+        TrainingPage page;
+        TrainingParams p;
+        p.optimizer.kind = OptimizerKind::Sgd;
+        p.optimizer.learningRate = 0.05;
+        p.optimizer.momentum = 0.9;
+        p.optimizer.nesterov = true;
+        p.batchSize = 12;
+        p.epochs = 7;
+        p.trainable.preset = TrainPreset::All;
+        p.phase1Epochs = 2;
+        p.unfreezeLrMultiplier = 0.1;
+        p.seed = 42;
+        EarlyStoppingSettings es;
+        es.patience = 3;
+        es.monitor = QStringLiteral("val_accuracy");
+        p.earlyStopping = es;
+        page.setSettings(p, true);
+        const TrainingParams back = page.settings();
+        QCOMPARE(back.optimizer.kind, OptimizerKind::Sgd);
+        QCOMPARE(back.optimizer.learningRate, 0.05);
+        QVERIFY(back.optimizer.nesterov);
+        QCOMPARE(back.batchSize, 12);
+        QCOMPARE(back.epochs, 7);
+        QCOMPARE(back.trainable.preset, TrainPreset::All);
+        QCOMPARE(back.phase1Epochs, 2);
+        QCOMPARE(back.seed, std::uint64_t(42));
+        QVERIFY(back.earlyStopping);
+        QCOMPARE(back.earlyStopping->monitor, QStringLiteral("val_accuracy"));
+        QVERIFY(back.earlyStopping->restoreBestWeights);
+        QVERIFY(!back.reduceLr);
+        QVERIFY(page.compareScratch());
+    }
+
+    void shortTrainingFinishes()
+    {
+        const FineTuneInputs inputs = smallInputs();
+        HeadPlanModel plan;
+        plan.resetPlan(planFor(inputs));
+        TrainingPage page;
+        page.setPlanModel(&plan);
+        QVERIFY(!page.canStart());
+        page.setInputs(inputs);
+        QVERIFY(page.canStart());
+        TrainingParams p;
+        p.epochs = 3;
+        p.batchSize = 16;
+        p.trainable.preset = TrainPreset::All;
+        p.optimizer.learningRate = 0.01;
+        page.setSettings(p, true);
+        QSignalSpy finished(&page, &TrainingPage::trainingFinished);
+        QSignalSpy failed(&page, &TrainingPage::trainingFailed);
+        page.start();
+        QVERIFY(page.controller()->isRunning());
+        QVERIFY(!page.startButton()->isEnabled());
+        QVERIFY(finished.wait(60000) || !failed.isEmpty());
+        QVERIFY2(failed.isEmpty(), failed.isEmpty() ? "" : qPrintable(failed.front().front().toString()));
+        const auto outcome = finished.front().at(0).value<FineTuneOutcome>();
+        QCOMPARE(outcome.fineTuned.history.size(), 3);
+        QVERIFY(outcome.scratch);
+        QCOMPARE(outcome.fineTuned.finalValidation.perClassAccuracy.size(), 5);
+        QCOMPARE(finished.front().at(1).toStringList(), inputs.data->classNames);
+        // Copied rows: old-class accuracy is reported.
+        QVERIFY(outcome.fineTuned.finalValidation.keptOldClassAccuracy.has_value());
+        QTRY_COMPARE_WITH_TIMEOUT(page.plots()->pointCount(TrainingPlots::TrainLoss), 3, 2000);
+        QCOMPARE(page.plots()->pointCount(TrainingPlots::ScratchTrainLoss), 3);
+        QVERIFY(page.plots()->pointCount(TrainingPlots::BatchLoss) >= 3);
+        QCOMPARE(page.progressBar()->value(), page.progressBar()->maximum());
+        QVERIFY(!page.controller()->isRunning());
+        QVERIFY(page.startButton()->isEnabled());
+    }
+
+    void stopDuringTraining()
+    {
+        const FineTuneInputs inputs = smallInputs(200);
+        HeadPlanModel plan;
+        plan.resetPlan(planFor(inputs));
+        TrainingPage page;
+        page.setPlanModel(&plan);
+        page.setInputs(inputs);
+        TrainingParams p;
+        p.epochs = 100000; // would run for a very long time
+        p.batchSize = 4;
+        p.trainable.preset = TrainPreset::All;
+        page.setSettings(p, false);
+        QSignalSpy batches(page.controller(), &TrainingController::batchFinished);
+        QSignalSpy finished(&page, &TrainingPage::trainingFinished);
+        QSignalSpy failed(&page, &TrainingPage::trainingFailed);
+        page.start();
+        QTRY_VERIFY_WITH_TIMEOUT(batches.count() >= 3, 30000);
+        QVERIFY(page.stopButton()->isEnabled());
+        QElapsedTimer clock;
+        clock.start();
+        page.stop();
+        QVERIFY(!page.stopButton()->isEnabled());
+        QTRY_VERIFY_WITH_TIMEOUT(!finished.isEmpty() || !failed.isEmpty(), 5000);
+        qInfo("stopped %lld ms after Stop", clock.elapsed());
+        QVERIFY(clock.elapsed() < 2000);
+        QVERIFY2(failed.isEmpty(), failed.isEmpty() ? "" : qPrintable(failed.front().front().toString()));
+        const auto outcome = finished.front().at(0).value<FineTuneOutcome>();
+        QCOMPARE(outcome.fineTuned.stopReason, StopReason::Cancelled);
+        QVERIFY(!page.controller()->isRunning());
+        QVERIFY(page.startButton()->isEnabled());
+    }
+};
+
+QTEST_MAIN(TestTrainingPage)
+#include "tst_trainingpage.moc"

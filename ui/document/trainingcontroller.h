@@ -1,0 +1,66 @@
+#pragma once
+
+#include "core/training/trainingtypes.h"
+#include "ui/document/finetunesetup.h"
+
+#include <QElapsedTimer>
+#include <QObject>
+#include <QPointer>
+
+class QThread;
+
+namespace graft {
+class TrainingJob;
+}
+
+namespace graft::ui {
+
+/**
+ * Runs one fine-tuning from the GUI: prepares the remapped model and params on a
+ * pool thread, then runs a TrainingJob on its own QThread and relays its signals
+ * (queued) to the GUI thread. stop() sets the job's atomic cancel flag directly;
+ * the engine has no pause, so a run is stopped, not paused.
+ */
+class TrainingController final : public QObject
+{
+    Q_OBJECT
+public:
+    enum class State { Idle, Preparing, Training, Stopping };
+
+    explicit TrainingController(QObject *parent = nullptr);
+    ~TrainingController() override;
+
+    /** `settings`: the form's TrainingParams (no model or samples); the setup completes them. */
+    bool start(const FineTuneInputs &inputs, const HeadPlan &plan, const TrainingParams &settings, bool compareScratch);
+    void stop();
+    State state() const { return m_state; }
+    bool isRunning() const { return m_state != State::Idle; }
+    /** Milliseconds since start(). */
+    qint64 elapsed() const { return m_clock.isValid() ? m_clock.elapsed() : 0; }
+    /** Blocks until the worker thread is gone (tests, shutdown). */
+    void waitForFinished();
+
+Q_SIGNALS:
+    void stateChanged(graft::ui::TrainingController::State state);
+    void prepared(const QStringList &classNames, int epochs, int trainSamples, int batchSize, bool compareScratch);
+    void batchFinished(int run, const graft::BatchProgress &progress);
+    void epochFinished(int run, const graft::EpochRecord &record);
+    void noted(int run, const QString &message);
+    void succeeded(const graft::FineTuneOutcome &outcome);
+    void failed(const QString &message);
+
+private:
+    void setState(State state);
+    void launch(TrainingParams params, bool compareScratch);
+    void finish();
+
+    State m_state = State::Idle;
+    QThread *m_thread = nullptr;
+    QPointer<TrainingJob> m_job;
+    bool m_stopRequested = false;
+    QElapsedTimer m_clock;
+};
+
+} // namespace graft::ui
+
+Q_DECLARE_METATYPE(graft::ui::TrainingController::State)

@@ -1,0 +1,70 @@
+#pragma once
+
+#include "core/training/trainingtypes.h"
+#include "ui/document/finetunesetup.h"
+
+#include <QWidget>
+
+class QComboBox;
+class QLabel;
+class QPushButton;
+class QTableView;
+class QTimer;
+
+namespace graft::ui {
+
+class HeadPlanModel;
+
+/**
+ * The Head page: the mapping table (one row per new class), auto-match by name,
+ * the selection's strategy, the head mode, a before/after summary and the
+ * zero-shot accuracy of the remapped model (computed off the GUI thread).
+ */
+class HeadPage final : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit HeadPage(QWidget *parent = nullptr);
+    ~HeadPage() override;
+
+    /** A new model or dataset: proposes the automatic plan (copy by name, imprint the rest). */
+    void setInputs(const FineTuneInputs &inputs);
+    HeadPlanModel *planModel() const { return m_model; }
+    QTableView *view() const { return m_view; }
+    QPushButton *zeroShotButton() const { return m_zeroShot; }
+    bool isBusy() const { return m_zeroShotRunning; }
+    QString summaryText() const;
+
+    /** Evaluates the remapped model on the validation samples; zeroShotFinished or zeroShotFailed follows. */
+    void computeZeroShot();
+
+Q_SIGNALS:
+    void zeroShotFinished(const graft::ClassificationReport &report);
+    void zeroShotFailed(const QString &message);
+    /** Row norms of the current plan arrived (after each edit, debounced). */
+    void previewUpdated();
+
+private:
+    void planChanged();
+    void updateSummary();
+    void startPreview();
+    void applySelectedStrategy();
+    QVector<int> selectedRows() const;
+
+    FineTuneInputs m_inputs;
+    HeadPlanModel *m_model;
+    QTableView *m_view;
+    QComboBox *m_mode;
+    QComboBox *m_strategy;
+    QPushButton *m_autoMatch;
+    QPushButton *m_setStrategy;
+    QPushButton *m_zeroShot;
+    QLabel *m_zeroShotResult;
+    QLabel *m_summary;
+    QLabel *m_status;
+    QTimer *m_previewTimer;
+    int m_previewGeneration = 0;
+    bool m_zeroShotRunning = false;
+};
+
+} // namespace graft::ui

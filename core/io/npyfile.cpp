@@ -3,6 +3,7 @@
 #include "core/common/limits.h"
 
 #include <QFile>
+#include <QFileInfo>
 #include <QSaveFile>
 #include <QtEndian>
 
@@ -451,6 +452,11 @@ QByteArray NpyFile::toBytes(const NpyArray &array)
 
 Expected<void> NpyFile::write(const QString &path, const NpyArray &array)
 {
+    // QSaveFile renames its temporary over the target: over /dev/null or a FIFO
+    // that would replace the device node itself (as root, silently).
+    if (const QFileInfo target(path); target.exists() && !target.isFile())
+        return makeError(QStringLiteral("Cannot write %1: it exists and is not a regular file (a folder, device or pipe); "
+                                        "give a file path.").arg(path));
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly))
         return makeError(QStringLiteral("Cannot write %1: %2.").arg(path, file.errorString()));

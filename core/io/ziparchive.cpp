@@ -4,6 +4,7 @@
 #include "core/common/limits.h"
 
 #include <QFile>
+#include <QFileInfo>
 #include <QSet>
 
 #include <algorithm>
@@ -314,6 +315,10 @@ Expected<void> ZipWriter::finish()
 {
     if (m_finished)
         return makeError(QStringLiteral("Cannot write %1: the archive is already finished.").arg(m_path));
+    // The atomic rename would replace a device node or FIFO itself, not write into it.
+    if (const QFileInfo existing(m_path); existing.exists() && !existing.isFile())
+        return makeError(QStringLiteral("Cannot write %1: it exists and is not a regular file (a folder, device or pipe); "
+                                        "give a file path.").arg(m_path));
     AtomicFileTarget target(m_path);
     const Expected<void> prepared = target.prepare();
     if (!prepared)

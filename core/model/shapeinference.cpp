@@ -135,6 +135,27 @@ public:
     }
 
 private:
+    /** Why an input shape from the config is refused (which limit), or empty. */
+    static QString exceededLimit(const Shape &shape)
+    {
+        if (shape.size() > std::size_t(limits::maxTensorRank))
+            return QStringLiteral("input shape %1 has rank %2 (limit %3): not a shape any real model takes")
+                .arg(shapeToString(shape)).arg(shape.size()).arg(limits::maxTensorRank);
+        std::int64_t count = 1;
+        for (std::int64_t d : shape) {
+            if (d < -1)
+                return QStringLiteral("input shape %1 has a dimension of %2").arg(shapeToString(shape)).arg(d);
+            if (d > 0 && count > limits::maxTensorElements / d)
+                return QStringLiteral("input shape %1 has more than %2 elements per sample (the element limit)")
+                    .arg(shapeToString(shape)).arg(limits::maxTensorElements);
+            if (d > 0)
+                count *= d;
+        }
+        return {};
+    }
+
+    QHash<QString, QString> m_refusedInputs;
+
     void addIssue(Layer &layer, const QString &message)
     {
         const QString text = ShapeInference::issuePrefix() + message;
@@ -168,6 +189,15 @@ private:
                                                 .arg(m_prefix, input.name));
                 continue;
             }
+            if (const QString refused = exceededLimit(shape); !refused.isEmpty()) {
+                // Treated as unknown: later layers would multiply these dimensions and overflow.
+                if (inputLayer)
+                    addIssue(*inputLayer, refused);
+                else
+                    m_report->issues.append(QStringLiteral("%1%2: %3").arg(m_prefix, input.name, refused));
+                m_refusedInputs.insert(input.name, refused); // told again by the layers it feeds
+                continue;
+            }
             m_tensors.insert(tensorKey(input.name, 0, 0), shape);
             if (inputLayer)
                 inputLayer->outputShapes = {shape};
@@ -181,6 +211,10 @@ private:
             addIssue(layer, QStringLiteral("input shape unknown: the InputLayer config gives no shape"));
             return;
         }
+        if (const QString refused = exceededLimit(shape); !refused.isEmpty()) {
+            addIssue(layer, refused);
+            return;
+        }
         layer.outputShapes = {shape};
         m_tensors.insert(tensorKey(layer.name, 0, 0), shape);
     }
@@ -192,6 +226,10 @@ private:
         QStringList missing;
         for (const TensorRef &ref : node.inputs) {
             const auto it = m_tensors.constFind(tensorKey(ref.layer, ref.nodeIndex, ref.tensorIndex));
+            if (it == m_tensors.constEnd() && m_refusedInputs.contains(ref.layer)) {
+                addIssue(layer, QStringLiteral("input '%1': %2").arg(ref.layer, m_refusedInputs.value(ref.layer)));
+                return;
+            }
             if (it == m_tensors.constEnd())
                 missing << ref.layer;
             else

@@ -33,7 +33,7 @@ public:
     PReluOp(const Layer &layer, const torch::Tensor &alpha)
         : LayerOp(layer.name, layer.className)
     {
-        m_alpha = bindWeight(QStringLiteral("alpha"), alpha, layer.trainable);
+        m_alpha = bindWeight(QStringLiteral("alpha"), alpha, true);
     }
 
     std::vector<Flow> forward(const std::vector<Flow> &inputs) override

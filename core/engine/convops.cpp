@@ -35,23 +35,23 @@ public:
     }
 
     /** Keras (k..., in/groups, out) -> torch (out, in/groups, kh, kw). */
-    void setKernel(const torch::Tensor &kernel, bool trainable)
+    void setKernel(const torch::Tensor &kernel)
     {
         const bool oneD = m_geometry.layout.rank == 1;
         torch::Tensor w = oneD ? kernel.permute({2, 1, 0}).unsqueeze(2) : kernel.permute({3, 2, 0, 1});
-        m_weight = bindWeight(QStringLiteral("kernel"), w.contiguous(), trainable, [oneD](const torch::Tensor &t) {
+        m_weight = bindWeight(QStringLiteral("kernel"), w.contiguous(), true, [oneD](const torch::Tensor &t) {
             return (oneD ? t.squeeze(2).permute({2, 1, 0}) : t.permute({2, 3, 1, 0})).contiguous();
         });
     }
 
     /** Keras (k..., in, multiplier) -> torch (in * multiplier, 1, kh, kw), output channel = c * mult + m. */
-    void setDepthwiseKernel(const torch::Tensor &kernel, bool trainable)
+    void setDepthwiseKernel(const torch::Tensor &kernel)
     {
         const bool oneD = m_geometry.layout.rank == 1;
         const std::int64_t in = kernel.size(-2), mult = kernel.size(-1);
         const torch::Tensor k4 = oneD ? kernel.unsqueeze(0) : kernel; // (kh, kw, in, mult)
         const torch::Tensor w = k4.permute({2, 3, 0, 1}).reshape({in * mult, 1, k4.size(0), k4.size(1)});
-        m_weight = bindWeight(QStringLiteral("depthwise_kernel"), w.contiguous(), trainable,
+        m_weight = bindWeight(QStringLiteral("depthwise_kernel"), w.contiguous(), true,
                               [in, mult, oneD](const torch::Tensor &t) {
                                   torch::Tensor k = t.reshape({in, mult, t.size(2), t.size(3)}).permute({2, 3, 0, 1});
                                   return (oneD ? k.squeeze(0) : k).contiguous();
@@ -59,21 +59,21 @@ public:
     }
 
     /** Keras (1[, 1], in * mult, filters) -> torch (filters, in * mult, 1, 1). */
-    void setPointwiseKernel(const torch::Tensor &kernel, bool trainable)
+    void setPointwiseKernel(const torch::Tensor &kernel)
     {
         const bool oneD = m_geometry.layout.rank == 1;
         const torch::Tensor k4 = oneD ? kernel.unsqueeze(0) : kernel;
-        m_pointwise = bindWeight(QStringLiteral("pointwise_kernel"), k4.permute({3, 2, 0, 1}).contiguous(), trainable,
+        m_pointwise = bindWeight(QStringLiteral("pointwise_kernel"), k4.permute({3, 2, 0, 1}).contiguous(), true,
                                  [oneD](const torch::Tensor &t) {
                                      torch::Tensor k = t.permute({2, 3, 1, 0});
                                      return (oneD ? k.squeeze(0) : k).contiguous();
                                  });
     }
 
-    void setBias(const torch::Tensor &bias, bool trainable)
+    void setBias(const torch::Tensor &bias)
     {
         if (bias.defined())
-            m_bias = bindWeight(QStringLiteral("bias"), bias, trainable);
+            m_bias = bindWeight(QStringLiteral("bias"), bias, true);
     }
 
     std::vector<Flow> forward(const std::vector<Flow> &inputs) override
@@ -190,7 +190,6 @@ Expected<LayerOpPtr> createConvOp(const Layer &layer, const OpContext &context)
         return config.error();
 
     std::vector<std::int64_t> kernelShape(g.kernel.begin(), g.kernel.end());
-    const bool trainable = layer.trainable;
     std::shared_ptr<ConvOp> op;
     if (kind == ConvOp::Kind::Regular) {
         const std::int64_t filters = config.integer(QStringLiteral("filters"), -1);
@@ -204,11 +203,11 @@ Expected<LayerOpPtr> createConvOp(const Layer &layer, const OpContext &context)
             return makeError(QStringLiteral("%1: option 'groups' (%2) does not divide filters (%3)")
                                  .arg(config.subject()).arg(groups).arg(filters));
         op = std::make_shared<ConvOp>(layer, kind, g, inChannels, groups, *activation);
-        op->setKernel(*kernel, trainable);
+        op->setKernel(*kernel);
         auto bias = useBias ? requireWeight(layer, QStringLiteral("bias"), {filters}) : Expected<torch::Tensor>(torch::Tensor());
         if (!bias)
             return bias.error();
-        op->setBias(*bias, trainable);
+        op->setBias(*bias);
         return LayerOpPtr(op);
     }
 
@@ -219,7 +218,7 @@ Expected<LayerOpPtr> createConvOp(const Layer &layer, const OpContext &context)
         return depthwise.error();
     const std::int64_t inChannels = depthwise->size(-2);
     op = std::make_shared<ConvOp>(layer, kind, g, inChannels, inChannels, *activation);
-    op->setDepthwiseKernel(*depthwise, trainable);
+    op->setDepthwiseKernel(*depthwise);
     std::int64_t outChannels = inChannels * multiplier;
     if (kind == ConvOp::Kind::Separable) {
         const std::int64_t filters = config.integer(QStringLiteral("filters"), -1);
@@ -229,13 +228,13 @@ Expected<LayerOpPtr> createConvOp(const Layer &layer, const OpContext &context)
         auto pointwise = requireWeight(layer, QStringLiteral("pointwise_kernel"), pointwiseShape);
         if (!pointwise)
             return pointwise.error();
-        op->setPointwiseKernel(*pointwise, trainable);
+        op->setPointwiseKernel(*pointwise);
         outChannels = filters;
     }
     auto bias = useBias ? requireWeight(layer, QStringLiteral("bias"), {outChannels}) : Expected<torch::Tensor>(torch::Tensor());
     if (!bias)
         return bias.error();
-    op->setBias(*bias, trainable);
+    op->setBias(*bias);
     return LayerOpPtr(op);
 }
 

@@ -18,11 +18,10 @@ public:
         : LayerOp(layer.name, layer.className), m_activation(activation)
     {
         // torch::linear wants (units, in); Keras stores (in, units).
-        const bool trainable = layer.trainable;
-        m_weight = bindWeight(QStringLiteral("kernel"), kernel.t().contiguous(), trainable,
+        m_weight = bindWeight(QStringLiteral("kernel"), kernel.t().contiguous(), true,
                               [](const torch::Tensor &w) { return w.t().contiguous(); });
         if (bias.defined())
-            m_bias = bindWeight(QStringLiteral("bias"), bias, trainable);
+            m_bias = bindWeight(QStringLiteral("bias"), bias, true);
     }
 
     std::vector<Flow> forward(const std::vector<Flow> &inputs) override
@@ -47,7 +46,7 @@ public:
     EmbeddingOp(const Layer &layer, const torch::Tensor &table, bool maskZero)
         : LayerOp(layer.name, layer.className), m_maskZero(maskZero)
     {
-        m_table = bindWeight(QStringLiteral("embeddings"), table, layer.trainable);
+        m_table = bindWeight(QStringLiteral("embeddings"), table, true);
     }
 
     std::vector<Flow> forward(const std::vector<Flow> &inputs) override
@@ -203,8 +202,18 @@ private:
     bool m_normalization = false;
 };
 
-torch::Tensor numbersTensor(const QJsonValue &v, double fallback)
+torch::Tensor numbersTensor(const QJsonValue &value, double fallback)
 {
+    // Keras 3 may serialize arrays as {"class_name": "__numpy__", "config": {"value": [...]}}.
+    const QJsonValue v = value.isObject() ? value.toObject().value(QStringLiteral("config")).toObject().value(QStringLiteral("value"))
+                                          : value;
+    if (v.isArray() && !v.toArray().isEmpty() && v.toArray().at(0).isArray()) {
+        std::vector<float> values;
+        for (const QJsonValue &row : v.toArray())
+            for (const QJsonValue &e : row.toArray())
+                values.push_back(float(e.toDouble()));
+        return torch::tensor(values);
+    }
     if (v.isArray()) {
         std::vector<float> values;
         for (const QJsonValue &e : v.toArray())

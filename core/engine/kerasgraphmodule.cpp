@@ -85,6 +85,9 @@ Expected<std::shared_ptr<KerasGraphModule>> KerasGraphModule::create(const Model
                 if (!nested)
                     return makeError(QStringLiteral("nested model '%1': %2").arg(layer.name, nested.errorString()));
                 op = std::make_shared<NestedModelOp>(layer.name, layer.className, *nested);
+                if (!layer.trainable) // a frozen model freezes every layer inside it, as in Keras
+                    for (torch::Tensor &p : op->parameters(true))
+                        p.set_requires_grad(false);
             } else {
                 auto built = createLayerOp(layer, context);
                 if (!built)

@@ -140,8 +140,12 @@ Expected<LayerOpPtr> createLayerOp(const Layer &layer, const OpContext &context)
         auto op = build(layer, context);
         if (!op)
             return op.error();
-        if (*op)
+        if (*op) {
+            if (!layer.trainable)
+                for (torch::Tensor &p : (*op)->parameters(true))
+                    p.set_requires_grad(false);
             return op;
+        }
     }
     return makeError(QStringLiteral("%1: Graft cannot execute layers of class %2 (a custom or unsupported "
                                     "Keras layer); replace it or remove it from the model")

@@ -67,7 +67,11 @@ public:
     QString subject() const { return layerSubject(m_layerName, m_className); }
 
 protected:
-    /** Stores a converted weight: a parameter if trainable, else a buffer; `toKeras` undoes the conversion. */
+    /**
+     * Stores a converted weight: a parameter if Keras trains it (kernels, biases), a
+     * buffer if not (moving statistics); `toKeras` undoes the conversion. A frozen
+     * layer's parameters stay parameters, with requires_grad off (createLayerOp).
+     */
     torch::Tensor bindWeight(const QString &kerasName, torch::Tensor torchLayout, bool trainable,
                              std::function<torch::Tensor(const torch::Tensor &)> toKeras = {});
     /** Exactly `n` inputs, or throws OpError. */

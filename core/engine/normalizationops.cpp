@@ -24,9 +24,9 @@ public:
     {
         // Keras's weight order: gamma, beta, moving_mean, moving_variance.
         if (gamma.defined())
-            m_gamma = bindWeight(QStringLiteral("gamma"), gamma, layer.trainable);
+            m_gamma = bindWeight(QStringLiteral("gamma"), gamma, true);
         if (beta.defined())
-            m_beta = bindWeight(QStringLiteral("beta"), beta, layer.trainable);
+            m_beta = bindWeight(QStringLiteral("beta"), beta, true);
         m_mean = bindWeight(QStringLiteral("moving_mean"), mean, false);
         m_variance = bindWeight(QStringLiteral("moving_variance"), variance, false);
     }
@@ -96,9 +96,9 @@ public:
         : LayerOp(layer.name, layer.className), m_axes(std::move(axes)), m_epsilon(epsilon), m_rmsScaling(rmsScaling)
     {
         if (gamma.defined())
-            m_gamma = bindWeight(QStringLiteral("gamma"), gamma, layer.trainable);
+            m_gamma = bindWeight(QStringLiteral("gamma"), gamma, true);
         if (beta.defined())
-            m_beta = bindWeight(QStringLiteral("beta"), beta, layer.trainable);
+            m_beta = bindWeight(QStringLiteral("beta"), beta, true);
     }
 
     std::vector<Flow> forward(const std::vector<Flow> &inputs) override

@@ -4,13 +4,13 @@ namespace graft::engine {
 
 RecurrentOp::RecurrentOp(const QString &name, const QString &className, Options options,
                          const torch::Tensor &kernel, const torch::Tensor &recurrentKernel,
-                         const torch::Tensor &bias, bool trainable)
+                         const torch::Tensor &bias)
     : LayerOp(name, className), m_options(options)
 {
-    m_kernel = bindWeight(QStringLiteral("kernel"), kernel, trainable);
-    m_recurrent = bindWeight(QStringLiteral("recurrent_kernel"), recurrentKernel, trainable);
+    m_kernel = bindWeight(QStringLiteral("kernel"), kernel, true);
+    m_recurrent = bindWeight(QStringLiteral("recurrent_kernel"), recurrentKernel, true);
     if (bias.defined())
-        m_bias = bindWeight(QStringLiteral("bias"), bias, trainable);
+        m_bias = bindWeight(QStringLiteral("bias"), bias, true);
 }
 
 void RecurrentOp::resetStates()
@@ -168,7 +168,7 @@ RecurrentOp::Result RecurrentOp::run(const torch::Tensor &input, const torch::Te
 
 Expected<std::shared_ptr<RecurrentOp>> RecurrentOp::build(const QString &name, const QString &className,
                                                           const QJsonObject &config, const Layer &weightSource,
-                                                          const QString &weightPrefix, bool trainable,
+                                                          const QString &weightPrefix,
                                                           const OpContext &context)
 {
     ConfigReader reader(name, className, config);
@@ -247,7 +247,7 @@ Expected<std::shared_ptr<RecurrentOp>> RecurrentOp::build(const QString &name, c
                                  .arg(reader.subject(), weightPrefix, shapeText(b->sizes()), shapeText(biasShape)));
         bias = b->reshape(biasShape);
     }
-    return std::make_shared<RecurrentOp>(name, className, o, *kernel, *recurrent, bias, trainable);
+    return std::make_shared<RecurrentOp>(name, className, o, *kernel, *recurrent, bias);
 }
 
 Expected<LayerOpPtr> createRecurrentOp(const Layer &layer, const OpContext &context)
@@ -256,7 +256,7 @@ Expected<LayerOpPtr> createRecurrentOp(const Layer &layer, const OpContext &cont
                                         QStringLiteral("CuDNNLSTM"), QStringLiteral("CuDNNGRU")};
     if (!classes.contains(layer.className))
         return LayerOpPtr();
-    auto op = RecurrentOp::build(layer.name, layer.className, layer.config, layer, QString(), layer.trainable, context);
+    auto op = RecurrentOp::build(layer.name, layer.className, layer.config, layer, QString(), context);
     if (!op)
         return op.error();
     return LayerOpPtr(*op);

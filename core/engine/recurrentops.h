@@ -39,7 +39,7 @@ public:
     };
 
     RecurrentOp(const QString &name, const QString &className, Options options, const torch::Tensor &kernel,
-                const torch::Tensor &recurrentKernel, const torch::Tensor &bias, bool trainable);
+                const torch::Tensor &recurrentKernel, const torch::Tensor &bias);
 
     std::vector<Flow> forward(const std::vector<Flow> &inputs) override;
     void resetStates() override;
@@ -56,7 +56,7 @@ public:
     /** Reads a recurrent layer's config and weights (names relative to `weightPrefix`). */
     static Expected<std::shared_ptr<RecurrentOp>> build(const QString &name, const QString &className,
                                                         const QJsonObject &config, const Layer &weightSource,
-                                                        const QString &weightPrefix, bool trainable,
+                                                        const QString &weightPrefix,
                                                         const OpContext &context);
 
 private:

@@ -179,11 +179,11 @@ Expected<LayerOpPtr> createWrapperOp(const Layer &layer, const OpContext &contex
         backwardConfig.insert(QStringLiteral("go_backwards"), !forwardConfig.value(QStringLiteral("go_backwards")).toBool(false));
     }
     auto forwardOp = RecurrentOp::build(layer.name + QStringLiteral("/forward"), inner->className, forwardConfig, layer,
-                                        QStringLiteral("forward/"), layer.trainable, context);
+                                        QStringLiteral("forward/"), context);
     if (!forwardOp)
         return forwardOp.error();
     auto backwardOp = RecurrentOp::build(layer.name + QStringLiteral("/backward"), backwardClass, backwardConfig, layer,
-                                         QStringLiteral("backward/"), layer.trainable, context);
+                                         QStringLiteral("backward/"), context);
     if (!backwardOp)
         return backwardOp.error();
     return LayerOpPtr(std::make_shared<BidirectionalOp>(layer, *forwardOp, *backwardOp, merge,

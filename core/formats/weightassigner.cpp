@@ -1,5 +1,7 @@
 #include "core/formats/weightassigner.h"
 
+#include "core/formats/keras3objectpaths.h"
+
 #include <QHash>
 #include "core/model/kerasconfigparser.h"
 #include "core/model/layernaming.h"
@@ -207,43 +209,20 @@ QStringList WeightAssigner::assignLegacy(ModelSpec &model, const QVector<StoredL
 
 namespace {
 
-/** Where Keras 3 keeps a layer's variables, relative to the layer's own path. */
-QStringList keras3VarPaths(const Layer &layer)
-{
-    static const QStringList recurrent = {QStringLiteral("SimpleRNN"), QStringLiteral("LSTM"),
-                                          QStringLiteral("GRU")};
-    if (recurrent.contains(layer.className))
-        return {QStringLiteral("/cell")};
-    if (layer.className == QLatin1String("Bidirectional")) {
-        const QString inner = layer.config.value(QStringLiteral("layer")).toObject()
-                                  .value(QStringLiteral("class_name")).toString();
-        const QString sub = recurrent.contains(inner) ? QStringLiteral("/cell") : QString();
-        return {QStringLiteral("/forward_layer") + sub, QStringLiteral("/backward_layer") + sub};
-    }
-    if (layer.className == QLatin1String("TimeDistributed")) {
-        const QString inner = layer.config.value(QStringLiteral("layer")).toObject()
-                                  .value(QStringLiteral("class_name")).toString();
-        return {recurrent.contains(inner) ? QStringLiteral("/layer/cell") : QStringLiteral("/layer")};
-    }
-    return {QString()};
-}
-
 void assignKeras3Model(ModelSpec &model, const QString &prefix, const QHash<QString, const Keras3VarsGroup *> &byPath,
                        const QString &fileName, QStringList *problems, QSet<QString> *used)
 {
-    QHash<QString, int> seen;
-    for (Layer &layer : model.layers) {
-        const QString snake = kerasSnakeCase(layer.className);
-        const int n = seen.value(snake, 0);
-        seen[snake] = n + 1;
-        layer.keras3Path = prefix + QStringLiteral("layers/") + snake + (n ? QStringLiteral("_%1").arg(n) : QString());
+    const QStringList paths = keras3paths::layerPaths(model, prefix);
+    for (int index = 0; index < model.layers.size(); ++index) {
+        Layer &layer = model.layers[index];
+        layer.keras3Path = paths.at(index);
         if (layer.nestedModel) {
             assignKeras3Model(*layer.nestedModel, layer.keras3Path + QLatin1Char('/'), byPath, fileName, problems, used);
             continue;
         }
         QVector<TensorData> vars;
         QStringList varNames;
-        for (const QString &suffix : keras3VarPaths(layer)) {
+        for (const QString &suffix : keras3paths::varPaths(layer)) {
             const QString path = layer.keras3Path + suffix;
             if (const Keras3VarsGroup *g = byPath.value(path)) {
                 used->insert(path);

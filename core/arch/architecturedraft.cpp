@@ -415,6 +415,9 @@ void ArchitectureDraft::recompute()
             if (issue.startsWith(prefix))
                 issue = issue.mid(prefix.size());
             // An unresolved field shows up as its question, not also as the shape errors it causes.
+            // A layer after a failing one only repeats it: the failing row carries the message.
+            if (issue.startsWith(QLatin1String("input shape unknown: no output shape could be inferred")))
+                continue;
             if (row.questions.isEmpty() && !(inputUnresolved && issue.startsWith(QLatin1String("input shape unknown"))))
                 row.issues << issue;
         }

@@ -81,8 +81,9 @@ Expected<ArchitectureDraft> assembleSequential(const Interpreter &in, const Mode
         input.className = QStringLiteral("InputLayer");
         input.config = KerasLayerCatalog::defaultConfig(input.className, input.name);
         input.sourceLine = first.line;
-        if (!first.inputShape.isUndefined()) {
-            input.config.insert(QStringLiteral("batch_input_shape"), first.inputShape);
+        const QJsonValue shape = !first.inputShape.isUndefined() ? first.inputShape : model.buildShape;
+        if (!shape.isUndefined()) {
+            input.config.insert(QStringLiteral("batch_input_shape"), shape);
             input.origins.insert(QStringLiteral("batch_input_shape"), FieldOrigin::Code);
         } else {
             input.origins.insert(QStringLiteral("batch_input_shape"), FieldOrigin::Unresolved);
@@ -90,8 +91,8 @@ Expected<ArchitectureDraft> assembleSequential(const Interpreter &in, const Mode
                                    first.inputShapeHole.isEmpty()
                                        ? QStringLiteral("the first layer of the Sequential model gives no input_shape; give the "
                                                         "input shape with --input-shape")
-                                       : QStringLiteral("the first layer's %1 cannot be evaluated; give the input shape with "
-                                                        "--input-shape").arg(first.inputShapeHole));
+                                       : QStringLiteral("the first layer's %1 cannot be evaluated; give the input shape "
+                                                        "with --input-shape").arg(first.inputShapeHole));
         }
     }
     QString previous = input.name;

@@ -159,7 +159,7 @@ void completeDraftWithWeights(ArchitectureDraft &draft, const CodeReadOptions &o
 
 std::pair<QString, QString> KerasCodeReader::splitCodeSpec(const QString &spec)
 {
-    static const QRegularExpression withFunction(QStringLiteral("^(.+):([A-Za-z_][A-Za-z0-9_]*)$"));
+    static const QRegularExpression withFunction(QStringLiteral("^(.+):([A-Za-z_][A-Za-z0-9_.]*)$"));
     const QRegularExpressionMatch m = withFunction.match(spec);
     if (m.hasMatch() && !QFileInfo::exists(spec))
         return {m.captured(1), m.captured(2)};

@@ -33,7 +33,7 @@ public:
     static Expected<ArchitectureDraft> read(const QByteArray &source, const QString &sourceName,
                                             const CodeReadOptions &options, const WeightsOutline &weights);
 
-    /** "model.py:build" → {"model.py", "build"}; "model.py" → {"model.py", ""}. */
+    /** "model.py:build" → {"model.py", "build"}; "model.py:Net.build" names a method; "model.py" → {"model.py", ""}. */
     static std::pair<QString, QString> splitCodeSpec(const QString &spec);
     /** "40,87,1", "(40, 87, 1)", "40x87x1", "None,13" → a shape (None → -1). */
     static Expected<Shape> parseShape(const QString &text);

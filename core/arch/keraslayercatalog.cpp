@@ -374,6 +374,8 @@ Expected<QJsonValue> KerasLayerCatalog::normalize(const QString &className, cons
             return bad(QStringLiteral("a number"));
         return value;
     case FieldKind::Bool:
+        if (isInt(value) && (value.toDouble() == 0 || value.toDouble() == 1))
+            return QJsonValue(value.toDouble() == 1); // Python code passes 0/1 where Keras reads truthiness
         if (!value.isBool())
             return bad(QStringLiteral("True or False"));
         return value;

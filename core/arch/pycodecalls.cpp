@@ -1,4 +1,5 @@
 // Interpreter: calls of the code's functions, Python builtins and methods.
+#include "core/arch/pycodehelpers.h"
 #include "core/arch/pycodeinterpreter.h"
 
 #include <QJsonArray>
@@ -14,41 +15,6 @@ namespace {
 constexpr int maxCallDepth = 64;
 constexpr qint64 maxRangeLength = 100'000;
 
-QString typeOf(const QJsonObject &n) { return n.value(QStringLiteral("_t")).toString(); }
-int lineOf(const QJsonObject &n) { return n.value(QStringLiteral("_l")).toInt(); }
-
-std::optional<QString> pythonStr(const ValuePtr &v)
-{
-    switch (v->kind) {
-    case Kind::Str: return v->text;
-    case Kind::Int: return QString::number(v->integer);
-    case Kind::Float:
-        return v->real == std::floor(v->real) && std::abs(v->real) < 1e16 ? QString::number(v->real, 'f', 1)
-                                                                         : QString::number(v->real, 'g', QLocale::FloatingPointShortest);
-    case Kind::Bool: return v->boolean ? QStringLiteral("True") : QStringLiteral("False");
-    case Kind::None: return QStringLiteral("None");
-    default: return std::nullopt;
-    }
-}
-
-ValuePtr kwarg(const std::vector<std::pair<QString, ValuePtr>> &kwargs, const QString &name)
-{
-    for (const auto &[k, v] : kwargs)
-        if (k == name)
-            return v;
-    return nullptr;
-}
-
-bool anyTensor(const std::vector<ValuePtr> &values)
-{
-    for (const ValuePtr &v : values) {
-        if (v->kind == Kind::Tensor || (v->kind == Kind::Unknown && v->unknown == UnknownKind::TensorOp))
-            return true;
-        if ((v->kind == Kind::List || v->kind == Kind::Tuple) && anyTensor(v->items))
-            return true;
-    }
-    return false;
-}
 
 } // namespace
 
@@ -64,25 +30,31 @@ ValuePtr Interpreter::call(const ValuePtr &callee, std::vector<ValuePtr> args,
     case Kind::Keras: return callKeras(callee, args, kwargs, node);
     case Kind::Layer: return callLayer(callee->index, args, kwargs, node);
     case Kind::Function: return callFunction(callee->index, args, kwargs, node);
-    case Kind::Method: return callMethod(callee->self, callee->text, args, kwargs, node);
+    case Kind::Method:
+        if (callee->index >= 0) { // a method defined in the code, bound to its object
+            std::vector<ValuePtr> withSelf{callee->self};
+            withSelf.insert(withSelf.end(), args.begin(), args.end());
+            return callFunction(callee->index, withSelf, kwargs, node);
+        }
+        return callMethod(callee->self, callee->text, args, kwargs, node);
     case Kind::Model:
-        return unknownValue(UnknownKind::Foreign, QStringLiteral("`%1` calls a model as a layer (nested models are not "
-                                                                 "supported when reading code)").arg(snippet(node)), line);
+        return unknownValue(UnknownKind::Foreign, QStringLiteral("`%1`, a model called as a layer (nested models are "
+                                                                 "not supported when reading code)").arg(snippet(node)), line);
     case Kind::Class: {
         const ClassRecord &c = classes.at(std::size_t(callee->index));
         if (c.kerasLayer || c.kerasModel)
-            return unknownValue(UnknownKind::Foreign, QStringLiteral("`%1` creates %2, a custom Keras %3 class defined at line %4; "
-                                                                     "Graft reads built-in Keras layers only")
+            return unknownValue(UnknownKind::Foreign, QStringLiteral("`%1`, an object of %2, a custom Keras %3 class defined "
+                                                                     "at line %4 (Graft reads built-in Keras layers only)")
                                                           .arg(snippet(node), c.name, c.kerasModel ? QStringLiteral("model") : QStringLiteral("layer"))
                                                           .arg(c.line), line);
-        return unknownValue(UnknownKind::External, snippet(node), line);
+        return instantiate(callee, args, kwargs, node);
     }
     case Kind::Module: {
         const QString path = callee->text;
         if (anyTensor(all))
-            return unknownValue(UnknownKind::TensorOp, QStringLiteral("`%1` is a TensorFlow operation on Keras tensors (it would "
-                                                                      "become a TFOpLambda layer, which Graft cannot represent); "
-                                                                      "use Keras layers instead").arg(snippet(node)), line);
+            return unknownValue(UnknownKind::TensorOp, QStringLiteral("`%1`, a TensorFlow operation on Keras tensors (it would "
+                                                                      "become a TFOpLambda layer, which Graft cannot represent; "
+                                                                      "use Keras layers instead)").arg(snippet(node)), line);
         if (path.startsWith(QLatin1String("math.")) && args.size() == 1 && isNumber(args[0])) {
             const double x = numberOf(args[0]);
             if (path == QLatin1String("math.ceil"))
@@ -96,8 +68,8 @@ ValuePtr Interpreter::call(const ValuePtr &callee, std::vector<ValuePtr> args,
         }
         const bool foreign = path.startsWith(QLatin1Char('.'));
         return unknownValue(foreign ? UnknownKind::Foreign : UnknownKind::External,
-                            foreign ? QStringLiteral("`%1` comes from a module of your project (%2), which Graft does not read; "
-                                                     "paste that function into the file").arg(snippet(node), path.section(QLatin1Char('.'), 0, -2))
+                            foreign ? QStringLiteral("`%1`, from a module of your project (%2) that Graft does not read "
+                                                     "(paste that function into the file)").arg(snippet(node), path.section(QLatin1Char('.'), 0, -2))
                                     : snippet(node),
                             line);
     }
@@ -114,6 +86,24 @@ ValuePtr Interpreter::call(const ValuePtr &callee, std::vector<ValuePtr> args,
     }
 }
 
+ValuePtr Interpreter::instantiate(const ValuePtr &cls, const std::vector<ValuePtr> &args,
+                                  const std::vector<std::pair<QString, ValuePtr>> &kwargs, const QJsonObject &node)
+{
+    auto instance = makeValue(Kind::Instance);
+    instance->index = cls->index;
+    instance->text = cls->text;
+    instance->scope = std::make_shared<Scope>();
+    const ClassRecord &c = classes.at(std::size_t(cls->index));
+    const ValuePtr init = c.attributes ? c.attributes->vars.value(QStringLiteral("__init__")) : nullptr;
+    if (init && init->kind == Kind::Function) {
+        std::vector<ValuePtr> withSelf{instance};
+        withSelf.insert(withSelf.end(), args.begin(), args.end());
+        callFunction(init->index, withSelf, kwargs, node);
+    }
+    m_entryCall = false;
+    return instance;
+}
+
 ValuePtr Interpreter::callFunction(int function, const std::vector<ValuePtr> &args,
                                    const std::vector<std::pair<QString, ValuePtr>> &kwargs, const QJsonObject &node)
 {
@@ -125,7 +115,8 @@ ValuePtr Interpreter::callFunction(int function, const std::vector<ValuePtr> &ar
         m_aborted = true;
         return unknownValue(UnknownKind::External, snippet(node), line);
     }
-    const bool entry = m_depth == 0 && record.name == entryFunction;
+    const bool entry = m_entryCall;
+    m_entryCall = false;
     const QJsonObject arguments = record.node.value(QStringLiteral("args")).toObject();
     auto scope = std::make_shared<Scope>();
     scope->parent = record.closure;
@@ -291,7 +282,7 @@ ValuePtr Interpreter::callBuiltin(const QString &name, const std::vector<ValuePt
         const auto items = first ? iterate(first) : std::nullopt;
         if (!items)
             return unknown;
-        const ValuePtr startValue = args.size() > 1 ? args[1] : kwarg(kwargs, QStringLiteral("start"));
+        const ValuePtr startValue = args.size() > 1 ? args[1] : argument({}, kwargs, -1, QStringLiteral("start"));
         qint64 i = startValue && isIntegral(startValue) ? integerOf(startValue) : 0;
         std::vector<ValuePtr> pairs;
         for (const ValuePtr &item : *items)
@@ -381,197 +372,6 @@ ValuePtr Interpreter::callBuiltin(const QString &name, const std::vector<ValuePt
     if (name == QLatin1String("getattr") && args.size() >= 2 && args[1]->kind == Kind::Str)
         return attribute(args[0], args[1]->text, node);
     return unknown;
-}
-
-ValuePtr Interpreter::callMethod(const ValuePtr &self, const QString &name, const std::vector<ValuePtr> &args,
-                                 const std::vector<std::pair<QString, ValuePtr>> &kwargs, const QJsonObject &node)
-{
-    const int line = lineOf(node);
-    const ValuePtr first = args.empty() ? nullptr : args.front();
-    if (self->kind == Kind::Model) {
-        ModelRecord &model = models.at(std::size_t(self->index));
-        if (name == QLatin1String("add")) {
-            const ValuePtr item = first ? first : kwarg(kwargs, QStringLiteral("layer"));
-            if (!model.sequential)
-                errors << QStringLiteral("line %1: `%2`: add() on a functional model").arg(line).arg(snippet(node));
-            else if (item)
-                addToSequential(self->index, item, line);
-            return noneValue();
-        }
-        if (name == QLatin1String("pop") && model.sequential && !model.layers.empty()) {
-            layers.at(std::size_t(model.layers.back())).addedTo = -1;
-            model.layers.pop_back();
-            return noneValue();
-        }
-        if (name == QLatin1String("get_layer")) {
-            const ValuePtr wanted = first ? first : kwarg(kwargs, QStringLiteral("name"));
-            for (std::size_t l = 0; l < layers.size(); ++l) {
-                if (wanted && ((wanted->kind == Kind::Str && layers[l].name == wanted->text)
-                               || (isIntegral(wanted) && model.sequential && integerOf(wanted) >= 0
-                                   && integerOf(wanted) < qint64(model.layers.size()) && model.layers[std::size_t(integerOf(wanted))] == int(l)))) {
-                    auto v = makeValue(Kind::Layer);
-                    v->index = int(l);
-                    return v;
-                }
-            }
-        }
-        if (name == QLatin1String("__call__") || name == QLatin1String("call"))
-            return call(self, args, kwargs, node);
-        return noneValue(); // summary, compile, fit, load_weights, save: nothing that changes the architecture
-    }
-    if (self->kind == Kind::Layer) {
-        if (name == QLatin1String("__call__") || name == QLatin1String("call"))
-            return callLayer(self->index, args, kwargs, node);
-        return noneValue();
-    }
-    if (self->kind == Kind::List) {
-        if (name == QLatin1String("append") && first) {
-            self->items.push_back(first);
-            return noneValue();
-        }
-        if (name == QLatin1String("extend") && first) {
-            const auto items = iterate(first);
-            if (items)
-                self->items.insert(self->items.end(), items->begin(), items->end());
-            return noneValue();
-        }
-        if (name == QLatin1String("insert") && args.size() == 2 && isIntegral(args[0])) {
-            const qint64 size = qint64(self->items.size());
-            qint64 i = integerOf(args[0]);
-            i = std::clamp<qint64>(i < 0 ? i + size : i, 0, size);
-            self->items.insert(self->items.begin() + i, args[1]);
-            return noneValue();
-        }
-        if (name == QLatin1String("pop") && !self->items.empty()) {
-            qint64 i = first && isIntegral(first) ? integerOf(first) : -1;
-            if (i < 0)
-                i += qint64(self->items.size());
-            if (i >= 0 && i < qint64(self->items.size())) {
-                const ValuePtr v = self->items[std::size_t(i)];
-                self->items.erase(self->items.begin() + i);
-                return v;
-            }
-        }
-        if (name == QLatin1String("copy"))
-            return sequenceValue(Kind::List, self->items);
-        if (name == QLatin1String("reverse")) {
-            std::reverse(self->items.begin(), self->items.end());
-            return noneValue();
-        }
-    }
-    if (self->kind == Kind::Dict) {
-        auto find = [&](const ValuePtr &key) { return key && key->kind == Kind::Str ? self->keys.indexOf(key->text) : -1; };
-        if (name == QLatin1String("get") && first) {
-            const int k = find(first);
-            return k >= 0 ? self->items[std::size_t(k)] : (args.size() > 1 ? args[1] : noneValue());
-        }
-        if (name == QLatin1String("keys") || name == QLatin1String("values") || name == QLatin1String("items")) {
-            std::vector<ValuePtr> out;
-            for (std::size_t i = 0; i < self->items.size(); ++i) {
-                if (name == QLatin1String("keys"))
-                    out.push_back(strValue(self->keys.at(int(i))));
-                else if (name == QLatin1String("values"))
-                    out.push_back(self->items[i]);
-                else
-                    out.push_back(sequenceValue(Kind::Tuple, {strValue(self->keys.at(int(i))), self->items[i]}));
-            }
-            return sequenceValue(Kind::List, std::move(out));
-        }
-        if (name == QLatin1String("update")) {
-            auto put = [&](const QString &k, const ValuePtr &v) {
-                const int i = self->keys.indexOf(k);
-                if (i >= 0) {
-                    self->items[std::size_t(i)] = v;
-                } else {
-                    self->keys << k;
-                    self->items.push_back(v);
-                }
-            };
-            if (first && first->kind == Kind::Dict)
-                for (std::size_t i = 0; i < first->items.size(); ++i)
-                    put(first->keys.at(int(i)), first->items[i]);
-            for (const auto &[k, v] : kwargs)
-                put(k, v);
-            return noneValue();
-        }
-        if (name == QLatin1String("copy")) {
-            auto copy = makeValue(Kind::Dict);
-            copy->keys = self->keys;
-            copy->items = self->items;
-            return copy;
-        }
-        if ((name == QLatin1String("pop") || name == QLatin1String("setdefault")) && first) {
-            const int k = find(first);
-            if (k >= 0) {
-                const ValuePtr v = self->items[std::size_t(k)];
-                if (name == QLatin1String("pop")) {
-                    self->keys.removeAt(k);
-                    self->items.erase(self->items.begin() + k);
-                }
-                return v;
-            }
-            if (args.size() > 1) {
-                if (name == QLatin1String("setdefault") && first->kind == Kind::Str) {
-                    self->keys << first->text;
-                    self->items.push_back(args[1]);
-                }
-                return args[1];
-            }
-        }
-    }
-    if (self->kind == Kind::Str) {
-        if (name == QLatin1String("format")) {
-            QString out;
-            const QString &f = self->text;
-            int auto_ = 0;
-            for (int i = 0; i < f.size(); ++i) {
-                if (f.at(i) == QLatin1Char('{') && i + 1 < f.size() && f.at(i + 1) == QLatin1Char('{')) {
-                    out += QLatin1Char('{');
-                    ++i;
-                } else if (f.at(i) == QLatin1Char('}') && i + 1 < f.size() && f.at(i + 1) == QLatin1Char('}')) {
-                    out += QLatin1Char('}');
-                    ++i;
-                } else if (f.at(i) == QLatin1Char('{')) {
-                    const int close = f.indexOf(QLatin1Char('}'), i);
-                    if (close < 0)
-                        return unknownValue(UnknownKind::External, snippet(node), line);
-                    const QString field = f.mid(i + 1, close - i - 1);
-                    bool numeric = false;
-                    const int index = field.isEmpty() ? auto_++ : field.toInt(&numeric);
-                    const ValuePtr v = field.isEmpty() || numeric ? (index < int(args.size()) ? args[std::size_t(index)] : nullptr)
-                                                                  : kwarg(kwargs, field);
-                    const auto s = v ? pythonStr(v) : std::nullopt;
-                    if (!s)
-                        return unknownValue(UnknownKind::External, snippet(node), line);
-                    out += *s;
-                    i = close;
-                } else {
-                    out += f.at(i);
-                }
-            }
-            return strValue(out);
-        }
-        if (name == QLatin1String("join") && first) {
-            const auto items = iterate(first);
-            QStringList parts;
-            for (const ValuePtr &v : items ? *items : std::vector<ValuePtr>{}) {
-                if (v->kind != Kind::Str)
-                    return unknownValue(UnknownKind::External, snippet(node), line);
-                parts << v->text;
-            }
-            if (items)
-                return strValue(parts.join(self->text));
-        }
-        if (name == QLatin1String("upper"))
-            return strValue(self->text.toUpper());
-        if (name == QLatin1String("lower"))
-            return strValue(self->text.toLower());
-        if (name == QLatin1String("strip"))
-            return strValue(self->text.trimmed());
-        if (name == QLatin1String("replace") && args.size() == 2 && args[0]->kind == Kind::Str && args[1]->kind == Kind::Str)
-            return strValue(QString(self->text).replace(args[0]->text, args[1]->text));
-    }
-    return unknownValue(anyTensor(args) ? UnknownKind::TensorOp : UnknownKind::External, snippet(node), line);
 }
 
 } // namespace graft::pycode

@@ -1,8 +1,5 @@
+#include "core/arch/pycodehelpers.h"
 #include "core/arch/pycodeinterpreter.h"
-
-#include <QRegularExpression>
-
-#include <cmath>
 
 namespace graft::pycode {
 
@@ -11,23 +8,6 @@ namespace {
 // Model-building code runs a few thousand steps; a budget keeps a `while True:` from hanging Graft.
 constexpr qint64 maxSteps = 2'000'000;
 constexpr int maxLoopIterations = 100'000;
-
-QString typeOf(const QJsonObject &n) { return n.value(QStringLiteral("_t")).toString(); }
-int lineOf(const QJsonObject &n) { return n.value(QStringLiteral("_l")).toInt(); }
-QJsonObject child(const QJsonObject &n, const char *key) { return n.value(QLatin1String(key)).toObject(); }
-QJsonArray children(const QJsonObject &n, const char *key) { return n.value(QLatin1String(key)).toArray(); }
-
-
-ValuePtr unknownFrom(const ValuePtr &source, const QString &description, int line)
-{
-    auto v = unknownValue(source->kind == Kind::Unknown ? source->unknown : UnknownKind::External, description, line);
-    if (source->kind == Kind::Unknown) {
-        v->parameter = source->parameter;
-        if (source->unknown == UnknownKind::Parameter)
-            v->unknown = UnknownKind::External;
-    }
-    return v;
-}
 
 } // namespace
 
@@ -98,20 +78,46 @@ void Interpreter::run(const QString &function)
     for (const QJsonValue &s : body) {
         const QJsonObject stmt = s.toObject();
         const QString t = typeOf(stmt);
+        const bool assignment = t == QLatin1String("Assign") || t == QLatin1String("AnnAssign");
         if (t == QLatin1String("Import") || t == QLatin1String("ImportFrom") || t == QLatin1String("FunctionDef")
             || t == QLatin1String("AsyncFunctionDef") || t == QLatin1String("ClassDef")
-            || ((t == QLatin1String("Assign") || t == QLatin1String("AnnAssign"))
-                && callsOnlyBuiltins(stmt.value(QStringLiteral("value")), callsOnlyBuiltins)))
+            || (assignment && callsOnlyBuiltins(stmt.value(QStringLiteral("value")), callsOnlyBuiltins))) {
             exec(stmt, m_globals);
+        } else if (assignment) {
+            // Computed from data at module level (NUM_CLASSES = len(os.listdir(…))): unknown, but --set can give it.
+            const QJsonArray targets = t == QLatin1String("Assign") ? children(stmt, "targets") : QJsonArray{stmt.value(QStringLiteral("target"))};
+            for (const QJsonValue &target : targets) {
+                const QJsonObject name = target.toObject();
+                if (typeOf(name) != QLatin1String("Name"))
+                    continue;
+                const QString id = name.value(QStringLiteral("id")).toString();
+                auto unknown = unknownValue(UnknownKind::External, QStringLiteral("`%1` (computed at line %2 by `%3`)")
+                                                                       .arg(id).arg(lineOf(stmt)).arg(snippet(child(stmt, "value"))),
+                                            lineOf(stmt));
+                unknown->parameter = id;
+                assign(name, unknown, m_globals);
+            }
+        }
     }
-    const ValuePtr f = m_globals->vars.value(function);
+    const QString owner = function.contains(QLatin1Char('.')) ? function.section(QLatin1Char('.'), 0, 0) : QString();
+    const ValuePtr cls = owner.isEmpty() ? nullptr : m_globals->vars.value(owner);
+    ValuePtr f = cls && cls->kind == Kind::Class && classes.at(std::size_t(cls->index)).attributes
+                     ? classes.at(std::size_t(cls->index)).attributes->vars.value(function.section(QLatin1Char('.'), 1))
+                     : m_globals->vars.value(function);
     if (!f || f->kind != Kind::Function) {
-        errors << QStringLiteral("the code defines no top-level function named '%1'").arg(function);
+        errors << QStringLiteral("the code defines no function named '%1'").arg(function);
         return;
     }
     entryLine = lineOf(m_functions.at(std::size_t(f->index)).node);
     QJsonObject callNode{{QStringLiteral("_t"), QStringLiteral("Call")}, {QStringLiteral("_l"), entryLine}};
-    returned = callFunction(f->index, {}, {}, callNode);
+    std::vector<ValuePtr> self;
+    if (cls) {
+        // A method: `self` is an object made by the class's __init__, whose arguments are unknown too.
+        m_entryCall = true;
+        self.push_back(instantiate(cls, {}, {}, callNode));
+    }
+    m_entryCall = true;
+    returned = callFunction(f->index, self, {}, callNode);
 }
 
 Interpreter::Flow Interpreter::execBlock(const QJsonArray &body, const ScopePtr &scope)
@@ -197,6 +203,12 @@ Interpreter::Flow Interpreter::exec(const QJsonObject &stmt, const ScopePtr &sco
                 c.kerasModel = c.kerasModel || classes.at(std::size_t(base->index)).kerasModel;
                 c.kerasLayer = c.kerasLayer || classes.at(std::size_t(base->index)).kerasLayer;
             }
+        }
+        if (!c.kerasLayer && !c.kerasModel) {
+            // A configuration class (class Config: NUM_CLASSES = 10): its class-level values are read.
+            c.attributes = std::make_shared<Scope>();
+            c.attributes->parent = scope;
+            execBlock(children(stmt, "body"), c.attributes);
         }
         classes.push_back(c);
         auto v = makeValue(Kind::Class);
@@ -317,284 +329,6 @@ Interpreter::Flow Interpreter::execWhile(const QJsonObject &stmt, const ScopePtr
                   .arg(lineOf(stmt)).arg(maxLoopIterations);
     m_aborted = true;
     return Flow::Abort;
-}
-
-void Interpreter::execImport(const QJsonObject &stmt, const ScopePtr &scope)
-{
-    if (typeOf(stmt) == QLatin1String("Import")) {
-        for (const QJsonValue &a : children(stmt, "names")) {
-            const QString name = a.toObject().value(QStringLiteral("name")).toString();
-            const QJsonValue as = a.toObject().value(QStringLiteral("asname"));
-            if (as.isString()) {
-                scope->vars.insert(as.toString(), resolveSymbol(name));
-            } else {
-                auto module = makeValue(Kind::Module);
-                module->text = name.section(QLatin1Char('.'), 0, 0);
-                scope->vars.insert(module->text, module);
-            }
-        }
-        return;
-    }
-    QString module = stmt.value(QStringLiteral("module")).toString();
-    const int level = stmt.value(QStringLiteral("level")).toInt();
-    if (level > 0)
-        module = QString(level, QLatin1Char('.')) + module; // a module of the user's project: Foreign
-    for (const QJsonValue &a : children(stmt, "names")) {
-        const QString name = a.toObject().value(QStringLiteral("name")).toString();
-        if (name == QLatin1String("*")) {
-            m_starImports << module;
-            continue;
-        }
-        const QJsonValue as = a.toObject().value(QStringLiteral("asname"));
-        scope->vars.insert(as.isString() ? as.toString() : name, resolveSymbol(module + QLatin1Char('.') + name));
-    }
-}
-
-void Interpreter::assign(const QJsonObject &target, const ValuePtr &value, const ScopePtr &scope)
-{
-    const QString t = typeOf(target);
-    const int line = lineOf(target);
-    if (t == QLatin1String("Name")) {
-        const QString name = target.value(QStringLiteral("id")).toString();
-        // --set NAME=VALUE overrides a module-level variable the code computes from data.
-        const bool bound = scope == m_globals && m_options.bindings.contains(name);
-        scope->vars.insert(name, bound ? valueFromJson(m_options.bindings.value(name)) : value);
-    } else if (t == QLatin1String("Tuple") || t == QLatin1String("List")) {
-        const QJsonArray elts = children(target, "elts");
-        const auto items = iterate(value);
-        int starred = -1;
-        for (int i = 0; i < elts.size(); ++i)
-            if (typeOf(elts.at(i).toObject()) == QLatin1String("Starred"))
-                starred = i;
-        if (!items || (starred < 0 && int(items->size()) != elts.size())
-            || (starred >= 0 && int(items->size()) < elts.size() - 1)) {
-            for (const QJsonValue &e : elts) {
-                QJsonObject el = e.toObject();
-                if (typeOf(el) == QLatin1String("Starred"))
-                    el = child(el, "value");
-                assign(el, unknownFrom(value, snippet(el), line), scope);
-            }
-            return;
-        }
-        const int n = int(items->size());
-        const int after = elts.size() - starred - 1;
-        for (int i = 0; i < elts.size(); ++i) {
-            if (i == starred) {
-                std::vector<ValuePtr> rest(items->begin() + i, items->begin() + (n - after));
-                assign(child(elts.at(i).toObject(), "value"), sequenceValue(Kind::List, rest), scope);
-            } else {
-                const int index = starred >= 0 && i > starred ? n - (elts.size() - i) : i;
-                assign(elts.at(i).toObject(), items->at(std::size_t(index)), scope);
-            }
-        }
-    } else if (t == QLatin1String("Attribute")) {
-        const ValuePtr object = eval(child(target, "value"), scope);
-        const QString attr = target.value(QStringLiteral("attr")).toString();
-        if (attr == QLatin1String("trainable") && (object->kind == Kind::Layer || object->kind == Kind::Model)) {
-            const std::optional<bool> flag = truthOf(value);
-            if (!flag) {
-                notes << QStringLiteral("line %1: `%2` cannot be evaluated; trainable left unchanged").arg(line).arg(snippet(target));
-                return;
-            }
-            std::vector<int> targets;
-            if (object->kind == Kind::Layer)
-                targets.push_back(object->index);
-            else
-                targets = models.at(std::size_t(object->index)).layers;
-            for (int l : targets) {
-                layers.at(std::size_t(l)).config.insert(QStringLiteral("trainable"), *flag);
-                layers.at(std::size_t(l)).givenKeys << QStringLiteral("trainable");
-            }
-            if (object->kind == Kind::Model && !models.at(std::size_t(object->index)).sequential)
-                notes << QStringLiteral("line %1: trainable set on a functional model is not recorded per layer").arg(line);
-        }
-    } else if (t == QLatin1String("Subscript")) {
-        const ValuePtr container = eval(child(target, "value"), scope);
-        const ValuePtr index = eval(child(target, "slice"), scope);
-        if (container->kind == Kind::List && isIntegral(index)) {
-            qint64 i = integerOf(index);
-            if (i < 0)
-                i += qint64(container->items.size());
-            if (i >= 0 && i < qint64(container->items.size()))
-                container->items[std::size_t(i)] = value;
-        } else if (container->kind == Kind::Dict && index->kind == Kind::Str) {
-            const int k = container->keys.indexOf(index->text);
-            if (k >= 0) {
-                container->items[std::size_t(k)] = value;
-            } else {
-                container->keys << index->text;
-                container->items.push_back(value);
-            }
-        }
-    } else if (t == QLatin1String("Starred")) {
-        assign(child(target, "value"), value, scope);
-    }
-}
-
-std::optional<std::vector<ValuePtr>> Interpreter::iterate(const ValuePtr &value) const
-{
-    switch (value->kind) {
-    case Kind::Tuple: case Kind::List: return value->items;
-    case Kind::Dict: {
-        std::vector<ValuePtr> keys;
-        for (const QString &k : value->keys)
-            keys.push_back(strValue(k));
-        return keys;
-    }
-    case Kind::Str: {
-        std::vector<ValuePtr> chars;
-        for (const QChar c : value->text)
-            chars.push_back(strValue(QString(c)));
-        return chars;
-    }
-    default: return std::nullopt;
-    }
-}
-
-ValuePtr Interpreter::lookup(const QString &name, const ScopePtr &scope, int line)
-{
-    for (Scope *s = scope.get(); s; s = s->parent.get()) {
-        const auto it = s->vars.constFind(name);
-        if (it != s->vars.constEnd())
-            return *it;
-    }
-    if (m_globals->vars.contains(name))
-        return m_globals->vars.value(name);
-    static const QStringList builtins = {
-        QStringLiteral("range"), QStringLiteral("len"), QStringLiteral("int"), QStringLiteral("float"), QStringLiteral("str"),
-        QStringLiteral("bool"), QStringLiteral("list"), QStringLiteral("tuple"), QStringLiteral("dict"), QStringLiteral("set"),
-        QStringLiteral("enumerate"), QStringLiteral("zip"), QStringLiteral("min"), QStringLiteral("max"), QStringLiteral("abs"),
-        QStringLiteral("round"), QStringLiteral("sum"), QStringLiteral("print"), QStringLiteral("reversed"),
-        QStringLiteral("sorted"), QStringLiteral("any"), QStringLiteral("all"), QStringLiteral("getattr"),
-        QStringLiteral("isinstance"), QStringLiteral("super")};
-    if (builtins.contains(name)) {
-        auto b = makeValue(Kind::Builtin);
-        b->text = name;
-        return b;
-    }
-    if (name == QLatin1String("True") || name == QLatin1String("False"))
-        return boolValue(name == QLatin1String("True"));
-    if (name == QLatin1String("None"))
-        return noneValue();
-    for (const QString &module : m_starImports) {
-        const ValuePtr v = resolveSymbol(module + QLatin1Char('.') + name);
-        if (v->kind == Kind::Keras)
-            return v;
-    }
-    // A Keras name used without an import line (the import is elsewhere, or was cut when pasting).
-    const ValuePtr keras = resolveSymbol(QStringLiteral("keras.layers.") + name);
-    if (keras->kind == Kind::Keras && keras->symbol != KerasSymbol::MergeFunction)
-        return keras;
-    if (name == QLatin1String("Sequential") || name == QLatin1String("Model") || name == QLatin1String("Input"))
-        return resolveSymbol(QStringLiteral("keras.models.") + name);
-    return unknownValue(UnknownKind::External, QStringLiteral("`%1` (not defined in the code)").arg(name), line);
-}
-
-} // namespace graft::pycode
-
-namespace graft::pycode {
-
-namespace {
-
-/** Names of every function called anywhere under `value` (`f(…)` → "f", `a.b.f(…)` → "f"). */
-void calledNames(const QJsonValue &value, QStringList *names, bool skipDefinitions)
-{
-    if (value.isArray()) {
-        for (const QJsonValue &e : value.toArray())
-            calledNames(e, names, skipDefinitions);
-        return;
-    }
-    if (!value.isObject())
-        return;
-    const QJsonObject o = value.toObject();
-    const QString t = typeOf(o);
-    if (skipDefinitions && (t == QLatin1String("FunctionDef") || t == QLatin1String("AsyncFunctionDef")
-                            || t == QLatin1String("ClassDef")))
-        return;
-    if (t == QLatin1String("Call")) {
-        const QJsonObject f = child(o, "func");
-        *names << (typeOf(f) == QLatin1String("Name") ? f.value(QStringLiteral("id")).toString()
-                                                      : f.value(QStringLiteral("attr")).toString());
-    }
-    for (auto it = o.constBegin(); it != o.constEnd(); ++it)
-        calledNames(it.value(), names, skipDefinitions);
-}
-
-/** Names that construct a model: Sequential, Model, Functional and what the imports rename them to. */
-QStringList modelConstructors(const QJsonObject &module)
-{
-    QStringList names{QStringLiteral("Sequential"), QStringLiteral("Model"), QStringLiteral("Functional")};
-    for (const QJsonValue &s : children(module, "body")) {
-        const QJsonObject stmt = s.toObject();
-        if (typeOf(stmt) != QLatin1String("ImportFrom"))
-            continue;
-        for (const QJsonValue &a : children(stmt, "names")) {
-            const QJsonObject alias = a.toObject();
-            if (names.mid(0, 3).contains(alias.value(QStringLiteral("name")).toString()) && alias.value(QStringLiteral("asname")).isString())
-                names << alias.value(QStringLiteral("asname")).toString();
-        }
-    }
-    return names;
-}
-
-bool constructsModel(const QStringList &called, const QStringList &constructors)
-{
-    for (const QString &c : constructors)
-        if (called.contains(c))
-            return true;
-    return false;
-}
-
-} // namespace
-
-QStringList Interpreter::modelBuildingFunctions(const QJsonObject &module)
-{
-    const QStringList constructors = modelConstructors(module);
-    QStringList result;
-    for (const QJsonValue &s : children(module, "body")) {
-        const QJsonObject stmt = s.toObject();
-        if (typeOf(stmt) != QLatin1String("FunctionDef") && typeOf(stmt) != QLatin1String("AsyncFunctionDef"))
-            continue;
-        QStringList called;
-        calledNames(stmt.value(QStringLiteral("body")), &called, false);
-        if (constructsModel(called, constructors))
-            result << stmt.value(QStringLiteral("name")).toString();
-    }
-    return result;
-}
-
-QStringList Interpreter::topLevelFunctions(const QJsonObject &module)
-{
-    QStringList result;
-    for (const QJsonValue &s : children(module, "body")) {
-        const QJsonObject stmt = s.toObject();
-        if (typeOf(stmt) == QLatin1String("FunctionDef") || typeOf(stmt) == QLatin1String("AsyncFunctionDef"))
-            result << stmt.value(QStringLiteral("name")).toString();
-    }
-    return result;
-}
-
-bool Interpreter::moduleBuildsModel(const QJsonObject &module, const QStringList &builders)
-{
-    QStringList called;
-    calledNames(module.value(QStringLiteral("body")), &called, true);
-    if (constructsModel(called, modelConstructors(module)))
-        return true;
-    for (const QString &b : builders)
-        if (called.contains(b))
-            return true;
-    return false;
-}
-
-int Interpreter::functionLine(const QJsonObject &module, const QString &name)
-{
-    for (const QJsonValue &s : children(module, "body")) {
-        const QJsonObject stmt = s.toObject();
-        if ((typeOf(stmt) == QLatin1String("FunctionDef") || typeOf(stmt) == QLatin1String("AsyncFunctionDef"))
-            && stmt.value(QStringLiteral("name")).toString() == name)
-            return lineOf(stmt);
-    }
-    return 0;
 }
 
 } // namespace graft::pycode

@@ -85,8 +85,10 @@ private:
                         const std::vector<std::pair<QString, ValuePtr>> &kwargs, const QJsonObject &node);
     ValuePtr callKeras(const ValuePtr &symbol, const std::vector<ValuePtr> &args,
                        const std::vector<std::pair<QString, ValuePtr>> &kwargs, const QJsonObject &node);
-    ValuePtr createLayer(const QString &className, const std::vector<ValuePtr> &args,
-                         const std::vector<std::pair<QString, ValuePtr>> &kwargs, int line);
+    ValuePtr instantiate(const ValuePtr &cls, const std::vector<ValuePtr> &args,
+                         const std::vector<std::pair<QString, ValuePtr>> &kwargs, const QJsonObject &node);
+    ValuePtr createLayer(const QString &className, std::vector<ValuePtr> args,
+                         std::vector<std::pair<QString, ValuePtr>> kwargs, int line, const QString &spelled = QString());
     ValuePtr createInput(const std::vector<ValuePtr> &args, const std::vector<std::pair<QString, ValuePtr>> &kwargs,
                          int line, bool layerForm);
     ValuePtr callLayer(int layer, const std::vector<ValuePtr> &args,
@@ -119,6 +121,7 @@ private:
     QHash<QString, int> m_implicitInputs;
     qint64 m_steps = 0;
     int m_depth = 0;
+    bool m_entryCall = false; // the next callFunction is the entry: its missing parameters are questions
     bool m_aborted = false;
     ValuePtr m_returnValue;
 };

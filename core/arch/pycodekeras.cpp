@@ -1,5 +1,6 @@
 // Interpreter: Keras's API — layers, inputs, Sequential and functional models, naming.
 #include "core/arch/keraslayercatalog.h"
+#include "core/arch/pycodehelpers.h"
 #include "core/arch/pycodeinterpreter.h"
 #include "core/model/layernaming.h"
 
@@ -9,16 +10,6 @@ namespace graft::pycode {
 
 namespace {
 
-int lineOf(const QJsonObject &n) { return n.value(QStringLiteral("_l")).toInt(); }
-
-ValuePtr argument(const std::vector<ValuePtr> &args, const std::vector<std::pair<QString, ValuePtr>> &kwargs,
-                  int position, const QString &name)
-{
-    for (const auto &[k, v] : kwargs)
-        if (k == name)
-            return v;
-    return position >= 0 && position < int(args.size()) ? args[std::size_t(position)] : nullptr;
-}
 
 const QHash<QString, QString> &mergeClasses()
 {
@@ -41,6 +32,56 @@ bool literalJson(const ValuePtr &v, QJsonValue *out)
     case Kind::Str: *out = v->text; return true;
     default: return false;
     }
+}
+
+/** Keras 1 spellings Keras 2.0–2.3 still accepted (converting them with a warning): border_mode,
+ *  subsample, init, W_regularizer, output_dim, Convolution2D(32, 3, 3), … Returns true when any was found. */
+bool convertLegacyArguments(const QString &className, const QString &spelled, std::vector<ValuePtr> &args,
+                            std::vector<std::pair<QString, ValuePtr>> &kwargs)
+{
+    static const QHash<QString, QString> renamed = {
+        {QStringLiteral("init"), QStringLiteral("kernel_initializer")}, {QStringLiteral("W_regularizer"), QStringLiteral("kernel_regularizer")},
+        {QStringLiteral("b_regularizer"), QStringLiteral("bias_regularizer")}, {QStringLiteral("W_constraint"), QStringLiteral("kernel_constraint")},
+        {QStringLiteral("b_constraint"), QStringLiteral("bias_constraint")}, {QStringLiteral("bias"), QStringLiteral("use_bias")},
+        {QStringLiteral("border_mode"), QStringLiteral("padding")}, {QStringLiteral("subsample"), QStringLiteral("strides")},
+        {QStringLiteral("subsample_length"), QStringLiteral("strides")}, {QStringLiteral("nb_filter"), QStringLiteral("filters")},
+        {QStringLiteral("filter_length"), QStringLiteral("kernel_size")}, {QStringLiteral("dim_ordering"), QStringLiteral("data_format")},
+        {QStringLiteral("pool_length"), QStringLiteral("pool_size")}, {QStringLiteral("stride"), QStringLiteral("strides")},
+        {QStringLiteral("p"), QStringLiteral("rate")}, {QStringLiteral("dropout_W"), QStringLiteral("dropout")},
+        {QStringLiteral("dropout_U"), QStringLiteral("recurrent_dropout")}, {QStringLiteral("inner_init"), QStringLiteral("recurrent_initializer")},
+        {QStringLiteral("inner_activation"), QStringLiteral("recurrent_activation")}, {QStringLiteral("U_regularizer"), QStringLiteral("recurrent_regularizer")},
+    };
+    bool legacy = false;
+    ValuePtr rows, cols;
+    std::vector<std::pair<QString, ValuePtr>> converted;
+    for (auto &[key, value] : kwargs) {
+        QString k = key;
+        if (key == QLatin1String("output_dim") && className != QLatin1String("Embedding"))
+            k = QStringLiteral("units");
+        else if (key == QLatin1String("nb_row") || key == QLatin1String("nb_col")) {
+            (key == QLatin1String("nb_row") ? rows : cols) = value;
+            legacy = true;
+            continue;
+        } else if (renamed.contains(key) && !(key == QLatin1String("bias") && value->kind != Kind::Bool))
+            k = renamed.value(key);
+        if (k == QLatin1String("data_format") && value->kind == Kind::Str && (value->text == QLatin1String("th") || value->text == QLatin1String("tf")))
+            value = strValue(value->text == QLatin1String("th") ? QStringLiteral("channels_first") : QStringLiteral("channels_last"));
+        legacy = legacy || k != key;
+        converted.emplace_back(k, value);
+    }
+    kwargs = converted;
+    if (rows && cols)
+        kwargs.emplace_back(QStringLiteral("kernel_size"), sequenceValue(Kind::Tuple, {rows, cols}));
+    // Convolution2D(32, 3, 3): filters, rows, cols.
+    const bool conv2d = className == QLatin1String("Conv2D") || className == QLatin1String("SeparableConv2D");
+    if (conv2d && args.size() >= 3 && isIntegral(args[1]) && isIntegral(args[2])
+        && (spelled.startsWith(QLatin1String("Convolution")) || legacy)) {
+        std::vector<ValuePtr> rest(args.begin() + 3, args.end());
+        args = {args[0], sequenceValue(Kind::Tuple, {args[1], args[2]})};
+        args.insert(args.end(), rest.begin(), rest.end());
+        legacy = true;
+    }
+    return legacy;
 }
 
 } // namespace
@@ -139,6 +180,13 @@ QJsonValue Interpreter::toJson(const ValuePtr &value, QString *unknownDescriptio
         *unknownDescription = value->text;
         *parameter = value->parameter;
         return QJsonValue();
+    case Kind::Module:
+        *unknownDescription = QStringLiteral("`%1` (from a module Graft does not read)").arg(value->text);
+        *parameter = value->text.section(QLatin1Char('.'), -1);
+        return QJsonValue();
+    case Kind::Instance:
+        *unknownDescription = QStringLiteral("an object of class %1").arg(value->text);
+        return QJsonValue();
     case Kind::Function:
         *problem = QStringLiteral("%1 is a function defined in the code (a custom activation?), which a Keras config "
                                   "cannot name").arg(value->text);
@@ -179,9 +227,11 @@ void Interpreter::setConfigValue(LayerRecord &layer, const QString &key, const V
     layer.config.insert(key, *normalized);
 }
 
-ValuePtr Interpreter::createLayer(const QString &className, const std::vector<ValuePtr> &args,
-                                  const std::vector<std::pair<QString, ValuePtr>> &kwargs, int line)
+ValuePtr Interpreter::createLayer(const QString &className, std::vector<ValuePtr> args,
+                                  std::vector<std::pair<QString, ValuePtr>> kwargs, int line, const QString &spelled)
 {
+    if (convertLegacyArguments(className, spelled, args, kwargs))
+        notes << QStringLiteral("line %1: %2(…) uses Keras 1 arguments; read as Keras 2 converts them").arg(line).arg(spelled);
     LayerRecord layer;
     layer.className = className;
     layer.line = line;
@@ -211,7 +261,7 @@ ValuePtr Interpreter::createLayer(const QString &className, const std::vector<Va
                        || (key == QLatin1String("input_length") && !cls->param(key))) {
                 const QJsonValue json = toJson(value, &unknown, &parameter, &problem);
                 if (!unknown.isEmpty()) {
-                    layer.inputShapeHole = QStringLiteral("%1=%2").arg(key, unknown);
+                    layer.inputShapeHole = QStringLiteral("%1 (%2)").arg(key, unknown);
                 } else if (key == QLatin1String("input_shape") && json.isArray()) {
                     QJsonArray dims{QJsonValue()};
                     for (const QJsonValue &d : json.toArray())
@@ -276,8 +326,8 @@ ValuePtr Interpreter::createInput(const std::vector<ValuePtr> &args, const std::
         const QJsonValue json = toJson(batchShape ? batchShape : shape, &unknown, &parameter, &problem);
         if (!unknown.isEmpty()) {
             layer.holes.insert(QStringLiteral("batch_input_shape"),
-                               QStringLiteral("the input shape `%1` cannot be evaluated (%2); give it with --input-shape")
-                                   .arg(describe(batchShape ? batchShape : shape), unknown));
+                               QStringLiteral("the input shape depends on %1, which cannot be evaluated; give it with --input-shape")
+                                   .arg(unknown));
             if (!parameter.isEmpty())
                 layer.holeParameters.insert(QStringLiteral("batch_input_shape"), parameter);
         } else if (json.isArray() || json.isDouble()) {
@@ -348,6 +398,8 @@ bool Interpreter::tensorsOf(const ValuePtr &value, std::vector<LayerCall::Ref> *
                 return false;
         return true;
     case Kind::Unknown:
+        if (value->reported)
+            return false; // its cause is reported once, where it happened
         if (value->unknown == UnknownKind::TensorOp || value->unknown == UnknownKind::Foreign) {
             errors << QStringLiteral("line %1: `%2` is applied to %3").arg(line).arg(what, value->text);
             return false;
@@ -380,7 +432,11 @@ ValuePtr Interpreter::callLayer(int index, const std::vector<ValuePtr> &args,
     LayerCall call;
     call.line = line;
     if (!tensorsOf(inputs, &call.inputs, line, snippet(node)))
-        return unknownValue(UnknownKind::Foreign, QStringLiteral("`%1` (see the error above)").arg(snippet(node)), line);
+    {
+        auto failed = unknownValue(UnknownKind::Foreign, QStringLiteral("`%1` (see the error above)").arg(snippet(node)), line);
+        failed->reported = true;
+        return failed;
+    }
     for (const auto &[key, value] : kwargs) {
         QJsonValue json;
         if (key != QLatin1String("inputs") && literalJson(value, &json))
@@ -406,7 +462,7 @@ ValuePtr Interpreter::callKeras(const ValuePtr &symbol, const std::vector<ValueP
     case KerasSymbol::LayerClass:
         if (symbol->text == QLatin1String("InputLayer"))
             return createInput(args, kwargs, line, true);
-        return createLayer(symbol->text, args, kwargs, line);
+        return createLayer(symbol->text, args, kwargs, line, symbol->spelled);
     case KerasSymbol::Input:
         return createInput(args, kwargs, line, false);
     case KerasSymbol::Sequential:
@@ -445,131 +501,19 @@ ValuePtr Interpreter::callKeras(const ValuePtr &symbol, const std::vector<ValueP
         return v;
     }
     case KerasSymbol::Activation:
-        return unknownValue(UnknownKind::TensorOp, QStringLiteral("`%1` (an activation applied as a TensorFlow function; use "
+        return unknownValue(UnknownKind::TensorOp, QStringLiteral("`%1`, an activation applied as a TensorFlow function (use "
                                                                   "layers.Activation)").arg(snippet(node)), line);
     case KerasSymbol::ClearSession:
         m_nameCounters.clear(); // a fresh session restarts Keras's automatic names
         return noneValue();
     case KerasSymbol::Application:
-        return unknownValue(UnknownKind::Foreign, QStringLiteral("`%1` is a pre-built keras.applications model, which Graft "
-                                                                 "cannot rebuild from code; save the model with model.save() or "
-                                                                 "its architecture with model.to_json()").arg(snippet(node)), line);
+        return unknownValue(UnknownKind::Foreign, QStringLiteral("`%1`, a pre-built keras.applications model that Graft "
+                                                                 "cannot rebuild from code (save the model with model.save() or "
+                                                                 "its architecture with model.to_json())").arg(snippet(node)), line);
     case KerasSymbol::BaseLayer: case KerasSymbol::BaseModel:
         return unknownValue(UnknownKind::Foreign, snippet(node), line);
     }
     return unknownValue(UnknownKind::External, snippet(node), line);
-}
-
-ValuePtr Interpreter::createSequential(const std::vector<ValuePtr> &args, const std::vector<std::pair<QString, ValuePtr>> &kwargs,
-                                       int line)
-{
-    ModelRecord model;
-    model.sequential = true;
-    model.line = line;
-    const ValuePtr name = argument(args, kwargs, 1, QStringLiteral("name"));
-    model.name = name && name->kind == Kind::Str ? name->text : nextName(QStringLiteral("Sequential"));
-    models.push_back(model);
-    const int index = int(models.size()) - 1;
-    if (const ValuePtr list = argument(args, kwargs, 0, QStringLiteral("layers")); list && list->kind != Kind::None) {
-        const auto items = iterate(list);
-        if (!items)
-            errors << QStringLiteral("line %1: the layer list given to Sequential (%2) cannot be evaluated").arg(line).arg(describe(list));
-        else
-            for (const ValuePtr &item : *items)
-                addToSequential(index, item, line);
-    }
-    auto v = makeValue(Kind::Model);
-    v->index = index;
-    return v;
-}
-
-void Interpreter::addToSequential(int index, const ValuePtr &item, int line)
-{
-    ModelRecord &model = models.at(std::size_t(index));
-    if (item->kind == Kind::Layer || (item->kind == Kind::Tensor && item->node == 0)) {
-        LayerRecord &layer = layers.at(std::size_t(item->index));
-        if (layer.className == QLatin1String("InputLayer")) {
-            if (!model.layers.empty())
-                errors << QStringLiteral("line %1: an input is added to the Sequential model '%2' after its first layer")
-                              .arg(line).arg(model.name);
-            model.inputLayer = item->index;
-            return;
-        }
-        if (item->kind == Kind::Layer) {
-            model.layers.push_back(item->index);
-            layer.addedTo = index;
-            return;
-        }
-    }
-    if (item->kind == Kind::Model) {
-        errors << QStringLiteral("line %1: the model '%2' is added to the Sequential model '%3': nested models are not supported "
-                                 "when reading code").arg(line).arg(models.at(std::size_t(item->index)).name, model.name);
-        return;
-    }
-    errors << QStringLiteral("line %1: %2 is added to the Sequential model '%3' but is not a layer").arg(line).arg(describe(item), model.name);
-}
-
-bool Interpreter::buildSequential(int index, int line)
-{
-    ModelRecord &model = models.at(std::size_t(index));
-    if (model.built)
-        return true;
-    if (model.layers.empty())
-        return false;
-    if (model.inputLayer < 0) {
-        const LayerRecord &first = layers.at(std::size_t(model.layers.front()));
-        if (first.inputShape.isUndefined()) {
-            errors << QStringLiteral("line %1: the input or output of the Sequential model '%2' is used, but its first layer has no "
-                                     "input_shape").arg(line).arg(model.name);
-            return false;
-        }
-        LayerRecord input;
-        input.className = QStringLiteral("InputLayer");
-        input.line = first.line;
-        input.name = first.name + QStringLiteral("_input");
-        input.config = KerasLayerCatalog::defaultConfig(input.className, input.name);
-        input.config.insert(QStringLiteral("batch_input_shape"), first.inputShape);
-        layers.push_back(input);
-        models.at(std::size_t(index)).inputLayer = int(layers.size()) - 1;
-    }
-    ModelRecord &m = models.at(std::size_t(index));
-    LayerCall::Ref ref{m.inputLayer, 0, 0};
-    m.builtInput = ref;
-    for (int l : m.layers) {
-        LayerCall call;
-        call.inputs = {ref};
-        call.line = line;
-        layers.at(std::size_t(l)).calls.push_back(call);
-        ref = {l, int(layers.at(std::size_t(l)).calls.size()) - 1, 0};
-    }
-    m.builtOutput = ref;
-    m.built = true;
-    return true;
-}
-
-ValuePtr Interpreter::createFunctional(const std::vector<ValuePtr> &args, const std::vector<std::pair<QString, ValuePtr>> &kwargs,
-                                       int line)
-{
-    const ValuePtr inputs = argument(args, kwargs, 0, QStringLiteral("inputs"));
-    const ValuePtr outputs = argument(args, kwargs, 1, QStringLiteral("outputs"));
-    if (!inputs || !outputs) {
-        errors << QStringLiteral("line %1: Model() is created without inputs and outputs (a subclassed model?); Graft reads "
-                                 "Sequential and functional models").arg(line);
-        return unknownValue(UnknownKind::Foreign, QStringLiteral("a Model without inputs and outputs"), line);
-    }
-    ModelRecord model;
-    model.line = line;
-    if (!tensorsOf(inputs, &model.inputs, line, QStringLiteral("Model(inputs=…)"))
-        || !tensorsOf(outputs, &model.outputs, line, QStringLiteral("Model(outputs=…)")))
-        return unknownValue(UnknownKind::Foreign, QStringLiteral("a Model whose inputs or outputs cannot be evaluated"), line);
-    const ValuePtr name = argument(args, kwargs, 2, QStringLiteral("name"));
-    model.name = name && name->kind == Kind::Str ? name->text : nextName(QStringLiteral("Model"));
-    for (const LayerCall::Ref &r : model.outputs)
-        model.layers.push_back(r.layer);
-    models.push_back(model);
-    auto v = makeValue(Kind::Model);
-    v->index = int(models.size()) - 1;
-    return v;
 }
 
 } // namespace graft::pycode

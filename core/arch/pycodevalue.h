@@ -28,6 +28,7 @@ enum class Kind {
     Model,       // a model: index into the interpreter's models
     Function,    // a function defined in the code
     Class,       // a class defined in the code
+    Instance,    // an object of such a class (self in a model-building method)
     Builtin,     // a Python builtin Graft evaluates (range, len, …)
     Method,      // an attribute to call on `self` (model.add, list.append, …)
     Json,        // a ready config fragment (a serialised initializer, …)
@@ -63,8 +64,11 @@ struct Value
     int tensor = 0;
     int line = 0;                // Unknown: where it arose
     QString parameter;           // Unknown: the function parameter it derives from, if any
+    bool reported = false;       // Unknown: the error it stands for is reported already
     ValuePtr self;               // Method: the receiver
     QJsonValue json;
+    std::shared_ptr<struct Scope> scope; // Instance: its attributes
+    QString spelled;             // Keras: the name as the code wrote it ("Convolution2D")
 };
 
 inline ValuePtr makeValue(Kind kind)
@@ -209,6 +213,7 @@ struct ModelRecord
     int inputLayer = -1;      // Sequential: an InputLayer given with add(Input(…)) or InputLayer(…)
     std::vector<LayerCall::Ref> inputs, outputs; // Functional
     QString unsupported;
+    QJsonValue buildShape{QJsonValue::Undefined}; // Sequential: the batch shape given to model.build(…)
     bool built = false;       // Sequential: its layers were called in order, for .input/.output
     LayerCall::Ref builtInput{-1, 0, 0};
     LayerCall::Ref builtOutput{-1, 0, 0};
@@ -235,6 +240,7 @@ struct ClassRecord
     bool kerasLayer = false;
     bool kerasModel = false;
     int line = 0;
+    std::shared_ptr<Scope> attributes; // class-level assignments (configuration classes), not for Keras classes
 };
 
 } // namespace graft::pycode

@@ -13,7 +13,9 @@ case "$mode" in
   demo)
     exec "$build/app/graft/graft" --demo ;;
   test)
-    ctest --test-dir "$build" --output-on-failure --timeout 900 ;;
+    ctest --test-dir "$build" --output-on-failure --timeout 900
+    # Robustness (README "Robustness"): a short bounded run of every fuzz harness.
+    GRAFT_FUZZ_SECONDS="${GRAFT_FUZZ_SECONDS:-30}" bash packaging/ci/fuzz.sh ;;
   *)
     echo "usage: $0 demo|test" >&2; exit 2 ;;
 esac

@@ -1,6 +1,7 @@
 #include "ui/pages/datasetpage.h"
 
 #include "core/dataset/classfolderscanner.h"
+#include "core/project/projectfile.h"
 #include "ui/models/classcountmodel.h"
 #include "ui/pages/featuresettingsform.h"
 #include "ui/plots/samplepreview.h"
@@ -204,11 +205,14 @@ DatasetPage::DatasetPage(QWidget *parent)
     auto *group = new QCPBarsGroup(m_chart);
     m_trainBars->setBarsGroup(group);
     m_validationBars->setBarsGroup(group);
-    m_chart->xAxis->setTickLabelRotation(60);
+    m_chart->xAxis->setTickLabelRotation(45);
     m_chart->yAxis->setLabel(tr("samples"));
     m_chart->legend->setVisible(true);
     m_chart->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
-    m_chart->setMinimumHeight(180);
+    QFont legendFont = m_chart->font();
+    legendFont.setPointSizeF(legendFont.pointSizeF() * 0.85);
+    m_chart->legend->setFont(legendFont);
+    m_chart->setMinimumHeight(240);
 
     m_issues->setHorizontalHeaderLabels({tr("File"), tr("Reason")});
     m_issues->horizontalHeader()->setStretchLastSection(true);
@@ -249,6 +253,9 @@ DatasetPage::DatasetPage(QWidget *parent)
     left->addWidget(m_classView);
     left->addWidget(m_chart);
     left->addWidget(m_issues);
+    left->setStretchFactor(0, 2);
+    left->setStretchFactor(1, 3);
+    left->setStretchFactor(2, 1);
 
     auto *middle = new QSplitter(Qt::Vertical, this);
     middle->addWidget(m_samples);
@@ -365,6 +372,26 @@ void DatasetPage::setSplitSeed(std::uint64_t seed)
     m_seed->setValue(int(std::min<std::uint64_t>(seed, std::uint64_t(std::numeric_limits<int>::max()))));
 }
 
+void DatasetPage::saveTo(Project &project) const
+{
+    project.dataset.path = datasetPath();
+    project.dataset.validationPath.clear(); // a val/ folder beside train/ is found again by the scan
+    project.dataset.validationSplit = validationFraction();
+    project.training.seed = splitSeed();
+    project.audio = m_settings->audioSettings();
+    project.image = m_settings->imageSettings();
+}
+
+void DatasetPage::loadFrom(const Project &project)
+{
+    setValidationFraction(project.dataset.validationSplit);
+    setSplitSeed(project.training.seed);
+    m_settings->setAudioSettings(project.audio);
+    m_settings->setImageSettings(project.image);
+    if (!project.dataset.path.isEmpty())
+        openPath(project.dataset.path);
+}
+
 void DatasetPage::chooseFolder()
 {
     const QString dir = QFileDialog::getExistingDirectory(this, tr("Dataset folder"), datasetPath());
@@ -467,9 +494,13 @@ void DatasetPage::updateChart()
 void DatasetPage::updateIssues()
 {
     const QVector<DatasetIssue> issues = m_dataset ? m_dataset->issues() : QVector<DatasetIssue>();
+    // Paths below the opened folder are shown relative to it; the tooltip keeps the full path.
+    const QFileInfo opened(m_dataset ? m_dataset->path : QString());
+    const QDir root(opened.isDir() ? opened.absoluteFilePath() : opened.absolutePath());
     m_issues->setRowCount(issues.size());
     for (int row = 0; row < issues.size(); ++row) {
-        auto *file = new QTableWidgetItem(QDir::toNativeSeparators(issues[row].path));
+        const QString relative = root.relativeFilePath(issues[row].path);
+        auto *file = new QTableWidgetItem(QDir::toNativeSeparators(relative.startsWith(QLatin1String("..")) ? issues[row].path : relative));
         file->setToolTip(issues[row].path);
         auto *reason = new QTableWidgetItem(issues[row].reason);
         reason->setToolTip(issues[row].reason);

@@ -25,6 +25,10 @@ class QTableView;
 class QTableWidget;
 class QTimer;
 
+namespace graft {
+struct Project;
+}
+
 namespace graft::ui {
 
 class ClassCountModel;
@@ -85,6 +89,11 @@ public:
     void setValidationFraction(double fraction);
     std::uint64_t splitSeed() const;
     void setSplitSeed(std::uint64_t seed);
+
+    /** Writes the dataset path, validation split, split seed (training.seed) and feature settings into `project`. */
+    void saveTo(Project &project) const;
+    /** Applies a project's split and feature settings, then opens its dataset (when it names one). */
+    void loadFrom(const Project &project);
 
     /** Previews the sample at `index` of the training samples (class folders) or array rows. */
     void previewSample(int index);

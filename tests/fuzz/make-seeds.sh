@@ -7,7 +7,7 @@ fixtures="$1"
 out="$2"
 py=/usr/bin/python3
 rm -rf "$out"
-for name in fuzz_npy fuzz_npz fuzz_zip fuzz_model_config fuzz_keras_h5 fuzz_keras_file fuzz_audio fuzz_headplan; do
+for name in fuzz_npy fuzz_npz fuzz_zip fuzz_model_config fuzz_keras_h5 fuzz_keras_file fuzz_audio fuzz_headplan fuzz_project; do
   mkdir -p "$out/$name"
 done
 # Small files only: libFuzzer's -max_len follows the largest seed, and big
@@ -94,6 +94,17 @@ JSON
 cat > "$out/fuzz_headplan/stack.json" <<'JSON'
 {"format": "graft-head-plan", "version": 1, "mode": "stack", "old_units": 2, "seed": "7",
  "rows": [{"class": "yes", "strategy": "random"}, {"class": "no", "strategy": "random"}]}
+JSON
+cat > "$out/fuzz_project/minimal.graft" <<'JSON'
+{"format": "graft-project", "version": 1}
+JSON
+cat > "$out/fuzz_project/full.graft" <<'JSON'
+{"format": "graft-project", "version": 1, "name": "speakers", "model": {"path": "model.h5", "architecture": "model.json"},
+ "dataset": {"path": "data", "validation_path": "val", "validation_split": 0.2, "seed": "1337"},
+ "audio": {"sample_rate": 16000, "n_mfcc": 40, "n_fft": 512, "hop_length": 160, "n_mels": 40},
+ "head_plan": {"format": "graft-head-plan", "version": 1, "mode": "per-row", "old_units": 2,
+               "rows": [{"class": "a", "strategy": "copy", "source": 0}]},
+ "training": {"epochs": 10, "batch_size": 32, "learning_rate": 0.001, "optimizer": "adam"}}
 JSON
 for name in "$out"/*; do
   echo "$(basename "$name"): $(ls "$name" | wc -l) seeds"

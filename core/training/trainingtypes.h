@@ -102,8 +102,11 @@ struct BatchProgress
     double accuracy = 0.0;
 };
 
-/** Accuracy and its breakdown for a classifier on labelled samples. */
-struct ClassificationReport
+/**
+ * Accuracy and its breakdown for a classifier on labelled samples, as training reports it
+ * (with the loss and the accuracy on the old classes kept).
+ */
+struct TrainingClassificationReport
 {
     std::int64_t samples = 0;
     double loss = 0.0;     ///< categorical cross-entropy (no label smoothing, no class weights); NaN when unknown
@@ -113,11 +116,16 @@ struct ClassificationReport
     std::optional<double> keptOldClassAccuracy; ///< over samples of classes that copy an old neuron
 
     /** Builds the report from probabilities or logits (N, classes) and labels. */
-    static ClassificationReport fromScores(const std::vector<float> &scores, int classCount, const QVector<int> &labels,
-                                           bool scoresAreProbabilities = true);
+    static TrainingClassificationReport fromScores(const std::vector<float> &scores, int classCount,
+                                                   const QVector<int> &labels, bool scoresAreProbabilities = true);
     /** Accuracy over the samples whose label is in `classes`. */
     static std::optional<double> accuracyOver(const QVector<QVector<int>> &confusion, const QVector<int> &classes);
 };
+
+// The name the GUI code uses. core/engine/classificationreport.h has another struct of this
+// name (evaluate's report); a distinct mangled name keeps the two from clashing at link time.
+// TODO: one report type for evaluate and training.
+using ClassificationReport = TrainingClassificationReport;
 
 /** Why a training run ended. */
 enum class StopReason { Completed, EarlyStopping, Cancelled, NonFiniteLoss };

@@ -8,7 +8,8 @@
 #
 # Environment: GRAFT_SCREENSHOT_SIZE (default 1280x800), GRAFT_TRAIN_SECONDS
 # (how long training runs before the Training and Results shots, default 60),
-# GRAFT_OPEN (a model file to open instead of --demo, for builds without a demo).
+# GRAFT_OPEN (a model file to open instead of --demo, for builds without a demo),
+# GRAFT_DATASET (a dataset folder to open through File → Open Dataset Folder).
 set -euo pipefail
 
 inside_xvfb=0
@@ -57,6 +58,15 @@ inner() {
     xdotool windowmove "$wid" 0 0 windowsize "$wid" "$width" "$height"
     # Let the demo load its model and scan its dataset.
     sleep "${GRAFT_LOAD_SECONDS:-12}"
+    if [ -n "${GRAFT_DATASET:-}" ]; then
+        # File → Open Dataset Folder (Ctrl+Shift+O); Qt's own file dialog takes a typed path.
+        xdotool windowfocus --sync "$wid" 2>/dev/null || true
+        xdotool key --window "$wid" ctrl+shift+o
+        sleep 2
+        xdotool type --delay 40 "$GRAFT_DATASET"
+        xdotool key Return
+        sleep "${GRAFT_SCAN_SECONDS:-6}"
+    fi
 
     shot() { # page shortcut number, file name
         xdotool windowfocus --sync "$wid" 2>/dev/null || true
@@ -69,8 +79,9 @@ inner() {
     shot 1 model
     shot 2 dataset
     shot 3 head
-    if [ -z "${GRAFT_OPEN:-}" ]; then
-        xdotool key --window "$wid" ctrl+Return # Start training the demo
+    if [ -z "${GRAFT_OPEN:-}" ] || [ -n "${GRAFT_DATASET:-}" ]; then
+        xdotool windowfocus --sync "$wid" 2>/dev/null || true
+        xdotool key --window "$wid" ctrl+Return # Training → Start
         sleep "$train_seconds"
     fi
     shot 4 training

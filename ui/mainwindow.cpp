@@ -6,11 +6,14 @@
 #include "core/training/trainingdata.h"
 #include "ui/document/trainingcontroller.h"
 #include "ui/models/headplanmodel.h"
+#include "ui/dialogs/exportdialog.h"
 #include "ui/models/layertablemodel.h"
+#include "ui/pages/datasetpage.h"
 #include "ui/pages/headpage.h"
 #include "ui/pages/modelpage.h"
 #include "ui/pages/resultspage.h"
 #include "ui/pages/trainingpage.h"
+#include "ui/plots/trainingplots.h"
 
 #include <QAction>
 #include <QApplication>
@@ -106,6 +109,13 @@ MainWindow::MainWindow(QWidget *parent)
     });
     connect(m_trainingPage, &TrainingPage::trainingFinished, this, [this](const FineTuneOutcome &outcome, const QStringList &names) {
         m_resultsPage->setOutcome(outcome, names);
+        if (m_model) {
+            auto trained = std::make_shared<LoadedModel>(*m_model);
+            trained->model = outcome.fineTuned.model;
+            trained->classNames = names;
+            m_trainedModel = trained;
+            m_trainedHistory = outcome.fineTuned.history;
+        }
         statusBar()->showMessage(tr("Training finished: %1").arg(stopReasonText(outcome.fineTuned.stopReason)), 8000);
     });
     connect(m_trainingPage, &TrainingPage::trainingFailed, this, [this](const QString &message) {
@@ -128,9 +138,14 @@ MainWindow::~MainWindow()
 QWidget *MainWindow::createDatasetPlaceholder()
 {
     auto *page = new QWidget(this);
-    auto *choose = new QPushButton(tr("Choose &Dataset Folder…"), page);
-    choose->setToolTip(tr("A folder with one subfolder per class (audio, images or .npy files), "
-                          "or with train/ and val/ folders of class subfolders. You can also drop it on the window."));
+    m_datasetPage = new DatasetPage(page);
+    // The Dataset page scans and previews; the samples for training are made from its folder and split.
+    connect(m_datasetPage, &DatasetPage::datasetChanged, this, [this] {
+        if (m_model && !m_datasetPage->datasetPath().isEmpty())
+            openDataset(m_datasetPage->datasetPath());
+    });
+    auto *choose = new QPushButton(tr("Load for &Training"), page);
+    choose->setToolTip(tr("Turn the dataset into model-ready samples again (after changing the split or seed)"));
     m_datasetSummary = new QLabel(tr("No dataset. Open a model first: the samples are shaped to its input."), page);
     m_datasetSummary->setWordWrap(true);
     m_datasetSummary->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -138,16 +153,20 @@ QWidget *MainWindow::createDatasetPlaceholder()
     m_datasetProgress->hide();
     m_datasetCancel = new QPushButton(tr("Cancel"), page);
     m_datasetCancel->hide();
-    connect(choose, &QPushButton::clicked, this, &MainWindow::chooseDatasetFolder);
+    connect(choose, &QPushButton::clicked, this, [this] {
+        if (!m_datasetPage->datasetPath().isEmpty())
+            openDataset(m_datasetPage->datasetPath());
+    });
     connect(m_datasetCancel, &QPushButton::clicked, this, &MainWindow::cancelDatasetLoad);
     auto *row = new QHBoxLayout;
     row->addWidget(choose);
     row->addWidget(m_datasetProgress, 1);
     row->addWidget(m_datasetCancel);
     auto *layout = new QVBoxLayout(page);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(m_datasetPage, 1);
     layout->addLayout(row);
     layout->addWidget(m_datasetSummary);
-    layout->addStretch();
     return page;
 }
 
@@ -168,6 +187,9 @@ void MainWindow::createActions()
     openData->setToolTip(tr("A class-folder dataset for the new classes"));
     file->addAction(tr("Open D&emo"), this, &MainWindow::openDemo)
         ->setToolTip(tr("The bundled speaker-identification model and a dataset of new speakers"));
+    QAction *exportAction = file->addAction(tr("&Export…"), this, &MainWindow::exportModel);
+    exportAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E));
+    exportAction->setToolTip(tr("Write the fine-tuned model (or the opened one) with its class names, history and plots"));
     file->addSeparator();
     QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
@@ -250,7 +272,8 @@ void MainWindow::chooseDatasetFolder()
     if (path.isEmpty())
         return;
     settings.setValue(QStringLiteral("lastDatasetFolder"), path);
-    openDataset(path);
+    showPage(DatasetPageIndex);
+    m_datasetPage->openPath(path);
 }
 
 void MainWindow::chooseArchitecture()
@@ -295,7 +318,7 @@ void MainWindow::openModelFile(const QString &path, const QString &architectureJ
         statusBar()->showMessage(tr("Opened %1").arg(QFileInfo(path).fileName()), 5000);
         Q_EMIT modelLoaded();
         if (!m_pendingDataset.isEmpty())
-            openDataset(std::exchange(m_pendingDataset, QString()));
+            m_datasetPage->openPath(std::exchange(m_pendingDataset, QString())); // datasetChanged loads it
     });
     watcher->setFuture(QtConcurrent::run([path, options] { return KerasFileLoader::load(path, options); }));
 }
@@ -309,6 +332,7 @@ void MainWindow::showModel(std::shared_ptr<LoadedModel> model)
 {
     m_model = std::move(model);
     m_modelPage->setModel(m_model);
+    m_datasetPage->setModelInputShape(ModelSummary::inputShape(*m_model));
     setWindowTitle(tr("%1 — Graft").arg(QFileInfo(m_model->sourcePath).fileName()));
     setWindowFilePath(m_model->sourcePath);
     // Samples were shaped for the previous model's input; they may not fit this one.
@@ -339,7 +363,8 @@ void MainWindow::openDataset(const QString &path)
 
     TrainingDataSource source;
     source.dataPath = path;
-    source.seed = std::uint64_t(QSettings().value(QStringLiteral("training/seed"), 0).toInt());
+    source.seed = m_datasetPage->splitSeed();
+    source.validationSplit = m_datasetPage->validationFraction();
     source.extraction.cancel = cancel.get();
     QPointer<QProgressBar> progress = m_datasetProgress;
     // Called on extraction threads: hand the numbers to the GUI thread.
@@ -396,6 +421,7 @@ void MainWindow::openDemo()
     }
     m_openingDemo = true;
     m_pendingDataset = demo->dataset;
+    showPage(DatasetPageIndex);
     openModelFile(demo->weights, demo->architecture);
 }
 
@@ -529,7 +555,7 @@ void MainWindow::dropEvent(QDropEvent *event)
         event->acceptProposedAction();
     } else if (!folderPath.isEmpty()) {
         showPage(DatasetPageIndex);
-        openDataset(folderPath);
+        m_datasetPage->openPath(folderPath);
         event->acceptProposedAction();
     }
 }
@@ -544,6 +570,41 @@ void MainWindow::closeEvent(QCloseEvent *event)
     settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
     settings.setValue(QStringLiteral("window/state"), saveState());
     QMainWindow::closeEvent(event);
+}
+
+void MainWindow::exportModel()
+{
+    const std::shared_ptr<const LoadedModel> model = m_trainedModel ? m_trainedModel : std::shared_ptr<const LoadedModel>(m_model);
+    if (!model) {
+        showError(tr("Nothing to export"), tr("Open a model (and fine-tune it on the Training page) first."));
+        return;
+    }
+    auto *dialog = new ExportDialog(this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setModel(model);
+    dialog->setClassNames(model->classNames);
+    QVector<HistoryEpoch> history;
+    for (const EpochRecord &r : m_trainedHistory) {
+        HistoryEpoch h;
+        h.epoch = r.epoch;
+        h.loss = r.loss;
+        h.accuracy = r.accuracy;
+        if (r.hasValidation) {
+            h.valLoss = r.valLoss;
+            h.valAccuracy = r.valAccuracy;
+        }
+        h.learningRate = r.learningRate;
+        history << h;
+    }
+    dialog->setHistory(history);
+    TrainingPlots *plots = m_trainingPage->plots();
+    dialog->setPlots({{QStringLiteral("loss"), plots->lossPlot()}, {QStringLiteral("accuracy"), plots->accuracyPlot()},
+                      {QStringLiteral("lr"), plots->learningRatePlot()}});
+    QStringList protectedInputs{m_model ? m_model->sourcePath : QString()};
+    if (m_model && m_model->architectureSource != QLatin1String("file"))
+        protectedInputs << m_model->architectureSource;
+    dialog->setProtectedInputs(protectedInputs);
+    dialog->open();
 }
 
 void MainWindow::showAbout()

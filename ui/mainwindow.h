@@ -23,6 +23,7 @@ struct TrainingData;
 
 namespace graft::ui {
 
+class DatasetPage;
 class HeadPage;
 class ModelPage;
 class ResultsPage;
@@ -58,6 +59,7 @@ public:
     std::shared_ptr<const TrainingData> currentDataset() const { return m_data; }
     FineTuneInputs inputs() const;
     ModelPage *modelPage() const { return m_modelPage; }
+    DatasetPage *datasetPage() const { return m_datasetPage; }
     HeadPage *headPage() const { return m_headPage; }
     TrainingPage *trainingPage() const { return m_trainingPage; }
     ResultsPage *resultsPage() const { return m_resultsPage; }
@@ -95,8 +97,10 @@ private:
     void updateStatus();
     void updateActions();
     void showAbout();
+    void exportModel();
 
     ModelPage *m_modelPage;
+    DatasetPage *m_datasetPage = nullptr;
     HeadPage *m_headPage;
     TrainingPage *m_trainingPage;
     ResultsPage *m_resultsPage;
@@ -116,6 +120,8 @@ private:
 
     std::shared_ptr<LoadedModel> m_model;
     std::shared_ptr<const TrainingData> m_data;
+    std::shared_ptr<const LoadedModel> m_trainedModel; ///< the last training's result, what Export writes
+    QVector<EpochRecord> m_trainedHistory;
     QString m_dataPath;
     QString m_pendingDataset; ///< the demo's dataset, opened once its model has loaded
     std::shared_ptr<std::atomic_bool> m_datasetCancelFlag;

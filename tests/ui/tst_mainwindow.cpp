@@ -180,6 +180,19 @@ private Q_SLOTS:
         QCOMPARE(window.headPage()->planModel()->rowCount(), window.currentDataset()->classNames.size());
         QVERIFY(window.trainingPage()->canStart());
         QVERIFY(window.trainingPage()->startButton()->isEnabled());
+
+        // One epoch from the demo's state reaches the Results page.
+        TrainingParams settings = window.trainingPage()->settings();
+        settings.epochs = 1;
+        settings.earlyStopping.reset();
+        settings.reduceLr.reset();
+        window.trainingPage()->setSettings(settings, false);
+        QSignalSpy finished(window.trainingPage(), &TrainingPage::trainingFinished);
+        QSignalSpy failed(window.trainingPage(), &TrainingPage::trainingFailed);
+        window.trainingPage()->start();
+        QTRY_VERIFY_WITH_TIMEOUT(!finished.isEmpty() || !failed.isEmpty(), 120000);
+        QVERIFY2(failed.isEmpty(), failed.isEmpty() ? "" : qPrintable(failed.front().front().toString()));
+        QVERIFY(window.resultsPage()->hasResults());
     }
 };
 

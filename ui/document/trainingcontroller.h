@@ -18,8 +18,8 @@ namespace graft::ui {
 /**
  * Runs one fine-tuning from the GUI: prepares the remapped model and params on a
  * pool thread, then runs a TrainingJob on its own QThread and relays its signals
- * (queued) to the GUI thread. stop() sets the job's atomic cancel flag directly;
- * the engine has no pause, so a run is stopped, not paused.
+ * (queued) to the GUI thread, batch progress at most every 25 ms. stop() sets the
+ * job's atomic cancel flag directly; the engine has no pause, so a run is stopped, not paused.
  */
 class TrainingController final : public QObject
 {

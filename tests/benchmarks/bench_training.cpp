@@ -1,0 +1,201 @@
+// Training throughput of the speaker-identification CNN (fine-tuning issue): Graft's
+// Trainer vs the same model and loop in Debian's python3-torch, in the same run.
+//
+//   bench_training [--samples N] [--epochs N] [--python /usr/bin/python3] [--no-python]
+//
+// Both sides train every layer with Adam at batch 64 on random 40×87×1 inputs and 40
+// classes; the figure is the median samples/s over the epochs after the first.
+
+#include "core/engine/inferencemodel.h"
+#include "core/model/kerasconfigparser.h"
+#include "core/model/shapeinference.h"
+#include "core/training/trainer.h"
+#include "core/training/weightinitializer.h"
+
+#include <QCoreApplication>
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QProcess>
+#include <QThread>
+
+#include <algorithm>
+#include <cstdio>
+#include <random>
+
+using namespace graft;
+
+namespace {
+
+QJsonObject entry(const QString &cls, QJsonObject config, const QString &input)
+{
+    const QString name = config.value(QStringLiteral("name")).toString();
+    config.insert(QStringLiteral("trainable"), true);
+    QJsonArray nodes;
+    if (!input.isEmpty())
+        nodes.append(QJsonArray{QJsonArray{input, 0, 0, QJsonObject()}});
+    return QJsonObject{{QStringLiteral("class_name"), cls}, {QStringLiteral("name"), name},
+                       {QStringLiteral("config"), config}, {QStringLiteral("inbound_nodes"), nodes}};
+}
+
+/** createModel() of ../shared/fixtures/seed/createModel.py as tf.keras 2.3 writes its config. */
+QJsonObject speakerCnn(int classes)
+{
+    QJsonArray layers;
+    layers.append(entry(QStringLiteral("InputLayer"),
+                        {{QStringLiteral("name"), QStringLiteral("input_1")},
+                         {QStringLiteral("batch_input_shape"), QJsonArray{QJsonValue(), 40, 87, 1}},
+                         {QStringLiteral("dtype"), QStringLiteral("float32")}}, QString()));
+    QString previous = QStringLiteral("input_1");
+    int conv = 0, pool = 0, drop = 0, dense = 0;
+    auto suffix = [](int n) { return n == 0 ? QString() : QStringLiteral("_%1").arg(n); };
+    auto add = [&](const QString &cls, QJsonObject config) {
+        layers.append(entry(cls, config, previous));
+        previous = config.value(QStringLiteral("name")).toString();
+    };
+    auto convLayer = [&](int filters, int kernel) {
+        add(QStringLiteral("Conv2D"), {{QStringLiteral("name"), QStringLiteral("conv2d") + suffix(conv++)},
+                                       {QStringLiteral("filters"), filters},
+                                       {QStringLiteral("kernel_size"), QJsonArray{kernel, kernel}},
+                                       {QStringLiteral("strides"), QJsonArray{3, 3}},
+                                       {QStringLiteral("padding"), QStringLiteral("same")},
+                                       {QStringLiteral("activation"), QStringLiteral("relu")},
+                                       {QStringLiteral("use_bias"), true}});
+    };
+    auto block = [&](int filters, int kernel) {
+        convLayer(filters, kernel);
+        convLayer(filters, kernel);
+        add(QStringLiteral("MaxPooling2D"), {{QStringLiteral("name"), QStringLiteral("max_pooling2d") + suffix(pool++)},
+                                             {QStringLiteral("pool_size"), QJsonArray{3, 3}},
+                                             {QStringLiteral("strides"), QJsonArray{3, 3}},
+                                             {QStringLiteral("padding"), QStringLiteral("same")}});
+        add(QStringLiteral("Dropout"), {{QStringLiteral("name"), QStringLiteral("dropout") + suffix(drop++)}, {QStringLiteral("rate"), 0.3}});
+    };
+    auto denseLayer = [&](int units, const QString &activation) {
+        add(QStringLiteral("Dense"), {{QStringLiteral("name"), QStringLiteral("dense") + suffix(dense++)},
+                                      {QStringLiteral("units"), units},
+                                      {QStringLiteral("activation"), activation},
+                                      {QStringLiteral("use_bias"), true}});
+    };
+    block(32, 5);
+    block(64, 3);
+    block(128, 3);
+    add(QStringLiteral("Flatten"), {{QStringLiteral("name"), QStringLiteral("flatten")}});
+    denseLayer(256, QStringLiteral("relu"));
+    add(QStringLiteral("Dropout"), {{QStringLiteral("name"), QStringLiteral("dropout") + suffix(drop++)}, {QStringLiteral("rate"), 0.2}});
+    denseLayer(128, QStringLiteral("relu"));
+    add(QStringLiteral("Dropout"), {{QStringLiteral("name"), QStringLiteral("dropout") + suffix(drop++)}, {QStringLiteral("rate"), 0.2}});
+    denseLayer(classes, QStringLiteral("softmax"));
+    QJsonObject config{{QStringLiteral("name"), QStringLiteral("model")},
+                       {QStringLiteral("layers"), layers},
+                       {QStringLiteral("input_layers"), QJsonArray{QJsonArray{QStringLiteral("input_1"), 0, 0}}},
+                       {QStringLiteral("output_layers"), QJsonArray{QJsonArray{previous, 0, 0}}}};
+    return {{QStringLiteral("class_name"), QStringLiteral("Functional")}, {QStringLiteral("config"), config}};
+}
+
+struct EpochTimes final : TrainingObserver
+{
+    std::vector<double> seconds;
+    void epochFinished(const EpochRecord &record) override
+    {
+        seconds.push_back(record.seconds);
+        std::printf("  Graft epoch %d: %.0f samples/s (loss %.4f)\n", record.epoch + 1, samples / record.seconds, record.loss);
+        std::fflush(stdout);
+    }
+    double samples = 0;
+};
+
+double median(std::vector<double> v)
+{
+    std::sort(v.begin(), v.end());
+    return v.empty() ? 0.0 : (v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2.0);
+}
+
+QString argument(const QStringList &args, const QString &name, const QString &fallback)
+{
+    const int i = args.indexOf(name);
+    return i >= 0 && i + 1 < args.size() ? args.at(i + 1) : fallback;
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    QCoreApplication app(argc, argv);
+    const QStringList args = app.arguments();
+    const int samples = argument(args, QStringLiteral("--samples"), QStringLiteral("2048")).toInt();
+    const int epochs = std::max(2, argument(args, QStringLiteral("--epochs"), QStringLiteral("6")).toInt());
+    const QString python = argument(args, QStringLiteral("--python"), QStringLiteral("/usr/bin/python3"));
+    const int classes = 40;
+
+    auto spec = KerasConfigParser::parse(speakerCnn(classes));
+    if (!spec) {
+        std::fprintf(stderr, "model: %s\n", qPrintable(spec.errorString()));
+        return 1;
+    }
+    ShapeInference::run(*spec);
+    if (auto ok = WeightInitializer::initialize(*spec, 1); !ok) {
+        std::fprintf(stderr, "weights: %s\n", qPrintable(ok.errorString()));
+        return 1;
+    }
+    InferenceModel::configureThreads();
+    // Graft sets libtorch's threads from the machine; the Python side gets the same count.
+    const int threads = std::max(1, QThread::idealThreadCount());
+    std::printf("Speaker CNN: %lld parameters (last layer %lld), batch 64, %d samples of 40x87x1, %d epochs, %d thread(s)\n",
+                static_cast<long long>(spec->params().total),
+                static_cast<long long>(spec->layer(QStringLiteral("dense_2"))->params().total), samples, epochs, threads);
+
+    TrainingParams params;
+    params.model = *spec;
+    params.classNames.reserve(classes);
+    for (int c = 0; c < classes; ++c)
+        params.classNames << QString::number(c);
+    params.train.shape = {samples, 40, 87, 1};
+    std::mt19937 random(7);
+    std::normal_distribution<float> normal;
+    params.train.values.resize(std::size_t(samples) * 40 * 87);
+    for (float &v : params.train.values)
+        v = normal(random);
+    for (int i = 0; i < samples; ++i)
+        params.train.labels << int(random() % classes);
+    params.trainable.preset = TrainPreset::All;
+    params.batchSize = 64;
+    params.epochs = epochs;
+    params.seed = 1;
+
+    EpochTimes times;
+    times.samples = samples;
+    const auto result = Trainer::run(params, &times);
+    if (!result) {
+        std::fprintf(stderr, "training: %s\n", qPrintable(result.errorString()));
+        return 1;
+    }
+    std::vector<double> rates;
+    for (std::size_t i = 1; i < times.seconds.size(); ++i)
+        rates.push_back(samples / times.seconds[i]);
+    const double graft = median(rates);
+    std::printf("Graft:   %.1f samples/s (median of epochs 2-%d)\n", graft, epochs);
+
+    if (args.contains(QStringLiteral("--no-python")))
+        return 0;
+    QProcess process;
+    process.setProcessChannelMode(QProcess::MergedChannels);
+    process.start(python, {QStringLiteral(GRAFT_SOURCE_DIR "/tests/benchmarks/bench_training_torch.py"),
+                           QStringLiteral("--samples"), QString::number(samples), QStringLiteral("--epochs"),
+                           QString::number(epochs), QStringLiteral("--threads"), QString::number(threads)});
+    if (!process.waitForFinished(-1) || process.exitCode() != 0) {
+        std::printf("PyTorch: could not run %s (%s): %s\n", qPrintable(python), qPrintable(process.errorString()),
+                    process.readAll().constData());
+        return 1;
+    }
+    double reference = 0.0;
+    for (const QByteArray &line : process.readAll().split('\n')) {
+        if (line.startsWith("samples_per_second "))
+            reference = line.mid(19).toDouble();
+        else if (!line.isEmpty())
+            std::printf("  PyTorch %s\n", line.constData());
+    }
+    std::printf("PyTorch: %.1f samples/s (median of epochs 2-%d, same loop in python3-torch)\n", reference, epochs);
+    if (reference > 0)
+        std::printf("Ratio Graft / PyTorch: %.2fx (target >= 1.5x)\n", graft / reference);
+    return 0;
+}

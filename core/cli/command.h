@@ -20,10 +20,19 @@ struct Command
 // One factory per subcommand, each defined in its own <name>command.cpp.
 // Add a new subcommand by declaring its factory here and listing it in allCommands().
 Command inspectCommand();
-Command datasetCommand();
+Command predictCommand();
+Command evaluateCommand();
+Command archCommand();
 Command tokenizeCommand();
 Command featuresCommand();
+Command exportCommand();
+Command datasetCommand();
 
 QVector<Command> allCommands();
+
+/** For inspect --arch-code: reads the code that built WEIGHTS' model into an architecture JSON in
+ *  `folder` and returns its path; empty with `error` set when the code cannot give one. */
+QString architectureFromCode(const QString &weightsPath, const QString &codeSpec, const QString &inputShape,
+                             const QString &folder, QString *error);
 
 } // namespace graft::cli

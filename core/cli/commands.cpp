@@ -6,9 +6,13 @@ QVector<Command> allCommands()
 {
     return {
         inspectCommand(),
-        datasetCommand(),
+        predictCommand(),
+        evaluateCommand(),
+        archCommand(),
         tokenizeCommand(),
         featuresCommand(),
+        exportCommand(),
+        datasetCommand(),
     };
 }
 

@@ -5,6 +5,7 @@
 
 #include <QCommandLineParser>
 #include <QJsonDocument>
+#include <QTemporaryDir>
 
 namespace graft::cli {
 
@@ -23,8 +24,17 @@ Command inspectCommand()
                                                              "Default: <stem>.json beside FILE, if present."),
                                               QStringLiteral("ARCH.json"));
                 const QCommandLineOption json(QStringLiteral("json"), QStringLiteral("Print one JSON object instead of a table."));
+                const QCommandLineOption archCode(QStringLiteral("arch-code"),
+                                                  QStringLiteral("Python code that built the model (read, never run): its "
+                                                                 "architecture is used for a weights-only FILE. See graft-cli arch."),
+                                                  QStringLiteral("FILE.py[:FUNCTION]"));
+                const QCommandLineOption inputShape(QStringLiteral("input-shape"),
+                                                    QStringLiteral("With --arch-code: the model input without batch axis, "
+                                                                   "e.g. 40,87,1."), QStringLiteral("SHAPE"));
                 parser.addOption(arch);
                 parser.addOption(json);
+                parser.addOption(archCode);
+                parser.addOption(inputShape);
                 if (!parser.parse(QStringList{QStringLiteral("graft-cli inspect")} + arguments))
                     return fail(QStringLiteral("inspect"), parser.errorText(), 2);
                 if (parser.isSet(QStringLiteral("help"))) {
@@ -35,6 +45,14 @@ Command inspectCommand()
                     return fail(QStringLiteral("inspect"), QStringLiteral("expected exactly one FILE (see --help)"), 2);
                 LoadOptions options;
                 options.architectureJsonPath = parser.value(arch);
+                QTemporaryDir archFolder;
+                if (parser.isSet(archCode)) {
+                    QString error;
+                    options.architectureJsonPath = architectureFromCode(parser.positionalArguments().front(), parser.value(archCode),
+                                                                        parser.value(inputShape), archFolder.path(), &error);
+                    if (options.architectureJsonPath.isEmpty())
+                        return fail(QStringLiteral("inspect"), error);
+                }
                 const auto loaded = KerasFileLoader::load(parser.positionalArguments().front(), options);
                 if (!loaded)
                     return fail(QStringLiteral("inspect"), loaded.errorString());

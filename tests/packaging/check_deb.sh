@@ -23,14 +23,18 @@ need update-mime-database shared-mime-info
 need xmllint libxml2-utils
 need groff groff-base
 
-[[ -x $built_cli ]] || echo "note: $built_cli does not exist yet; cpack builds it"
-
-# ---- 1. cpack, exactly as a user runs it ------------------------------------
+# ---- 1. cpack on the build tree ----------------------------------------------
 rm -rf "$scratch"
 mkdir -p "$scratch/out" "$scratch/root"
-# cpack first brings the build tree up to date (its "preinstall" step builds
-# `all`): after a normal `cmake --build` that is a no-op, and a tree that does
-# not build gives no package, so the test fails instead of packaging stale files.
+# cpack packages whatever the tree holds (with Ninja it builds nothing first), so
+# make sure the packaged targets are current: after a normal `cmake --build` this
+# is a no-op; a tree that does not build fails here instead of shipping stale files.
+targets=(graft-cli graft-manpages)
+[[ -n $built_gui ]] && targets+=(graft)
+if ! "$(dirname "$cpack")/cmake" --build "$build_dir" --target "${targets[@]}" >"$scratch/build.log" 2>&1; then
+  tail -n 40 "$scratch/build.log"
+  fatal "the build tree does not build (${targets[*]}); the package would not match the sources"
+fi
 if ! "$cpack" -G DEB --config "$build_dir/CPackConfig.cmake" -B "$scratch/out" \
       >"$scratch/cpack.log" 2>&1; then
   tail -n 60 "$scratch/cpack.log"

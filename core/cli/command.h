@@ -27,6 +27,7 @@ Command tokenizeCommand();
 Command featuresCommand();
 Command exportCommand();
 Command datasetCommand();
+Command finetuneCommand();
 
 QVector<Command> allCommands();
 

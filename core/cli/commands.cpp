@@ -13,6 +13,7 @@ QVector<Command> allCommands()
         featuresCommand(),
         exportCommand(),
         datasetCommand(),
+        finetuneCommand(),
     };
 }
 

@@ -1,6 +1,7 @@
 #include "core/audio/audioloader.h"
 #include "core/audio/featureextractor.h"
 #include "core/cli/clioutput.h"
+#include "core/common/atomicfiletarget.h"
 #include "core/cli/command.h"
 #include "core/cli/featureoptions.h"
 #include "core/dataset/datasetfeatures.h"
@@ -63,6 +64,13 @@ int runFeatures(const QStringList &arguments)
     if (!parser.isSet(outOption))
         return fail(commandName, QStringLiteral("--out F.npy is required"), 2);
     const QString file = parser.positionalArguments().front();
+    // Inputs are never modified: --out naming the audio file itself would replace it.
+    if (auto ok = refuseOverwritingInput(parser.value(outOption), {file}); !ok)
+        return fail(commandName, ok.errorString(), 2);
+    if (parser.isSet(waveformOption)) {
+        if (auto ok = refuseOverwritingInput(parser.value(waveformOption), {file}); !ok)
+            return fail(commandName, ok.errorString(), 2);
+    }
     auto params = audioFeatureParamsFromOptions(parser);
     if (!params)
         return fail(commandName, params.errorString(), 2);

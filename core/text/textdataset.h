@@ -24,6 +24,8 @@ struct TextDataset
     QVector<int> labels;
     QStringList classNames;
     QVector<TextDatasetIssue> issues;
+    QStringList sources;  ///< per text: the CSV file or the .txt file it came from
+    QVector<int> lines;   ///< per text: the 1-based line its CSV record starts on; 0 for .txt files
 };
 
 /** A CSV column, by header name or by 0-based index. */
@@ -67,6 +69,16 @@ public:
      * folders keep their index, as in Keras, and are reported.
      */
     static Expected<TextDataset> fromDirectory(const QString &path);
+
+    /** A CSV/TSV file (fromCsv) or a folder of class subfolders (fromDirectory), by what `path` is. */
+    static Expected<TextDataset> load(const QString &path, const CsvDatasetOptions &options = {});
+
+    /**
+     * Whether `path` looks like a text dataset: a .csv/.tsv/.tab file, or a folder whose
+     * class subfolders (or train/ folder) hold more .txt files than other files (a quick
+     * look at the first few hundred entries).
+     */
+    static bool looksLikeTextDataset(const QString &path);
 
     /** Python's sorted() order for class names: by Unicode code point. */
     static bool codePointLess(const QString &a, const QString &b);

@@ -26,6 +26,8 @@ public:
     virtual TokenizedText tokenize(const QString &text) const = 0;
     /** Number of ids the vocabulary can produce (the Embedding input_dim it needs). */
     virtual int vocabularySize() const = 0;
+    /** The id out-of-vocabulary words get ([UNK]); -1 when there is none. */
+    virtual int unknownTokenId() const = 0;
 
     /**
      * Loads a tokenizer from "wordpiece:VOCAB.txt" (BERT vocab.txt) or

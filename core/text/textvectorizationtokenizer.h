@@ -39,6 +39,7 @@ public:
     /** Tokens are the standardized words; out-of-vocabulary words keep their text and get id 1. */
     TokenizedText tokenize(const QString &text) const override;
     int vocabularySize() const override { return int(m_vocabulary.size()); }
+    int unknownTokenId() const override { return outOfVocabularyId; }
 
     /** The full vocabulary as `get_vocabulary()` returns it: '', '[UNK]', then the tokens. */
     QStringList vocabulary() const { return m_vocabulary; }

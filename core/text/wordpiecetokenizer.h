@@ -29,6 +29,7 @@ public:
 
     TokenizedText tokenize(const QString &text) const override;
     int vocabularySize() const override { return int(m_vocabulary.size()); }
+    int unknownTokenId() const override { return m_unknownId; }
 
     /** The id of `token`, or -1 when the vocabulary lacks it. */
     int tokenId(const QString &token) const { return m_ids.value(token, -1); }

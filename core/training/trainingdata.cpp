@@ -3,6 +3,7 @@
 #include "core/dataset/arraydataset.h"
 #include "core/dataset/classfolderscanner.h"
 #include "core/dataset/datasetsplit.h"
+#include "core/training/textsamples.h"
 
 #include <QDir>
 
@@ -158,15 +159,18 @@ Expected<TrainingData> fromArrays(const TrainingDataSource &source)
     return data;
 }
 
-} // namespace
-
-Expected<TrainingData> TrainingDataLoader::load(const TrainingDataSource &source, const Shape &modelInputShape)
+Expected<TrainingData> loadChecked(const TrainingDataSource &source, const Shape &modelInputShape, int embeddingInputDim)
 {
     if (source.dataPath.isEmpty() == source.featuresPath.isEmpty())
         return makeError(QStringLiteral("give either a dataset folder or X/y arrays"));
     if (source.validationSplit < 0.0 || source.validationSplit >= 1.0)
         return makeError(QStringLiteral("the validation split must be in [0, 1), got %1").arg(source.validationSplit));
-    auto data = source.dataPath.isEmpty() ? fromArrays(source) : fromFolders(source, modelInputShape);
+    if (source.text.isActive() && source.dataPath.isEmpty())
+        return makeError(QStringLiteral("a tokenizer reads texts: give a CSV/TSV file or a folder of class folders of "
+                                        ".txt files; X arrays are already token ids and take no tokenizer"));
+    auto data = source.dataPath.isEmpty() ? fromArrays(source)
+                : source.text.isActive()  ? TextSampleLoader::load(source, modelInputShape, embeddingInputDim)
+                                          : fromFolders(source, modelInputShape);
     if (!data)
         return data.error();
     const std::vector<std::int64_t> sampleShape(data->train.shape.begin() + (data->train.shape.empty() ? 0 : 1),
@@ -183,6 +187,19 @@ Expected<TrainingData> TrainingDataLoader::load(const TrainingDataSource &source
     if (data->train.count() == 0)
         return makeError(QStringLiteral("no training samples are left"));
     return data;
+}
+
+} // namespace
+
+Expected<TrainingData> TrainingDataLoader::load(const TrainingDataSource &source, const Shape &modelInputShape)
+{
+    return loadChecked(source, modelInputShape, 0);
+}
+
+Expected<TrainingData> TrainingDataLoader::load(const TrainingDataSource &source, const ModelSpec &model)
+{
+    const Shape inputShape = model.inputs.isEmpty() ? Shape() : model.inputs.front().shape;
+    return loadChecked(source, inputShape, TextSampleLoader::embeddingInputDim(model));
 }
 
 } // namespace graft

@@ -65,6 +65,7 @@ struct TrainingData
  * through the dataset pipeline with settings proposed from the model's input
  * shape, or X/y arrays; splits off validation samples when no validation set is
  * given. Fails when samples do not fit the model's input shape, saying both shapes.
+ * Text datasets (`source.text` active) become token ids, one row of the model's input length per text.
  */
 class TrainingDataLoader final
 {
@@ -72,6 +73,8 @@ public:
     TrainingDataLoader() = delete;
 
     static Expected<TrainingData> load(const TrainingDataSource &source, const Shape &modelInputShape);
+    /** Same, with the input shape and (for text) the Embedding's input_dim, which bounds the ids, from `model`. */
+    static Expected<TrainingData> load(const TrainingDataSource &source, const ModelSpec &model);
 };
 
 } // namespace graft

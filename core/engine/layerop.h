@@ -31,8 +31,10 @@ struct OpContext
     /** Keras 3 definitions (hard_sigmoid = relu6(x+3)/6, biased moving variance, ...). */
     bool keras3 = false;
     /**
-     * Masked recurrent outputs: Keras < 2.4 (multi-backend) repeat the previous state,
-     * tf.keras and Keras 3 repeat the previous output (starting from the unmasked first step).
+     * tf.keras (2.4 on, or "-tf") and Keras 3 rather than multi-backend Keras. Masked recurrent
+     * outputs: Keras < 2.4 repeat the previous state, tf.keras and Keras 3 the previous output
+     * (starting from the unmasked first step). Also decides recurrent dropout's masks and the
+     * batch variance BatchNormalization tracks.
      */
     bool tfKerasMasking = false;
     int nestingDepth = 0;

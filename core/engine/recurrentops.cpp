@@ -1,6 +1,36 @@
 #include "core/engine/recurrentops.h"
 
+#include <algorithm>
+
 namespace graft::engine {
+
+namespace {
+
+/** x (N, T, F) times the kernel; each gate's columns see x dropped by that gate's mask (or all by one mask). */
+torch::Tensor projectDropped(const torch::Tensor &x, const torch::Tensor &kernel, const std::vector<torch::Tensor> &masks)
+{
+    if (masks.size() == 1)
+        return torch::matmul(x * masks[0].unsqueeze(1), kernel);
+    const std::int64_t width = kernel.size(1) / std::int64_t(masks.size());
+    std::vector<torch::Tensor> parts;
+    for (std::size_t g = 0; g < masks.size(); ++g)
+        parts.push_back(torch::matmul(x * masks[g].unsqueeze(1), kernel.narrow(1, std::int64_t(g) * width, width)));
+    return torch::cat(parts, -1);
+}
+
+/** h (N, units) times `kernel` (units, gates * units): h dropped by one mask per gate, or by one shared mask. */
+torch::Tensor recurrentDropped(const torch::Tensor &h, const torch::Tensor &kernel, const std::vector<torch::Tensor> &masks)
+{
+    if (masks.size() == 1)
+        return torch::mm(h * masks[0], kernel);
+    const std::int64_t u = h.size(1);
+    std::vector<torch::Tensor> parts;
+    for (std::int64_t g = 0; g < kernel.size(1) / u; ++g)
+        parts.push_back(torch::mm(h * masks[std::size_t(g)], kernel.narrow(1, g * u, u)));
+    return torch::cat(parts, 1);
+}
+
+} // namespace
 
 RecurrentOp::RecurrentOp(const QString &name, const QString &className, Options options,
                          const torch::Tensor &kernel, const torch::Tensor &recurrentKernel,
@@ -16,6 +46,20 @@ RecurrentOp::RecurrentOp(const QString &name, const QString &className, Options 
 void RecurrentOp::resetStates()
 {
     m_savedStates.clear();
+}
+
+std::vector<torch::Tensor> RecurrentOp::dropoutMasks(double rate, std::int64_t batch, std::int64_t width,
+                                                     const torch::TensorOptions &options) const
+{
+    // Keras: `0 < rate < 1` or no dropout at all; inverted dropout, one draw per sample and
+    // feature, reused at every step of this call (torch's generator, seeded by the trainer).
+    if (!is_training() || rate <= 0.0 || rate >= 1.0)
+        return {};
+    const std::int64_t gates = m_options.cell == Cell::Lstm ? 4 : (m_options.cell == Cell::Gru ? 3 : 1);
+    std::vector<torch::Tensor> masks;
+    for (std::int64_t g = 0; g < (m_options.maskPerGate ? gates : 1); ++g)
+        masks.push_back(torch::empty({batch, width}, options).bernoulli_(1.0 - rate).div_(1.0 - rate));
+    return masks;
 }
 
 std::vector<Flow> RecurrentOp::forward(const std::vector<Flow> &inputs)
@@ -83,7 +127,9 @@ RecurrentOp::Result RecurrentOp::run(const torch::Tensor &input, const torch::Te
             inputBias = m_bias;
         }
     }
-    torch::Tensor projected = torch::matmul(x, m_kernel);
+    const std::vector<torch::Tensor> inputMasks = dropoutMasks(o.dropout, batch, x.size(2), x.options());
+    const std::vector<torch::Tensor> stateMasks = dropoutMasks(o.recurrentDropout, batch, u, x.options());
+    torch::Tensor projected = inputMasks.empty() ? torch::matmul(x, m_kernel) : projectDropped(x, m_kernel, inputMasks);
     if (inputBias.defined())
         projected = projected + inputBias;
 
@@ -102,11 +148,15 @@ RecurrentOp::Result RecurrentOp::run(const torch::Tensor &input, const torch::Te
         std::vector<torch::Tensor> next;
         switch (o.cell) {
         case Cell::Simple:
-            next = {o.activation(torch::addmm(xt, h, m_recurrent), true)};
+            next = {o.activation(stateMasks.empty() ? torch::addmm(xt, h, m_recurrent)
+                                                    : xt + recurrentDropped(h, m_recurrent, stateMasks),
+                                 true)};
             break;
         case Cell::Lstm: {
             // Keras gate order in the kernel columns: i, f, c, o.
-            const std::vector<torch::Tensor> g = torch::addmm(xt, h, m_recurrent).chunk(4, 1);
+            const torch::Tensor sum = stateMasks.empty() ? torch::addmm(xt, h, m_recurrent)
+                                                         : xt + recurrentDropped(h, m_recurrent, stateMasks);
+            const std::vector<torch::Tensor> g = sum.chunk(4, 1);
             const torch::Tensor i = o.recurrentActivation(g[0]);
             const torch::Tensor f = o.recurrentActivation(g[1]);
             const torch::Tensor c = f * states[1] + i * o.activation(g[2]);
@@ -119,7 +169,8 @@ RecurrentOp::Result RecurrentOp::run(const torch::Tensor &input, const torch::Te
             const std::vector<torch::Tensor> gx = xt.chunk(3, 1);
             torch::Tensor z, r, candidate;
             if (o.resetAfter) {
-                torch::Tensor inner = torch::mm(h, m_recurrent);
+                torch::Tensor inner = stateMasks.empty() ? torch::mm(h, m_recurrent)
+                                                         : recurrentDropped(h, m_recurrent, stateMasks);
                 if (recurrentBias.defined())
                     inner = inner + recurrentBias;
                 const std::vector<torch::Tensor> gh = inner.chunk(3, 1);
@@ -127,12 +178,16 @@ RecurrentOp::Result RecurrentOp::run(const torch::Tensor &input, const torch::Te
                 r = o.recurrentActivation(gx[1] + gh[1]);
                 candidate = o.activation(gx[2] + r * gh[2]);
             } else {
-                const std::vector<torch::Tensor> gh = torch::mm(h, recurrentZR).chunk(2, 1);
+                const torch::Tensor zr = stateMasks.empty() ? torch::mm(h, recurrentZR)
+                                                            : recurrentDropped(h, recurrentZR, stateMasks);
+                const std::vector<torch::Tensor> gh = zr.chunk(2, 1);
                 z = o.recurrentActivation(gx[0] + gh[0]);
                 r = o.recurrentActivation(gx[1] + gh[1]);
-                candidate = o.activation(gx[2] + torch::mm(r * h, recurrentH));
+                const torch::Tensor hForCandidate = stateMasks.empty() ? h : h * stateMasks.back();
+                candidate = o.activation(gx[2] + torch::mm(r * hForCandidate, recurrentH));
             }
-            next = {z * h + (1.0 - z) * candidate};
+            const torch::Tensor carried = o.gruMixesDroppedState && !stateMasks.empty() ? h * stateMasks[0] : h;
+            next = {z * carried + (1.0 - z) * candidate};
             break;
         }
         }
@@ -219,6 +274,18 @@ Expected<std::shared_ptr<RecurrentOp>> RecurrentOp::build(const QString &name, c
         // Keras < 2.1.4 had no reset_after (the classic GRU); Keras 3 and tf.keras 2 write it.
         o.resetAfter = o.cell == Cell::Gru && reader.boolean(QStringLiteral("reset_after"), false);
     }
+    // Keras applies dropout only for rates strictly between 0 and 1 (and clamps to [0, 1]).
+    o.dropout = std::clamp(reader.number(QStringLiteral("dropout"), 0.0), 0.0, 1.0);
+    o.recurrentDropout = std::clamp(reader.number(QStringLiteral("recurrent_dropout"), 0.0), 0.0, 1.0);
+    // implementation=1 draws a mask per gate, 2 one mask for all gates. tf.keras and Keras 3
+    // switch to 1 whenever recurrent_dropout is set (tf.keras saves the switched value, Keras 3
+    // saves none); multi-backend Keras defaulted to 1 and kept 2 when asked, sharing
+    // rec_dp_mask[0], which its GRU also multiplies into h_{t-1} where it mixes h_t.
+    int implementation = int(reader.integer(QStringLiteral("implementation"), context.tfKerasMasking ? 2 : 1));
+    if (context.tfKerasMasking && o.recurrentDropout > 0.0)
+        implementation = 1;
+    o.maskPerGate = implementation != 2;
+    o.gruMixesDroppedState = o.cell == Cell::Gru && !o.maskPerGate && !context.tfKerasMasking;
     if (reader.boolean(QStringLiteral("time_major"), false))
         reader.fail(QStringLiteral("time_major"), QStringLiteral("is true; only batch-major inputs are supported"));
     if (reader.failed())

@@ -30,6 +30,13 @@ public:
         bool zeroOutputForMask = false;
         bool tfKerasMasking = false;
         bool splitBias = false; // CuDNNLSTM: input and recurrent biases stored one after the other
+        /** Keras's dropout and recurrent_dropout: used in training mode only, when in (0, 1). */
+        double dropout = 0.0;
+        double recurrentDropout = 0.0;
+        /** Keras's implementation=1: an independent mask per gate; 2: one mask shared by all gates. */
+        bool maskPerGate = false;
+        /** Multi-backend Keras's GRU with implementation=2 also mixes the dropped h_{t-1} into h_t. */
+        bool gruMixesDroppedState = false;
     };
 
     struct Result
@@ -60,6 +67,10 @@ public:
                                                         const OpContext &context);
 
 private:
+    /** Per-sample masks drawn once per call (scaled by 1/(1-rate)): none, one shared, or one per gate. */
+    std::vector<torch::Tensor> dropoutMasks(double rate, std::int64_t batch, std::int64_t width,
+                                            const torch::TensorOptions &options) const;
+
     Options m_options;
     torch::Tensor m_kernel, m_recurrent, m_bias;
     std::vector<torch::Tensor> m_savedStates; // stateful layers: states after the last call

@@ -1,9 +1,11 @@
 #include "core/cli/clioutput.h"
 #include "core/cli/command.h"
+#include "core/cli/textdatasetreport.h"
 #include "core/dataset/arraydataset.h"
 #include "core/dataset/classfolderscanner.h"
 #include "core/dataset/datasetreport.h"
 #include "core/dataset/datasetsplit.h"
+#include "core/text/textdataset.h"
 
 #include <QCommandLineParser>
 #include <QFileInfo>
@@ -37,7 +39,11 @@ int runDataset(const QStringList &arguments)
         "reason each was skipped, and warnings (empty or tiny classes, a single class, hidden files, symlink loops, "
         "names that are not UTF-8).\n\n"
         "PATH is a folder with one subfolder per class (audio WAV/FLAC/OGG, images PNG/JPEG/BMP or one .npy per "
-        "sample), a folder holding train/ and val/ class folders, a folder with X.npy + y.npy, an .npz or an HDF5 file."));
+        "sample), a folder holding train/ and val/ class folders, a folder with X.npy + y.npy, an .npz or an HDF5 file.\n\n"
+        "Text datasets: a CSV/TSV file with a text and a label column (--text-column, --label-column; by header "
+        "name or 0-based index), or a folder of class subfolders of .txt files (Keras's text_dataset_from_directory). "
+        "They are recognized by the .csv/.tsv suffix or the .txt files, or by any text option; bad rows are listed "
+        "with their line. With --tokenizer, token counts per text and the out-of-vocabulary share are shown too."));
     parser.addHelpOption();
     parser.addPositionalArgument(QStringLiteral("PATH"), QStringLiteral("The dataset folder or array file."));
     const QCommandLineOption json(QStringLiteral("json"), QStringLiteral("Print one JSON object instead of text."));
@@ -52,7 +58,20 @@ int runDataset(const QStringList &arguments)
     const QCommandLineOption classNames(QStringLiteral("class-names"),
                                         QStringLiteral("Arrays: class names, one per line or a JSON list (default: class_names.txt beside the data)."),
                                         QStringLiteral("FILE"));
-    parser.addOptions({json, validation, split, seed, classNames});
+    const QCommandLineOption textColumn(QStringLiteral("text-column"),
+                                       QStringLiteral("Text table: the text column, by header name or 0-based index (default: text)."),
+                                       QStringLiteral("C"), QStringLiteral("text"));
+    const QCommandLineOption labelColumn(QStringLiteral("label-column"),
+                                        QStringLiteral("Text table: the label column, by header name or 0-based index (default: label)."),
+                                        QStringLiteral("C"), QStringLiteral("label"));
+    const QCommandLineOption tokenizer(QStringLiteral("tokenizer"),
+                                       QStringLiteral("Text: wordpiece:vocab.txt or textvectorization:vocab.txt, for token counts and the "
+                                                      "out-of-vocabulary share."),
+                                       QStringLiteral("SPEC"));
+    const QCommandLineOption maxLen(QStringLiteral("max-len"),
+                                    QStringLiteral("Text with --tokenizer: count the texts longer than N ids (truncated for the model)."),
+                                    QStringLiteral("N"));
+    parser.addOptions({json, validation, split, seed, classNames, textColumn, labelColumn, tokenizer, maxLen});
 
     if (!parser.parse(QStringList{QStringLiteral("graft-cli dataset")} + arguments))
         return fail(commandName, parser.errorText(), 2);
@@ -82,7 +101,34 @@ int runDataset(const QStringList &arguments)
     QJsonObject report;
     QString text;
     QVector<int> labels;
-    if (looksLikeArrays(path)) {
+    const bool textOptions = parser.isSet(textColumn) || parser.isSet(labelColumn) || parser.isSet(tokenizer) || parser.isSet(maxLen);
+    if (textOptions || TextDatasetLoader::looksLikeTextDataset(path)) {
+        TextReportOptions options;
+        options.textColumn = parser.value(textColumn);
+        options.labelColumn = parser.value(labelColumn);
+        options.validationPath = parser.value(validation);
+        options.tokenizer = parser.value(tokenizer);
+        if (parser.isSet(maxLen)) {
+            bool ok = false;
+            options.maxLength = parser.value(maxLen).toInt(&ok);
+            if (!ok || options.maxLength < 1)
+                return fail(commandName, QStringLiteral("--max-len must be a positive whole number, not '%1'").arg(parser.value(maxLen)), 2);
+            if (options.tokenizer.isEmpty())
+                return fail(commandName, QStringLiteral("--max-len counts tokens: give --tokenizer too"), 2);
+        }
+        QString trainPath = path;
+        if (options.validationPath.isEmpty() && QFileInfo(path).isDir())
+            if (const auto layout = ClassFolderScanner::detectSplitLayout(path)) {
+                trainPath = layout->trainPath;
+                options.validationPath = layout->validationPath;
+            }
+        const auto textReport = TextDatasetReport::make(trainPath, options);
+        if (!textReport)
+            return fail(commandName, textReport.errorString());
+        report = textReport->json;
+        text = textReport->text;
+        labels = textReport->labels;
+    } else if (looksLikeArrays(path)) {
         const auto arrays = ArrayDatasetLoader::load(path, parser.value(classNames));
         if (!arrays)
             return fail(commandName, arrays.errorString());

@@ -2,7 +2,6 @@
 #include "core/cli/command.h"
 #include "core/cli/featureoptions.h"
 #include "core/common/atomicfiletarget.h"
-#include "core/common/atomicfiletarget.h"
 #include "core/dataset/arraydataset.h"
 #include "core/dataset/datasetsplit.h"
 #include "core/dataset/datasettypes.h"
@@ -10,8 +9,8 @@
 #include "core/export/modelexporter.h"
 #include "core/formats/kerasfileloader.h"
 #include "core/model/kerasconfigparser.h"
-#include "core/model/modelsummary.h"
 #include "core/model/shapeinference.h"
+#include "core/text/textdataset.h"
 #include "core/training/demo.h"
 #include "core/training/headremapper.h"
 #include "core/training/historycsv.h"
@@ -104,11 +103,17 @@ QVector<HistoryEpoch> toHistoryEpochs(const QVector<EpochRecord> &records)
 struct Options
 {
     QCommandLineOption arch{QStringLiteral("arch"), QStringLiteral("Architecture JSON (model.to_json()) for a weights-only MODEL. Default: <stem>.json beside MODEL."), QStringLiteral("ARCH.json")};
-    QCommandLineOption data{QStringLiteral("data"), QStringLiteral("Dataset folder: one subfolder per class (audio, images or .npy files), or train/ and val/ folders of class subfolders."), QStringLiteral("DIR")};
+    QCommandLineOption data{QStringLiteral("data"), QStringLiteral("Dataset folder: one subfolder per class (audio, images or .npy files), or train/ and val/ folders of class subfolders. With --tokenizer: a CSV/TSV file with a text and a label column, or a folder of class subfolders of .txt files."), QStringLiteral("DIR")};
     QCommandLineOption x{QStringLiteral("x"), QStringLiteral("Features as .npy, batch axis first, in the model's input layout (instead of --data)."), QStringLiteral("X.npy")};
     QCommandLineOption y{QStringLiteral("y"), QStringLiteral("Labels for --x: integer class indices or one-hot rows."), QStringLiteral("y.npy")};
     QCommandLineOption classNames{QStringLiteral("class-names"), QStringLiteral("Class names for --x/--y, one per line in label order (default: class_names.txt or labels.txt beside X)."), QStringLiteral("F")};
-    QCommandLineOption valData{QStringLiteral("val-data"), QStringLiteral("Validation folder of class subfolders (default: val/ beside train/, else a split)."), QStringLiteral("DIR")};
+    QCommandLineOption valData{QStringLiteral("val-data"), QStringLiteral("Validation folder of class subfolders, or with --tokenizer a CSV/TSV file (default: val/ beside train/, else a split)."), QStringLiteral("DIR")};
+    QCommandLineOption tokenizer{QStringLiteral("tokenizer"), QStringLiteral("Text datasets: the tokenizer the model was trained with, wordpiece:vocab.txt (a BERT vocab.txt) or textvectorization:vocab.txt (a Keras TextVectorization vocabulary); none (default): --data is not text, or --x holds token ids already."), QStringLiteral("SPEC"), QStringLiteral("none")};
+    QCommandLineOption maxLen{QStringLiteral("max-len"), QStringLiteral("Text: ids per text, as pad_sequences' maxlen (default: the model's input length)."), QStringLiteral("N")};
+    QCommandLineOption padding{QStringLiteral("padding"), QStringLiteral("Text: pad short texts at the start (pre, Keras's default) or the end (post)."), QStringLiteral("pre|post"), QStringLiteral("pre")};
+    QCommandLineOption truncating{QStringLiteral("truncating"), QStringLiteral("Text: cut long texts at the start (pre, Keras's default) or the end (post)."), QStringLiteral("pre|post"), QStringLiteral("pre")};
+    QCommandLineOption textColumn{QStringLiteral("text-column"), QStringLiteral("Text CSV/TSV: the text column, by header name or 0-based index. Default: text."), QStringLiteral("C"), QStringLiteral("text")};
+    QCommandLineOption labelColumn{QStringLiteral("label-column"), QStringLiteral("Text CSV/TSV: the label column, by header name or 0-based index. Default: label."), QStringLiteral("C"), QStringLiteral("label")};
     QCommandLineOption valSplit{QStringLiteral("val-split"), QStringLiteral("Share of samples held out (stratified, seeded) for validation when there is no validation folder. Default 0.2."), QStringLiteral("F"), QStringLiteral("0.2")};
     QCommandLineOption oldClassNames{QStringLiteral("old-class-names"), QStringLiteral("The old model's class names in output order (default: <stem>.labels.txt or .json beside MODEL)."), QStringLiteral("F")};
     QCommandLineOption head{QStringLiteral("head"), QStringLiteral("How the new head starts: auto (copy classes whose name matches an old class, imprint the rest; default), copy (matches; by position when old names are unknown; zero the rest), zero, random, random-scaled, mean, imprint (copy matches, that strategy for the rest), stack (old head as a hidden ReLU layer under a new softmax layer) or adapter (old model frozen, a new layer from its outputs)."), QStringLiteral("CHOICE"), QStringLiteral("auto")};
@@ -144,7 +149,8 @@ struct Options
 
     QList<QCommandLineOption> all() const
     {
-        return {arch, data, x, y, classNames, valData, valSplit, oldClassNames, head, plan, train, phase1, lrMult,
+        return {arch, data, x, y, classNames, valData, tokenizer, maxLen, padding, truncating, textColumn, labelColumn,
+                valSplit, oldClassNames, head, plan, train, phase1, lrMult,
                 optimizer, lr, momentum, nesterov, labelSmoothing, classWeights, batch, epochs, initialEpoch, history,
                 patience, minDelta, monitor, reducePatience, reduceFactor, minLr, checkpoint, state, resume, noShuffle,
                 seed, compareScratch, full, out, demo};
@@ -164,6 +170,43 @@ bool readNumber(const QCommandLineParser &parser, const QCommandLineOption &opti
     }
     *value = T(v);
     return true;
+}
+
+/** The text options; errors for text options without a tokenizer and for a text dataset without one. */
+Expected<TextSourceSettings> textSettingsFromOptions(const QCommandLineParser &parser, const Options &o)
+{
+    TextSourceSettings text;
+    const QString spec = parser.value(o.tokenizer).trimmed();
+    if (spec.compare(QLatin1String("none"), Qt::CaseInsensitive) != 0)
+        text.tokenizer = spec;
+    if (!text.isActive()) {
+        for (const QCommandLineOption *option : {&o.maxLen, &o.padding, &o.truncating, &o.textColumn, &o.labelColumn})
+            if (parser.isSet(*option))
+                return makeError(QStringLiteral("--%1 is for text datasets: give --tokenizer wordpiece:VOCAB or "
+                                                "textvectorization:VOCAB").arg(option->names().front()));
+        if (parser.isSet(o.data) && TextDatasetLoader::looksLikeTextDataset(parser.value(o.data)))
+            return makeError(QStringLiteral("%1 looks like a text dataset: give the tokenizer the model was trained with, "
+                                            "--tokenizer wordpiece:vocab.txt or textvectorization:vocab.txt")
+                                 .arg(parser.value(o.data)));
+        return text;
+    }
+    if (parser.isSet(o.x))
+        return makeError(QStringLiteral("--tokenizer reads texts from --data; --x arrays are token ids already "
+                                        "(use --tokenizer none)"));
+    QString error;
+    if (parser.isSet(o.maxLen) && !readNumber(parser, o.maxLen, 1, &text.maxLength, &error))
+        return makeError(error);
+    const auto padding = parsePaddingSide(parser.value(o.padding));
+    const auto truncating = parsePaddingSide(parser.value(o.truncating));
+    if (!padding || !truncating)
+        return makeError(QStringLiteral("--%1: expected pre or post, got '%2'")
+                             .arg(padding ? QStringLiteral("truncating") : QStringLiteral("padding"),
+                                  parser.value(padding ? o.truncating : o.padding)));
+    text.padding.padding = *padding;
+    text.padding.truncating = *truncating;
+    text.textColumn = parser.value(o.textColumn);
+    text.labelColumn = parser.value(o.labelColumn);
+    return text;
 }
 
 /**
@@ -215,7 +258,10 @@ int runFinetune(const QStringList &userArguments)
         "and BatchNormalization semantics. Prints the remapping, the zero-shot validation accuracy of the\n"
         "remapped model, progress, and a summary; writes OUT with <stem>.labels.txt, <stem>.history.csv\n"
         "and <stem>.plan.json beside it. Audio datasets take the librosa feature options below; the\n"
-        "feature shaping is chosen from the model's input shape. MODEL may also be an architecture\n"
+        "feature shaping is chosen from the model's input shape. Text classifiers (Embedding input) take\n"
+        "--tokenizer: --data is then a CSV/TSV file or class folders of .txt files, tokenized as the model\n"
+        "was trained and padded/truncated to its input length like Keras's pad_sequences (--max-len,\n"
+        "--padding, --truncating). MODEL may also be an architecture\n"
         "JSON (model.to_json()): the model then starts from freshly initialized weights (training from\n"
         "scratch; use --head random --train all). --demo runs the bundled speaker demo."));
     parser.addHelpOption();
@@ -303,6 +349,9 @@ int runFinetune(const QStringList &userArguments)
     auto audioParams = audioFeatureParamsFromOptions(parser);
     if (!audioParams)
         return fail(commandName, audioParams.errorString(), 2);
+    auto textSettings = textSettingsFromOptions(parser, o);
+    if (!textSettings)
+        return fail(commandName, textSettings.errorString(), 2);
 
     // The model and its old head.
     LoadOptions loadOptions;
@@ -339,7 +388,8 @@ int runFinetune(const QStringList &userArguments)
     source.validationSplit = valSplit;
     source.seed = std::uint64_t(seed);
     source.audio = *audioParams;
-    auto data = TrainingDataLoader::load(source, ModelSummary::inputShape(*loaded));
+    source.text = *textSettings;
+    auto data = TrainingDataLoader::load(source, loaded->model);
     if (!data)
         return fail(commandName, data.errorString());
     const QStringList classes = data->classNames;
@@ -347,6 +397,9 @@ int runFinetune(const QStringList &userArguments)
                  .arg(classes.size()).arg(data->train.count()).arg(data->validation.count()).arg(data->description);
     for (const DatasetIssue &issue : data->skipped)
         err() << "  skipped " << issue.path << ": " << issue.reason << '\n';
+    if (source.text.isActive())
+        for (const QString &note : data->notes)
+            err() << "  note: " << note << '\n';
 
     // The plan and the remapped model.
     Expected<HeadPlan> plan = parser.isSet(o.plan) ? HeadPlan::load(parser.value(o.plan))

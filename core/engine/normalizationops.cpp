@@ -16,11 +16,14 @@ std::int64_t resolveAxis(std::int64_t axis, std::int64_t rank)
 class BatchNormOp final : public LayerOp
 {
 public:
+    /** Whose batch variance the moving variance tracks (normalization always uses the biased one). */
+    enum class Lineage { Keras3, TfKeras, MultiBackend };
+
     BatchNormOp(const Layer &layer, std::vector<std::int64_t> axes, double epsilon, double momentum,
-                bool unbiasedMovingVariance, const torch::Tensor &gamma, const torch::Tensor &beta,
+                Lineage lineage, bool fusedAllowed, const torch::Tensor &gamma, const torch::Tensor &beta,
                 const torch::Tensor &mean, const torch::Tensor &variance)
         : LayerOp(layer.name, layer.className), m_axes(std::move(axes)), m_epsilon(epsilon), m_momentum(momentum),
-          m_unbiasedMovingVariance(unbiasedMovingVariance)
+          m_lineage(lineage), m_fusedAllowed(fusedAllowed)
     {
         // Keras's weight order: gamma, beta, moving_mean, moving_variance.
         if (gamma.defined())
@@ -65,8 +68,9 @@ public:
             torch::NoGradGuard noGrad;
             const double n = double(x.numel() / std::max<std::int64_t>(features, 1));
             torch::Tensor movingVariance = variance.detach();
-            if (m_unbiasedMovingVariance && n > 1.0)
-                movingVariance = movingVariance * (n / (n - 1.0));
+            const double correction = movingVarianceCorrection(x.dim(), n);
+            if (correction != 1.0)
+                movingVariance = movingVariance * correction;
             // moving = moving * momentum + batch * (1 - momentum), as Keras updates it.
             m_mean.mul_(m_momentum).add_(mean.detach(), 1.0 - m_momentum);
             m_variance.mul_(m_momentum).add_(movingVariance, 1.0 - m_momentum);
@@ -82,9 +86,32 @@ public:
     }
 
 private:
+    /** The factor on the biased batch variance of `n` values per feature before the moving update. */
+    double movingVarianceCorrection(std::int64_t rank, double n) const
+    {
+        // Keras 3 and tf.keras's non-fused path (tf.nn.moments, e.g. the (batch, time, features)
+        // output of a recurrent layer, or Dense outputs) track the biased variance. tf.keras fuses
+        // 4-D and 5-D inputs; TF's fused kernel returns the Bessel-corrected variance. Multi-backend
+        // Keras multiplies by n / (n - (1 + epsilon)) ("sample variance"); its 4-D inputs go through
+        // TF's fused kernel first, kept here as Bessel's n / (n - 1) as before.
+        const bool fused = m_fusedAllowed && (rank == 4 || rank == 5);
+        switch (m_lineage) {
+        case Lineage::Keras3:
+            return 1.0;
+        case Lineage::TfKeras:
+            return fused && n > 1.0 ? n / (n - 1.0) : 1.0;
+        case Lineage::MultiBackend:
+            if (rank == 4)
+                return n > 1.0 ? n / (n - 1.0) : 1.0;
+            return n > 1.0 + m_epsilon ? n / (n - (1.0 + m_epsilon)) : 1.0;
+        }
+        return 1.0;
+    }
+
     std::vector<std::int64_t> m_axes;
     double m_epsilon, m_momentum;
-    bool m_unbiasedMovingVariance;
+    Lineage m_lineage;
+    bool m_fusedAllowed;
     torch::Tensor m_gamma, m_beta, m_mean, m_variance;
 };
 
@@ -178,10 +205,14 @@ Expected<LayerOpPtr> createNormalizationOp(const Layer &layer, const OpContext &
             if (t->defined() && t->numel() != n)
                 return makeError(QStringLiteral("%1: the normalization weights disagree in size (%2 vs %3)")
                                      .arg(config.subject()).arg(t->numel()).arg(n));
-        // Keras 2 (TF's fused kernel) tracks the unbiased batch variance, Keras 3 the biased one.
+        const BatchNormOp::Lineage lineage = context.keras3 ? BatchNormOp::Lineage::Keras3
+                                             : context.tfKerasMasking ? BatchNormOp::Lineage::TfKeras
+                                                                      : BatchNormOp::Lineage::MultiBackend;
+        // tf.keras 1.x saved "fused" (false: never the fused kernel); tf.keras 2 fuses 4-D/5-D inputs.
+        const bool fusedAllowed = config.config().value(QStringLiteral("fused")).toBool(true);
         auto flat = [](const torch::Tensor &t) { return t.defined() ? t.reshape({-1}) : t; };
-        return LayerOpPtr(std::make_shared<BatchNormOp>(layer, axes, epsilon, momentum, !context.keras3, flat(*gamma),
-                                                        flat(*beta), flat(*mean), flat(*variance)));
+        return LayerOpPtr(std::make_shared<BatchNormOp>(layer, axes, epsilon, momentum, lineage, fusedAllowed,
+                                                        flat(*gamma), flat(*beta), flat(*mean), flat(*variance)));
     }
     const bool rmsScaling = config.boolean(QStringLiteral("rms_scaling"), false);
     if (config.failed())

@@ -15,7 +15,8 @@ namespace graft::training {
  * The weight penalties Keras adds to the training and validation loss (the
  * layers' kernel_regularizer, bias_regularizer, … as L1/L2/L1L2), bound to the
  * module's tensors; and warnings for what training does not reproduce
- * (activity regularizers, recurrent dropout, penalties inside wrappers).
+ * (activity regularizers, dropout of recurrent layers the engine does not run, penalties
+ * inside wrappers).
  */
 class Regularization final
 {

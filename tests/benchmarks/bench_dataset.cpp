@@ -1,7 +1,8 @@
 // Dataset feature extraction on the sample speakers: MFCC (librosa defaults)
 // through SampleExtractor on 1 thread and on every core without the cache, then
 // the same run with a cold and a warm feature cache. Prints seconds of audio
-// per second, files per second and the cached rerun as a share of the first.
+// per second, files per second and the cached rerun as a share of the first
+// (medians: 3 cold runs, each into a fresh cache folder, and 9 warm runs).
 //
 //   bench_dataset [FOLDER]   (default: resources/sample-speakers/base/train)
 
@@ -13,7 +14,10 @@
 #include <QTemporaryDir>
 #include <QThread>
 
+#include <algorithm>
 #include <cstdio>
+#include <memory>
+#include <vector>
 
 using namespace graft;
 
@@ -46,7 +50,7 @@ int main(int argc, char **argv)
         return elapsed;
     };
     auto report = [&](const char *name, double elapsed) {
-        std::printf("  %-36s %8.3f s  %8.0fx real time  %8.0f files/s\n", name, elapsed, seconds / elapsed, files / elapsed);
+        std::printf("  %-40s %9.4f s  %8.0fx real time  %8.0f files/s\n", name, elapsed, seconds / elapsed, files / elapsed);
     };
 
     ExtractionOptions uncached;
@@ -57,14 +61,25 @@ int main(int argc, char **argv)
     const QByteArray label = QStringLiteral("MFCC, %1 threads, no cache").arg(uncached.threads).toUtf8();
     report(label.constData(), timeRun(uncached));
 
-    QTemporaryDir cacheDir;
+    auto median = [](std::vector<double> v) {
+        std::sort(v.begin(), v.end());
+        return v[v.size() / 2];
+    };
     ExtractionOptions cached;
-    cached.cacheDirectory = cacheDir.path();
     FeatureBatch cold, warm;
-    const double first = timeRun(cached, &cold);
-    const double second = timeRun(cached, &warm);
-    report("MFCC, all threads, cold cache", first);
-    report("MFCC, all threads, warm cache", second);
+    std::vector<double> colds, warms;
+    std::vector<std::unique_ptr<QTemporaryDir>> cacheDirs;
+    for (int i = 0; i < 3; ++i) {
+        cacheDirs.push_back(std::make_unique<QTemporaryDir>());
+        cached.cacheDirectory = cacheDirs.back()->path();
+        colds.push_back(timeRun(cached, &cold));
+    }
+    for (int i = 0; i < 9; ++i)
+        warms.push_back(timeRun(cached, &warm));
+    const double first = median(colds);
+    const double second = median(warms);
+    report("MFCC, all threads, cold cache (median)", first);
+    report("MFCC, all threads, warm cache (median)", second);
     std::printf("  cached rerun: %.2f %% of the first run (%lld hits), identical: %s\n", 100.0 * second / first,
                 static_cast<long long>(warm.cacheHits), warm.values == cold.values ? "yes" : "NO");
     return warm.values == cold.values ? 0 : 1;

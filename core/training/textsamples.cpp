@@ -243,10 +243,13 @@ Expected<TrainingData> TextSampleLoader::load(const TrainingDataSource &source, 
         data.notes << QStringLiteral("validation: a stratified %1 % split (seed %2)")
                           .arg(source.validationSplit * 100.0).arg(source.seed);
     }
-    if (data.train.count() == 0)
-        return makeError(QStringLiteral("%1: no usable texts are left (%2 skipped%3)")
-                             .arg(trainPath).arg(data.skipped.size())
-                             .arg(data.skipped.isEmpty() ? QString() : QStringLiteral(", first: ") + data.skipped.constFirst().reason));
+    if (data.train.count() == 0) {
+        QString why = data.skipped.isEmpty() ? QString() : QStringLiteral(", first: ") + data.skipped.constFirst().reason;
+        if (embeddingInputDim > 0 && vocabulary > embeddingInputDim)
+            why += QStringLiteral("; the tokenizer's vocabulary has %1 ids, the model's Embedding only %2: is it the "
+                                  "tokenizer the model was trained with?").arg(vocabulary).arg(embeddingInputDim);
+        return makeError(QStringLiteral("%1: no usable texts are left (%2 skipped%3)").arg(trainPath).arg(data.skipped.size()).arg(why));
+    }
 
     const TokenStats &stats = encoder.stats;
     const QString kind = tokenizerDisplayName(text.tokenizer);

@@ -2,6 +2,7 @@
 // tokenized, padded and truncated like Keras's pad_sequences, checked against the model.
 
 #include "core/training/textsamples.h"
+#include "core/text/texttokenizer.h"
 #include "core/training/trainingdata.h"
 
 #include <QDir>
@@ -263,6 +264,45 @@ private Q_SLOTS:
         QVERIFY2(data, qPrintable(data.errorString()));
         QCOMPARE(data->train.count(), 4);
         QCOMPARE(TextSampleLoader::embeddingInputDim(embeddingModel(2, 6)), 6);
+    }
+
+    void wordPieceIds()
+    {
+        const QString vocab = QStringLiteral(GRAFT_FIXTURES_DIR "/text/bert-base-uncased-vocab.txt");
+        if (!QFileInfo::exists(vocab))
+            QSKIP("the bert-base-uncased vocabulary is not in the fixtures");
+        auto tokenizer = TextTokenizer::fromSpec(QStringLiteral("wordpiece:") + vocab);
+        QVERIFY2(tokenizer, qPrintable(tokenizer.errorString()));
+        const QString csv = m_dir.filePath(QStringLiteral("titles.csv"));
+        const QStringList texts{QStringLiteral("Stainless steel water bottle, 750 ml"),
+                                QStringLiteral("Café crème: unaffordable 🙂 headphones"),
+                                QStringLiteral("Résumé")};
+        QVERIFY(writeFile(csv, QStringLiteral("title;category\n%1;kitchen\n\"%2\";audio\n%3;office\n")
+                                   .arg(texts[0], texts[1], texts[2]).toUtf8()));
+        TrainingDataSource source;
+        source.dataPath = csv;
+        source.validationSplit = 0.0;
+        source.text.tokenizer = QStringLiteral("wordpiece:") + vocab;
+        source.text.textColumn = QStringLiteral("title");
+        source.text.labelColumn = QStringLiteral("category");
+        source.text.padding.padding = PaddingSide::Post;
+        auto data = TrainingDataLoader::load(source, embeddingModel(8, 30522));
+        QVERIFY2(data, qPrintable(data.errorString() + reasons(*data)));
+        QCOMPARE(data->train.count(), 3);
+        QCOMPARE(data->description, QStringLiteral("WordPiece ids, 8 per text ('post' padding, 'pre' truncating)"));
+        for (int i = 0; i < texts.size(); ++i) {
+            const QVector<int> expected = padSequence((*tokenizer)->tokenize(texts[i]).ids, 8, source.text.padding);
+            QCOMPARE(row(data->train, i), std::vector<float>(expected.cbegin(), expected.cend()));
+        }
+        // The emoji is [UNK]: one unknown token among them all.
+        QVERIFY2(data->notes.join(QLatin1Char('\n')).contains(QLatin1String("out of the vocabulary (1 of")),
+                 qPrintable(data->notes.join(QLatin1Char('\n'))));
+
+        // A model with a smaller vocabulary than bert-base-uncased: its ids do not fit, and the error says why.
+        data = TrainingDataLoader::load(source, embeddingModel(8, 1000));
+        QVERIFY(!data);
+        QVERIFY2(data.errorString().contains(QLatin1String("30522")) && data.errorString().contains(QLatin1String("1000")),
+                 qPrintable(data.errorString()));
     }
 
     void errorsNameTheProblem()

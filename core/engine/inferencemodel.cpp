@@ -104,6 +104,9 @@ Expected<InferenceModel> InferenceModel::build(const ModelSpec &spec, const Engi
     // Multi-backend Keras (< 2.4, no "-tf" suffix) repeats the previous state on masked steps.
     context.tfKerasMasking = context.keras3 || options.kerasVersion.endsWith(QLatin1String("-tf"))
                              || versionAtLeast(options.kerasVersion, 2, 4);
+    context.maskedBatchNormMoments = context.keras3 || versionAtLeast(options.kerasVersion, 2, 4)
+                                     || (options.kerasVersion.endsWith(QLatin1String("-tf"))
+                                         && versionAtLeast(options.kerasVersion, 2, 3));
     try {
         auto module = KerasGraphModule::create(spec, context);
         if (!module)

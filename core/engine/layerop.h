@@ -37,6 +37,11 @@ struct OpContext
      * batch variance BatchNormalization tracks.
      */
     bool tfKerasMasking = false;
+    /**
+     * BatchNormalization's training statistics skip masked steps (tf.nn.weighted_moments):
+     * tf.keras from TF 2.2 (keras_version "2.3.0-tf") and Keras 3; older Keras ignore the mask.
+     */
+    bool maskedBatchNormMoments = false;
     int nestingDepth = 0;
 };
 

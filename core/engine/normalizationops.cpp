@@ -20,10 +20,10 @@ public:
     enum class Lineage { Keras3, TfKeras, MultiBackend };
 
     BatchNormOp(const Layer &layer, std::vector<std::int64_t> axes, double epsilon, double momentum,
-                Lineage lineage, bool fusedAllowed, const torch::Tensor &gamma, const torch::Tensor &beta,
-                const torch::Tensor &mean, const torch::Tensor &variance)
+                Lineage lineage, bool fusedAllowed, bool maskedMoments, const torch::Tensor &gamma,
+                const torch::Tensor &beta, const torch::Tensor &mean, const torch::Tensor &variance)
         : LayerOp(layer.name, layer.className), m_axes(std::move(axes)), m_epsilon(epsilon), m_momentum(momentum),
-          m_lineage(lineage), m_fusedAllowed(fusedAllowed)
+          m_lineage(lineage), m_fusedAllowed(fusedAllowed), m_maskedMoments(maskedMoments)
     {
         // Keras's weight order: gamma, beta, moving_mean, moving_variance.
         if (gamma.defined())
@@ -63,10 +63,24 @@ public:
                 if (!isFeature[std::size_t(i)])
                     reduce.push_back(i);
             // Keras normalizes with the biased batch variance.
-            mean = x.mean(reduce).reshape({-1});
-            variance = x.var(reduce, /*unbiased=*/false).reshape({-1});
+            const torch::Tensor &mask = inputs[0].mask;
+            double n = double(x.numel() / std::max<std::int64_t>(features, 1));
+            if (m_maskedMoments && mask.defined() && mask.dim() == x.dim() - 1 && lastAxis
+                && !(m_lineage == Lineage::TfKeras && (x.dim() == 4 || x.dim() == 5) && m_fusedAllowed)) {
+                // tf.nn.weighted_moments / Keras 3's _moments: the (batch, time) mask weighs
+                // every feature; a batch with no unmasked step gives 0 (divide_no_nan; Keras 3
+                // adds its 1e-7 to the count instead).
+                const torch::Tensor weights = mask.to(x.scalar_type()).unsqueeze(-1);
+                torch::Tensor count = weights.sum(reduce).reshape({-1});
+                count = m_lineage == Lineage::Keras3 ? count + 1e-7 : count.clamp_min(1.0);
+                mean = (x * weights).sum(reduce).reshape({-1}) / count;
+                variance = ((x - mean).square() * weights).sum(reduce).reshape({-1}) / count;
+                n = weights.sum().item<double>();
+            } else {
+                mean = x.mean(reduce).reshape({-1});
+                variance = x.var(reduce, /*unbiased=*/false).reshape({-1});
+            }
             torch::NoGradGuard noGrad;
-            const double n = double(x.numel() / std::max<std::int64_t>(features, 1));
             torch::Tensor movingVariance = variance.detach();
             const double correction = movingVarianceCorrection(x.dim(), n);
             if (correction != 1.0)
@@ -112,6 +126,7 @@ private:
     double m_epsilon, m_momentum;
     Lineage m_lineage;
     bool m_fusedAllowed;
+    bool m_maskedMoments;
     torch::Tensor m_gamma, m_beta, m_mean, m_variance;
 };
 
@@ -212,7 +227,8 @@ Expected<LayerOpPtr> createNormalizationOp(const Layer &layer, const OpContext &
         const bool fusedAllowed = config.config().value(QStringLiteral("fused")).toBool(true);
         auto flat = [](const torch::Tensor &t) { return t.defined() ? t.reshape({-1}) : t; };
         return LayerOpPtr(std::make_shared<BatchNormOp>(layer, axes, epsilon, momentum, lineage, fusedAllowed,
-                                                        flat(*gamma), flat(*beta), flat(*mean), flat(*variance)));
+                                                        context.maskedBatchNormMoments, flat(*gamma), flat(*beta),
+                                                        flat(*mean), flat(*variance)));
     }
     const bool rmsScaling = config.boolean(QStringLiteral("rms_scaling"), false);
     if (config.failed())

@@ -8,6 +8,7 @@
 
 #include <QTest>
 
+#include <algorithm>
 #include <cmath>
 #include <random>
 
@@ -18,6 +19,12 @@ namespace {
 
 constexpr int kSteps = 6;
 constexpr int kVocabulary = 20;
+constexpr int kUnits = 4;
+
+QJsonObject poolingConfig()
+{
+    return QJsonObject{{QStringLiteral("name"), QStringLiteral("pool")}, {QStringLiteral("data_format"), QStringLiteral("channels_last")}};
+}
 
 QJsonObject lstmLayer(const QString &name, int units, bool sequences, double dropout, double recurrentDropout)
 {
@@ -44,12 +51,14 @@ QJsonObject lstmConfig(const QString &name, int units, bool sequences, double dr
     return lstmLayer(name, units, sequences, dropout, recurrentDropout).value(QStringLiteral("config")).toObject();
 }
 
-QJsonObject embeddingConfig(bool maskZero)
+QJsonObject embeddingConfig(bool maskZero, double stddev = 0.05)
 {
     return QJsonObject{{QStringLiteral("name"), QStringLiteral("embedding")},
                        {QStringLiteral("input_dim"), kVocabulary},
                        {QStringLiteral("output_dim"), 8},
-                       {QStringLiteral("embeddings_initializer"), initializer(QStringLiteral("RandomNormal"))},
+                       {QStringLiteral("embeddings_initializer"),
+                        QJsonObject{{QStringLiteral("class_name"), QStringLiteral("RandomNormal")},
+                                    {QStringLiteral("config"), QJsonObject{{QStringLiteral("mean"), 0.0}, {QStringLiteral("stddev"), stddev}}}}},
                        {QStringLiteral("mask_zero"), maskZero},
                        {QStringLiteral("input_length"), kSteps}};
 }
@@ -224,51 +233,96 @@ private Q_SLOTS:
     void batchNormOnSequencesUsesBatchAndTime_data()
     {
         QTest::addColumn<QString>("kerasVersion");
-        QTest::addColumn<int>("varianceKind"); // 0 biased, 1 n / (n - (1 + epsilon))
+        QTest::addColumn<bool>("corrected"); // false: biased, true: n / (n - (1 + epsilon))
         // tf.keras 2 does not fuse 3-D inputs: tf.nn.moments (biased) feeds the moving variance;
         // Keras 3 tracks the biased variance too; multi-backend Keras multiplies by
         // n / (n - (1 + epsilon)). All normalize with the biased batch variance.
-        QTest::newRow("tf.keras 2.15") << "2.15.0" << 0;
-        QTest::newRow("Keras 3") << "3.3.3" << 0;
-        QTest::newRow("multi-backend Keras 2.2.4") << "2.2.4" << 1;
+        QTest::newRow("tf.keras 2.15") << "2.15.0" << false;
+        QTest::newRow("Keras 3") << "3.3.3" << false;
+        QTest::newRow("multi-backend Keras 2.2.4") << "2.2.4" << true;
     }
 
     void batchNormOnSequencesUsesBatchAndTime()
     {
         // Input(6, 3) → LSTM(4, sequences) → BatchNormalization(axis=-1) → GlobalAveragePooling1D → Dense.
-        // One training step over the whole set: moving = moving * 0.99 + batch * 0.01 (Keras's
-        // assign_moving_average), batch statistics per feature over the N * T values of batch and time.
         QFETCH(QString, kerasVersion);
-        QFETCH(int, varianceKind);
-        const int n = 24, features = 3, units = 4;
-        const QJsonObject pooling{{QStringLiteral("name"), QStringLiteral("pool")}, {QStringLiteral("data_format"), QStringLiteral("channels_last")}};
-        const ModelSpec model = buildModel(chainModelJson({kSteps, features}, {{QStringLiteral("LSTM"), lstmConfig(QStringLiteral("lstm"), units, true, 0.0, 0.0)},
+        QFETCH(bool, corrected);
+        const int n = 24, features = 3;
+        const ModelSpec model = buildModel(chainModelJson({kSteps, features}, {{QStringLiteral("LSTM"), lstmConfig(QStringLiteral("lstm"), kUnits, true, 0.0, 0.0)},
                                                                                {QStringLiteral("BatchNormalization"), batchNormConfig(QStringLiteral("bn"))},
-                                                                               {QStringLiteral("GlobalAveragePooling1D"), pooling},
+                                                                               {QStringLiteral("GlobalAveragePooling1D"), poolingConfig()},
                                                                                {QStringLiteral("Dense"), denseConfig(QStringLiteral("dense"), 2, QStringLiteral("softmax"))}}),
                                            10);
         QVERIFY(!model.layers.isEmpty());
+        SampleSet train = blobs(2, n / 2, kSteps * features, 21);
+        train.shape = {n, kSteps, features};
+        checkOneStepOfMovingStatistics(model, train, kerasVersion, corrected, {});
+    }
+
+    void batchNormMomentsSkipMaskedSteps_data()
+    {
+        QTest::addColumn<QString>("kerasVersion");
+        QTest::addColumn<bool>("masked");    // statistics over the unmasked steps only
+        QTest::addColumn<bool>("corrected");
+        // tf.keras (TF 2.2 on) and Keras 3 pass Embedding(mask_zero)'s mask to
+        // tf.nn.weighted_moments / their masked _moments; multi-backend Keras ignores it.
+        QTest::newRow("tf.keras 2.15") << "2.15.0" << true << false;
+        QTest::newRow("Keras 3") << "3.3.3" << true << false;
+        QTest::newRow("multi-backend Keras 2.2.4") << "2.2.4" << false << true;
+    }
+
+    void batchNormMomentsSkipMaskedSteps()
+    {
+        // Post-padded tokens → Embedding(mask_zero) → LSTM(4, sequences) → BatchNormalization → pooling → Dense.
+        QFETCH(QString, kerasVersion);
+        QFETCH(bool, masked);
+        QFETCH(bool, corrected);
+        // Embeddings of stddev 1: LSTM outputs that vary enough to tell the variances apart.
+        const ModelSpec model = buildModel(chainModelJson({kSteps}, {{QStringLiteral("Embedding"), embeddingConfig(true, 1.0)},
+                                                                     {QStringLiteral("LSTM"), lstmConfig(QStringLiteral("lstm"), kUnits, true, 0.0, 0.0)},
+                                                                     {QStringLiteral("BatchNormalization"), batchNormConfig(QStringLiteral("bn"))},
+                                                                     {QStringLiteral("GlobalAveragePooling1D"), poolingConfig()},
+                                                                     {QStringLiteral("Dense"), denseConfig(QStringLiteral("dense"), 2, QStringLiteral("softmax"))}}),
+                                           12);
+        QVERIFY(!model.layers.isEmpty());
+        const SampleSet train = tokenSequences(2, 12, true, 13);
+        std::vector<bool> keep;
+        for (float token : train.values)
+            keep.push_back(token != 0.0f);
+        QVERIFY(std::count(keep.begin(), keep.end(), false) > 0);
+        checkOneStepOfMovingStatistics(model, train, kerasVersion, corrected, masked ? keep : std::vector<bool>());
+    }
+
+private:
+    /**
+     * One training step over the whole of `train` (one batch): BatchNormalization "bn"'s moving
+     * statistics become moving * 0.99 + batch * 0.01 (Keras's assign_moving_average), the batch
+     * statistics taken per feature over batch and time (over the steps `keep` marks, when given)
+     * from the output of layer "lstm" under the initial weights.
+     */
+    void checkOneStepOfMovingStatistics(const ModelSpec &model, const SampleSet &train, const QString &kerasVersion,
+                                        bool corrected, const std::vector<bool> &keep)
+    {
+        const int n = int(train.shape[0]);
         TrainingParams p;
         p.model = model;
         p.kerasVersion = kerasVersion;
         p.classNames = names(QStringLiteral("c"), 2);
-        p.train = blobs(2, n / 2, kSteps * features, 21);
-        p.train.shape = {n, kSteps, features};
+        p.train = train;
         p.trainable.preset = TrainPreset::All;
         p.batchSize = n;
         p.epochs = 1;
         p.seed = 4;
 
-        // The BatchNormalization input of that step: the LSTM's output with the initial weights.
         auto engine = InferenceModel::build(model, EngineOptions::forKerasVersion(kerasVersion));
         QVERIFY2(engine, qPrintable(engine.errorString()));
         TensorData x;
-        x.shape = p.train.shape;
-        x.values = p.train.values;
+        x.shape = train.shape;
+        x.values = train.values;
         const auto lstmOut = engine->predictTensors({x}, {TensorRef{QStringLiteral("lstm"), 0, 0}}, n);
         QVERIFY2(lstmOut, qPrintable(lstmOut.errorString()));
         const TensorData &h = lstmOut->front();
-        QCOMPARE(h.shape, (std::vector<std::int64_t>{n, kSteps, units}));
+        QCOMPARE(h.shape, (std::vector<std::int64_t>{n, kSteps, kUnits}));
 
         const auto result = Trainer::run(p);
         QVERIFY2(result, qPrintable(result.errorString()));
@@ -276,40 +330,41 @@ private Q_SLOTS:
         const std::vector<float> &var0 = weightValues(model, QStringLiteral("bn"), QStringLiteral("moving_variance"));
         const std::vector<float> &mean1 = weightValues(result->model, QStringLiteral("bn"), QStringLiteral("moving_mean"));
         const std::vector<float> &var1 = weightValues(result->model, QStringLiteral("bn"), QStringLiteral("moving_variance"));
-        QCOMPARE(int(mean1.size()), units);
-        const double count = double(n) * kSteps, epsilon = 1e-3, momentum = 0.99;
+        QCOMPARE(int(mean1.size()), kUnits);
+        const double epsilon = 1e-3, momentum = 0.99;
         const double tolerance = 3e-7; // float32 rounding of values near 1
-        double batchOnlyGap = 0.0;     // how far statistics over the batch axis alone would be
+        double otherAxesGap = 0.0;     // how far statistics over the batch axis alone, or ignoring the mask, would be
         double varianceKindGap = 0.0;  // how far the other variance (biased or corrected) would be
-        for (int j = 0; j < units; ++j) {
-            double sum = 0.0, squares = 0.0, lastStepSum = 0.0;
+        const auto kept = [&](int s, int t) { return keep.empty() || keep[std::size_t(s * kSteps + t)]; };
+        for (int j = 0; j < kUnits; ++j) {
+            const auto value = [&](int s, int t) { return double(h.values[std::size_t((s * kSteps + t) * kUnits + j)]); };
+            double count = 0.0, sum = 0.0, squares = 0.0, allSum = 0.0, lastStepSum = 0.0;
             for (int s = 0; s < n; ++s)
                 for (int t = 0; t < kSteps; ++t) {
-                    const double v = h.values[std::size_t((s * kSteps + t) * units + j)];
-                    sum += v;
-                    if (t == kSteps - 1)
-                        lastStepSum += v;
+                    count += kept(s, t);
+                    sum += kept(s, t) ? value(s, t) : 0.0;
+                    allSum += value(s, t);
+                    lastStepSum += t == kSteps - 1 ? value(s, t) : 0.0;
                 }
             const double mean = sum / count;
             for (int s = 0; s < n; ++s)
-                for (int t = 0; t < kSteps; ++t) {
-                    const double d = h.values[std::size_t((s * kSteps + t) * units + j)] - mean;
-                    squares += d * d;
-                }
+                for (int t = 0; t < kSteps; ++t)
+                    squares += kept(s, t) ? (value(s, t) - mean) * (value(s, t) - mean) : 0.0;
             const double biased = squares / count;
-            const double corrected = biased * count / (count - (1.0 + epsilon));
-            const double variance = varianceKind == 1 ? corrected : biased;
-            varianceKindGap = std::max(varianceKindGap, (corrected - biased) * (1.0 - momentum));
+            const double unbiased = biased * count / (count - (1.0 + epsilon));
+            const double variance = corrected ? unbiased : biased;
             const double expectedMean = mean0[std::size_t(j)] * momentum + mean * (1.0 - momentum);
             const double expectedVariance = var0[std::size_t(j)] * momentum + variance * (1.0 - momentum);
             QVERIFY2(std::abs(mean1[std::size_t(j)] - expectedMean) < tolerance,
                      qPrintable(QStringLiteral("feature %1: moving mean %2, expected %3").arg(j).arg(mean1[std::size_t(j)]).arg(expectedMean)));
             QVERIFY2(std::abs(var1[std::size_t(j)] - expectedVariance) < tolerance,
                      qPrintable(QStringLiteral("feature %1: moving variance %2, expected %3").arg(j).arg(var1[std::size_t(j)]).arg(expectedVariance)));
-            batchOnlyGap = std::max(batchOnlyGap, std::abs((lastStepSum / n - mean) * (1.0 - momentum)));
+            const double wrongMean = keep.empty() ? lastStepSum / n : allSum / (double(n) * kSteps);
+            otherAxesGap = std::max(otherAxesGap, std::abs(wrongMean - mean) * (1.0 - momentum));
+            varianceKindGap = std::max(varianceKindGap, (unbiased - biased) * (1.0 - momentum));
         }
-        // The tolerance separates the axes (the last step's batch mean is elsewhere) and the variances.
-        QVERIFY2(batchOnlyGap > 3.0 * tolerance, qPrintable(QString::number(batchOnlyGap)));
+        // The tolerance tells the alternatives apart.
+        QVERIFY2(otherAxesGap > 3.0 * tolerance, qPrintable(QString::number(otherAxesGap)));
         QVERIFY2(varianceKindGap > 3.0 * tolerance, qPrintable(QString::number(varianceKindGap)));
     }
 };

@@ -335,6 +335,26 @@ void TestCliTextFinetune::growsFromThreeToEightClasses()
         QVERIFY2(weightsOf(zeroModel->model, layer) == weightsOf(baseModel->model, layer) && !weightsOf(baseModel->model, layer).empty(),
                  qPrintable(layer));
 
+    // The padding options reach the data; wrong ones are refused before any work.
+    r = runCli(QStringList{QStringLiteral("finetune"), base, QStringLiteral("--data"), m_newData} + textOptions()
+               + QStringList{QStringLiteral("--padding"), QStringLiteral("post"), QStringLiteral("--truncating"), QStringLiteral("post"),
+                             QStringLiteral("--max-len"), QStringLiteral("12"), QStringLiteral("--epochs"), QStringLiteral("0"),
+                             QStringLiteral("--out"), m_dir.filePath(QStringLiteral("post/post.h5"))});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err.right(1500)));
+    QVERIFY2(r.err.contains(QLatin1String("TextVectorization ids, 12 per text ('post' padding, 'post' truncating)")), qPrintable(r.err));
+    r = runCli(QStringList{QStringLiteral("finetune"), base, QStringLiteral("--data"), m_newData} + textOptions()
+               + QStringList{QStringLiteral("--max-len"), QStringLiteral("20"), QStringLiteral("--out"), m_dir.filePath(QStringLiteral("bad/a.h5"))});
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY2(r.err.contains(QLatin1String("20")) && r.err.contains(QLatin1String("(12,)")), qPrintable(r.err));
+    r = runCli({QStringLiteral("finetune"), base, QStringLiteral("--data"), m_newData, QStringLiteral("--out"), m_dir.filePath(QStringLiteral("bad/b.h5"))});
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY2(r.err.contains(QLatin1String("--tokenizer")), qPrintable(r.err));
+    r = runCli(QStringList{QStringLiteral("finetune"), base, QStringLiteral("--data"), m_newData} + textOptions()
+               + QStringList{QStringLiteral("--padding"), QStringLiteral("middle"), QStringLiteral("--out"), m_dir.filePath(QStringLiteral("bad/c.h5"))});
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY2(r.err.contains(QLatin1String("--padding")), qPrintable(r.err));
+    QVERIFY(!QFileInfo::exists(m_dir.filePath(QStringLiteral("bad/a.h5"))));
+
     // 3. Fine-tuned: every layer trains, the new rows start at zero.
     const QString tuned = m_dir.filePath(QStringLiteral("tuned/tuned.h5"));
     r = runCli(QStringList{QStringLiteral("finetune"), base, QStringLiteral("--data"), m_newData} + textOptions()

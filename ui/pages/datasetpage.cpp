@@ -4,6 +4,8 @@
 #include "core/project/projectfile.h"
 #include "ui/models/classcountmodel.h"
 #include "ui/pages/featuresettingsform.h"
+#include "ui/pages/textpreviewpanel.h"
+#include "ui/pages/textsettingswidget.h"
 #include "ui/plots/samplepreview.h"
 
 #include <qcustomplot.h>
@@ -67,17 +69,24 @@ struct ScanOutcome
 };
 
 /** Runs on a worker thread: only core calls and values, nothing that touches widgets. */
-ScanOutcome scanDataset(const QString &path)
+ScanOutcome scanDataset(const QString &path, const QString &textColumn, const QString &labelColumn)
 {
     auto dataset = std::make_shared<OpenedDataset>();
     dataset->path = path;
     const QFileInfo info(path);
     if (!info.exists())
         return {nullptr, QObject::tr("%1 does not exist.").arg(path)};
+    if (TextDatasetLoader::looksLikeTextDataset(path) && !isArrayFolder(path)) {
+        auto text = TextDatasetScanner::scan(path, textColumn, labelColumn);
+        if (!text)
+            return {nullptr, text.errorString()};
+        dataset->text = std::move(*text);
+        return {dataset, {}};
+    }
     if (info.isFile() || isArrayFolder(path)) {
         if (info.isFile() && !isArrayFileName(path))
-            return {nullptr, QObject::tr("%1 is not a dataset: choose a folder of class folders, or an .npy, .npz, "
-                                         ".h5 or .hdf5 array file.").arg(path)};
+            return {nullptr, QObject::tr("%1 is not a dataset: choose a folder of class folders, an .npy, .npz, "
+                                         ".h5 or .hdf5 array file, or a .csv or .tsv text table.").arg(path)};
         auto arrays = ArrayDatasetLoader::load(path);
         if (!arrays)
             return {nullptr, arrays.errorString()};
@@ -109,6 +118,8 @@ ScanOutcome scanDataset(const QString &path)
 
 QStringList OpenedDataset::classNames() const
 {
+    if (text)
+        return text->train.classNames;
     if (train)
         return train->classNames;
     if (!arrays)
@@ -123,6 +134,8 @@ QStringList OpenedDataset::classNames() const
 
 QVector<int> OpenedDataset::trainCounts() const
 {
+    if (text)
+        return TextScan::classCounts(text->train, int(text->train.classNames.size()));
     if (train)
         return train->classCounts();
     return arrays ? arrays->classCounts() : QVector<int>();
@@ -130,6 +143,8 @@ QVector<int> OpenedDataset::trainCounts() const
 
 QVector<int> OpenedDataset::validationCounts() const
 {
+    if (text && text->validation)
+        return TextScan::classCounts(*text->validation, int(text->train.classNames.size()));
     return validation ? validation->classCounts() : QVector<int>();
 }
 
@@ -148,6 +163,17 @@ QVector<DatasetIssue> OpenedDataset::issues() const
     if (arrays)
         for (const QString &warning : arrays->warnings)
             all.append({arrays->sourcePath, warning});
+    if (text) {
+        for (const TextDataset *set : {&text->train, text->validation ? &*text->validation : nullptr}) {
+            if (!set)
+                continue;
+            for (const TextDatasetIssue &issue : set->issues) {
+                const QString line = QObject::tr("line %1").arg(issue.line);
+                const bool named = issue.line <= 0 || issue.message.contains(line);
+                all.append({issue.path, named ? issue.message : line + QStringLiteral(": ") + issue.message});
+            }
+        }
+    }
     return all;
 }
 
@@ -156,6 +182,7 @@ DatasetPage::DatasetPage(QWidget *parent)
     , m_summary(new QLabel(this))
     , m_chooseFolder(new QPushButton(tr("Choose &folder…"), this))
     , m_chooseArrays(new QPushButton(tr("Open &arrays…"), this))
+    , m_chooseTable(new QPushButton(tr("Open &text table…"), this))
     , m_progress(new QProgressBar(this))
     , m_cancel(new QPushButton(tr("Cancel"), this))
     , m_classes(new ClassCountModel(this))
@@ -164,18 +191,23 @@ DatasetPage::DatasetPage(QWidget *parent)
     , m_issues(new QTableWidget(0, 2, this))
     , m_samples(new QListWidget(this))
     , m_preview(new SamplePreview(this))
+    , m_textPreview(new TextPreviewPanel(this))
+    , m_textSettings(new TextSettingsWidget(this))
     , m_settings(new FeatureSettingsForm(this))
     , m_validationFraction(new QDoubleSpinBox(this))
     , m_seed(new QSpinBox(this))
     , m_previewTimer(new QTimer(this))
+    , m_textTimer(new QTimer(this))
 {
     setAcceptDrops(true);
     m_summary->setWordWrap(true);
     m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_summary->setText(tr("Choose a folder with one subfolder per class (or drop it here), or X/y arrays."));
+    m_summary->setText(tr("Choose a folder with one subfolder per class (or drop it here), X/y arrays or a text table."));
     m_chooseFolder->setToolTip(tr("A folder with one subfolder per class (audio, images or .npy files), "
                                   "or one holding train/ and val/ class folders."));
     m_chooseArrays->setToolTip(tr("Features already computed: X.npy + y.npy, an .npz, or an HDF5 file with two datasets."));
+    m_chooseTable->setToolTip(tr("A text classification table: a .csv or .tsv file with a text and a label column. "
+                                 "(A folder of class folders of .txt files opens with Choose folder.)"));
     m_progress->setRange(0, 0); // the scanner reports no fraction done: a busy indicator
     m_progress->setMaximumWidth(160);
     m_progress->hide();
@@ -183,6 +215,21 @@ DatasetPage::DatasetPage(QWidget *parent)
     m_cancel->hide();
     connect(m_chooseFolder, &QPushButton::clicked, this, &DatasetPage::chooseFolder);
     connect(m_chooseArrays, &QPushButton::clicked, this, &DatasetPage::chooseArrays);
+    connect(m_chooseTable, &QPushButton::clicked, this, &DatasetPage::chooseTable);
+    m_textSettings->loadDefaults();
+    // The preview follows every edit; the (possibly large) dataset is made again once edits pause.
+    m_textTimer->setSingleShot(true);
+    m_textTimer->setInterval(400);
+    connect(m_textTimer, &QTimer::timeout, this, &DatasetPage::textSettingsChanged);
+    connect(m_textSettings, &TextSettingsWidget::settingsChanged, this, [this] {
+        updateTextWidgets();
+        m_textTimer->start();
+    });
+    // Other columns give other samples and classes: read the table again.
+    connect(m_textSettings, &TextSettingsWidget::columnsChanged, this, [this] {
+        if (m_dataset && m_dataset->isText() && m_dataset->text->isTable)
+            openPath(m_dataset->path);
+    });
     connect(m_cancel, &QPushButton::clicked, this, &DatasetPage::cancelScan);
 
     m_classView->setModel(m_classes);
@@ -245,6 +292,7 @@ DatasetPage::DatasetPage(QWidget *parent)
     auto *top = new QHBoxLayout;
     top->addWidget(m_chooseFolder);
     top->addWidget(m_chooseArrays);
+    top->addWidget(m_chooseTable);
     top->addWidget(m_summary, 1);
     top->addWidget(m_progress);
     top->addWidget(m_cancel);
@@ -260,7 +308,9 @@ DatasetPage::DatasetPage(QWidget *parent)
     auto *middle = new QSplitter(Qt::Vertical, this);
     middle->addWidget(m_samples);
     middle->addWidget(m_preview);
+    middle->addWidget(m_textPreview);
     middle->setStretchFactor(1, 3);
+    middle->setStretchFactor(2, 3);
 
     auto *right = new QWidget(this);
     auto *splitForm = new QFormLayout;
@@ -268,6 +318,7 @@ DatasetPage::DatasetPage(QWidget *parent)
     splitForm->addRow(tr("Split seed"), m_seed);
     auto *rightLayout = new QVBoxLayout(right);
     rightLayout->addLayout(splitForm);
+    rightLayout->addWidget(m_textSettings);
     rightLayout->addWidget(m_settings);
     auto *scroll = new QScrollArea(this);
     scroll->setWidget(right);
@@ -286,6 +337,7 @@ DatasetPage::DatasetPage(QWidget *parent)
     layout->addLayout(top);
     layout->addWidget(columns, 1);
     updateChart();
+    updateTextWidgets();
 }
 
 DatasetPage::~DatasetPage() = default;
@@ -309,7 +361,8 @@ void DatasetPage::openPath(const QString &path)
             showScanFailure(outcome.error);
     });
     // The scanner takes no cancel flag; a cancelled scan finishes in the pool and its result is dropped.
-    watcher->setFuture(QtConcurrent::run(scanDataset, absolute));
+    watcher->setFuture(QtConcurrent::run(scanDataset, absolute, m_textSettings->preferredTextColumn(),
+                                         m_textSettings->preferredLabelColumn()));
 }
 
 void DatasetPage::cancelScan()
@@ -329,12 +382,58 @@ void DatasetPage::setScanning(bool scanning, const QString &path)
     if (scanning)
         m_summary->setText(tr("Scanning %1…").arg(QDir::toNativeSeparators(path)));
     else if (!m_dataset)
-        m_summary->setText(tr("Choose a folder with one subfolder per class (or drop it here), or X/y arrays."));
+        m_summary->setText(tr("Choose a folder with one subfolder per class (or drop it here), X/y arrays or a text table."));
 }
 
 void DatasetPage::setModelInputShape(const std::vector<std::int64_t> &shape)
 {
     m_settings->setModelInputShape(shape);
+    // An Embedding's input is (input_length,): that is the length sequences are padded to.
+    m_textSettings->setModelInputLength(shape.size() == 1 && shape.front() > 0 ? int(shape.front()) : 0);
+    updateTextWidgets();
+}
+
+void DatasetPage::setModelTakesTokens(bool takesTokens)
+{
+    m_modelTakesTokens = takesTokens;
+    updateTextWidgets();
+}
+
+TextSourceSettings DatasetPage::textSettings() const
+{
+    return m_dataset && m_dataset->isText() ? m_textSettings->settings() : TextSourceSettings{};
+}
+
+QString DatasetPage::loadProblem() const
+{
+    if (!m_dataset || !m_dataset->isText())
+        return {};
+    if (!m_dataset->text->error.isEmpty())
+        return m_dataset->text->error;
+    return m_textSettings->problem();
+}
+
+TrainingDataSource DatasetPage::trainingDataSource(const QString &path) const
+{
+    TrainingDataSource source;
+    source.dataPath = path;
+    source.seed = splitSeed();
+    source.validationSplit = validationFraction();
+    if (m_dataset && m_dataset->isText() && QFileInfo(path) == QFileInfo(m_dataset->path)) {
+        source.dataPath = m_dataset->text->trainPath;
+        source.validationPath = m_dataset->text->validationPath;
+        source.text = textSettings();
+    }
+    return source;
+}
+
+void DatasetPage::updateTextWidgets()
+{
+    const bool text = m_dataset && m_dataset->isText();
+    m_textSettings->setVisible(text || m_modelTakesTokens);
+    m_textPreview->setVisible(text);
+    m_preview->setVisible(!text);
+    m_textPreview->setSettings(m_textSettings->settings(), m_textSettings->effectiveMaxLength(), m_textSettings->problem());
 }
 
 QString DatasetPage::datasetPath() const
@@ -399,6 +498,14 @@ void DatasetPage::chooseFolder()
         openPath(dir);
 }
 
+void DatasetPage::chooseTable()
+{
+    const QString file = QFileDialog::getOpenFileName(this, tr("Text dataset table"), datasetPath(),
+                                                      tr("Text tables (*.csv *.tsv *.tab);;All files (*)"));
+    if (!file.isEmpty())
+        openPath(file);
+}
+
 void DatasetPage::chooseArrays()
 {
     const QString file = QFileDialog::getOpenFileName(
@@ -413,9 +520,17 @@ void DatasetPage::showDataset(std::shared_ptr<const OpenedDataset> dataset)
     m_dataset = std::move(dataset);
     const OpenedDataset &d = *m_dataset;
     m_classes->setCounts(d.classNames(), d.trainCounts(), d.validationCounts());
-    m_settings->setSampleKind(d.kind());
-    m_validationFraction->setEnabled(!d.validation);
-    m_seed->setEnabled(!d.validation);
+    const bool hasValidation = d.validation || (d.text && d.text->validation);
+    m_settings->setSampleKind(d.isText() ? std::nullopt : std::optional<SampleKind>(d.kind()));
+    m_validationFraction->setEnabled(!hasValidation);
+    m_seed->setEnabled(!hasValidation);
+    if (d.text) {
+        m_textSettings->setColumns(d.text->header, d.text->textColumn, d.text->labelColumn);
+        m_textPreview->setDataset(std::shared_ptr<const TextDataset>(m_dataset, &d.text->train));
+    } else {
+        m_textPreview->setDataset(nullptr);
+    }
+    updateTextWidgets();
 
     int samples = 0;
     for (int count : d.trainCounts())
@@ -429,6 +544,15 @@ void DatasetPage::showDataset(std::shared_ptr<const OpenedDataset> dataset)
         text += QLatin1Char(')');
     } else if (d.arrays) {
         text += tr(" (%1 arrays, samples %2)").arg(d.arrays->format, shapeText(d.arrays->sampleShape()));
+    } else if (d.text) {
+        text += d.text->isTable ? tr(" (text table; text column %1, label column %2)")
+                                      .arg(d.text->textColumn.toHtmlEscaped(), d.text->labelColumn.toHtmlEscaped())
+                                : tr(" (text files)");
+        if (d.text->validation)
+            text += tr("; validation folder: %1 samples").arg(d.text->validation->texts.size());
+        if (!d.text->error.isEmpty())
+            text += tr("<br><span style='color:#b00020'>%1 Choose the text and label columns.</span>")
+                        .arg(d.text->error.toHtmlEscaped());
     }
     if (d.validation)
         text += tr("; validation folder: %1 samples").arg(d.validation->samples.size());
@@ -528,6 +652,14 @@ void DatasetPage::updateSampleList()
             m_listedSamples << i;
             m_samples->addItem(QDir::toNativeSeparators(root.relativeFilePath(samples[i].path)));
         }
+    } else if (m_dataset->text) {
+        const TextDataset &texts = m_dataset->text->train;
+        for (int i = 0; i < texts.texts.size() && m_listedSamples.size() < maxListedSamples; ++i) {
+            if (texts.labels.value(i) != label)
+                continue;
+            m_listedSamples << i;
+            m_samples->addItem(tr("%1: %2").arg(i).arg(texts.texts.at(i).simplified().left(100)));
+        }
     } else if (m_dataset->arrays) {
         const auto &labels = m_dataset->arrays->labels;
         for (int i = 0; i < labels.size() && m_listedSamples.size() < maxListedSamples; ++i) {
@@ -555,7 +687,10 @@ void DatasetPage::previewSample(int index)
 {
     if (!m_dataset)
         return;
-    if (m_dataset->train) {
+    if (m_dataset->text) {
+        if (index >= 0 && index < m_dataset->text->train.texts.size())
+            m_textPreview->showSample(index);
+    } else if (m_dataset->train) {
         const auto &samples = m_dataset->train->samples;
         if (index < 0 || index >= samples.size())
             return;
@@ -589,7 +724,7 @@ void DatasetPage::dragEnterEvent(QDragEnterEvent *event)
     const QList<QUrl> urls = event->mimeData()->urls();
     if (urls.size() == 1 && urls.front().isLocalFile()) {
         const QFileInfo info(urls.front().toLocalFile());
-        if (info.isDir() || isArrayFileName(info.fileName())) {
+        if (info.isDir() || isArrayFileName(info.fileName()) || TextDatasetLoader::looksLikeTextDataset(info.filePath())) {
             event->acceptProposedAction();
             return;
         }

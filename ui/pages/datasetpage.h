@@ -2,6 +2,8 @@
 
 #include "core/dataset/arraydataset.h"
 #include "core/dataset/datasettypes.h"
+#include "core/training/trainingdata.h"
+#include "ui/document/textdatasetscan.h"
 
 #include <QString>
 #include <QStringList>
@@ -34,29 +36,35 @@ namespace graft::ui {
 class ClassCountModel;
 class FeatureSettingsForm;
 class SamplePreview;
+class TextPreviewPanel;
+class TextSettingsWidget;
 
-/** What the Dataset page opened: a class folder (with its validation folder) or arrays. */
+/** What the Dataset page opened: a class folder (with its validation folder), arrays or a text dataset. */
 struct OpenedDataset
 {
     QString path;
     std::optional<ClassFolderDataset> train;
     std::optional<ClassFolderDataset> validation; ///< a val/ (validation/, valid/) folder beside train/
     std::optional<ArrayDataset> arrays;
+    std::optional<TextScan> text; ///< a CSV/TSV table or class folders of .txt files
+
+    bool isText() const { return text.has_value(); }
 
     QStringList classNames() const;
     QVector<int> trainCounts() const;
     QVector<int> validationCounts() const; ///< empty without a validation folder
     /** Audio, images or .npy files for class folders; FeatureArray for arrays. */
     SampleKind kind() const;
-    /** Bad files and warnings of both folders, or the arrays' warnings. */
+    /** Bad files and warnings of both folders, the arrays' warnings, or a text dataset's bad rows. */
     QVector<DatasetIssue> issues() const;
 };
 
 /**
- * The Dataset page: choose or drop a class folder (or X/y arrays), scanned off
- * the GUI thread; the classes with counts and a bar chart, the bad-files report,
- * a preview of a selected sample, and the feature settings proposed from the
- * model's input shape. All dataset logic is core's (ClassFolderScanner, ArrayDatasetLoader).
+ * The Dataset page: choose or drop a class folder (or X/y arrays, or a text dataset),
+ * scanned off the GUI thread; the classes with counts and a bar chart, the bad-files
+ * report, a preview of a selected sample, and the feature settings proposed from the
+ * model's input shape (for texts: tokenizer, columns and padding, and a tokenized
+ * preview). All dataset logic is core's (ClassFolderScanner, ArrayDatasetLoader, TextDatasetLoader).
  */
 class DatasetPage final : public QWidget
 {
@@ -67,7 +75,7 @@ public:
 
     /**
      * A class folder (or one holding train/ and val/), a folder with X.npy and y.npy,
-     * or an .npy/.npz/.h5/.hdf5 array file. Scans on a worker thread; datasetChanged
+     * an .npy/.npz/.h5/.hdf5 array file, a .csv/.tsv text table or class folders of .txt files. Scans on a worker thread; datasetChanged
      * or scanFailed follows (or scanCancelled after cancelScan()).
      */
     void openPath(const QString &path);
@@ -78,6 +86,15 @@ public:
 
     /** The model's input shape without the batch axis; the feature settings are proposed from it. */
     void setModelInputShape(const std::vector<std::int64_t> &shape);
+    /** The model's first layer is an Embedding: the Text settings are shown even before a text dataset is open. */
+    void setModelTakesTokens(bool takesTokens);
+
+    /** The text settings when a text dataset is open (inactive otherwise). */
+    TextSourceSettings textSettings() const;
+    /** Empty when the open dataset can be loaded for training; else what the user must choose first. */
+    QString loadProblem() const;
+    /** How training reads `path` (the page's dataset): split, seed, and for texts the train/val paths and text settings. */
+    TrainingDataSource trainingDataSource(const QString &path) const;
 
     std::shared_ptr<const OpenedDataset> dataset() const { return m_dataset; }
     QString datasetPath() const;
@@ -105,6 +122,8 @@ public:
     QTableWidget *issuesTable() const { return m_issues; }
     QListWidget *sampleList() const { return m_samples; }
     SamplePreview *preview() const { return m_preview; }
+    TextSettingsWidget *textSettingsWidget() const { return m_textSettings; }
+    TextPreviewPanel *textPreview() const { return m_textPreview; }
 
     /** Tests switch off modal error dialogs; errors still reach scanFailed and the summary line. */
     void setShowErrorDialogs(bool show) { m_showErrorDialogs = show; }
@@ -116,6 +135,8 @@ Q_SIGNALS:
     void scanCancelled();
     /** The feature settings or the validation split changed. */
     void featureSettingsChanged();
+    /** The tokenizer, vocabulary, max length or padding changed, 400 ms after the last edit (columns rescan the table: datasetChanged follows). */
+    void textSettingsChanged();
 
 protected:
     void dragEnterEvent(QDragEnterEvent *event) override;
@@ -124,6 +145,8 @@ protected:
 private:
     void chooseFolder();
     void chooseArrays();
+    void chooseTable();
+    void updateTextWidgets();
     void showDataset(std::shared_ptr<const OpenedDataset> dataset);
     void showScanFailure(const QString &message);
     void setScanning(bool scanning, const QString &path = QString());
@@ -141,6 +164,7 @@ private:
     QLabel *m_summary;
     QPushButton *m_chooseFolder;
     QPushButton *m_chooseArrays;
+    QPushButton *m_chooseTable;
     QProgressBar *m_progress;
     QPushButton *m_cancel;
     ClassCountModel *m_classes;
@@ -151,10 +175,14 @@ private:
     QTableWidget *m_issues;
     QListWidget *m_samples;
     SamplePreview *m_preview;
+    TextPreviewPanel *m_textPreview;
+    TextSettingsWidget *m_textSettings;
+    bool m_modelTakesTokens = false;
     FeatureSettingsForm *m_settings;
     QDoubleSpinBox *m_validationFraction;
     QSpinBox *m_seed;
     QTimer *m_previewTimer;
+    QTimer *m_textTimer;
 };
 
 } // namespace graft::ui

@@ -2,6 +2,7 @@
 
 #include "core/formats/kerasfileloader.h"
 #include "core/model/modelsummary.h"
+#include "core/text/textdataset.h"
 #include "core/training/demo.h"
 #include "core/training/trainingdata.h"
 #include "ui/document/trainingcontroller.h"
@@ -54,6 +55,15 @@ bool isModelFileName(const QString &path)
     const QString lower = path.toLower();
     return lower.endsWith(QLatin1String(".h5")) || lower.endsWith(QLatin1String(".hdf5"))
            || lower.endsWith(QLatin1String(".keras"));
+}
+
+/** A text classifier: its first layer after the inputs turns token ids into vectors. */
+bool takesTokenIds(const LoadedModel &model)
+{
+    for (const Layer &layer : model.model.layers)
+        if (!layer.isInput())
+            return layer.className == QLatin1String("Embedding");
+    return false;
 }
 
 } // namespace
@@ -142,6 +152,11 @@ QWidget *MainWindow::createDatasetPlaceholder()
     // The Dataset page scans and previews; the samples for training are made from its folder and split.
     connect(m_datasetPage, &DatasetPage::datasetChanged, this, [this] {
         if (m_model && !m_datasetPage->datasetPath().isEmpty())
+            openDataset(m_datasetPage->datasetPath());
+    });
+    // A text dataset's samples depend on the tokenizer and padding: make them again once they are usable.
+    connect(m_datasetPage, &DatasetPage::textSettingsChanged, this, [this] {
+        if (m_model && m_datasetPage->dataset() && m_datasetPage->dataset()->isText() && m_datasetPage->loadProblem().isEmpty())
             openDataset(m_datasetPage->datasetPath());
     });
     auto *choose = new QPushButton(tr("Load for &Training"), page);
@@ -333,6 +348,7 @@ void MainWindow::showModel(std::shared_ptr<LoadedModel> model)
     m_model = std::move(model);
     m_modelPage->setModel(m_model);
     m_datasetPage->setModelInputShape(ModelSummary::inputShape(*m_model));
+    m_datasetPage->setModelTakesTokens(takesTokenIds(*m_model));
     setWindowTitle(tr("%1 — Graft").arg(QFileInfo(m_model->sourcePath).fileName()));
     setWindowFilePath(m_model->sourcePath);
     // Samples were shaped for the previous model's input; they may not fit this one.
@@ -351,6 +367,13 @@ void MainWindow::openDataset(const QString &path)
         Q_EMIT datasetFailed(tr("no model is open"));
         return;
     }
+    const bool pageDataset = QFileInfo(path) == QFileInfo(m_datasetPage->datasetPath());
+    if (const QString problem = pageDataset ? m_datasetPage->loadProblem() : QString(); !problem.isEmpty()) {
+        cancelDatasetLoad();
+        m_datasetSummary->setText(tr("%1: %2").arg(QDir::toNativeSeparators(path), problem));
+        Q_EMIT datasetFailed(problem);
+        return;
+    }
     cancelDatasetLoad();
     m_datasetLoading = true;
     auto cancel = std::make_shared<std::atomic_bool>(false);
@@ -361,10 +384,7 @@ void MainWindow::openDataset(const QString &path)
     m_datasetCancel->show();
     statusBar()->showMessage(tr("Loading dataset %1…").arg(QFileInfo(path).fileName()));
 
-    TrainingDataSource source;
-    source.dataPath = path;
-    source.seed = m_datasetPage->splitSeed();
-    source.validationSplit = m_datasetPage->validationFraction();
+    TrainingDataSource source = m_datasetPage->trainingDataSource(path); // text settings too
     source.extraction.cancel = cancel.get();
     QPointer<QProgressBar> progress = m_datasetProgress;
     // Called on extraction threads: hand the numbers to the GUI thread.
@@ -377,6 +397,8 @@ void MainWindow::openDataset(const QString &path)
         }, Qt::QueuedConnection);
     };
     const Shape inputShape = ModelSummary::inputShape(*m_model);
+    // Text ids are checked against the Embedding's input_dim: the loader needs the model, copied for the worker.
+    const auto textModel = source.text.isActive() ? std::make_shared<const ModelSpec>(m_model->model) : nullptr;
     auto *watcher = new QFutureWatcher<Expected<TrainingData>>(this);
     connect(watcher, &QFutureWatcher<Expected<TrainingData>>::finished, this, [this, watcher, path, cancel] {
         watcher->deleteLater();
@@ -405,9 +427,9 @@ void MainWindow::openDataset(const QString &path)
             Q_EMIT demoReady();
         }
     });
-    watcher->setFuture(QtConcurrent::run([source, inputShape, cancel] {
+    watcher->setFuture(QtConcurrent::run([source, inputShape, textModel, cancel] {
         Q_UNUSED(cancel) // keeps the flag alive while extraction reads it
-        return TrainingDataLoader::load(source, inputShape);
+        return textModel ? TrainingDataLoader::load(source, *textModel) : TrainingDataLoader::load(source, inputShape);
     }));
 }
 
@@ -540,7 +562,7 @@ void MainWindow::dropEvent(QDropEvent *event)
         const QString path = url.toLocalFile();
         if (path.isEmpty())
             continue;
-        if (QFileInfo(path).isDir())
+        if (QFileInfo(path).isDir() || (QFileInfo(path).isFile() && TextDatasetLoader::looksLikeTextDataset(path)))
             folderPath = path;
         else if (path.endsWith(QLatin1String(".json"), Qt::CaseInsensitive))
             jsonPath = path;

@@ -278,9 +278,9 @@ Expected<std::shared_ptr<RecurrentOp>> RecurrentOp::build(const QString &name, c
     o.dropout = std::clamp(reader.number(QStringLiteral("dropout"), 0.0), 0.0, 1.0);
     o.recurrentDropout = std::clamp(reader.number(QStringLiteral("recurrent_dropout"), 0.0), 0.0, 1.0);
     // implementation=1 draws a mask per gate, 2 one mask for all gates. tf.keras and Keras 3
-    // switch to 1 whenever recurrent_dropout is set (tf.keras saves the switched value, Keras 3
-    // saves none); multi-backend Keras defaulted to 1 and kept 2 when asked, sharing
-    // rec_dp_mask[0], which its GRU also multiplies into h_{t-1} where it mixes h_t.
+    // switch to 1 whenever recurrent_dropout is set (the saved value is the switched one; Keras 3
+    // saves none). Multi-backend Keras 2.1/2.2 defaulted to 1 and ran 2 with recurrent dropout
+    // too, sharing rec_dp_mask[0], which its GRU also multiplies into the h_{t-1} it mixes into h_t.
     int implementation = int(reader.integer(QStringLiteral("implementation"), context.tfKerasMasking ? 2 : 1));
     if (context.tfKerasMasking && o.recurrentDropout > 0.0)
         implementation = 1;

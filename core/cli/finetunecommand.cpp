@@ -142,6 +142,7 @@ struct Options
     QCommandLineOption resume{QStringLiteral("resume"), QStringLiteral("Continue an interrupted run from a --save-state file (same model, data and options)."), QStringLiteral("FILE")};
     QCommandLineOption noShuffle{QStringLiteral("no-shuffle"), QStringLiteral("Do not shuffle the training samples every epoch.")};
     QCommandLineOption seed{QStringLiteral("seed"), QStringLiteral("Seed for the split, shuffling, dropout and random rows: the same seed gives the same numbers. Default 0."), QStringLiteral("N"), QStringLiteral("0")};
+    QCommandLineOption threads{QStringLiteral("threads"), QStringLiteral("libtorch threads while training. Default 1: these models' small layers are overhead-bound, and on a busy machine a second thread stalls every step; try 2+ only for large models on an idle machine."), QStringLiteral("N"), QStringLiteral("1")};
     QCommandLineOption compareScratch{QStringLiteral("compare-scratch"), QStringLiteral("Also train the same model from freshly initialized weights (every layer, same options) and compare.")};
     QCommandLineOption full{QStringLiteral("full"), QStringLiteral("For .h5 OUT: write the whole model (architecture and weights), not only the weights.")};
     QCommandLineOption out{QStringLiteral("out"), QStringLiteral("The model file to write (required, except with --demo: demo-finetuned.h5 in the current folder): .h5/.hdf5, .weights.h5, .keras or .pt. Beside it: <stem>.labels.txt, <stem>.history.csv and <stem>.plan.json."), QStringLiteral("OUT")};
@@ -153,7 +154,7 @@ struct Options
                 valSplit, oldClassNames, head, plan, train, phase1, lrMult,
                 optimizer, lr, momentum, nesterov, labelSmoothing, classWeights, batch, epochs, initialEpoch, history,
                 patience, minDelta, monitor, reducePatience, reduceFactor, minLr, checkpoint, state, resume, noShuffle,
-                seed, compareScratch, full, out, demo};
+                seed, threads, compareScratch, full, out, demo};
     }
 };
 
@@ -303,13 +304,13 @@ int runFinetune(const QStringList &userArguments)
 
     TrainingParams params;
     QString error;
-    int seed = 0, batch = 32, epochs = 10, initialEpoch = 0, phase1 = 0;
+    int seed = 0, batch = 32, epochs = 10, initialEpoch = 0, phase1 = 0, threads = 1;
     double valSplit = 0.2, lrMult = 1.0, momentum = 0.0, smoothing = 0.0;
     if (!readNumber(parser, o.seed, 0, &seed, &error) || !readNumber(parser, o.batch, 1, &batch, &error)
         || !readNumber(parser, o.epochs, 0, &epochs, &error) || !readNumber(parser, o.initialEpoch, 0, &initialEpoch, &error)
         || !readNumber(parser, o.phase1, 0, &phase1, &error) || !readNumber(parser, o.valSplit, 0.0, &valSplit, &error)
         || !readNumber(parser, o.lrMult, 0.0, &lrMult, &error) || !readNumber(parser, o.momentum, 0.0, &momentum, &error)
-        || !readNumber(parser, o.labelSmoothing, 0.0, &smoothing, &error))
+        || !readNumber(parser, o.labelSmoothing, 0.0, &smoothing, &error) || !readNumber(parser, o.threads, 1, &threads, &error))
         return fail(commandName, error, 2);
     const auto optimizerKind = optimizerFromName(parser.value(o.optimizer));
     if (!optimizerKind)
@@ -451,6 +452,7 @@ int runFinetune(const QStringList &userArguments)
         params.classWeights = balancedClassWeights(counts);
     }
     params.batchSize = batch;
+    params.threads = threads;
     params.epochs = epochs;
     params.initialEpoch = initialEpoch;
     params.shuffle = !parser.isSet(o.noShuffle);

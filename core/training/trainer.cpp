@@ -9,10 +9,37 @@
 
 namespace graft {
 
+namespace {
+
+/** Sets the calling thread's libtorch intra-op threads (OpenMP's per-thread setting) for a scope. */
+class IntraOpThreadsScope final
+{
+public:
+    explicit IntraOpThreadsScope(int threads)
+        : m_previous(at::get_num_threads())
+    {
+        if (threads > 0 && threads != m_previous)
+            at::set_num_threads(threads);
+    }
+    ~IntraOpThreadsScope()
+    {
+        if (at::get_num_threads() != m_previous)
+            at::set_num_threads(m_previous);
+    }
+    IntraOpThreadsScope(const IntraOpThreadsScope &) = delete;
+    IntraOpThreadsScope &operator=(const IntraOpThreadsScope &) = delete;
+
+private:
+    int m_previous;
+};
+
+} // namespace
+
 Expected<TrainingResult> Trainer::run(const TrainingParams &params, TrainingObserver *observer, const std::atomic_bool *cancel)
 {
     // Nothing may escape: libtorch throws c10::Error, allocation throws bad_alloc.
     try {
+        const IntraOpThreadsScope threads(params.threads);
         training::TrainingSession session(params, observer, cancel);
         return session.run();
     } catch (const engine::OpError &e) {

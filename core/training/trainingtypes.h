@@ -161,6 +161,13 @@ struct TrainingParams
     int initialEpoch = 0;
     bool shuffle = true;
     std::uint64_t seed = 0;
+    /**
+     * libtorch intra-op threads while this run trains (on the thread that trains; restored after).
+     * One by default: these models' small layers are overhead-bound, and with two OpenMP threads
+     * a busy machine stalls every step on the spinning partner (an MLP epoch: 0.3 s on one
+     * thread, 2-14 s on two under load; see bench_training).
+     */
+    int threads = 1;
 
     std::optional<EarlyStoppingSettings> earlyStopping;
     std::optional<ReduceLrSettings> reduceLr;

@@ -1,6 +1,5 @@
 #include "ui/pages/datasetpage.h"
 
-#include "core/dataset/classfolderscanner.h"
 #include "core/project/projectfile.h"
 #include "ui/models/classcountmodel.h"
 #include "ui/pages/featuresettingsform.h"
@@ -42,140 +41,7 @@ namespace {
 // The sample list is for picking something to preview, not for browsing a whole corpus.
 constexpr int maxListedSamples = 2000;
 
-bool isArrayFileName(const QString &path)
-{
-    const QString lower = path.toLower();
-    return lower.endsWith(QLatin1String(".npy")) || lower.endsWith(QLatin1String(".npz"))
-           || lower.endsWith(QLatin1String(".h5")) || lower.endsWith(QLatin1String(".hdf5"));
-}
-
-/** A folder holding X.npy and y.npy (any case) is an array dataset, not class folders. */
-bool isArrayFolder(const QString &path)
-{
-    const QStringList files = QDir(path).entryList(QDir::Files);
-    bool x = false;
-    bool y = false;
-    for (const QString &name : files) {
-        x = x || name.compare(QLatin1String("x.npy"), Qt::CaseInsensitive) == 0;
-        y = y || name.compare(QLatin1String("y.npy"), Qt::CaseInsensitive) == 0;
-    }
-    return x && y;
-}
-
-struct ScanOutcome
-{
-    std::shared_ptr<const OpenedDataset> dataset;
-    QString error;
-};
-
-/** Runs on a worker thread: only core calls and values, nothing that touches widgets. */
-ScanOutcome scanDataset(const QString &path, const QString &textColumn, const QString &labelColumn)
-{
-    auto dataset = std::make_shared<OpenedDataset>();
-    dataset->path = path;
-    const QFileInfo info(path);
-    if (!info.exists())
-        return {nullptr, QObject::tr("%1 does not exist.").arg(path)};
-    if (TextDatasetLoader::looksLikeTextDataset(path) && !isArrayFolder(path)) {
-        auto text = TextDatasetScanner::scan(path, textColumn, labelColumn);
-        if (!text)
-            return {nullptr, text.errorString()};
-        dataset->text = std::move(*text);
-        return {dataset, {}};
-    }
-    if (info.isFile() || isArrayFolder(path)) {
-        if (info.isFile() && !isArrayFileName(path))
-            return {nullptr, QObject::tr("%1 is not a dataset: choose a folder of class folders, an .npy, .npz, "
-                                         ".h5 or .hdf5 array file, or a .csv or .tsv text table.").arg(path)};
-        auto arrays = ArrayDatasetLoader::load(path);
-        if (!arrays)
-            return {nullptr, arrays.errorString()};
-        dataset->arrays = std::move(*arrays);
-        return {dataset, {}};
-    }
-    if (const auto layout = ClassFolderScanner::detectSplitLayout(path)) {
-        auto train = ClassFolderScanner::scan(layout->trainPath);
-        if (!train)
-            return {nullptr, train.errorString()};
-        ClassFolderScanOptions options;
-        options.kind = train->kind;
-        options.classNames = train->classNames;
-        auto validation = ClassFolderScanner::scan(layout->validationPath, options);
-        if (!validation)
-            return {nullptr, validation.errorString()};
-        dataset->train = std::move(*train);
-        dataset->validation = std::move(*validation);
-        return {dataset, {}};
-    }
-    auto train = ClassFolderScanner::scan(path);
-    if (!train)
-        return {nullptr, train.errorString()};
-    dataset->train = std::move(*train);
-    return {dataset, {}};
-}
-
 } // namespace
-
-QStringList OpenedDataset::classNames() const
-{
-    if (text)
-        return text->train.classNames;
-    if (train)
-        return train->classNames;
-    if (!arrays)
-        return {};
-    if (!arrays->classNames.isEmpty())
-        return arrays->classNames;
-    QStringList names;
-    for (int i = 0; i < arrays->classCounts().size(); ++i)
-        names << QString::number(i);
-    return names;
-}
-
-QVector<int> OpenedDataset::trainCounts() const
-{
-    if (text)
-        return TextScan::classCounts(text->train, int(text->train.classNames.size()));
-    if (train)
-        return train->classCounts();
-    return arrays ? arrays->classCounts() : QVector<int>();
-}
-
-QVector<int> OpenedDataset::validationCounts() const
-{
-    if (text && text->validation)
-        return TextScan::classCounts(*text->validation, int(text->train.classNames.size()));
-    return validation ? validation->classCounts() : QVector<int>();
-}
-
-SampleKind OpenedDataset::kind() const
-{
-    return train ? train->kind : SampleKind::FeatureArray;
-}
-
-QVector<DatasetIssue> OpenedDataset::issues() const
-{
-    QVector<DatasetIssue> all;
-    for (const auto *folder : {&train, &validation}) {
-        if (*folder)
-            all += (*folder)->badFiles + (*folder)->warnings;
-    }
-    if (arrays)
-        for (const QString &warning : arrays->warnings)
-            all.append({arrays->sourcePath, warning});
-    if (text) {
-        for (const TextDataset *set : {&text->train, text->validation ? &*text->validation : nullptr}) {
-            if (!set)
-                continue;
-            for (const TextDatasetIssue &issue : set->issues) {
-                const QString line = QObject::tr("line %1").arg(issue.line);
-                const bool named = issue.line <= 0 || issue.message.contains(line);
-                all.append({issue.path, named ? issue.message : line + QStringLiteral(": ") + issue.message});
-            }
-        }
-    }
-    return all;
-}
 
 DatasetPage::DatasetPage(QWidget *parent)
     : QWidget(parent)
@@ -348,20 +214,20 @@ void DatasetPage::openPath(const QString &path)
     const quint64 request = ++m_scanRequest;
     setScanning(true, absolute);
     Q_EMIT scanStarted(absolute);
-    auto *watcher = new QFutureWatcher<ScanOutcome>(this);
-    connect(watcher, &QFutureWatcher<ScanOutcome>::finished, this, [this, watcher, request] {
+    auto *watcher = new QFutureWatcher<OpenedDataset::ScanOutcome>(this);
+    connect(watcher, &QFutureWatcher<OpenedDataset::ScanOutcome>::finished, this, [this, watcher, request] {
         watcher->deleteLater();
         if (request != m_scanRequest)
             return; // cancelled or superseded
         setScanning(false);
-        const ScanOutcome outcome = watcher->result();
+        const OpenedDataset::ScanOutcome outcome = watcher->result();
         if (outcome.dataset)
             showDataset(outcome.dataset);
         else
             showScanFailure(outcome.error);
     });
     // The scanner takes no cancel flag; a cancelled scan finishes in the pool and its result is dropped.
-    watcher->setFuture(QtConcurrent::run(scanDataset, absolute, m_textSettings->preferredTextColumn(),
+    watcher->setFuture(QtConcurrent::run(&OpenedDataset::scan, absolute, m_textSettings->preferredTextColumn(),
                                          m_textSettings->preferredLabelColumn()));
 }
 
@@ -724,7 +590,7 @@ void DatasetPage::dragEnterEvent(QDragEnterEvent *event)
     const QList<QUrl> urls = event->mimeData()->urls();
     if (urls.size() == 1 && urls.front().isLocalFile()) {
         const QFileInfo info(urls.front().toLocalFile());
-        if (info.isDir() || isArrayFileName(info.fileName()) || TextDatasetLoader::looksLikeTextDataset(info.filePath())) {
+        if (info.isDir() || OpenedDataset::isArrayFileName(info.fileName()) || TextDatasetLoader::looksLikeTextDataset(info.filePath())) {
             event->acceptProposedAction();
             return;
         }

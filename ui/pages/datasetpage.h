@@ -1,9 +1,8 @@
 #pragma once
 
-#include "core/dataset/arraydataset.h"
 #include "core/dataset/datasettypes.h"
 #include "core/training/trainingdata.h"
-#include "ui/document/textdatasetscan.h"
+#include "ui/document/openeddataset.h"
 
 #include <QString>
 #include <QStringList>
@@ -38,26 +37,6 @@ class FeatureSettingsForm;
 class SamplePreview;
 class TextPreviewPanel;
 class TextSettingsWidget;
-
-/** What the Dataset page opened: a class folder (with its validation folder), arrays or a text dataset. */
-struct OpenedDataset
-{
-    QString path;
-    std::optional<ClassFolderDataset> train;
-    std::optional<ClassFolderDataset> validation; ///< a val/ (validation/, valid/) folder beside train/
-    std::optional<ArrayDataset> arrays;
-    std::optional<TextScan> text; ///< a CSV/TSV table or class folders of .txt files
-
-    bool isText() const { return text.has_value(); }
-
-    QStringList classNames() const;
-    QVector<int> trainCounts() const;
-    QVector<int> validationCounts() const; ///< empty without a validation folder
-    /** Audio, images or .npy files for class folders; FeatureArray for arrays. */
-    SampleKind kind() const;
-    /** Bad files and warnings of both folders, the arrays' warnings, or a text dataset's bad rows. */
-    QVector<DatasetIssue> issues() const;
-};
 
 /**
  * The Dataset page: choose or drop a class folder (or X/y arrays, or a text dataset),

@@ -13,6 +13,7 @@
 #include "ui/models/classcountmodel.h"
 #include "ui/models/tokenpreviewmodel.h"
 #include "ui/pages/datasetpage.h"
+#include "ui/pages/featuresettingsform.h"
 #include "ui/pages/textpreviewpanel.h"
 #include "ui/pages/textsettingswidget.h"
 #include "ui/plots/samplepreview.h"
@@ -143,6 +144,7 @@ private Q_SLOTS:
         page.setModelInputShape({6});
         TextSettingsWidget *settings = page.textSettingsWidget();
         QVERIFY(!settings->isVisibleTo(&page)); // neither a text dataset nor an Embedding model yet
+        QVERIFY(page.featureSettings()->isVisibleTo(&page));
         settings->setTokenizerKind(TextSettingsWidget::TokenizerKind::TextVectorization);
         settings->setVocabularyPath(m_vocabulary);
         QCOMPARE(settings->maxLengthSpin()->value(), 0);
@@ -154,6 +156,7 @@ private Q_SLOTS:
         QVERIFY(settings->isVisibleTo(&page));
         QVERIFY(page.textPreview()->isVisibleTo(&page));
         QVERIFY(!page.preview()->isVisibleTo(&page));
+        QVERIFY(!page.featureSettings()->isVisibleTo(&page)); // no audio or image settings for texts
 
         // The columns come from the header; text and label are found by name.
         for (QComboBox *combo : {settings->textColumnCombo(), settings->labelColumnCombo()}) {
@@ -426,6 +429,7 @@ private Q_SLOTS:
         DatasetPage *page = window.datasetPage();
         // An Embedding model shows the Text settings before any dataset, proposing its input length.
         QVERIFY(page->textSettingsWidget()->isVisibleTo(page));
+        QVERIFY(!page->featureSettings()->isVisibleTo(page));
         QCOMPARE(page->textSettingsWidget()->maxLengthSpin()->text(), QStringLiteral("model input (6)"));
         page->textSettingsWidget()->setTokenizerKind(TextSettingsWidget::TokenizerKind::TextVectorization);
         page->textSettingsWidget()->setVocabularyPath(QString());

@@ -297,6 +297,8 @@ void DatasetPage::updateTextWidgets()
 {
     const bool text = m_dataset && m_dataset->isText();
     m_textSettings->setVisible(text || m_modelTakesTokens);
+    // Audio and image settings mean nothing for texts (nor for a text model before any dataset).
+    m_settings->setVisible(!text && !(m_modelTakesTokens && !m_dataset));
     m_textPreview->setVisible(text);
     m_preview->setVisible(!text);
     m_textPreview->setSettings(m_textSettings->settings(), m_textSettings->effectiveMaxLength(), m_textSettings->problem());

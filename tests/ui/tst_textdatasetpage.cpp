@@ -26,6 +26,10 @@
 #include <QFile>
 #include <QLineEdit>
 #include <QListWidget>
+#include <QMimeData>
+#include <QUrl>
+#include <QApplication>
+#include <QDropEvent>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QSpinBox>
@@ -360,6 +364,49 @@ private Q_SLOTS:
         QVERIFY(page.loadProblem().contains(QStringLiteral("vocabulary")));
         QCOMPARE(page.textPreview()->model()->rowCount(), 0);
         QVERIFY(page.textPreview()->statusText().contains(QStringLiteral("vocabulary")));
+    }
+
+    void droppedTableOpensAsText()
+    {
+        DatasetPage page;
+        page.setShowErrorDialogs(false);
+        page.show();
+        const QPoint pos = page.rect().center();
+        QMimeData vocabulary; // a .txt file is no dataset
+        vocabulary.setUrls({QUrl::fromLocalFile(m_vocabulary)});
+        QDragEnterEvent refused(pos, Qt::CopyAction, &vocabulary, Qt::LeftButton, Qt::NoModifier);
+        QApplication::sendEvent(&page, &refused);
+        QVERIFY(!refused.isAccepted());
+
+        QMimeData table;
+        table.setUrls({QUrl::fromLocalFile(m_csv)});
+        QDragEnterEvent enter(pos, Qt::CopyAction, &table, Qt::LeftButton, Qt::NoModifier);
+        QApplication::sendEvent(&page, &enter);
+        QVERIFY(enter.isAccepted());
+        QSignalSpy changed(&page, &DatasetPage::datasetChanged);
+        QDropEvent drop(QPointF(pos), Qt::CopyAction, &table, Qt::LeftButton, Qt::NoModifier);
+        QApplication::sendEvent(&page, &drop);
+        QVERIFY(changed.wait(20000));
+        QVERIFY(page.dataset()->isText());
+        QCOMPARE(page.classCounts(), (QVector<int>{4, 2, 3}));
+
+        // Dropped on the window, a table goes to the Dataset page, not to the model loader.
+        MainWindow window;
+        window.setShowErrorDialogs(false);
+        window.show();
+        QSignalSpy started(window.datasetPage(), &DatasetPage::scanStarted);
+        QDragEnterEvent windowEnter(window.rect().center(), Qt::CopyAction, &table, Qt::LeftButton, Qt::NoModifier);
+        QApplication::sendEvent(&window, &windowEnter);
+        QVERIFY(windowEnter.isAccepted());
+        QDropEvent windowDrop(QPointF(window.rect().center()), Qt::CopyAction, &table, Qt::LeftButton, Qt::NoModifier);
+        QApplication::sendEvent(&window, &windowDrop);
+        QVERIFY(windowDrop.isAccepted());
+        QCOMPARE(started.count(), 1);
+        QVERIFY(!window.isLoading());
+        QCOMPARE(window.currentPage(), int(MainWindow::DatasetPageIndex));
+        QSignalSpy windowChanged(window.datasetPage(), &DatasetPage::datasetChanged);
+        QVERIFY(windowChanged.wait(20000));
+        QVERIFY(window.datasetPage()->dataset()->isText());
     }
 
     void largeTableKeepsTheWindowResponsive()

@@ -4,10 +4,11 @@
 // the CPU time: on a shared machine (load far above the core count) the wall-clock gap also
 // counts time the scheduler gave to other processes, which no GUI code can prevent; it is printed.
 //
-// The bound is a freeze a user would see (a quarter of a second of GUI-thread work between two
-// ticks), not a latency target: CPU time too stretches on a loaded machine (CI once measured a
-// 51 ms replot against an earlier 50 ms bound). What keeps each slice short is asserted directly:
-// the plots coalesce the run's many epoch signals into a bounded number of replots.
+// The bound is the issue's: never more than 50 ms of GUI-thread work between two ticks. CI once
+// measured 51 ms: the three plots replot in one batch of posted events, and a replot that drew an
+// antialiased dot per epoch point cost 15-35 ms once a run had a few hundred epochs. Past 60
+// points a series is now a plain line (TrainingPlots), which halved the worst slice here (26-35 ms
+// under load). The plots must also coalesce the run's many epoch signals into few replots.
 
 #include "core/model/modelspec.h"
 #include "core/training/trainingdata.h"
@@ -112,7 +113,7 @@ private Q_SLOTS:
         // One replot per 100 ms at most (TrainingPlots' timer), however many epochs end meanwhile.
         QVERIFY2(replots <= 3000 / 100 + 2, qPrintable(QStringLiteral("%1 replots in 3 s").arg(replots)));
         QVERIFY2(ticks >= 20, qPrintable(QStringLiteral("the GUI event loop ran only %1 times in 3 s").arg(ticks)));
-        QVERIFY2(worstCpu <= 250, qPrintable(QStringLiteral("GUI thread busy %1 ms between probe ticks").arg(worstCpu)));
+        QVERIFY2(worstCpu <= 50, qPrintable(QStringLiteral("GUI thread busy %1 ms between probe ticks").arg(worstCpu)));
     }
 };
 

@@ -10,6 +10,15 @@ namespace graft::ui {
 
 namespace {
 
+// An antialiased dot costs tens of µs: a few hundred of them made one replot take 15-35 ms of
+// GUI-thread time (measured in tst_guiresponsiveness). Past this many points a series is a line.
+constexpr int maxDottedPoints = 60;
+
+QCPScatterStyle epochDot()
+{
+    return QCPScatterStyle(QCPScatterStyle::ssDisc, 5);
+}
+
 QCustomPlot *newPlot(QWidget *parent, const QString &yLabel)
 {
     auto *plot = new QCustomPlot(parent);
@@ -32,7 +41,7 @@ QCPGraph *newGraph(QCustomPlot *plot, const QString &name, const QColor &color, 
     pen.setStyle(style);
     graph->setPen(pen);
     if (points)
-        graph->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, 5));
+        graph->setScatterStyle(epochDot());
     return graph;
 }
 
@@ -56,6 +65,8 @@ TrainingPlots::TrainingPlots(QWidget *parent)
     m_graphs[ScratchTrainAccuracy] = newGraph(m_accuracy, tr("scratch accuracy"), train, Qt::DashLine, false);
     m_graphs[ScratchValAccuracy] = newGraph(m_accuracy, tr("scratch val_accuracy"), val, Qt::DashLine, false);
     m_graphs[LearningRate] = newGraph(m_lr, tr("lr"), QColor(44, 160, 44), Qt::SolidLine, true);
+    for (Series s : {TrainLoss, ValLoss, TrainAccuracy, ValAccuracy, LearningRate})
+        m_dotted[s] = true;
     m_lr->legend->setVisible(false);
     m_accuracy->yAxis->setRange(0.0, 1.0);
     setScratchVisible(false);
@@ -77,6 +88,8 @@ void TrainingPlots::clear()
     for (int s = 0; s < SeriesCount; ++s) {
         m_graphs[s]->data()->clear();
         m_pending[s] = {};
+        if (m_dotted[s])
+            m_graphs[s]->setScatterStyle(epochDot());
     }
     m_lastBatch = 0;
     m_lastMean = 0.0;
@@ -152,6 +165,8 @@ void TrainingPlots::flush()
             continue;
         m_graphs[s]->addData(m_pending[s].x, m_pending[s].y, true);
         m_pending[s] = {};
+        if (m_dotted[s] && m_graphs[s]->dataCount() > maxDottedPoints)
+            m_graphs[s]->setScatterStyle(QCPScatterStyle());
         any = true;
     }
     if (!any)

@@ -54,6 +54,7 @@ private:
     QCustomPlot *m_accuracy;
     QCustomPlot *m_lr;
     QCPGraph *m_graphs[SeriesCount] = {};
+    bool m_dotted[SeriesCount] = {}; // epoch series drawn with a dot per point while they are short
     Pending m_pending[SeriesCount];
     QTimer *m_replotTimer;
     int m_replots = 0;

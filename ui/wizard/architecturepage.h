@@ -1,0 +1,74 @@
+#pragma once
+
+#include <QStringList>
+#include <QWizardPage>
+
+#include <memory>
+
+class QLabel;
+class QLineEdit;
+class QProgressBar;
+class QTimer;
+
+namespace graft {
+struct LoadedModel;
+}
+
+namespace graft::ui {
+class FineTuneWizard;
+}
+
+namespace graft::ui::wizard {
+
+/**
+ * Step 2, shown only when the weights file lacks an architecture or old class names:
+ * the architecture JSON (model.to_json(); the file is read again with it, off the GUI
+ * thread) and the labels file with the old class names (default <stem>.labels.txt).
+ */
+class ArchitecturePage final : public QWizardPage
+{
+    Q_OBJECT
+public:
+    explicit ArchitecturePage(FineTuneWizard *wizard);
+
+    void setArchitecturePath(const QString &path);
+    void setLabelsPath(const QString &path);
+    QString architecturePath() const;
+    QString labelsPath() const;
+    bool isLoading() const { return m_loading; }
+    QString message() const;
+
+    void initializePage() override;
+    bool isComplete() const override;
+    bool validatePage() override;
+
+Q_SIGNALS:
+    /** The file was read again with the architecture JSON (`ok` false: message() says why). */
+    void loadFinished(bool ok);
+
+private:
+    void chooseArchitecture();
+    void chooseLabels();
+    void reload();
+    void readLabels();
+    void updateMessage();
+
+    FineTuneWizard *m_wizard;
+    QLineEdit *m_json;
+    QLineEdit *m_labels;
+    QLabel *m_message;
+    QLabel *m_labelsMessage;
+    QProgressBar *m_busy;
+    QTimer *m_timer;
+    std::shared_ptr<const LoadedModel> m_source;   ///< what the weights page read
+    std::shared_ptr<const LoadedModel> m_withArch; ///< m_source read again with m_jsonLoaded
+    QString m_jsonLoaded;
+    QString m_loadError;
+    QStringList m_names;
+    QString m_labelsError;
+    std::shared_ptr<const LoadedModel> m_result;   ///< handed to the wizard; kept while nothing changes
+    quint64 m_generation = 0;
+    bool m_loading = false;
+};
+
+} // namespace graft::ui::wizard

@@ -1,0 +1,273 @@
+#include "ui/wizard/datapage.h"
+
+#include "core/model/modelsummary.h"
+#include "core/training/trainingdata.h"
+#include "ui/models/classcountmodel.h"
+#include "ui/wizard/finetunewizard.h"
+
+#include <QApplication>
+#include <QDir>
+#include <QDoubleSpinBox>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QFormLayout>
+#include <QFutureWatcher>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPointer>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSettings>
+#include <QTableView>
+#include <QTimer>
+#include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrentRun>
+
+namespace graft::ui::wizard {
+
+DataPage::DataPage(FineTuneWizard *wizard)
+    : m_wizard(wizard)
+    , m_path(new QLineEdit(this))
+    , m_validation(new QDoubleSpinBox(this))
+    , m_progress(new QProgressBar(this))
+    , m_cancel(new QPushButton(tr("&Cancel Loading"), this))
+    , m_message(new QLabel(this))
+    , m_classes(new ClassCountModel(this))
+    , m_view(new QTableView(this))
+    , m_timer(new QTimer(this))
+{
+    setTitle(tr("Dataset"));
+    setSubTitle(tr("A folder with one subfolder per new class (or train/ and val/ folders holding them). "
+                   "The features are proposed from the model's input shape."));
+    m_path->setPlaceholderText(tr("Folder of class folders"));
+    auto *browse = new QPushButton(tr("&Browse…"), this);
+    m_validation->setRange(0.0, 0.9);
+    m_validation->setSingleStep(0.05);
+    m_validation->setDecimals(2);
+    m_validation->setValue(0.2); // graft-cli finetune --val-split
+    m_validation->setToolTip(tr("Share of each class held out for validation when there is no val/ folder (stratified)."));
+    m_progress->hide();
+    m_cancel->hide();
+    m_cancel->setToolTip(tr("Stop reading and extracting features"));
+    m_message->setWordWrap(true);
+    m_message->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_view->setModel(m_classes);
+    m_view->horizontalHeader()->setStretchLastSection(true);
+    m_view->verticalHeader()->hide();
+    m_timer->setSingleShot(true);
+    m_timer->setInterval(400);
+
+    auto *row = new QHBoxLayout;
+    row->addWidget(m_path, 1);
+    row->addWidget(browse);
+    auto *progressRow = new QHBoxLayout;
+    progressRow->addWidget(m_progress, 1);
+    progressRow->addWidget(m_cancel);
+    auto *form = new QFormLayout;
+    form->addRow(tr("&Folder:"), row);
+    form->addRow(tr("&Validation share:"), m_validation);
+    auto *layout = new QVBoxLayout(this);
+    layout->addLayout(form);
+    layout->addLayout(progressRow);
+    layout->addWidget(m_message);
+    layout->addWidget(m_view, 1);
+
+    registerField(QStringLiteral("datasetPath*"), m_path);
+    registerField(QStringLiteral("validationShare"), m_validation, "value", "valueChanged");
+    connect(browse, &QPushButton::clicked, this, &DataPage::choose);
+    connect(m_cancel, &QPushButton::clicked, this, &DataPage::cancel);
+    connect(m_path, &QLineEdit::textChanged, this, &DataPage::settingsEdited);
+    connect(m_validation, &QDoubleSpinBox::valueChanged, this, &DataPage::settingsEdited);
+    connect(m_timer, &QTimer::timeout, this, &DataPage::load);
+}
+
+DataPage::~DataPage()
+{
+    if (m_cancelFlag)
+        m_cancelFlag->store(true);
+}
+
+void DataPage::setPath(const QString &path)
+{
+    m_path->setText(path);
+}
+
+QString DataPage::path() const
+{
+    return m_path->text().trimmed();
+}
+
+void DataPage::setValidationFraction(double fraction)
+{
+    m_validation->setValue(fraction);
+}
+
+QString DataPage::message() const
+{
+    return m_message->text();
+}
+
+void DataPage::initializePage()
+{
+    // Samples are shaped to the model's input: a different model may need them made again.
+    const auto model = m_wizard->model();
+    const bool stale = !m_data || (model && ModelSummary::inputShape(*model) != m_loadedShape);
+    if (stale && model && !m_loading && !path().isEmpty()) {
+        m_data.reset();
+        m_classes->clear();
+        load();
+    } else if (m_data) {
+        m_wizard->setData(m_data, m_loadedPath);
+    }
+}
+
+void DataPage::choose()
+{
+    QSettings settings;
+    const QString start = path().isEmpty() ? settings.value(QStringLiteral("lastDatasetFolder")).toString() : path();
+    const QString chosen = QFileDialog::getExistingDirectory(this, tr("Choose Dataset Folder"), start);
+    if (chosen.isEmpty())
+        return;
+    settings.setValue(QStringLiteral("lastDatasetFolder"), chosen);
+    m_path->setText(QDir::toNativeSeparators(chosen));
+    m_timer->stop();
+    load();
+}
+
+void DataPage::settingsEdited()
+{
+    cancel();
+    m_data.reset();
+    m_loadedPath.clear();
+    m_failedPath.clear();
+    m_classes->clear();
+    m_message->clear();
+    m_timer->start();
+    Q_EMIT completeChanged();
+}
+
+void DataPage::setLoading(bool loading)
+{
+    m_loading = loading;
+    m_progress->setVisible(loading);
+    m_cancel->setVisible(loading);
+    Q_EMIT completeChanged();
+}
+
+void DataPage::cancel()
+{
+    if (!m_cancelFlag)
+        return;
+    m_cancelFlag->store(true); // extraction threads read it; the result is then dropped
+    m_cancelFlag.reset();
+    setLoading(false);
+    m_message->setText(tr("Loading cancelled."));
+}
+
+void DataPage::load()
+{
+    m_timer->stop();
+    cancel();
+    const QString folder = path();
+    const auto model = m_wizard->model();
+    QString problem;
+    if (folder.isEmpty())
+        problem = tr("Choose the folder of the new classes.");
+    else if (!QFileInfo(folder).isDir())
+        problem = tr("%1: no such folder.").arg(folder);
+    else if (!model || !model->hasArchitecture)
+        problem = tr("The model has no architecture: its input shape is unknown. Go back and choose it.");
+    if (!problem.isEmpty()) {
+        m_message->setText(problem);
+        m_failedPath = folder;
+        Q_EMIT completeChanged();
+        Q_EMIT loadFinished(false);
+        return;
+    }
+
+    auto flag = std::make_shared<std::atomic_bool>(false);
+    m_cancelFlag = flag;
+    TrainingDataSource source;
+    source.dataPath = folder;
+    source.validationSplit = m_validation->value();
+    source.seed = 0; // graft-cli finetune's default split
+    source.extraction.cancel = flag.get();
+    QPointer<QProgressBar> progress = m_progress;
+    // Called on extraction threads: hand the numbers to the GUI thread.
+    source.extraction.progress = [progress](int done, int total) {
+        QMetaObject::invokeMethod(qApp, [progress, done, total] {
+            if (progress) {
+                progress->setRange(0, total);
+                progress->setValue(done);
+            }
+        }, Qt::QueuedConnection);
+    };
+    const Shape inputShape = ModelSummary::inputShape(*model);
+    m_progress->setRange(0, 0);
+    m_message->setText(tr("Reading %1…").arg(QDir::toNativeSeparators(folder)));
+    setLoading(true);
+
+    auto *watcher = new QFutureWatcher<Expected<TrainingData>>(this);
+    connect(watcher, &QFutureWatcher<Expected<TrainingData>>::finished, this, [this, watcher, flag, folder, inputShape] {
+        watcher->deleteLater();
+        if (flag != m_cancelFlag) // cancelled or superseded
+            return;
+        m_cancelFlag.reset();
+        setLoading(false);
+        Expected<TrainingData> result = watcher->result();
+        if (!result) {
+            m_message->setText(tr("Could not use %1:\n%2").arg(QDir::toNativeSeparators(folder), result.errorString()));
+            m_failedPath = folder;
+            Q_EMIT completeChanged();
+            Q_EMIT loadFinished(false);
+            return;
+        }
+        auto data = std::make_shared<const TrainingData>(std::move(result).value());
+        const int classes = int(data->classNames.size());
+        QVector<int> train(classes, 0), validation(data->validation.count() > 0 ? classes : 0, 0);
+        for (int label : data->train.labels)
+            ++train[label];
+        for (int label : data->validation.labels)
+            ++validation[label];
+        m_classes->setCounts(data->classNames, train, validation);
+        QString text = tr("%1 classes, %2 training and %3 validation samples.\nFeatures: %4")
+                           .arg(classes).arg(data->train.count()).arg(data->validation.count()).arg(data->description);
+        if (!data->skipped.isEmpty())
+            text += QLatin1Char('\n') + tr("%n file(s) skipped, e.g. %1: %2", nullptr, int(data->skipped.size()))
+                                            .arg(data->skipped.front().path, data->skipped.front().reason);
+        for (const QString &note : data->notes)
+            text += QLatin1Char('\n') + note;
+        m_message->setText(text);
+        m_data = data;
+        m_loadedPath = folder;
+        m_loadedShape = inputShape;
+        m_wizard->setData(data, folder);
+        Q_EMIT completeChanged();
+        Q_EMIT loadFinished(true);
+    });
+    watcher->setFuture(QtConcurrent::run([source, inputShape, flag] {
+        Q_UNUSED(flag) // keeps the flag alive while extraction reads it
+        return TrainingDataLoader::load(source, inputShape);
+    }));
+}
+
+bool DataPage::isComplete() const
+{
+    return !m_loading && m_data && m_loadedPath == path() && QWizardPage::isComplete();
+}
+
+bool DataPage::validatePage()
+{
+    if (!isComplete()) {
+        if (!m_loading && m_failedPath != path())
+            load(); // says what is missing, or starts reading
+        return false;
+    }
+    QSettings().setValue(QStringLiteral("lastDatasetFolder"), path());
+    m_wizard->setData(m_data, m_loadedPath);
+    return true;
+}
+
+} // namespace graft::ui::wizard

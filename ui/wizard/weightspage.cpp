@@ -1,0 +1,199 @@
+#include "ui/wizard/weightspage.h"
+
+#include "core/formats/kerasfileloader.h"
+#include "core/model/modelsummary.h"
+#include "ui/wizard/finetunewizard.h"
+
+#include <QDir>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QFontDatabase>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QLocale>
+#include <QPlainTextEdit>
+#include <QPointer>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSettings>
+#include <QTimer>
+#include <QVBoxLayout>
+
+namespace graft::ui::wizard {
+
+namespace {
+
+QString shapeText(const Shape &shape)
+{
+    QStringList dims;
+    for (std::int64_t d : shape)
+        dims << (d > 0 ? QString::number(d) : QStringLiteral("None"));
+    return QStringLiteral("(%1)").arg(dims.join(QStringLiteral(", ")));
+}
+
+} // namespace
+
+WeightsPage::WeightsPage(FineTuneWizard *wizard)
+    : m_wizard(wizard)
+    , m_path(new QLineEdit(this))
+    , m_message(new QLabel(this))
+    , m_busy(new QProgressBar(this))
+    , m_summary(new QPlainTextEdit(this))
+    , m_timer(new QTimer(this))
+{
+    setTitle(tr("Weights"));
+    setSubTitle(tr("The trained Keras classifier to start from: weights-only or full .h5/.hdf5, Keras 3 .weights.h5, or .keras."));
+    m_path->setPlaceholderText(tr("Path of a .h5, .hdf5, .weights.h5 or .keras file"));
+    m_path->setToolTip(tr("The format is detected from the content; the file is never written."));
+    auto *browse = new QPushButton(tr("&Browse…"), this);
+    m_message->setWordWrap(true);
+    m_message->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_busy->setRange(0, 0);
+    m_busy->hide();
+    m_summary->setReadOnly(true);
+    m_summary->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    m_summary->setPlaceholderText(tr("The layers and parameter counts appear here once the file is read."));
+    m_timer->setSingleShot(true);
+    m_timer->setInterval(300); // typing a path: read it once it settles
+
+    auto *row = new QHBoxLayout;
+    row->addWidget(m_path, 1);
+    row->addWidget(browse);
+    auto *layout = new QVBoxLayout(this);
+    layout->addLayout(row);
+    layout->addWidget(m_busy);
+    layout->addWidget(m_message);
+    layout->addWidget(m_summary, 1);
+
+    registerField(QStringLiteral("weightsPath*"), m_path);
+    connect(browse, &QPushButton::clicked, this, &WeightsPage::choose);
+    connect(m_path, &QLineEdit::textChanged, this, &WeightsPage::pathEdited);
+    connect(m_timer, &QTimer::timeout, this, &WeightsPage::load);
+}
+
+void WeightsPage::setPath(const QString &path)
+{
+    m_path->setText(path);
+}
+
+QString WeightsPage::path() const
+{
+    return m_path->text().trimmed();
+}
+
+QString WeightsPage::message() const
+{
+    return m_message->text();
+}
+
+void WeightsPage::choose()
+{
+    QSettings settings;
+    const QString start = path().isEmpty() ? settings.value(QStringLiteral("lastModelFolder")).toString() : QFileInfo(path()).absolutePath();
+    const QString chosen = QFileDialog::getOpenFileName(this, tr("Choose Keras Weights or Model"), start,
+                                                        tr("Keras files (*.h5 *.hdf5 *.keras);;All files (*)"));
+    if (chosen.isEmpty())
+        return;
+    settings.setValue(QStringLiteral("lastModelFolder"), QFileInfo(chosen).absolutePath());
+    m_path->setText(QDir::toNativeSeparators(chosen));
+    m_timer->stop();
+    load();
+}
+
+void WeightsPage::pathEdited()
+{
+    m_model.reset();
+    m_loadedPath.clear();
+    m_failedPath.clear();
+    m_summary->clear();
+    m_message->clear();
+    m_timer->start();
+    Q_EMIT completeChanged();
+}
+
+void WeightsPage::showError(const QString &message)
+{
+    m_message->setText(message);
+    m_failedPath = path();
+    m_summary->clear();
+    Q_EMIT completeChanged();
+    Q_EMIT loadFinished(false);
+}
+
+void WeightsPage::load()
+{
+    m_timer->stop();
+    const QString file = path();
+    if (file.isEmpty()) {
+        showError(tr("Choose the weights file to fine-tune."));
+        return;
+    }
+    if (m_model && m_loadedPath == file)
+        return;
+    const QFileInfo info(file);
+    if (!info.exists()) {
+        showError(tr("%1: no such file. Choose an existing .h5, .hdf5, .weights.h5 or .keras file.").arg(file));
+        return;
+    }
+    if (!info.isFile()) {
+        showError(tr("%1 is a folder, not a Keras file.").arg(file));
+        return;
+    }
+    const quint64 generation = ++m_generation;
+    m_loading = true;
+    m_busy->show();
+    m_message->setText(tr("Reading %1…").arg(info.fileName()));
+    Q_EMIT completeChanged();
+    FineTuneWizard::loadModel(this, file, LoadOptions{}, [this, generation, file](Expected<LoadedModel> result) {
+        if (generation != m_generation) // the path changed meanwhile
+            return;
+        m_loading = false;
+        m_busy->hide();
+        if (!result) {
+            showError(result.errorString());
+            return;
+        }
+        auto model = std::make_shared<const LoadedModel>(std::move(result).value());
+        const ParamCount params = model->params();
+        const QLocale locale;
+        QString text = tr("%1 · Keras %2 · %3 layers · %4 parameters (%5 trainable).")
+                           .arg(model->format, model->kerasVersion.isEmpty() ? tr("?") : model->kerasVersion)
+                           .arg(model->model.layers.size())
+                           .arg(locale.toString(qlonglong(params.total)), locale.toString(qlonglong(params.trainable)));
+        if (model->hasArchitecture)
+            text += tr(" Input %1.").arg(shapeText(ModelSummary::inputShape(*model)));
+        else
+            text += tr(" No architecture: the next page asks for it.");
+        text += model->classNames.isEmpty() ? tr(" No old class names found beside the file.")
+                                            : tr(" %n old class name(s).", nullptr, int(model->classNames.size()));
+        for (const QString &warning : model->warnings)
+            text += QLatin1Char('\n') + tr("Warning: %1").arg(warning);
+        m_message->setText(text);
+        m_summary->setPlainText(ModelSummary::table(*model));
+        m_model = model;
+        m_loadedPath = file;
+        m_wizard->setModel(model);
+        Q_EMIT completeChanged();
+        Q_EMIT loadFinished(true);
+    });
+}
+
+bool WeightsPage::isComplete() const
+{
+    return !m_loading && m_model && m_loadedPath == path() && QWizardPage::isComplete();
+}
+
+bool WeightsPage::validatePage()
+{
+    if (isComplete()) {
+        QSettings().setValue(QStringLiteral("lastModelFolder"), QFileInfo(path()).absolutePath());
+        m_wizard->setModel(m_model); // going back and forth: the architecture page may have replaced it
+        return true;
+    }
+    if (!m_loading && m_failedPath != path())
+        load(); // says what is wrong with the path, or starts reading it
+    return false;
+}
+
+} // namespace graft::ui::wizard

@@ -1,0 +1,67 @@
+#pragma once
+
+#include <QWizardPage>
+
+#include <memory>
+
+class QLabel;
+class QLineEdit;
+class QPlainTextEdit;
+class QProgressBar;
+class QTimer;
+
+namespace graft {
+struct LoadedModel;
+}
+
+namespace graft::ui {
+class FineTuneWizard;
+}
+
+namespace graft::ui::wizard {
+
+/**
+ * Step 1: the Keras file (.h5, .hdf5, .weights.h5, .keras). It is read on a pool thread as
+ * soon as the path settles; the page shows the layers and parameter counts, or the loader's
+ * error, and Next stays disabled until the file has loaded.
+ */
+class WeightsPage final : public QWizardPage
+{
+    Q_OBJECT
+public:
+    explicit WeightsPage(FineTuneWizard *wizard);
+
+    void setPath(const QString &path);
+    QString path() const;
+    /** The model as the file gave it (before the architecture page completes it). */
+    std::shared_ptr<const LoadedModel> loadedModel() const { return m_model; }
+    bool isLoading() const { return m_loading; }
+    QString message() const;
+
+    bool isComplete() const override;
+    bool validatePage() override;
+
+Q_SIGNALS:
+    /** A load ended: `ok` false when the path is missing or the file could not be read (message() says why). */
+    void loadFinished(bool ok);
+
+private:
+    void choose();
+    void pathEdited();
+    void load();
+    void showError(const QString &message);
+
+    FineTuneWizard *m_wizard;
+    QLineEdit *m_path;
+    QLabel *m_message;
+    QProgressBar *m_busy;
+    QPlainTextEdit *m_summary;
+    QTimer *m_timer;
+    std::shared_ptr<const LoadedModel> m_model;
+    QString m_loadedPath;
+    QString m_failedPath; ///< the message already says why this path cannot be used
+    quint64 m_generation = 0;
+    bool m_loading = false;
+};
+
+} // namespace graft::ui::wizard

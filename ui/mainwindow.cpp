@@ -15,6 +15,7 @@
 #include "ui/pages/resultspage.h"
 #include "ui/pages/trainingpage.h"
 #include "ui/plots/trainingplots.h"
+#include "ui/wizard/finetunewizard.h"
 
 #include <QAction>
 #include <QApplication>
@@ -192,6 +193,10 @@ void MainWindow::createActions()
     toolbar->setToolButtonStyle(Qt::ToolButtonTextOnly);
 
     QMenu *file = menuBar()->addMenu(tr("&File"));
+    QAction *wizard = file->addAction(tr("&New Fine-tune…"), this, &MainWindow::newFineTune);
+    wizard->setObjectName(QStringLiteral("newFineTuneAction"));
+    wizard->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_N));
+    wizard->setToolTip(tr("A wizard from old weights and a new dataset to an exported fine-tuned model"));
     QAction *open = file->addAction(tr("&Open Model…"), this, &MainWindow::chooseModelFile);
     open->setShortcut(QKeySequence::Open);
     open->setToolTip(tr("Open Keras weights or a model: .h5, .hdf5, .weights.h5, .keras"));
@@ -302,6 +307,38 @@ void MainWindow::chooseArchitecture()
                                                       tr("Keras model JSON (*.json);;All files (*)"));
     if (!json.isEmpty())
         openModelFile(m_model->sourcePath, json);
+}
+
+void MainWindow::newFineTune()
+{
+    auto *wizard = new FineTuneWizard(this);
+    wizard->setAttribute(Qt::WA_DeleteOnClose);
+    connect(wizard, &QDialog::accepted, this, [this, wizard] { applyFineTune(*wizard); });
+    wizard->open();
+}
+
+void MainWindow::applyFineTune(const FineTuneWizard &wizard)
+{
+    if (!wizard.model() || !wizard.data())
+        return;
+    // The wizard's model, samples, plan and run, through the same setters as a load (cheap: no reload).
+    cancelDatasetLoad();
+    setDataset(nullptr); // else the new model would reload the old dataset
+    setLoadedModel(std::make_shared<LoadedModel>(*wizard.model()));
+    setDataset(wizard.data(), wizard.dataPath());
+    m_headPage->planModel()->resetPlan(wizard.plan());
+    m_trainingPage->setSettings(wizard.settings(), wizard.compareScratch());
+    if (wizard.outcome() && wizard.trainedModel()) {
+        m_resultsPage->setOutcome(*wizard.outcome(), wizard.trainedClassNames());
+        m_trainedModel = wizard.trainedModel();
+        m_trainedHistory = wizard.outcome()->fineTuned.history;
+        showPage(ResultsPageIndex);
+    }
+    addRecentFile(wizard.model()->sourcePath);
+    const QStringList written = wizard.writtenFiles();
+    statusBar()->showMessage(written.isEmpty() ? tr("Fine-tune finished")
+                                               : tr("Fine-tune finished: wrote %1").arg(QDir::toNativeSeparators(written.front())),
+                             10000);
 }
 
 void MainWindow::openModelFile(const QString &path, const QString &architectureJson)

@@ -24,6 +24,7 @@ struct TrainingData;
 namespace graft::ui {
 
 class DatasetPage;
+class FineTuneWizard;
 class HeadPage;
 class ModelPage;
 class ResultsPage;
@@ -89,6 +90,8 @@ private:
     void chooseModelFile();
     void chooseDatasetFolder();
     void chooseArchitecture();
+    void newFineTune();
+    void applyFineTune(const FineTuneWizard &wizard);
     void rebuildRecentMenu();
     void addRecentFile(const QString &path);
     void showModel(std::shared_ptr<LoadedModel> model);

@@ -1,0 +1,337 @@
+// File → New Fine-tune…: the wizard from old weights to an exported model on the bundled demo,
+// and each page refusing Next until its step is usable.
+
+#include "core/export/companionfiles.h"
+#include "core/formats/kerasfileloader.h"
+#include "core/model/modelspec.h"
+#include "core/training/demo.h"
+#include "core/training/headremapper.h"
+#include "core/training/trainingdata.h"
+#include "ui/document/trainingcontroller.h"
+#include "ui/mainwindow.h"
+#include "ui/models/classcountmodel.h"
+#include "ui/models/headplanmodel.h"
+#include "ui/pages/headpage.h"
+#include "ui/pages/resultspage.h"
+#include "ui/plots/trainingplots.h"
+#include "ui/wizard/architecturepage.h"
+#include "ui/wizard/datapage.h"
+#include "ui/wizard/exportpage.h"
+#include "ui/wizard/finetunewizard.h"
+#include "ui/wizard/headplanpage.h"
+#include "ui/wizard/summarypage.h"
+#include "ui/wizard/trainpage.h"
+#include "ui/wizard/weightspage.h"
+
+#include <QAbstractButton>
+#include <QAbstractItemModelTester>
+#include <QAction>
+#include <QFile>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QUndoStack>
+
+using namespace graft;
+using namespace graft::ui;
+
+class TestFineTuneWizard : public QObject
+{
+    Q_OBJECT
+
+private:
+    DemoFiles m_demo;
+
+    static void clickNext(FineTuneWizard *wizard)
+    {
+        QAbstractButton *next = wizard->button(QWizard::NextButton);
+        QVERIFY(next->isVisible());
+        QVERIFY(next->isEnabled());
+        QTest::mouseClick(next, Qt::LeftButton);
+    }
+
+    static QStringList readLines(const QString &path)
+    {
+        QFile file(path);
+        if (!file.open(QIODevice::ReadOnly | QIODevice::Text))
+            return {};
+        return QString::fromUtf8(file.readAll()).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true); // QSettings go to a test location
+        auto demo = demoFilesIn(QStringLiteral(GRAFT_SOURCE_DIR "/resources/demo"));
+        if (!demo)
+            QSKIP(qPrintable(demo.errorString()));
+        m_demo = *demo;
+    }
+
+    void weightsPageRefusesMissingAndInvalidFiles()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        FineTuneWizard wizard;
+        wizard.show();
+        wizard::WeightsPage *page = wizard.weightsPage();
+        QCOMPARE(wizard.currentId(), int(FineTuneWizard::WeightsPageId));
+        QVERIFY(!wizard.button(QWizard::NextButton)->isEnabled());
+
+        // A missing file: Next says why and stays.
+        const QString missing = dir.filePath(QStringLiteral("missing.h5"));
+        page->setPath(missing);
+        QVERIFY(!wizard.button(QWizard::NextButton)->isEnabled());
+        wizard.next();
+        QCOMPARE(wizard.currentId(), int(FineTuneWizard::WeightsPageId));
+        QVERIFY2(page->message().contains(missing) && page->message().contains(QStringLiteral("no such file")), qPrintable(page->message()));
+
+        // A file that is not Keras: the loader's error, read off the GUI thread.
+        const QString garbage = dir.filePath(QStringLiteral("notes.h5"));
+        QFile file(garbage);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write("these are not weights\n");
+        file.close();
+        QSignalSpy finished(page, &wizard::WeightsPage::loadFinished);
+        page->setPath(garbage);
+        QVERIFY(finished.wait(20000));
+        QCOMPARE(finished.takeFirst().front().toBool(), false);
+        QVERIFY2(page->message().contains(garbage) && page->message().contains(QStringLiteral("neither an HDF5 file nor a zip")),
+                 qPrintable(page->message()));
+        QVERIFY(!wizard.button(QWizard::NextButton)->isEnabled());
+        wizard.next();
+        QCOMPARE(wizard.currentId(), int(FineTuneWizard::WeightsPageId));
+        QVERIFY(!wizard.model());
+        QTest::qWait(50);
+        QCOMPARE(finished.count(), 0); // Next on a path known to be bad does not read it again
+
+        // The demo's weights (architecture and labels beside them): a summary, and Next skips the architecture page.
+        page->setPath(m_demo.weights);
+        QVERIFY(finished.wait(20000));
+        QCOMPARE(finished.takeFirst().front().toBool(), true);
+        QVERIFY(wizard.button(QWizard::NextButton)->isEnabled());
+        QVERIFY2(page->message().contains(QStringLiteral("18 old class name")), qPrintable(page->message()));
+        clickNext(&wizard);
+        QCOMPARE(wizard.currentId(), int(FineTuneWizard::DatasetPageId));
+        QVERIFY(wizard.model());
+        QCOMPARE(wizard.model()->sourcePath, m_demo.weights);
+
+        // The dataset page refuses a folder that does not exist.
+        const QString noFolder = dir.filePath(QStringLiteral("no-such-dataset"));
+        wizard.dataPage()->setPath(noFolder);
+        wizard.next();
+        QCOMPARE(wizard.currentId(), int(FineTuneWizard::DatasetPageId));
+        QVERIFY2(wizard.dataPage()->message().contains(noFolder), qPrintable(wizard.dataPage()->message()));
+        QVERIFY(!wizard.button(QWizard::NextButton)->isEnabled());
+        QVERIFY(!wizard.data());
+
+        // Back and a bad path again: the old model no longer passes.
+        wizard.back();
+        QCOMPARE(wizard.currentId(), int(FineTuneWizard::WeightsPageId));
+        page->setPath(missing);
+        wizard.next();
+        QCOMPARE(wizard.currentId(), int(FineTuneWizard::WeightsPageId));
+    }
+
+    void wizardFromWeightsToExportedFile()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        // The weights alone, as users often have them: the architecture page asks for the JSON and the labels.
+        const QString weights = dir.filePath(QStringLiteral("base-speakers.h5"));
+        QVERIFY(QFile::copy(m_demo.weights, weights));
+        const QStringList oldNames = readLines(m_demo.labels);
+        QCOMPARE(oldNames.size(), 18);
+
+        MainWindow window;
+        window.setShowErrorDialogs(false);
+        window.show();
+        auto *action = window.findChild<QAction *>(QStringLiteral("newFineTuneAction"));
+        QVERIFY(action);
+        QCOMPARE(action->shortcut(), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_N));
+        action->trigger();
+        auto *wizard = window.findChild<FineTuneWizard *>();
+        QVERIFY(wizard);
+        QVERIFY(wizard->isVisible());
+
+        // 1. Weights.
+        QSignalSpy weightsLoaded(wizard->weightsPage(), &wizard::WeightsPage::loadFinished);
+        wizard->weightsPage()->setPath(weights);
+        QVERIFY(weightsLoaded.wait(20000));
+        QCOMPARE(weightsLoaded.front().front().toBool(), true);
+        QVERIFY2(wizard->weightsPage()->message().contains(QStringLiteral("No architecture")), qPrintable(wizard->weightsPage()->message()));
+        clickNext(wizard);
+
+        // 2. Architecture and old class names.
+        QCOMPARE(wizard->currentId(), int(FineTuneWizard::ArchitecturePageId));
+        wizard::ArchitecturePage *arch = wizard->architecturePage();
+        QVERIFY(!wizard->button(QWizard::NextButton)->isEnabled());
+        QVERIFY2(arch->message().contains(QStringLiteral("weights only")), qPrintable(arch->message()));
+        arch->setLabelsPath(dir.filePath(QStringLiteral("nothing.labels.txt")));
+        QVERIFY2(arch->message().contains(QStringLiteral("nothing.labels.txt")), qPrintable(arch->message()));
+        QSignalSpy archLoaded(arch, &wizard::ArchitecturePage::loadFinished);
+        arch->setArchitecturePath(m_demo.architecture);
+        QVERIFY(archLoaded.wait(20000));
+        QCOMPARE(archLoaded.front().front().toBool(), true);
+        QVERIFY(!wizard->button(QWizard::NextButton)->isEnabled()); // the labels file is still missing
+        arch->setLabelsPath(m_demo.labels);
+        clickNext(wizard);
+        QCOMPARE(wizard->currentId(), int(FineTuneWizard::DatasetPageId));
+        QVERIFY(wizard->model()->hasArchitecture);
+        QCOMPARE(wizard->model()->classNames, oldNames);
+
+        // 3. Dataset: classes and counts, features proposed from the model's input.
+        wizard::DataPage *data = wizard->dataPage();
+        QAbstractItemModelTester classTester(data->classModel(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QVERIFY(!wizard->button(QWizard::NextButton)->isEnabled());
+        QSignalSpy dataLoaded(data, &wizard::DataPage::loadFinished);
+        data->setPath(m_demo.dataset);
+        QVERIFY(dataLoaded.wait(120000));
+        QVERIFY2(dataLoaded.front().front().toBool(), qPrintable(data->message()));
+        QCOMPARE(data->classModel()->rowCount(), 6);
+        QVERIFY(wizard->data());
+        int trainTotal = 0;
+        for (int c : data->classModel()->trainCounts())
+            trainTotal += c;
+        QCOMPARE(trainTotal, int(wizard->data()->train.count()));
+        QVERIFY2(data->message().contains(QStringLiteral("Features: ") + wizard->data()->description), qPrintable(data->message()));
+        clickNext(wizard);
+
+        // 4. Head plan: --head auto (copy matching names, imprint the rest), edits undoable.
+        QCOMPARE(wizard->currentId(), int(FineTuneWizard::HeadPageId));
+        HeadPlanModel *plan = wizard->headPlanPage()->planModel();
+        QAbstractItemModelTester planTester(plan, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        const QStringList newNames = wizard->data()->classNames;
+        QCOMPARE(plan->rowCount(), newNames.size());
+        for (int r = 0; r < plan->rowCount(); ++r)
+            QCOMPARE(plan->plan().rows[r].strategy, oldNames.contains(plan->plan().rows[r].className) ? HeadStrategy::Copy : HeadStrategy::Imprint);
+        QVERIFY(plan->setData(plan->index(0, HeadPlanModel::StrategyColumn), int(HeadStrategy::Zero)));
+        QCOMPARE(plan->plan().rows[0].strategy, HeadStrategy::Zero);
+        plan->undoStack()->undo();
+        QCOMPARE(plan->plan().rows[0].strategy, HeadStrategy::Imprint);
+        clickNext(wizard);
+
+        // 5. Training settings: graft-cli finetune's defaults, then a short run.
+        QCOMPARE(wizard->currentId(), int(FineTuneWizard::SettingsPageId));
+        QCOMPARE(wizard->field(QStringLiteral("epochs")).toInt(), 10);
+        QCOMPARE(wizard->field(QStringLiteral("batchSize")).toInt(), 32);
+        QCOMPARE(wizard->settings().optimizer.kind, OptimizerKind::Adam);
+        QCOMPARE(wizard->settings().optimizer.learningRate, 0.001);
+        QCOMPARE(wizard->settings().trainable.preset, TrainPreset::HeadOnly);
+        QCOMPARE(wizard->compareScratch(), false);
+        wizard->setField(QStringLiteral("epochs"), 2);
+        wizard->setField(QStringLiteral("batchSize"), 16);
+        wizard->setField(QStringLiteral("trainPreset"), 1); // everything
+        wizard->setField(QStringLiteral("seed"), 3);
+        QCOMPARE(wizard->settings().trainable.preset, TrainPreset::All);
+        clickNext(wizard);
+
+        // 6. Summary, then Train.
+        QCOMPARE(wizard->currentId(), int(FineTuneWizard::SummaryPageId));
+        const QString summary = wizard->summaryPage()->text();
+        for (const QString &expected : {QStringLiteral("2 epochs, batch 16"), QStringLiteral("seed 3"), weights, m_demo.architecture,
+                                        newNames.front(), wizard->data()->description})
+            QVERIFY2(summary.contains(expected), qPrintable(expected + QStringLiteral(" not in:\n") + summary));
+        QCOMPARE(wizard->button(QWizard::NextButton)->text(), QStringLiteral("&Train"));
+        QSignalSpy trained(wizard->trainPage(), &wizard::TrainPage::trainingFinished);
+        clickNext(wizard);
+
+        // 7. Training runs on its own; Next waits for the model.
+        QCOMPARE(wizard->currentId(), int(FineTuneWizard::TrainPageId));
+        QVERIFY(wizard->trainPage()->controller()->isRunning());
+        QVERIFY(!wizard->button(QWizard::NextButton)->isEnabled());
+        QVERIFY(trained.wait(120000));
+        QVERIFY2(trained.front().front().toBool(), qPrintable(wizard->trainPage()->statusText()));
+        QVERIFY(wizard->outcome());
+        QCOMPARE(wizard->outcome()->fineTuned.history.size(), 2);
+        QCOMPARE(wizard->trainPage()->plots()->pointCount(TrainingPlots::TrainLoss), 2);
+        QCOMPARE(wizard->trainPage()->progressBar()->value(), wizard->trainPage()->progressBar()->maximum());
+        QVERIFY(!wizard->trainPage()->stopButton()->isEnabled());
+        QCOMPARE(wizard->trainedModel()->classNames, newNames);
+        clickNext(wizard);
+
+        // 8. Export: Finish only once the file is written.
+        QCOMPARE(wizard->currentId(), int(FineTuneWizard::ExportPageId));
+        wizard::ExportPage *exportPage = wizard->exportPage();
+        QVERIFY2(exportPage->targetPath().endsWith(QStringLiteral("base-speakers-finetuned.h5")), qPrintable(exportPage->targetPath()));
+        QVERIFY(!wizard->button(QWizard::FinishButton)->isEnabled());
+        const QString target = dir.filePath(QStringLiteral("out/speakers.h5"));
+        QVERIFY(QDir().mkpath(dir.filePath(QStringLiteral("out"))));
+        exportPage->setTargetPath(target);
+        QSignalSpy exported(exportPage, &wizard::ExportPage::exportFinished);
+        exportPage->startExport();
+        QVERIFY(exported.wait(60000));
+        QVERIFY2(exported.front().front().toBool(), qPrintable(exportPage->message()));
+        QVERIFY(wizard->button(QWizard::FinishButton)->isEnabled());
+        QCOMPARE(exportPage->writtenFiles().front(), target);
+        QVERIFY(QFileInfo::exists(target));
+        QCOMPARE(readLines(CompanionFiles::labelsPath(target)), newNames);
+        QCOMPARE(readLines(CompanionFiles::historyPath(target)).size(), 3); // header + 2 epochs
+        QVERIFY(exportPage->writtenFiles().contains(CompanionFiles::historyPath(target)));
+
+        // The written file loads again, with the trained head.
+        auto reloaded = KerasFileLoader::load(target);
+        QVERIFY2(reloaded, qPrintable(reloaded.errorString()));
+        QVERIFY(reloaded->hasArchitecture);
+        QCOMPARE(reloaded->classNames, newNames);
+        auto head = HeadRemapper::locate(reloaded->model);
+        QVERIFY2(head, qPrintable(head.errorString()));
+        QCOMPARE(head->units, newNames.size());
+        const Layer *written = reloaded->model.layer(head->layer);
+        const Layer *inMemory = wizard->trainedModel()->model.layer(head->layer);
+        QVERIFY(written && inMemory);
+        QVERIFY(!written->weights.isEmpty());
+        QVERIFY(written->weights.front().tensor.values == inMemory->weights.front().tensor.values);
+
+        // Finish: the workbench shows the model, the dataset, the plan and the results.
+        const auto model = wizard->model();
+        const auto samples = wizard->data();
+        QTest::mouseClick(wizard->button(QWizard::FinishButton), Qt::LeftButton);
+        QVERIFY(!wizard->isVisible());
+        QVERIFY(window.currentModel());
+        QCOMPARE(window.currentModel()->sourcePath, weights);
+        QCOMPARE(window.currentModel()->classNames, oldNames);
+        QCOMPARE(window.currentDataset(), samples);
+        QCOMPARE(window.headPage()->planModel()->rowCount(), newNames.size());
+        QVERIFY(window.resultsPage()->hasResults());
+        QCOMPARE(window.currentPage(), int(MainWindow::ResultsPageIndex));
+        Q_UNUSED(model)
+    }
+
+    void stopKeepsTheWeightsSoFar()
+    {
+        FineTuneWizard wizard;
+        wizard.show();
+        QSignalSpy weightsLoaded(wizard.weightsPage(), &wizard::WeightsPage::loadFinished);
+        wizard.weightsPage()->setPath(m_demo.weights);
+        QVERIFY(weightsLoaded.wait(20000));
+        clickNext(&wizard);
+        QSignalSpy dataLoaded(wizard.dataPage(), &wizard::DataPage::loadFinished);
+        wizard.dataPage()->setPath(m_demo.dataset);
+        QVERIFY(dataLoaded.wait(120000));
+        QVERIFY(dataLoaded.front().front().toBool());
+        clickNext(&wizard);
+        clickNext(&wizard);
+        wizard.setField(QStringLiteral("epochs"), 500);
+        wizard.setField(QStringLiteral("batchSize"), 4);
+        clickNext(&wizard);
+        QSignalSpy trained(wizard.trainPage(), &wizard::TrainPage::trainingFinished);
+        clickNext(&wizard);
+        QCOMPARE(wizard.currentId(), int(FineTuneWizard::TrainPageId));
+        // Stop once the first batches have arrived.
+        QTRY_VERIFY_WITH_TIMEOUT(wizard.trainPage()->progressBar()->value() > 0, 60000);
+        QVERIFY(wizard.trainPage()->stopButton()->isEnabled());
+        QTest::mouseClick(wizard.trainPage()->stopButton(), Qt::LeftButton);
+        QVERIFY(trained.wait(60000));
+        QVERIFY(trained.front().front().toBool());
+        QCOMPARE(wizard.outcome()->fineTuned.stopReason, StopReason::Cancelled);
+        QVERIFY(wizard.outcome()->fineTuned.history.size() < 500);
+        QVERIFY(wizard.button(QWizard::NextButton)->isEnabled());
+    }
+};
+
+QTEST_MAIN(TestFineTuneWizard)
+#include "tst_finetunewizard.moc"

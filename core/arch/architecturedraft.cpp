@@ -1,4 +1,5 @@
 #include "core/arch/architecturedraft.h"
+#include "core/common/jsonnumbers.h"
 
 #include "core/model/kerasconfigparser.h"
 #include "core/model/layernaming.h"
@@ -131,7 +132,7 @@ Shape ArchitectureDraft::inputShape() const
         const QJsonArray dims = layer.config.value(QStringLiteral("batch_input_shape")).toArray();
         Shape shape;
         for (int i = 1; i < dims.size(); ++i)
-            shape.push_back(dims.at(i).isDouble() ? std::int64_t(dims.at(i).toDouble()) : -1);
+            shape.push_back(dims.at(i).isDouble() ? jsonInteger(dims.at(i).toDouble()) : -1);
         return shape;
     }
     return {};

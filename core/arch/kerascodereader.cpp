@@ -1,4 +1,5 @@
 #include "core/arch/kerascodereader.h"
+#include "core/common/jsonnumbers.h"
 
 #include "core/arch/codedraftassembly.h"
 #include "core/arch/pythonastparser.h"
@@ -23,7 +24,7 @@ Shape shapeFromBatchShape(const QJsonValue &value)
     Shape shape;
     const QJsonArray dims = value.toArray();
     for (int i = 1; i < dims.size(); ++i)
-        shape.push_back(dims.at(i).isDouble() ? std::int64_t(dims.at(i).toDouble()) : -1);
+        shape.push_back(dims.at(i).isDouble() ? jsonInteger(dims.at(i).toDouble()) : -1);
     return shape;
 }
 

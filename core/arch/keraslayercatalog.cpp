@@ -1,4 +1,5 @@
 #include "core/arch/keraslayercatalog.h"
+#include "core/common/jsonnumbers.h"
 
 #include <QHash>
 #include <QJsonArray>
@@ -351,7 +352,7 @@ Expected<QJsonValue> KerasLayerCatalog::normalize(const QString &className, cons
     auto bad = [&](const QString &expected) {
         return makeError(QStringLiteral("%1(%2=…) expects %3").arg(className, param.name, expected));
     };
-    auto isInt = [](const QJsonValue &v) { return v.isDouble() && v.toDouble() == double(qint64(v.toDouble())); };
+    auto isInt = [](const QJsonValue &v) { return v.isDouble() && v.toDouble() == double(qint64(jsonInteger(v.toDouble()))); };
     if (value.isNull() && !param.defaultValue.isUndefined()
         && (param.defaultValue.isNull() || param.kind == FieldKind::Activation || param.kind == FieldKind::Choice))
         return param.kind == FieldKind::Activation ? QJsonValue(QStringLiteral("linear")) : param.defaultValue;
@@ -359,13 +360,13 @@ Expected<QJsonValue> KerasLayerCatalog::normalize(const QString &className, cons
     case FieldKind::Int:
         if (!isInt(value))
             return bad(QStringLiteral("an integer"));
-        return QJsonValue(qint64(value.toDouble()));
+        return QJsonValue(qint64(jsonInteger(value.toDouble())));
     case FieldKind::OptionalInt:
         if (value.isNull())
             return value;
         if (!isInt(value))
             return bad(QStringLiteral("an integer or None"));
-        return QJsonValue(qint64(value.toDouble()));
+        return QJsonValue(qint64(jsonInteger(value.toDouble())));
     case FieldKind::Float:
     case FieldKind::OptionalFloat:
         if (value.isNull() && param.kind == FieldKind::OptionalFloat)
@@ -381,7 +382,7 @@ Expected<QJsonValue> KerasLayerCatalog::normalize(const QString &className, cons
         return value;
     case FieldKind::IntTuple: {
         if (isInt(value))
-            return QJsonValue(repeated(qint64(value.toDouble()), param.tupleRank));
+            return QJsonValue(repeated(qint64(jsonInteger(value.toDouble())), param.tupleRank));
         const QJsonArray a = value.toArray();
         if (!value.isArray() || a.size() != param.tupleRank)
             return bad(QStringLiteral("an integer or %1 integers").arg(param.tupleRank));
@@ -389,7 +390,7 @@ Expected<QJsonValue> KerasLayerCatalog::normalize(const QString &className, cons
         for (const QJsonValue &e : a) {
             if (!isInt(e))
                 return bad(QStringLiteral("integers"));
-            out.append(qint64(e.toDouble()));
+            out.append(qint64(jsonInteger(e.toDouble())));
         }
         return QJsonValue(out);
     }
@@ -427,7 +428,7 @@ Expected<QJsonValue> KerasLayerCatalog::normalize(const QString &className, cons
         if (value.isNull())
             return value;
         if (isInt(value))
-            return QJsonValue(QJsonArray{qint64(value.toDouble())});
+            return QJsonValue(QJsonArray{qint64(jsonInteger(value.toDouble()))});
         if (!value.isArray())
             return bad(QStringLiteral("a tuple of integers"));
         QJsonArray out;
@@ -435,7 +436,7 @@ Expected<QJsonValue> KerasLayerCatalog::normalize(const QString &className, cons
             if (e.isNull())
                 out.append(QJsonValue());
             else if (isInt(e))
-                out.append(qint64(e.toDouble()));
+                out.append(qint64(jsonInteger(e.toDouble())));
             else
                 return bad(QStringLiteral("a tuple of integers"));
         }
@@ -443,7 +444,7 @@ Expected<QJsonValue> KerasLayerCatalog::normalize(const QString &className, cons
     }
     case FieldKind::Padding: {
         if (isInt(value)) {
-            const qint64 n = qint64(value.toDouble());
+            const qint64 n = qint64(jsonInteger(value.toDouble()));
             return param.tupleRank == 1 ? QJsonValue(QJsonArray{n, n})
                                         : QJsonValue(QJsonArray{QJsonArray{n, n}, QJsonArray{n, n}});
         }
@@ -453,14 +454,14 @@ Expected<QJsonValue> KerasLayerCatalog::normalize(const QString &className, cons
         if (param.tupleRank == 1) {
             if (!isInt(a.at(0)) || !isInt(a.at(1)))
                 return bad(QStringLiteral("an integer or a pair of integers"));
-            return QJsonValue(QJsonArray{qint64(a.at(0).toDouble()), qint64(a.at(1).toDouble())});
+            return QJsonValue(QJsonArray{qint64(jsonInteger(a.at(0).toDouble())), qint64(jsonInteger(a.at(1).toDouble()))});
         }
         QJsonArray out;
         for (const QJsonValue &e : a) {
             if (isInt(e))
-                out.append(QJsonArray{qint64(e.toDouble()), qint64(e.toDouble())});
+                out.append(QJsonArray{qint64(jsonInteger(e.toDouble())), qint64(jsonInteger(e.toDouble()))});
             else if (e.toArray().size() == 2 && isInt(e.toArray().at(0)) && isInt(e.toArray().at(1)))
-                out.append(QJsonArray{qint64(e.toArray().at(0).toDouble()), qint64(e.toArray().at(1).toDouble())});
+                out.append(QJsonArray{qint64(jsonInteger(e.toArray().at(0).toDouble())), qint64(jsonInteger(e.toArray().at(1).toDouble()))});
             else
                 return bad(QStringLiteral("an integer, a pair, or a pair of pairs"));
         }
@@ -468,7 +469,7 @@ Expected<QJsonValue> KerasLayerCatalog::normalize(const QString &className, cons
     }
     case FieldKind::Axis:
         if (isInt(value))
-            return QJsonValue(qint64(value.toDouble()));
+            return QJsonValue(qint64(jsonInteger(value.toDouble())));
         if (value.isArray())
             return value;
         return bad(QStringLiteral("an axis"));

@@ -1,5 +1,6 @@
 // Interpreter: expressions, attributes and Keras names.
 #include "core/arch/keraslayercatalog.h"
+#include "core/common/jsonnumbers.h"
 #include "core/arch/pycodehelpers.h"
 #include "core/arch/pycodeinterpreter.h"
 
@@ -80,7 +81,7 @@ ValuePtr Interpreter::eval(const QJsonObject &expr, const ScopePtr &scope)
         const QString k = expr.value(QStringLiteral("k")).toString();
         const QJsonValue v = expr.value(QStringLiteral("v"));
         if (k == QLatin1String("int"))
-            return intValue(qint64(v.toDouble()));
+            return intValue(qint64(jsonInteger(v.toDouble())));
         if (k == QLatin1String("float"))
             return floatValue(v.toDouble());
         if (k == QLatin1String("str") || k == QLatin1String("bytes"))

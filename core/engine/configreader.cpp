@@ -1,4 +1,5 @@
 #include "core/engine/configreader.h"
+#include "core/common/jsonnumbers.h"
 
 #include <QJsonArray>
 
@@ -82,12 +83,12 @@ std::int64_t ConfigReader::integer(const QString &key, std::int64_t fallback)
     if (v.isUndefined() || v.isNull())
         return fallback;
     if (v.isArray() && v.toArray().size() == 1 && isWholeNumber(v.toArray().at(0)))
-        return std::int64_t(v.toArray().at(0).toDouble());
+        return jsonInteger(v.toArray().at(0).toDouble());
     if (!isWholeNumber(v)) {
         fail(key, QStringLiteral("is %1, expected an integer").arg(jsonText(v)));
         return fallback;
     }
-    return std::int64_t(v.toDouble());
+    return jsonInteger(v.toDouble());
 }
 
 std::vector<std::int64_t> ConfigReader::integers(const QString &key, int count, std::vector<std::int64_t> fallback)
@@ -96,11 +97,11 @@ std::vector<std::int64_t> ConfigReader::integers(const QString &key, int count, 
     if (v.isUndefined() || v.isNull())
         return fallback;
     if (isWholeNumber(v))
-        return std::vector<std::int64_t>(std::size_t(count), std::int64_t(v.toDouble()));
+        return std::vector<std::int64_t>(std::size_t(count), jsonInteger(v.toDouble()));
     if (v.isArray()) {
         const QJsonArray a = v.toArray();
         if (a.size() == 1 && count > 1 && isWholeNumber(a.at(0)))
-            return std::vector<std::int64_t>(std::size_t(count), std::int64_t(a.at(0).toDouble()));
+            return std::vector<std::int64_t>(std::size_t(count), jsonInteger(a.at(0).toDouble()));
         if (a.size() == count) {
             std::vector<std::int64_t> out;
             for (const QJsonValue &e : a) {
@@ -108,7 +109,7 @@ std::vector<std::int64_t> ConfigReader::integers(const QString &key, int count, 
                     fail(key, QStringLiteral("holds %1, expected integers").arg(jsonText(e)));
                     return fallback;
                 }
-                out.push_back(std::int64_t(e.toDouble()));
+                out.push_back(jsonInteger(e.toDouble()));
             }
             return out;
         }
@@ -129,7 +130,7 @@ std::vector<std::int64_t> ConfigReader::intList(const QString &key)
         if (e.isNull()) {
             out.push_back(-1);
         } else if (isWholeNumber(e)) {
-            out.push_back(std::int64_t(e.toDouble()));
+            out.push_back(jsonInteger(e.toDouble()));
         } else {
             fail(key, QStringLiteral("holds %1, expected integers").arg(jsonText(e)));
             return {};
@@ -144,7 +145,7 @@ std::vector<std::int64_t> ConfigReader::intOrList(const QString &key, std::vecto
     if (v.isUndefined() || v.isNull())
         return fallback;
     if (isWholeNumber(v))
-        return {std::int64_t(v.toDouble())};
+        return {jsonInteger(v.toDouble())};
     return intList(key);
 }
 
@@ -205,23 +206,23 @@ std::vector<std::pair<std::int64_t, std::int64_t>> ConfigReader::pairs(const QSt
     if (v.isUndefined() || v.isNull())
         return out;
     if (isWholeNumber(v)) {
-        const std::int64_t n = std::int64_t(v.toDouble());
+        const std::int64_t n = jsonInteger(v.toDouble());
         return std::vector<std::pair<std::int64_t, std::int64_t>>(std::size_t(dims), {n, n});
     }
     const QJsonArray a = v.toArray();
     bool ok = v.isArray();
     if (ok && dims == 1 && a.size() == 2 && isWholeNumber(a.at(0)) && isWholeNumber(a.at(1))) {
-        out[0] = {std::int64_t(a.at(0).toDouble()), std::int64_t(a.at(1).toDouble())};
+        out[0] = {jsonInteger(a.at(0).toDouble()), jsonInteger(a.at(1).toDouble())};
     } else if (ok && a.size() == dims) {
         for (int i = 0; i < dims && ok; ++i) {
             const QJsonValue e = a.at(i);
             if (isWholeNumber(e)) {
-                const std::int64_t n = std::int64_t(e.toDouble());
+                const std::int64_t n = jsonInteger(e.toDouble());
                 out[std::size_t(i)] = {n, n};
             } else if (e.isArray() && e.toArray().size() == 2 && isWholeNumber(e.toArray().at(0))
                        && isWholeNumber(e.toArray().at(1))) {
-                out[std::size_t(i)] = {std::int64_t(e.toArray().at(0).toDouble()),
-                                       std::int64_t(e.toArray().at(1).toDouble())};
+                out[std::size_t(i)] = {jsonInteger(e.toArray().at(0).toDouble()),
+                                       jsonInteger(e.toArray().at(1).toDouble())};
             } else {
                 ok = false;
             }

@@ -1,4 +1,5 @@
 #include "core/model/kerasconfigparser.h"
+#include "core/common/jsonnumbers.h"
 
 #include "core/common/limits.h"
 
@@ -62,7 +63,7 @@ Shape shapeFromJson(const QJsonArray &dims, bool dropBatch)
 {
     Shape shape;
     for (int i = dropBatch ? 1 : 0; i < dims.size(); ++i)
-        shape.push_back(dims.at(i).isDouble() ? std::int64_t(dims.at(i).toDouble()) : -1);
+        shape.push_back(dims.at(i).isDouble() ? jsonInteger(dims.at(i).toDouble()) : -1);
     return shape;
 }
 
@@ -284,7 +285,7 @@ bool KerasConfigParser::inputShapeFromLayerConfig(const QJsonObject &config, Sha
     }
     // Keras 2 Dense/Embedding saved with input_dim/input_length only.
     if (config.value(QStringLiteral("input_length")).isDouble()) {
-        *shape = {std::int64_t(config.value(QStringLiteral("input_length")).toDouble())};
+        *shape = {jsonInteger(config.value(QStringLiteral("input_length")).toDouble())};
         return true;
     }
     return false;

@@ -1,4 +1,5 @@
 #include "core/model/layerconfig.h"
+#include "core/common/jsonnumbers.h"
 
 #include <QJsonArray>
 
@@ -10,12 +11,12 @@ Shape intTuple(const QJsonObject &config, const QString &key, int count, const S
         *ok = true;
     const QJsonValue v = config.value(key);
     if (v.isDouble())
-        return Shape(std::size_t(count), std::int64_t(v.toDouble()));
+        return Shape(std::size_t(count), jsonInteger(v.toDouble()));
     if (v.isArray()) {
         const QJsonArray a = v.toArray();
         // Keras accepts a one-element list for a 1D option.
         if (a.size() == 1 && count > 1 && a.at(0).isDouble())
-            return Shape(std::size_t(count), std::int64_t(a.at(0).toDouble()));
+            return Shape(std::size_t(count), jsonInteger(a.at(0).toDouble()));
         if (a.size() == count) {
             Shape out;
             for (const QJsonValue &e : a) {
@@ -24,7 +25,7 @@ Shape intTuple(const QJsonObject &config, const QString &key, int count, const S
                         *ok = false;
                     return fallback;
                 }
-                out.push_back(std::int64_t(e.toDouble()));
+                out.push_back(jsonInteger(e.toDouble()));
             }
             return out;
         }
@@ -41,9 +42,9 @@ std::int64_t intValue(const QJsonObject &config, const QString &key, std::int64_
 {
     const QJsonValue v = config.value(key);
     if (v.isDouble())
-        return std::int64_t(v.toDouble());
+        return jsonInteger(v.toDouble());
     if (v.isArray() && v.toArray().size() == 1 && v.toArray().at(0).isDouble())
-        return std::int64_t(v.toArray().at(0).toDouble());
+        return jsonInteger(v.toArray().at(0).toDouble());
     return fallback;
 }
 

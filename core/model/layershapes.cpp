@@ -1,4 +1,5 @@
 #include "core/model/layershapes.h"
+#include "core/common/jsonnumbers.h"
 
 #include "core/model/layerconfig.h"
 
@@ -139,7 +140,7 @@ Expected<QVector<std::pair<std::int64_t, std::int64_t>>> padAmounts(const QStrin
 {
     QVector<std::pair<std::int64_t, std::int64_t>> amounts(rank, {fallback, fallback});
     if (v.isDouble()) {
-        const std::int64_t p = std::int64_t(v.toDouble());
+        const std::int64_t p = jsonInteger(v.toDouble());
         amounts.fill({p, p});
         return amounts;
     }
@@ -209,7 +210,7 @@ Result reshapeShape(const QJsonObject &config, const Shape &in)
     int unknownIndex = -1;
     std::int64_t knownProduct = 1;
     for (int i = 0; i < target.size(); ++i) {
-        const std::int64_t d = target.at(i).isDouble() ? std::int64_t(target.at(i).toDouble()) : -1;
+        const std::int64_t d = target.at(i).isDouble() ? jsonInteger(target.at(i).toDouble()) : -1;
         if (d < 0) {
             if (unknownIndex >= 0)
                 return makeError(QStringLiteral("Reshape: target_shape has more than one -1"));
@@ -395,10 +396,10 @@ Result dotShape(const QJsonObject &config, const Shapes &ins)
     const QJsonValue axesValue = config.value(QStringLiteral("axes"));
     std::int64_t axes[2] = {-1, -1};
     if (axesValue.isDouble()) {
-        axes[0] = axes[1] = std::int64_t(axesValue.toDouble());
+        axes[0] = axes[1] = jsonInteger(axesValue.toDouble());
     } else if (axesValue.toArray().size() == 2) {
-        axes[0] = std::int64_t(axesValue.toArray().at(0).toDouble());
-        axes[1] = std::int64_t(axesValue.toArray().at(1).toDouble());
+        axes[0] = jsonInteger(axesValue.toArray().at(0).toDouble());
+        axes[1] = jsonInteger(axesValue.toArray().at(1).toDouble());
     } else {
         return makeError(QStringLiteral("Dot: cannot read 'axes' in its config"));
     }
@@ -429,7 +430,7 @@ Result embeddingShape(const QJsonObject &config, const Shape &in)
     // Keras 2: input_length fills in an unknown sequence length.
     const QJsonValue length = config.value(QStringLiteral("input_length"));
     if (length.isDouble() && out.size() == 1 && out[0] < 0)
-        out[0] = std::int64_t(length.toDouble());
+        out[0] = jsonInteger(length.toDouble());
     out.push_back(intValue(config, QStringLiteral("output_dim"), -1));
     return Shapes{out};
 }

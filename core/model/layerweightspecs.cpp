@@ -1,4 +1,5 @@
 #include "core/model/layerweightspecs.h"
+#include "core/common/jsonnumbers.h"
 
 #include "core/model/layerconfig.h"
 
@@ -124,10 +125,10 @@ Expected<QVector<int>> normalizedAxes(const QString &className, const QJsonValue
 {
     QVector<std::int64_t> raw;
     if (value.isDouble())
-        raw << std::int64_t(value.toDouble());
+        raw << jsonInteger(value.toDouble());
     else if (value.isArray())
         for (const QJsonValue &e : value.toArray())
-            raw << std::int64_t(e.toDouble());
+            raw << jsonInteger(e.toDouble());
     else
         raw << fallback;
     QVector<int> axes;
@@ -276,9 +277,9 @@ Result preluSpecs(const QJsonObject &config, const Shape &in)
     const QJsonValue shared = config.value(QStringLiteral("shared_axes"));
     QVector<std::int64_t> axes;
     if (shared.isDouble())
-        axes << std::int64_t(shared.toDouble());
+        axes << jsonInteger(shared.toDouble());
     for (const QJsonValue &e : shared.toArray())
-        axes << std::int64_t(e.toDouble());
+        axes << jsonInteger(e.toDouble());
     for (std::int64_t a : axes) {
         if (a < 1 || a > std::int64_t(alpha.size()))
             return makeError(QStringLiteral("PReLU: shared axis %1 is out of range for input shape %2").arg(a).arg(shapeText(in)));

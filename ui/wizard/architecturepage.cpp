@@ -43,6 +43,7 @@ ArchitecturePage::ArchitecturePage(FineTuneWizard *wizard)
         label->setTextInteractionFlags(Qt::TextSelectableByMouse);
     }
     m_busy->setRange(0, 0);
+    m_busy->setMaximumWidth(120);
     m_busy->hide();
     m_timer->setSingleShot(true);
     m_timer->setInterval(300);
@@ -50,14 +51,18 @@ ArchitecturePage::ArchitecturePage(FineTuneWizard *wizard)
     auto *jsonRow = new QHBoxLayout;
     jsonRow->addWidget(m_json, 1);
     jsonRow->addWidget(browseJson);
+    jsonRow->addWidget(m_busy);
     auto *labelsRow = new QHBoxLayout;
     labelsRow->addWidget(m_labels, 1);
     labelsRow->addWidget(browseLabels);
     auto *form = new QFormLayout;
-    form->addRow(tr("&Architecture JSON:"), jsonRow);
-    form->addRow(QString(), m_busy);
+    auto *jsonLabel = new QLabel(tr("&Architecture JSON:"), this);
+    jsonLabel->setBuddy(m_json); // rows holding a layout get no buddy of their own
+    auto *labelsLabel = new QLabel(tr("Old class &names:"), this);
+    labelsLabel->setBuddy(m_labels);
+    form->addRow(jsonLabel, jsonRow);
     form->addRow(QString(), m_message);
-    form->addRow(tr("Old class &names:"), labelsRow);
+    form->addRow(labelsLabel, labelsRow);
     form->addRow(QString(), m_labelsMessage);
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(form);

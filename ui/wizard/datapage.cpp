@@ -54,7 +54,7 @@ DataPage::DataPage(FineTuneWizard *wizard)
     m_message->setWordWrap(true);
     m_message->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_view->setModel(m_classes);
-    m_view->horizontalHeader()->setStretchLastSection(true);
+    m_view->horizontalHeader()->setSectionResizeMode(ClassCountModel::NameColumn, QHeaderView::Stretch);
     m_view->verticalHeader()->hide();
     m_timer->setSingleShot(true);
     m_timer->setInterval(400);
@@ -66,7 +66,9 @@ DataPage::DataPage(FineTuneWizard *wizard)
     progressRow->addWidget(m_progress, 1);
     progressRow->addWidget(m_cancel);
     auto *form = new QFormLayout;
-    form->addRow(tr("&Folder:"), row);
+    auto *folderLabel = new QLabel(tr("&Folder:"), this);
+    folderLabel->setBuddy(m_path); // a row holding a layout gets no buddy of its own
+    form->addRow(folderLabel, row);
     form->addRow(tr("&Validation share:"), m_validation);
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(form);

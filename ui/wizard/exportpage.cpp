@@ -68,7 +68,9 @@ ExportPage::ExportPage(FineTuneWizard *wizard)
     row->addWidget(m_target, 1);
     row->addWidget(browse);
     auto *form = new QFormLayout;
-    form->addRow(tr("&File:"), row);
+    auto *fileLabel = new QLabel(tr("&File:"), this);
+    fileLabel->setBuddy(m_target); // a row holding a layout gets no buddy of its own
+    form->addRow(fileLabel, row);
     form->addRow(QString(), m_full);
     form->addRow(QString(), m_labels);
     form->addRow(QString(), m_history);

@@ -301,7 +301,7 @@ private Q_SLOTS:
         Q_UNUSED(model)
     }
 
-    void stopKeepsTheWeightsSoFar()
+    void cancelLoadingAndStopTraining()
     {
         FineTuneWizard wizard;
         wizard.show();
@@ -309,8 +309,20 @@ private Q_SLOTS:
         wizard.weightsPage()->setPath(m_demo.weights);
         QVERIFY(weightsLoaded.wait(20000));
         clickNext(&wizard);
+        // Cancel drops a load in progress: no samples, no result later, Next still refused.
         QSignalSpy dataLoaded(wizard.dataPage(), &wizard::DataPage::loadFinished);
         wizard.dataPage()->setPath(m_demo.dataset);
+        wizard.next(); // reads the folder now instead of after the typing pause
+        QVERIFY(wizard.dataPage()->isLoading());
+        wizard.dataPage()->cancel();
+        QVERIFY(!wizard.dataPage()->isLoading());
+        QVERIFY2(wizard.dataPage()->message().contains(QStringLiteral("cancelled")), qPrintable(wizard.dataPage()->message()));
+        QVERIFY(!dataLoaded.wait(1500));
+        QVERIFY(!wizard.data());
+        QCOMPARE(wizard.currentId(), int(FineTuneWizard::DatasetPageId));
+        QVERIFY(!wizard.button(QWizard::NextButton)->isEnabled());
+
+        wizard.next(); // a cancelled folder is read again
         QVERIFY(dataLoaded.wait(120000));
         QVERIFY(dataLoaded.front().front().toBool());
         clickNext(&wizard);

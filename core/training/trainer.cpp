@@ -35,12 +35,13 @@ private:
 
 } // namespace
 
-Expected<TrainingResult> Trainer::run(const TrainingParams &params, TrainingObserver *observer, const std::atomic_bool *cancel)
+Expected<TrainingResult> Trainer::run(const TrainingParams &params, TrainingObserver *observer, const std::atomic_bool *cancel,
+                                      PauseGate *pause)
 {
     // Nothing may escape: libtorch throws c10::Error, allocation throws bad_alloc.
     try {
         const IntraOpThreadsScope threads(params.threads);
-        training::TrainingSession session(params, observer, cancel);
+        training::TrainingSession session(params, observer, cancel, pause);
         return session.run();
     } catch (const engine::OpError &e) {
         return makeError(QString::fromUtf8(e.what()));

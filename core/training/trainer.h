@@ -8,10 +8,15 @@
 
 namespace graft {
 
+class PauseGate;
+
 /**
  * Trains a model the way Keras's fit() does (see TrainingParams), synchronously
  * on the calling thread. Every exception becomes an Error; cancellation (checked
  * between batches) and a NaN/Inf loss end the run with a result, not an error.
+ * With a `pause` gate the loop waits between batches while it is paused (the time
+ * waited does not count in the epochs' seconds); a cancel while paused needs the
+ * gate's wake() to end the wait at once.
  */
 class Trainer final
 {
@@ -19,7 +24,7 @@ public:
     Trainer() = delete;
 
     static Expected<TrainingResult> run(const TrainingParams &params, TrainingObserver *observer = nullptr,
-                                        const std::atomic_bool *cancel = nullptr);
+                                        const std::atomic_bool *cancel = nullptr, PauseGate *pause = nullptr);
 
     /**
      * The same run from freshly initialized weights (Keras's initializers, seeded),

@@ -10,13 +10,15 @@ TrainingJob::TrainingJob(TrainingParams params, bool compareScratch, QObject *pa
     qRegisterMetaType<graft::BatchProgress>();
     qRegisterMetaType<graft::EpochRecord>();
     qRegisterMetaType<graft::FineTuneOutcome>();
+    m_pause.setOnPaused([this] { Q_EMIT paused(m_run, m_lastBatch); });
 }
 
 void TrainingJob::run()
 {
     try {
         m_run = 0;
-        auto fineTuned = Trainer::run(m_params, this, &m_cancel);
+        m_lastBatch = BatchProgress{};
+        auto fineTuned = Trainer::run(m_params, this, &m_cancel, &m_pause);
         if (!fineTuned) {
             Q_EMIT failed(fineTuned.errorString());
             return;
@@ -25,13 +27,14 @@ void TrainingJob::run()
         outcome.fineTuned = std::move(fineTuned).value();
         if (m_compareScratch && !m_cancel.load()) {
             m_run = 1;
+            m_lastBatch = BatchProgress{};
             note(QStringLiteral("Training the same model from scratch for comparison"));
             auto scratchParams = Trainer::scratchParams(m_params);
             if (!scratchParams) {
                 Q_EMIT failed(scratchParams.errorString());
                 return;
             }
-            auto scratch = Trainer::run(*scratchParams, this, &m_cancel);
+            auto scratch = Trainer::run(*scratchParams, this, &m_cancel, &m_pause);
             if (!scratch) {
                 Q_EMIT failed(QStringLiteral("from-scratch comparison: %1").arg(scratch.errorString()));
                 return;
@@ -49,6 +52,7 @@ void TrainingJob::run()
 
 void TrainingJob::batchFinished(const BatchProgress &progress)
 {
+    m_lastBatch = progress;
     if (m_observer)
         m_observer->batchFinished(progress);
     Q_EMIT batchFinished(m_run, progress);

@@ -103,8 +103,9 @@ QString formatRate(double lr)
 
 } // namespace
 
-TrainingSession::TrainingSession(const TrainingParams &params, TrainingObserver *observer, const std::atomic_bool *cancel)
-    : m_params(params), m_observer(observer), m_cancel(cancel)
+TrainingSession::TrainingSession(const TrainingParams &params, TrainingObserver *observer, const std::atomic_bool *cancel,
+                                 PauseGate *pause)
+    : m_params(params), m_observer(observer), m_cancel(cancel), m_pause(pause)
 {
 }
 
@@ -311,6 +312,7 @@ Expected<TrainingResult> TrainingSession::run()
     std::vector<torch::Tensor> lastGood;
     ModuleSnapshot lastGoodBuffers;
     bool stop = false;
+    std::int64_t pausedNs = 0; // the whole run's time spent paused
 
     for (int epoch = startEpoch; epoch < p.epochs && !stop; ++epoch) {
         if (phaseOf(epoch) != m_phase)
@@ -318,6 +320,7 @@ Expected<TrainingResult> TrainingSession::run()
                 return ok.error();
         QElapsedTimer timer;
         timer.start();
+        std::int64_t epochPausedNs = 0;
         torch::Tensor xs = m_trainX, ys = m_trainY;
         if (p.shuffle) {
             // Own seeded shuffle: the order depends only on (seed, epoch), also after a resume.
@@ -334,6 +337,9 @@ Expected<TrainingResult> TrainingSession::run()
         double lossSum = 0.0;
         std::int64_t correct = 0, seen = 0;
         for (int b = 0; b < batches; ++b) {
+            // Paused: sleep here, between batches, until resumed or cancelled; nothing of the run changes.
+            if (m_pause)
+                epochPausedNs += m_pause->waitWhilePaused(m_cancel);
             if (cancelled()) {
                 result.stopReason = StopReason::Cancelled;
                 result.stopMessage = QStringLiteral("cancelled during epoch %1").arg(epoch + 1);
@@ -374,6 +380,7 @@ Expected<TrainingResult> TrainingSession::run()
                 m_observer->batchFinished(BatchProgress{epoch, p.epochs, b + 1, batches, lossSum / double(seen),
                                                         double(correct) / double(seen)});
         }
+        pausedNs += epochPausedNs;
         if (stop)
             break;
         EpochRecord record;
@@ -393,7 +400,7 @@ Expected<TrainingResult> TrainingSession::run()
             record.valAccuracy = val.accuracy;
             record.hasValidation = true;
         }
-        record.seconds = double(timer.nsecsElapsed()) / 1e9;
+        record.seconds = double(std::max<std::int64_t>(timer.nsecsElapsed() - epochPausedNs, 0)) / 1e9;
         m_history.append(record);
         if (m_observer)
             m_observer->epochFinished(record);
@@ -452,7 +459,7 @@ Expected<TrainingResult> TrainingSession::run()
                     ClassificationReport::accuracyOver(result.finalValidation.confusion, p.keptOldClasses);
         }
     }
-    result.seconds = double(total.nsecsElapsed()) / 1e9;
+    result.seconds = double(std::max<std::int64_t>(total.nsecsElapsed() - pausedNs, 0)) / 1e9;
     return result;
 }
 

@@ -7,6 +7,7 @@
 #include "core/training/callbacks.h"
 #include "core/training/flatparameters.h"
 #include "core/training/kerasoptimizer.h"
+#include "core/training/pausegate.h"
 #include "core/training/regularization.h"
 #include "core/training/trainingobserver.h"
 #include "core/training/trainingtypes.h"
@@ -33,7 +34,8 @@ struct ModuleSnapshot
 class TrainingSession final
 {
 public:
-    TrainingSession(const TrainingParams &params, TrainingObserver *observer, const std::atomic_bool *cancel);
+    TrainingSession(const TrainingParams &params, TrainingObserver *observer, const std::atomic_bool *cancel,
+                    PauseGate *pause = nullptr);
     Expected<TrainingResult> run();
 
 private:
@@ -63,6 +65,7 @@ private:
     const TrainingParams &m_params;
     TrainingObserver *m_observer;
     const std::atomic_bool *m_cancel;
+    PauseGate *m_pause;
     int m_classCount = 0;
 
     std::optional<InferenceModel> m_inference; // owns the module

@@ -1,5 +1,6 @@
 // TrainingPage: progress signals become plot points and progress; a real short training runs on
-// its worker thread and ends on the Results page's inputs; Stop ends a long run promptly.
+// its worker thread and ends on the Results page's inputs; Stop ends a long run promptly; Pause
+// stops the batches, Resume restarts them, Stop while paused ends the run.
 
 #include "core/model/modelspec.h"
 #include "core/training/trainingdata.h"
@@ -200,6 +201,69 @@ private Q_SLOTS:
         const auto outcome = finished.front().at(0).value<FineTuneOutcome>();
         QCOMPARE(outcome.fineTuned.stopReason, StopReason::Cancelled);
         QVERIFY(!page.controller()->isRunning());
+        QVERIFY(page.startButton()->isEnabled());
+    }
+
+    void pauseResumeAndStopWhilePaused()
+    {
+        const FineTuneInputs inputs = smallInputs(200);
+        HeadPlanModel plan;
+        plan.resetPlan(planFor(inputs));
+        TrainingPage page;
+        page.setPlanModel(&plan);
+        page.setInputs(inputs);
+        TrainingParams p;
+        p.epochs = 100000;
+        p.batchSize = 4;
+        p.trainable.preset = TrainPreset::All;
+        page.setSettings(p, false);
+        TrainingController *controller = page.controller();
+        QSignalSpy batches(controller, &TrainingController::batchFinished);
+        QSignalSpy paused(controller, &TrainingController::paused);
+        QSignalSpy finished(&page, &TrainingPage::trainingFinished);
+        QSignalSpy failed(&page, &TrainingPage::trainingFailed);
+        QVERIFY(!page.pauseButton()->isEnabled());
+        page.start();
+        QTRY_VERIFY_WITH_TIMEOUT(batches.count() >= 3, 30000);
+        QVERIFY(page.pauseButton()->isEnabled());
+
+        page.pauseButton()->click();
+        QCOMPARE(controller->state(), TrainingController::State::Paused);
+        QCOMPARE(page.pauseButton()->text(), QStringLiteral("Resume"));
+        QTRY_COMPARE_WITH_TIMEOUT(paused.count(), 1, 5000);
+        const auto after = paused.front().at(1).value<BatchProgress>();
+        QVERIFY(after.batch > 0);
+        QTest::qWait(100); // signals queued before the pause arrive
+        QCOMPARE(page.progressText(), QStringLiteral("Paused after batch %1 of epoch %2").arg(after.batch).arg(after.epoch + 1));
+        const int batchesWhenPaused = batches.count();
+        const qint64 elapsedWhenPaused = controller->elapsed();
+        QTest::qWait(500);
+        QCOMPARE(batches.count(), batchesWhenPaused);
+        QVERIFY2(controller->elapsed() - elapsedWhenPaused < 100, qPrintable(QString::number(controller->elapsed() - elapsedWhenPaused)));
+
+        page.pauseButton()->click();
+        QCOMPARE(controller->state(), TrainingController::State::Training);
+        QCOMPARE(page.pauseButton()->text(), QStringLiteral("Pause"));
+        QTRY_VERIFY_WITH_TIMEOUT(batches.count() > batchesWhenPaused + 2, 5000);
+
+        page.togglePause();
+        QTRY_COMPARE_WITH_TIMEOUT(paused.count(), 2, 5000);
+        QTest::qWait(100);
+        const int batchesWhenPausedAgain = batches.count();
+        QElapsedTimer clock;
+        clock.start();
+        page.stop();
+        QCOMPARE(controller->state(), TrainingController::State::Stopping);
+        QVERIFY(!page.pauseButton()->isEnabled());
+        QTRY_VERIFY_WITH_TIMEOUT(!finished.isEmpty() || !failed.isEmpty(), 5000);
+        qInfo("stopped %lld ms after Stop while paused", clock.elapsed());
+        QVERIFY(clock.elapsed() < 1000);
+        QVERIFY2(failed.isEmpty(), failed.isEmpty() ? "" : qPrintable(failed.front().front().toString()));
+        QCOMPARE(batches.count(), batchesWhenPausedAgain);
+        const auto outcome = finished.front().at(0).value<FineTuneOutcome>();
+        QCOMPARE(outcome.fineTuned.stopReason, StopReason::Cancelled);
+        QVERIFY(!controller->isRunning());
+        QVERIFY(!page.pauseButton()->isEnabled());
         QVERIFY(page.startButton()->isEnabled());
     }
 };

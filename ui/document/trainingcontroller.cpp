@@ -38,6 +38,8 @@ bool TrainingController::start(const FineTuneInputs &inputs, const HeadPlan &pla
         return false;
     m_stopRequested = false;
     m_clock.start();
+    m_pauseClock.invalidate();
+    m_pausedMs = 0;
     setState(State::Preparing);
     // Imprinting and remapping read the whole training set: not on the GUI thread.
     auto *watcher = new QFutureWatcher<Expected<TrainingParams>>(this);
@@ -80,6 +82,7 @@ void TrainingController::launch(TrainingParams params, bool compareScratch)
     }, Qt::DirectConnection);
     connect(job, qOverload<int, const EpochRecord &>(&TrainingJob::epochFinished), this, &TrainingController::epochFinished);
     connect(job, &TrainingJob::noted, this, &TrainingController::noted);
+    connect(job, &TrainingJob::paused, this, &TrainingController::paused);
     connect(job, &TrainingJob::succeeded, this, [this](const FineTuneOutcome &outcome) {
         finish();
         Q_EMIT succeeded(outcome);
@@ -98,6 +101,7 @@ void TrainingController::launch(TrainingParams params, bool compareScratch)
 void TrainingController::finish()
 {
     // run() has returned (the signal was emitted at its end): the thread's event loop can quit.
+    endPauseClock();
     if (m_thread) {
         m_thread->quit();
         m_thread->wait();
@@ -114,9 +118,42 @@ void TrainingController::stop()
     m_stopRequested = true;
     // The worker's event loop is busy in run(): cancel through the job's atomic, not a queued call.
     if (m_job)
-        m_job->cancel();
-    if (m_state == State::Training)
+        m_job->cancel(); // also wakes a paused run
+    endPauseClock();
+    if (m_state == State::Training || m_state == State::Paused)
         setState(State::Stopping);
+}
+
+void TrainingController::pause()
+{
+    if (m_state != State::Training || !m_job)
+        return;
+    m_job->pause();
+    m_pauseClock.start();
+    setState(State::Paused);
+}
+
+void TrainingController::resume()
+{
+    if (m_state != State::Paused || !m_job)
+        return;
+    m_job->resume();
+    endPauseClock();
+    setState(State::Training);
+}
+
+qint64 TrainingController::elapsed() const
+{
+    if (!m_clock.isValid())
+        return 0;
+    return m_clock.elapsed() - m_pausedMs - (m_pauseClock.isValid() ? m_pauseClock.elapsed() : 0);
+}
+
+void TrainingController::endPauseClock()
+{
+    if (m_pauseClock.isValid())
+        m_pausedMs += m_pauseClock.elapsed();
+    m_pauseClock.invalidate();
 }
 
 void TrainingController::waitForFinished()

@@ -18,14 +18,15 @@ namespace graft::ui {
 /**
  * Runs one fine-tuning from the GUI: prepares the remapped model and params on a
  * pool thread, then runs a TrainingJob on its own QThread and relays its signals
- * (queued) to the GUI thread, batch progress at most every 25 ms. stop() sets the
- * job's atomic cancel flag directly; the engine has no pause, so a run is stopped, not paused.
+ * (queued) to the GUI thread, batch progress at most every 25 ms. stop(), pause() and
+ * resume() set the job's cancel flag and pause gate directly (the worker's event loop is
+ * busy); a paused run waits between batches, and time paused does not count in elapsed().
  */
 class TrainingController final : public QObject
 {
     Q_OBJECT
 public:
-    enum class State { Idle, Preparing, Training, Stopping };
+    enum class State { Idle, Preparing, Training, Paused, Stopping };
 
     explicit TrainingController(QObject *parent = nullptr);
     ~TrainingController() override;
@@ -33,10 +34,13 @@ public:
     /** `settings`: the form's TrainingParams (no model or samples); the setup completes them. */
     bool start(const FineTuneInputs &inputs, const HeadPlan &plan, const TrainingParams &settings, bool compareScratch);
     void stop();
+    /** Training only: the run stops after the current batch; paused() follows when it has. */
+    void pause();
+    void resume();
     State state() const { return m_state; }
     bool isRunning() const { return m_state != State::Idle; }
-    /** Milliseconds since start(). */
-    qint64 elapsed() const { return m_clock.isValid() ? m_clock.elapsed() : 0; }
+    /** Milliseconds since start(), without the time paused. */
+    qint64 elapsed() const;
     /** Blocks until the worker thread is gone (tests, shutdown). */
     void waitForFinished();
 
@@ -46,6 +50,8 @@ Q_SIGNALS:
     void batchFinished(int run, const graft::BatchProgress &progress);
     void epochFinished(int run, const graft::EpochRecord &record);
     void noted(int run, const QString &message);
+    /** The run is waiting after `after` (batch 0: before its first batch). */
+    void paused(int run, const graft::BatchProgress &after);
     void succeeded(const graft::FineTuneOutcome &outcome);
     void failed(const QString &message);
 
@@ -53,12 +59,15 @@ private:
     void setState(State state);
     void launch(TrainingParams params, bool compareScratch);
     void finish();
+    void endPauseClock();
 
     State m_state = State::Idle;
     QThread *m_thread = nullptr;
     QPointer<TrainingJob> m_job;
     bool m_stopRequested = false;
     QElapsedTimer m_clock;
+    QElapsedTimer m_pauseClock; ///< valid while paused
+    qint64 m_pausedMs = 0;
 };
 
 } // namespace graft::ui

@@ -18,6 +18,7 @@
 #include <QPushButton>
 #include <QScrollArea>
 #include <QSettings>
+#include <QShortcut>
 #include <QSpinBox>
 #include <QSplitter>
 #include <QVBoxLayout>
@@ -76,6 +77,7 @@ TrainingPage::TrainingPage(QWidget *parent)
     , m_seed(intSpin(this, 0, 2147483647, tr("Seed for shuffling, dropout and random rows: the same seed gives the same numbers.")))
     , m_compare(new QCheckBox(tr("Compare with training from scratch"), this))
     , m_start(new QPushButton(tr("&Start"), this))
+    , m_pause(new QPushButton(tr("Pause"), this))
     , m_stop(new QPushButton(tr("S&top"), this))
     , m_progress(new QProgressBar(this))
     , m_progressLabel(new QLabel(this))
@@ -98,8 +100,8 @@ TrainingPage::TrainingPage(QWidget *parent)
     m_reduceLr->setToolTip(tr("Multiply the learning rate by the factor when the monitored metric stops improving."));
     m_compare->setToolTip(tr("Also train the same model from freshly initialized weights and overlay its curves: does the transfer help?"));
     m_start->setToolTip(tr("Start training (Training → Start, Ctrl+Enter)"));
-    m_stop->setToolTip(tr("Stop after the current batch and keep the weights so far (Ctrl+.). "
-                          "The engine cannot pause a run, so there is no Pause."));
+    m_pause->setToolTip(tr("Pause after the current batch; Resume continues with the same numbers (Ctrl+Shift+P)"));
+    m_stop->setToolTip(tr("Stop after the current batch and keep the weights so far (Ctrl+.)"));
     m_log->setReadOnly(true);
     m_log->setMaximumBlockCount(2000);
     m_hint->setWordWrap(true);
@@ -134,6 +136,7 @@ TrainingPage::TrainingPage(QWidget *parent)
 
     auto *buttons = new QHBoxLayout;
     buttons->addWidget(m_start);
+    buttons->addWidget(m_pause);
     buttons->addWidget(m_stop);
     auto *form = new QWidget(this);
     auto *formLayout = new QVBoxLayout(form);
@@ -161,7 +164,12 @@ TrainingPage::TrainingPage(QWidget *parent)
     loadDefaults();
     connect(m_optimizer, &QComboBox::activated, this, &TrainingPage::optimizerChanged);
     connect(m_start, &QPushButton::clicked, this, &TrainingPage::start);
+    connect(m_pause, &QPushButton::clicked, this, &TrainingPage::togglePause);
     connect(m_stop, &QPushButton::clicked, this, &TrainingPage::stop);
+    // Not the button's own shortcut: its text changes between Pause and Resume.
+    auto *pauseShortcut = new QShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_P), this);
+    connect(pauseShortcut, &QShortcut::activated, this, &TrainingPage::togglePause);
+    connect(m_controller, &TrainingController::paused, this, &TrainingPage::paused);
     connect(m_controller, &TrainingController::prepared, this, &TrainingPage::prepared);
     connect(m_controller, &TrainingController::batchFinished, this, &TrainingPage::batchFinished);
     connect(m_controller, &TrainingController::epochFinished, this, &TrainingPage::epochFinished);
@@ -215,7 +223,10 @@ void TrainingPage::updateButtons()
 {
     const bool running = m_controller->isRunning();
     m_start->setEnabled(canStart());
-    m_stop->setEnabled(running && m_controller->state() != TrainingController::State::Stopping);
+    const TrainingController::State state = m_controller->state();
+    m_stop->setEnabled(running && state != TrainingController::State::Stopping);
+    m_pause->setEnabled(state == TrainingController::State::Training || state == TrainingController::State::Paused);
+    m_pause->setText(state == TrainingController::State::Paused ? tr("Resume") : tr("Pause"));
     for (QWidget *w : std::initializer_list<QWidget *>{m_optimizer, m_lr, m_momentum, m_nesterov, m_batch, m_epochs, m_trainable, m_phase1,
                                                         m_lrMult, m_earlyStopping, m_monitor, m_patience, m_reduceLr,
                                                         m_reducePatience, m_reduceFactor, m_labelSmoothing, m_seed, m_compare})
@@ -363,6 +374,31 @@ void TrainingPage::stop()
         return;
     m_progressLabel->setText(tr("Stopping after the current batch…"));
     m_controller->stop();
+}
+
+void TrainingPage::togglePause()
+{
+    switch (m_controller->state()) {
+    case TrainingController::State::Training:
+        m_progressLabel->setText(tr("Pausing after the current batch…"));
+        m_controller->pause();
+        break;
+    case TrainingController::State::Paused:
+        m_progressLabel->setText(tr("Resuming…"));
+        m_controller->resume();
+        break;
+    default:
+        break;
+    }
+}
+
+void TrainingPage::paused(int run, const BatchProgress &after)
+{
+    if (m_controller->state() != TrainingController::State::Paused)
+        return; // resumed or stopped before this arrived
+    const QString prefix = run == 1 ? tr("scratch: ") : QString();
+    m_progressLabel->setText(after.batch > 0 ? tr("%1Paused after batch %2 of epoch %3").arg(prefix).arg(after.batch).arg(after.epoch + 1)
+                                             : tr("%1Paused before the first batch").arg(prefix));
 }
 
 void TrainingPage::prepared(const QStringList &classNames, int epochs, int trainSamples, int batchSize, bool compareScratch)

@@ -23,7 +23,7 @@ class TrainingPlots;
 /**
  * The Training page: the settings form (optimizer, learning rate, batch, epochs,
  * what trains, two-phase schedule, callbacks, seed, compare-with-scratch),
- * Start/Stop, progress with time left, and the live plots. Training runs in a
+ * Start/Pause/Stop, progress with time left, and the live plots. Training runs in a
  * TrainingController (worker thread); this page only forms params and shows progress.
  */
 class TrainingPage final : public QWidget
@@ -48,12 +48,15 @@ public:
     TrainingPlots *plots() const { return m_plots; }
     QProgressBar *progressBar() const { return m_progress; }
     QPushButton *startButton() const { return m_start; }
+    QPushButton *pauseButton() const { return m_pause; }
     QPushButton *stopButton() const { return m_stop; }
     QString progressText() const;
 
 public Q_SLOTS:
     void start();
     void stop();
+    /** Pauses a training run after its current batch, or resumes a paused one. */
+    void togglePause();
 
 Q_SIGNALS:
     void trainingFinished(const graft::FineTuneOutcome &outcome, const QStringList &classNames);
@@ -66,6 +69,7 @@ private:
     void prepared(const QStringList &classNames, int epochs, int trainSamples, int batchSize, bool compareScratch);
     void batchFinished(int run, const BatchProgress &progress);
     void epochFinished(int run, const EpochRecord &record);
+    void paused(int run, const BatchProgress &after);
     void saveDefaults() const;
     void loadDefaults();
     void log(const QString &line);
@@ -94,6 +98,7 @@ private:
     QSpinBox *m_seed;
     QCheckBox *m_compare;
     QPushButton *m_start;
+    QPushButton *m_pause;
     QPushButton *m_stop;
     QProgressBar *m_progress;
     QLabel *m_progressLabel;

@@ -205,6 +205,10 @@ const QList<ColorMode> colorValues{ColorMode::Grayscale, ColorMode::Rgb, ColorMo
 const QStringList scaleNames{QStringLiteral("raw"), QStringLiteral("unit")};
 const QList<PixelScale> scaleValues{PixelScale::Raw, PixelScale::UnitInterval};
 
+const QStringList tokenizerNames{QStringLiteral("wordpiece"), QStringLiteral("textvectorization"), QStringLiteral("none")};
+const QStringList sideNames{QStringLiteral("pre"), QStringLiteral("post")};
+const QList<PaddingSide> sideValues{PaddingSide::Pre, PaddingSide::Post};
+
 template<typename Enum>
 QString nameOf(Enum value, const QStringList &names, const QList<Enum> &values)
 {
@@ -320,6 +324,32 @@ QJsonObject audioJson(const AudioPipelineSettings &s)
                      {QStringLiteral("mean_over_time"), sh.meanOverTime},
                      {QStringLiteral("channel_axis"), nameOf(sh.channelAxis, axisNames, axisValues)},
                      {QStringLiteral("pad_value"), double(sh.padValue)}}},
+    };
+}
+
+void readText(const FieldReader &r, ProjectText &t, const QDir &base)
+{
+    r.choice(QStringLiteral("tokenizer"), t.tokenizer, tokenizerNames, tokenizerNames);
+    r.path(QStringLiteral("vocabulary"), t.vocabularyPath, base);
+    r.string(QStringLiteral("text_column"), t.textColumn);
+    r.string(QStringLiteral("label_column"), t.labelColumn);
+    r.integer(QStringLiteral("max_len"), t.maxLength, 0, 1000000);
+    r.choice(QStringLiteral("padding"), t.padding.padding, sideNames, sideValues);
+    r.choice(QStringLiteral("truncating"), t.padding.truncating, sideNames, sideValues);
+    r.integer(QStringLiteral("padding_value"), t.padding.value, -1000000000, 1000000000);
+}
+
+QJsonObject textJson(const ProjectText &t, const QDir &base)
+{
+    return QJsonObject{
+        {QStringLiteral("tokenizer"), t.tokenizer},
+        {QStringLiteral("vocabulary"), storedPath(t.vocabularyPath, base)},
+        {QStringLiteral("text_column"), t.textColumn},
+        {QStringLiteral("label_column"), t.labelColumn},
+        {QStringLiteral("max_len"), t.maxLength},
+        {QStringLiteral("padding"), nameOf(t.padding.padding, sideNames, sideValues)},
+        {QStringLiteral("truncating"), nameOf(t.padding.truncating, sideNames, sideValues)},
+        {QStringLiteral("padding_value"), t.padding.value},
     };
 }
 
@@ -450,6 +480,12 @@ Expected<Project> ProjectFile::parse(const QByteArray &json, const QString &proj
     image.choice(QStringLiteral("scale"), project.image.scale, scaleNames, scaleValues);
     image.boolean(QStringLiteral("channels_first"), project.image.channelsFirst);
 
+    if (r.has(QStringLiteral("text"))) {
+        ProjectText text;
+        readText(r.object(QStringLiteral("text")), text, base);
+        project.text = text;
+    }
+
     if (r.has(QStringLiteral("head_plan"))) {
         const QJsonValue plan = root.value(QStringLiteral("head_plan"));
         if (!plan.isObject())
@@ -490,6 +526,8 @@ QByteArray ProjectFile::serialize(const Project &project, const QString &project
                                   {QStringLiteral("channels_first"), project.image.channelsFirst}}}}},
         {QStringLiteral("training"), trainingJson(project.training)},
     };
+    if (project.text)
+        root.insert(QStringLiteral("text"), textJson(*project.text, base));
     if (project.headPlan)
         root.insert(QStringLiteral("head_plan"), *project.headPlan);
     return QJsonDocument(root).toJson(QJsonDocument::Indented);

@@ -2,6 +2,7 @@
 
 #include "core/common/expected.h"
 #include "core/dataset/samplesettings.h"
+#include "core/text/sequencepadding.h"
 
 #include <QByteArray>
 #include <QJsonObject>
@@ -26,6 +27,24 @@ struct ProjectDataset
     QString path;                    ///< class folder, train/+val/ folder, X/y folder or array file
     QString validationPath;          ///< empty: val/ beside train/, else a split
     double validationSplit = 0.2;    ///< share held out (stratified, seeded) without a validation folder
+};
+
+/** How a text dataset becomes Embedding ids (the Dataset page's Text settings), named as graft-cli's options. */
+struct ProjectText
+{
+    QString tokenizer = QStringLiteral("wordpiece");  ///< wordpiece, textvectorization, none (already tokenized)
+    QString vocabularyPath;                           ///< the tokenizer's vocab.txt
+    QString textColumn = QStringLiteral("text");      ///< CSV/TSV column, by name or 0-based index
+    QString labelColumn = QStringLiteral("label");
+    int maxLength = 0;                                ///< pad_sequences maxlen; 0: the model's input length
+    PaddingOptions padding;                           ///< Keras's defaults: 'pre', 'pre', 0
+
+    bool operator==(const ProjectText &o) const
+    {
+        return tokenizer == o.tokenizer && vocabularyPath == o.vocabularyPath && textColumn == o.textColumn
+            && labelColumn == o.labelColumn && maxLength == o.maxLength && padding.padding == o.padding.padding
+            && padding.truncating == o.padding.truncating && padding.value == o.padding.value;
+    }
 };
 
 /** The training settings, named as graft-cli finetune's options. */
@@ -60,6 +79,7 @@ struct Project
     ProjectDataset dataset;
     AudioPipelineSettings audio;
     ImageSettings image;
+    std::optional<ProjectText> text;     ///< set for a text dataset; absent in projects of audio, images and arrays
     std::optional<QJsonObject> headPlan; ///< HeadPlan::toJson(), checked by HeadPlan::fromJson when applied
     ProjectTrainingSettings training;
 };

@@ -179,6 +179,59 @@ private Q_SLOTS:
         QVERIFY(!p->training.learningRate);
         QVERIFY(!p->headPlan);
         QVERIFY(p->model.path.isEmpty());
+        QVERIFY(!p->text); // projects written before text datasets, and those of audio or images
+    }
+
+    void textSettingsRoundTrip()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QString root = QDir(dir.path()).canonicalPath();
+        const QString path = root + QStringLiteral("/tickets.graft");
+        Project original;
+        original.dataset.path = root + QStringLiteral("/data/tickets.csv");
+        ProjectText text;
+        text.tokenizer = QStringLiteral("textvectorization");
+        text.vocabularyPath = root + QStringLiteral("/model/vocab.txt");
+        text.textColumn = QStringLiteral("title");
+        text.labelColumn = QStringLiteral("2");
+        text.maxLength = 100;
+        text.padding.padding = PaddingSide::Post;
+        text.padding.truncating = PaddingSide::Post;
+        text.padding.value = 0;
+        original.text = text;
+        QVERIFY(ProjectFile::write(original, path));
+
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QJsonObject json = QJsonDocument::fromJson(file.readAll()).object().value(QStringLiteral("text")).toObject();
+        QCOMPARE(json.value(QStringLiteral("tokenizer")).toString(), QStringLiteral("textvectorization"));
+        QCOMPARE(json.value(QStringLiteral("vocabulary")).toString(), QStringLiteral("model/vocab.txt")); // moves with the project
+        QCOMPARE(json.value(QStringLiteral("max_len")).toInt(), 100);
+        QCOMPARE(json.value(QStringLiteral("padding")).toString(), QStringLiteral("post"));
+
+        auto read = ProjectFile::read(path);
+        QVERIFY2(read, qPrintable(read.errorString()));
+        QVERIFY(read->text.has_value());
+        QCOMPARE(read->text->tokenizer, text.tokenizer);
+        QCOMPARE(read->text->vocabularyPath, text.vocabularyPath);
+        QCOMPARE(read->text->textColumn, QStringLiteral("title"));
+        QCOMPARE(read->text->labelColumn, QStringLiteral("2"));
+        QCOMPARE(read->text->maxLength, 100);
+        QCOMPARE(read->text->padding.padding, PaddingSide::Post);
+        QCOMPARE(read->text->padding.truncating, PaddingSide::Post);
+        QVERIFY(*read->text == text);
+        QCOMPARE(ProjectFile::serialize(*read, path), ProjectFile::serialize(original, path));
+
+        // A project without text settings writes none.
+        original.text.reset();
+        QVERIFY(!ProjectFile::serialize(original, path).contains("\"tokenizer\""));
+
+        // Missing fields take Keras's and graft-cli's defaults.
+        auto partial = ProjectFile::parse(minimal({{QStringLiteral("text"), QJsonObject{{QStringLiteral("tokenizer"), QStringLiteral("wordpiece")}}}}),
+                                          path);
+        QVERIFY2(partial, qPrintable(partial.errorString()));
+        QVERIFY(partial->text == ProjectText());
     }
 
     void errorsNameFileAndField_data()
@@ -231,6 +284,11 @@ private Q_SLOTS:
         row("seed negative", with("training", {{QStringLiteral("seed"), -1}}), QStringLiteral("training.seed must be a whole number"));
         row("seed text", with("training", {{QStringLiteral("seed"), QStringLiteral("abc")}}), QStringLiteral("training.seed"));
         row("nesterov", with("training", {{QStringLiteral("nesterov"), 1}}), QStringLiteral("training.nesterov must be true or false"));
+        row("text not object", minimal({{QStringLiteral("text"), QStringLiteral("wordpiece")}}), QStringLiteral("text must be an object"));
+        row("tokenizer", with("text", {{QStringLiteral("tokenizer"), QStringLiteral("sentencepiece")}}),
+            QStringLiteral("text.tokenizer must be one of wordpiece, textvectorization, none"));
+        row("padding side", with("text", {{QStringLiteral("padding"), QStringLiteral("both")}}), QStringLiteral("text.padding must be one of pre, post"));
+        row("max_len negative", with("text", {{QStringLiteral("max_len"), -1}}), QStringLiteral("text.max_len must be a whole number"));
         row("class weights", with("training", {{QStringLiteral("class_weights"), QStringLiteral("auto")}}),
             QStringLiteral("training.class_weights must be none or balanced"));
     }

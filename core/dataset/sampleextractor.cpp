@@ -107,10 +107,31 @@ Expected<FeatureBatch> run(const QVector<DatasetSample> &samples, const Job &job
     // Cache hits first, on this thread: a hit is a stat and a small read (~10 µs), while waking
     // pool threads on a busy machine costs a scheduler tick (4 ms) — more than a whole warm
     // rerun of a small dataset. Only the misses go to the pool.
+    // First the whole dataset at once: one stat per file and a single read.
+    QString packKey;
+    bool packHit = false;
+    if (cache && total > 0) {
+        QVector<QString> paths;
+        paths.reserve(total);
+        for (const DatasetSample &sample : samples)
+            paths.append(sample.path);
+        packKey = cache->packKeyFor(paths, job.settingsKey);
+        if (auto pack = cache->loadPack(packKey, total)) {
+            packHit = !job.fixedShape
+                || std::all_of(pack->begin(), pack->end(), [&](const CachedFeatures &f) { return f.shape == *job.fixedShape; });
+            if (packHit) {
+                for (int i = 0; i < total; ++i)
+                    place(i, std::move((*pack)[std::size_t(i)]));
+                if (options.progress)
+                    options.progress(total, total);
+            }
+        }
+    }
+
     std::vector<int> misses;
     std::vector<QString> missKeys;
     misses.reserve(std::size_t(total));
-    for (int i = 0; i < total; ++i) {
+    for (int i = 0; i < total && !packHit; ++i) {
         if (!cache) {
             misses.push_back(i);
             continue;
@@ -164,6 +185,12 @@ Expected<FeatureBatch> run(const QVector<DatasetSample> &samples, const Job &job
     }
     if (stopped || cancelled())
         return Error{SampleExtractor::cancelledMessage()};
+    if (cache && !packHit && !packKey.isEmpty() && std::all_of(ok.begin(), ok.end(), [](char v) { return v != 0; })) {
+        if (job.fixedShape)
+            cache->storePack(packKey, *job.fixedShape, buffer.data(), total);
+        else
+            cache->storePack(packKey, variable);
+    }
 
     FeatureBatch batch;
     if (cache) {

@@ -56,6 +56,7 @@ private Q_SLOTS:
     void freeFramesPadToLongest();
     void cacheHitReturnsIdenticalData();
     void cacheMissesOnChangedFileOrParameter();
+    void datasetPackServesWarmRerun();
     void cancellation();
     void badFileIsSkippedDuringExtraction();
     void augmentationIsSeededAndTrainOnly();
@@ -285,6 +286,48 @@ void TestSampleExtractor::cacheMissesOnChangedFileOrParameter()
     QCOMPARE(SampleExtractor::extractAudio(samples, settings, options)->cacheMisses, std::int64_t(4));
     settings.shaping.orientation = FeatureOrientation::FramesByFeatures;
     QCOMPARE(SampleExtractor::extractAudio(samples, settings, options)->cacheMisses, std::int64_t(4));
+}
+
+void TestSampleExtractor::datasetPackServesWarmRerun()
+{
+    QTemporaryDir cacheDir;
+    ExtractionOptions options;
+    options.cacheDirectory = cacheDir.path();
+    const AudioPipelineSettings settings = proposeFeatureSettings({40, 87, 1})->settings;
+    const auto first = SampleExtractor::extractAudio(m_samples, settings, options);
+    QVERIFY(first.hasValue());
+    QDir packs(cacheDir.filePath(QStringLiteral("packs")));
+    const QStringList packFiles = packs.entryList(QDir::Files);
+    QCOMPARE(packFiles.size(), 1);
+
+    // Without any per-file entry the pack alone serves every sample, bit for bit.
+    for (const QString &shard : QDir(cacheDir.path()).entryList(QDir::Dirs | QDir::NoDotAndDotDot))
+        if (shard != QLatin1String("packs"))
+            QVERIFY(QDir(cacheDir.filePath(shard)).removeRecursively());
+    const auto fromPack = SampleExtractor::extractAudio(m_samples, settings, options);
+    QVERIFY(fromPack.hasValue());
+    QCOMPARE(fromPack->cacheHits, std::int64_t(m_samples.size()));
+    QCOMPARE(fromPack->cacheMisses, std::int64_t(0));
+    QVERIFY(fromPack->values == first->values);
+
+    // A subset is another dataset: the pack misses (and the per-file entries are gone: computed).
+    const QVector<DatasetSample> subset = m_samples.mid(1);
+    const auto partial = SampleExtractor::extractAudio(subset, settings, options);
+    QVERIFY(partial.hasValue());
+    QCOMPARE(partial->cacheMisses, std::int64_t(subset.size()));
+
+    // A damaged pack is a miss, never wrong data.
+    QFile pack(packs.filePath(packFiles.front()));
+    QVERIFY(pack.open(QIODevice::ReadWrite));
+    QVERIFY(pack.resize(pack.size() - 3));
+    pack.close();
+    for (const QString &shard : QDir(cacheDir.path()).entryList(QDir::Dirs | QDir::NoDotAndDotDot))
+        if (shard != QLatin1String("packs"))
+            QVERIFY(QDir(cacheDir.filePath(shard)).removeRecursively());
+    const auto afterDamage = SampleExtractor::extractAudio(m_samples, settings, options);
+    QVERIFY(afterDamage.hasValue());
+    QCOMPARE(afterDamage->cacheMisses, std::int64_t(m_samples.size()));
+    QVERIFY(afterDamage->values == first->values);
 }
 
 void TestSampleExtractor::cancellation()

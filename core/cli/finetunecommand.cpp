@@ -14,6 +14,7 @@
 #include "core/training/demo.h"
 #include "core/training/headremapper.h"
 #include "core/training/historycsv.h"
+#include "core/training/historyrows.h"
 #include "core/training/modelevaluator.h"
 #include "core/training/trainer.h"
 #include "core/training/trainingdata.h"
@@ -82,23 +83,6 @@ private:
     QElapsedTimer m_clock;
 };
 
-QVector<HistoryEpoch> toHistoryEpochs(const QVector<EpochRecord> &records)
-{
-    QVector<HistoryEpoch> out;
-    for (const EpochRecord &r : records) {
-        HistoryEpoch h;
-        h.epoch = r.epoch;
-        h.loss = r.loss;
-        h.accuracy = r.accuracy;
-        if (r.hasValidation) {
-            h.valLoss = r.valLoss;
-            h.valAccuracy = r.valAccuracy;
-        }
-        h.learningRate = r.learningRate;
-        out.append(h);
-    }
-    return out;
-}
 
 struct Options
 {
@@ -524,7 +508,7 @@ int runFinetune(const QStringList &userArguments)
         return fail(commandName, written.errorString());
     QStringList files = written->writtenFiles;
     if (!trained.history.isEmpty()) {
-        auto historyFile = CompanionFiles::writeHistory(outPath, toHistoryEpochs(trained.history), protectedInputs);
+        auto historyFile = CompanionFiles::writeHistory(outPath, historyRows(trained.history), protectedInputs);
         if (!historyFile)
             return fail(commandName, historyFile.errorString());
         files << *historyFile;

@@ -2,6 +2,7 @@
 
 #include "core/export/companionfiles.h"
 #include "core/export/modelexporter.h"
+#include "core/training/historyrows.h"
 #include "ui/dialogs/exportdialog.h"
 #include "ui/wizard/finetunewizard.h"
 
@@ -169,20 +170,8 @@ void ExportPage::startExport()
     if (trained->architectureSource != QLatin1String("file"))
         options.protectedInputs << trained->architectureSource;
     QVector<HistoryEpoch> history;
-    if (m_history->isChecked() && m_wizard->outcome()) {
-        for (const EpochRecord &r : m_wizard->outcome()->fineTuned.history) {
-            HistoryEpoch h;
-            h.epoch = r.epoch;
-            h.loss = r.loss;
-            h.accuracy = r.accuracy;
-            if (r.hasValidation) {
-                h.valLoss = r.valLoss;
-                h.valAccuracy = r.valAccuracy;
-            }
-            h.learningRate = r.learningRate;
-            history << h;
-        }
-    }
+    if (m_history->isChecked() && m_wizard->outcome())
+        history = historyRows(m_wizard->outcome()->fineTuned.history);
 
     m_exporting = true;
     m_busy->show();

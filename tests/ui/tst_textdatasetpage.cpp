@@ -5,6 +5,7 @@
 // text settings to the training data.
 
 #include "core/model/modelspec.h"
+#include "core/project/projectfile.h"
 #include "core/text/sequencepadding.h"
 #include "core/text/texttokenizer.h"
 #include "core/training/trainingdata.h"
@@ -306,6 +307,62 @@ private Q_SLOTS:
         widget.setTokenizerKind(TextSettingsWidget::TokenizerKind::PreTokenized);
         QVERIFY(!widget.vocabularyEdit()->isVisibleTo(&widget));
         QVERIFY(!widget.settings().isActive());
+    }
+
+    void projectKeepsTheTextSettings()
+    {
+        Project project;
+        QStringList classNames;
+        {
+            DatasetPage page;
+            page.setShowErrorDialogs(false);
+            TextSettingsWidget *chosen = page.textSettingsWidget();
+            chosen->setTokenizerKind(TextSettingsWidget::TokenizerKind::TextVectorization);
+            chosen->setVocabularyPath(m_vocabulary);
+            chosen->maxLengthSpin()->setValue(5);
+            chosen->paddingCombo()->setCurrentIndex(chosen->paddingCombo()->findText(QStringLiteral("post")));
+            openAndWait(page, m_csv);
+            QComboBox *label = chosen->labelColumnCombo();
+            label->setCurrentIndex(label->findText(QStringLiteral("id")));
+            Q_EMIT label->activated(label->currentIndex());
+            QTRY_COMPARE_WITH_TIMEOUT(page.dataset()->text->labelColumn, QStringLiteral("id"), 30000);
+            classNames = page.classNames();
+            page.saveTo(project);
+        }
+        QVERIFY(project.text.has_value());
+        QCOMPARE(project.text->tokenizer, QStringLiteral("textvectorization"));
+        QCOMPARE(project.text->vocabularyPath, m_vocabulary);
+        QCOMPARE(project.text->labelColumn, QStringLiteral("id"));
+        QCOMPARE(project.text->textColumn, QStringLiteral("text"));
+        // Through the file, and without the remembered defaults, so only the project can restore them.
+        const QString path = m_dir.filePath(QStringLiteral("tickets.graft"));
+        QVERIFY(ProjectFile::write(project, path));
+        auto reopened = ProjectFile::read(path);
+        QVERIFY2(reopened, qPrintable(reopened.errorString()));
+        QSettings().remove(QStringLiteral("text"));
+
+        DatasetPage other;
+        other.setShowErrorDialogs(false);
+        QCOMPARE(other.textSettingsWidget()->tokenizerKind(), TextSettingsWidget::TokenizerKind::WordPiece);
+        QSignalSpy changed(&other, &DatasetPage::datasetChanged);
+        other.loadFrom(*reopened);
+        QVERIFY(changed.wait(30000));
+        QVERIFY(other.dataset()->isText());
+        QCOMPARE(other.dataset()->text->labelColumn, QStringLiteral("id"));
+        QCOMPARE(other.classNames(), classNames);
+        const TextSourceSettings restored = other.textSettings();
+        QCOMPARE(restored.tokenizer, QStringLiteral("textvectorization:") + m_vocabulary);
+        QCOMPARE(restored.textColumn, QStringLiteral("text"));
+        QCOMPARE(restored.labelColumn, QStringLiteral("id"));
+        QCOMPARE(restored.maxLength, 5);
+        QCOMPARE(restored.padding.padding, PaddingSide::Post);
+        QCOMPARE(restored.padding.truncating, PaddingSide::Pre);
+
+        // A project of another kind of dataset leaves the text settings out.
+        Project audio;
+        DatasetPage empty;
+        empty.saveTo(audio);
+        QVERIFY(!audio.text);
     }
 
     void textFoldersWithWordPiece()

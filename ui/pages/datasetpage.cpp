@@ -347,6 +347,23 @@ void DatasetPage::saveTo(Project &project) const
     project.training.seed = splitSeed();
     project.audio = m_settings->audioSettings();
     project.image = m_settings->imageSettings();
+    project.text.reset();
+    if (m_dataset && m_dataset->isText()) {
+        const TextSourceSettings settings = m_textSettings->settings();
+        ProjectText text;
+        switch (m_textSettings->tokenizerKind()) {
+        case TextSettingsWidget::TokenizerKind::WordPiece: text.tokenizer = QStringLiteral("wordpiece"); break;
+        case TextSettingsWidget::TokenizerKind::TextVectorization: text.tokenizer = QStringLiteral("textvectorization"); break;
+        case TextSettingsWidget::TokenizerKind::PreTokenized: text.tokenizer = QStringLiteral("none"); break;
+        }
+        if (m_textSettings->tokenizerKind() != TextSettingsWidget::TokenizerKind::PreTokenized)
+            text.vocabularyPath = m_textSettings->vocabularyPath();
+        text.textColumn = settings.textColumn;
+        text.labelColumn = settings.labelColumn;
+        text.maxLength = settings.maxLength;
+        text.padding = settings.padding;
+        project.text = text;
+    }
 }
 
 void DatasetPage::loadFrom(const Project &project)
@@ -355,6 +372,17 @@ void DatasetPage::loadFrom(const Project &project)
     setSplitSeed(project.training.seed);
     m_settings->setAudioSettings(project.audio);
     m_settings->setImageSettings(project.image);
+    if (project.text) {
+        const ProjectText &text = *project.text;
+        TextSourceSettings settings;
+        if (text.tokenizer != QLatin1String("none"))
+            settings.tokenizer = text.tokenizer + QLatin1Char(':') + text.vocabularyPath;
+        settings.maxLength = text.maxLength;
+        settings.padding = text.padding;
+        m_textSettings->setSettings(settings);
+        // Before openPath: the table is read with these columns.
+        m_textSettings->setPreferredColumns(text.textColumn, text.labelColumn);
+    }
     if (!project.dataset.path.isEmpty())
         openPath(project.dataset.path);
 }

@@ -86,9 +86,9 @@ public:
     std::uint64_t splitSeed() const;
     void setSplitSeed(std::uint64_t seed);
 
-    /** Writes the dataset path, validation split, split seed (training.seed) and feature settings into `project`. */
+    /** Writes the dataset path, validation split, split seed (training.seed), feature settings and, for a text dataset, the text settings into `project`. */
     void saveTo(Project &project) const;
-    /** Applies a project's split and feature settings, then opens its dataset (when it names one). */
+    /** Applies a project's split, feature and text settings (text columns included), then opens its dataset (when it names one). */
     void loadFrom(const Project &project);
 
     /** Previews the sample at `index` of the training samples (class folders) or array rows. */

@@ -308,6 +308,13 @@ QString TextSettingsWidget::preferredTextColumn() const
     return m_textColumn->count() > 0 ? m_textColumn->currentText() : m_preferredText;
 }
 
+void TextSettingsWidget::setPreferredColumns(const QString &textColumn, const QString &labelColumn)
+{
+    m_preferredText = textColumn;
+    m_preferredLabel = labelColumn;
+    setColumns({}, {}, {});
+}
+
 QString TextSettingsWidget::preferredLabelColumn() const
 {
     return m_labelColumn->count() > 0 ? m_labelColumn->currentText() : m_preferredLabel;

@@ -41,6 +41,8 @@ public:
     /** The columns to read the next table with: the chosen ones, else the last remembered (header names). */
     QString preferredTextColumn() const;
     QString preferredLabelColumn() const;
+    /** The columns to read the next table with (a reopened project); the current table's choices are dropped. */
+    void setPreferredColumns(const QString &textColumn, const QString &labelColumn);
     /** The Embedding's input length (0: unknown); a max length of 0 means this one. */
     void setModelInputLength(int length);
     int modelInputLength() const { return m_modelLength; }

@@ -246,7 +246,10 @@ private Q_SLOTS:
         QCOMPARE(page.pauseButton()->text(), QStringLiteral("Pause"));
         QTRY_VERIFY_WITH_TIMEOUT(batches.count() > batchesWhenPaused + 2, 5000);
 
-        page.togglePause();
+        page.show();
+        QVERIFY(QTest::qWaitForWindowActive(&page));
+        QTest::keySequence(&page, QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_P)); // the Pause shortcut
+        QCOMPARE(controller->state(), TrainingController::State::Paused);
         QTRY_COMPARE_WITH_TIMEOUT(paused.count(), 2, 5000);
         QTest::qWait(100);
         const int batchesWhenPausedAgain = batches.count();

@@ -171,6 +171,39 @@ private Q_SLOTS:
                  qPrintable(page.featureSettings()->validationMessage()));
     }
 
+    void correctedFeatureSettingsReachTraining()
+    {
+        DatasetPage page;
+        page.setShowErrorDialogs(false);
+        page.setModelInputShape({40, 87, 1});
+        const QString folder = speakers(QStringLiteral("new"));
+        // Before the scan the kind is unknown: core proposes the settings itself.
+        QVERIFY(!page.trainingDataSource(folder).audioSettings.has_value());
+        openAndWait(page, folder);
+        const auto proposed = page.trainingDataSource(folder).audioSettings;
+        QVERIFY(proposed.has_value());
+        QCOMPARE(proposed->params.nMfcc, 40);
+        QCOMPARE(proposed->shaping.frames, 87);
+
+        // The user's correction (say, the hop their script used) is what training gets.
+        AudioPipelineSettings corrected = *proposed;
+        corrected.params.hopLength = 256;
+        corrected.params.sampleRate = 16000;
+        page.featureSettings()->setAudioSettings(corrected);
+        const auto used = page.trainingDataSource(folder).audioSettings;
+        QVERIFY(used.has_value());
+        QCOMPARE(used->params.hopLength, 256);
+        QCOMPARE(used->params.sampleRate, 16000);
+        QCOMPARE(used->toKeyString(), page.featureSettings()->audioSettings().toKeyString());
+        QVERIFY(!page.trainingDataSource(folder).imageSettings.has_value());
+
+        // Settings the form itself rejects are not passed on (core proposes instead).
+        corrected.params.winLength = corrected.params.nFft + 1;
+        page.featureSettings()->setAudioSettings(corrected);
+        QVERIFY(!page.featureSettings()->validationMessage().isEmpty());
+        QVERIFY(!page.trainingDataSource(folder).audioSettings.has_value());
+    }
+
     void droppedImageFolderWithABrokenFile()
     {
         QTemporaryDir dir;

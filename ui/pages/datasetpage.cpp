@@ -289,6 +289,14 @@ TrainingDataSource DatasetPage::trainingDataSource(const QString &path) const
         source.dataPath = m_dataset->text->trainPath;
         source.validationPath = m_dataset->text->validationPath;
         source.text = textSettings();
+    } else if (m_settings->sampleKind() && !m_settings->modelInputShape().empty()
+               && m_settings->validationMessage().isEmpty()) {
+        // The form shows core's proposal for the model, corrected by the user: train on exactly that.
+        // Before the folder was scanned (no kind yet) core proposes the same values itself.
+        if (*m_settings->sampleKind() == SampleKind::Audio)
+            source.audioSettings = m_settings->audioSettings();
+        else if (*m_settings->sampleKind() == SampleKind::Image)
+            source.imageSettings = m_settings->imageSettings();
     }
     return source;
 }

@@ -5,6 +5,7 @@
 #include "core/text/textdataset.h"
 #include "core/training/demo.h"
 #include "core/training/trainingdata.h"
+#include "ui/document/projectsession.h"
 #include "ui/document/trainingcontroller.h"
 #include "ui/models/headplanmodel.h"
 #include "ui/dialogs/exportdialog.h"
@@ -82,7 +83,6 @@ MainWindow::MainWindow(QWidget *parent)
     , m_statusData(new QLabel(this))
     , m_statusTraining(new QLabel(this))
 {
-    setWindowTitle(tr("Graft"));
     setAcceptDrops(true);
     setObjectName(QStringLiteral("graftMainWindow"));
     m_trainingPage->setPlanModel(m_headPage->planModel());
@@ -109,6 +109,17 @@ MainWindow::MainWindow(QWidget *parent)
     setCentralWidget(central);
     for (QLabel *label : {m_statusTraining, m_statusData, m_statusFormat, m_statusParams})
         statusBar()->addPermanentWidget(label);
+    m_session = new ProjectSession(this);
+    connect(m_session, &ProjectSession::stateChanged, this, &MainWindow::updateTitle);
+    connect(m_session, &ProjectSession::failed, this, &MainWindow::showError);
+    connect(m_session, &ProjectSession::saved, this, [this](const QString &path) {
+        statusBar()->showMessage(tr("Saved %1").arg(QDir::toNativeSeparators(path)), 5000);
+    });
+    connect(m_session, &ProjectSession::opened, this, [this](const QString &path, const QStringList &problems) {
+        statusBar()->showMessage(tr("Opened project %1").arg(QFileInfo(path).fileName()), 5000);
+        if (!problems.isEmpty())
+            showError(tr("Project opened with problems"), problems.join(QLatin1Char('\n')));
+    });
     createActions();
 
     connect(m_modelPage, &ModelPage::chooseArchitectureRequested, this, &MainWindow::chooseArchitecture);
@@ -139,6 +150,7 @@ MainWindow::MainWindow(QWidget *parent)
         resize(1200, 800);
     restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
     inputsChanged();
+    updateTitle();
 }
 
 MainWindow::~MainWindow()
@@ -207,6 +219,20 @@ void MainWindow::createActions()
     openData->setToolTip(tr("A class-folder dataset for the new classes"));
     file->addAction(tr("Open D&emo"), this, &MainWindow::openDemo)
         ->setToolTip(tr("The bundled speaker-identification model and a dataset of new speakers"));
+    file->addSeparator();
+    QAction *openProject = file->addAction(tr("Open &Project…"), m_session, &ProjectSession::chooseAndOpen);
+    openProject->setObjectName(QStringLiteral("openProjectAction"));
+    openProject->setShortcut(QKeySequence(Qt::CTRL | Qt::ALT | Qt::Key_O));
+    openProject->setToolTip(tr("Reopen a saved session (.graft): model, dataset, head plan and training settings"));
+    QMenu *recentProjects = file->addMenu(tr("Recent Pro&jects"));
+    connect(recentProjects, &QMenu::aboutToShow, this, [this, recentProjects] { m_session->fillRecentMenu(recentProjects); });
+    m_session->fillRecentMenu(recentProjects);
+    QAction *saveProject = file->addAction(tr("&Save Project"), m_session, &ProjectSession::saveCurrent);
+    saveProject->setObjectName(QStringLiteral("saveProjectAction"));
+    saveProject->setShortcut(QKeySequence::Save);
+    file->addAction(tr("Save Project &As…"), m_session, &ProjectSession::saveAs)
+        ->setObjectName(QStringLiteral("saveProjectAsAction"));
+    file->addSeparator();
     QAction *exportAction = file->addAction(tr("&Export…"), this, &MainWindow::exportModel);
     exportAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E));
     exportAction->setToolTip(tr("Write the fine-tuned model (or the opened one) with its class names, history and plots"));
@@ -386,8 +412,8 @@ void MainWindow::showModel(std::shared_ptr<LoadedModel> model)
     m_modelPage->setModel(m_model);
     m_datasetPage->setModelInputShape(ModelSummary::inputShape(*m_model));
     m_datasetPage->setModelTakesTokens(takesTokenIds(*m_model));
-    setWindowTitle(tr("%1 — Graft").arg(QFileInfo(m_model->sourcePath).fileName()));
     setWindowFilePath(m_model->sourcePath);
+    updateTitle();
     // Samples were shaped for the previous model's input; they may not fit this one.
     if (m_data && !m_dataPath.isEmpty()) {
         const QString path = m_dataPath;
@@ -547,6 +573,19 @@ void MainWindow::updateStatus()
     const QLocale locale;
     m_statusParams->setText(tr("%1 params (%2 trainable)").arg(locale.toString(qlonglong(p.total)),
                                                                 locale.toString(qlonglong(p.trainable))));
+}
+
+void MainWindow::updateTitle()
+{
+    // "[*]": the head plan changed since the project was saved or opened.
+    const QString project = m_session->path();
+    if (!project.isEmpty())
+        setWindowTitle(tr("%1[*] — Graft").arg(QFileInfo(project).completeBaseName()));
+    else if (m_model)
+        setWindowTitle(tr("%1[*] — Graft").arg(QFileInfo(m_model->sourcePath).fileName()));
+    else
+        setWindowTitle(tr("Graft[*]"));
+    setWindowModified(m_session->isModified());
 }
 
 void MainWindow::showError(const QString &title, const QString &message)

@@ -27,6 +27,7 @@ class DatasetPage;
 class FineTuneWizard;
 class HeadPage;
 class ModelPage;
+class ProjectSession;
 class ResultsPage;
 class TrainingPage;
 
@@ -64,6 +65,7 @@ public:
     HeadPage *headPage() const { return m_headPage; }
     TrainingPage *trainingPage() const { return m_trainingPage; }
     ResultsPage *resultsPage() const { return m_resultsPage; }
+    ProjectSession *projectSession() const { return m_session; }
     int currentPage() const;
     void showPage(int page);
     bool isLoading() const { return m_loading; }
@@ -98,6 +100,7 @@ private:
     void inputsChanged();
     void showError(const QString &title, const QString &message);
     void updateStatus();
+    void updateTitle();
     void updateActions();
     void showAbout();
     void exportModel();
@@ -112,6 +115,7 @@ private:
     QMenu *m_recentMenu = nullptr;
     QAction *m_startAction = nullptr;
     QAction *m_stopAction = nullptr;
+    ProjectSession *m_session = nullptr;
     QLabel *m_statusFormat;
     QLabel *m_statusParams;
     QLabel *m_statusData;

@@ -1,0 +1,71 @@
+#pragma once
+
+#include "core/common/expected.h"
+#include "core/project/projectfile.h"
+
+#include <QObject>
+#include <QString>
+#include <QStringList>
+
+class QMenu;
+
+namespace graft::ui {
+
+class MainWindow;
+
+/**
+ * The session as a project file (.graft): fills a Project from the window's model,
+ * dataset page, head plan and training form, and reopens one by chaining the
+ * asynchronous model and dataset loads before the plan and settings are applied.
+ * Remembers the last project folder and the recent projects in QSettings.
+ */
+class ProjectSession final : public QObject
+{
+    Q_OBJECT
+public:
+    explicit ProjectSession(MainWindow *window);
+
+    /** The project file last saved or opened; empty for an unsaved session. */
+    QString path() const { return m_path; }
+    /** The head plan changed since the last save or open. */
+    bool isModified() const;
+    bool isOpening() const { return m_opening; }
+
+    /** Writes the session to `path` (".graft" appended when missing); refuses to overwrite the model or dataset. */
+    Expected<void> save(const QString &path);
+    /** Reads `path`, then loads its model, its dataset, its plan and settings; opened or failed follows. */
+    void open(const QString &path);
+
+    // The File menu's actions (file dialogs).
+    void chooseAndOpen();
+    void saveCurrent();
+    void saveAs();
+    void fillRecentMenu(QMenu *menu);
+
+    static QStringList recentProjects();
+
+Q_SIGNALS:
+    /** A project finished opening; `problems` name what could not be loaded (missing files, a stale plan). */
+    void opened(const QString &path, const QStringList &problems);
+    void failed(const QString &title, const QString &message);
+    void saved(const QString &path);
+    /** The path or the modified state changed: the window title follows. */
+    void stateChanged();
+
+private:
+    Project currentProject() const;
+    void modelDone(bool loaded);
+    void finishOpen();
+    void disconnectPending();
+    void addRecent(const QString &path);
+
+    MainWindow *m_window;
+    QString m_path;
+    bool m_opening = false;
+    QString m_openingPath;
+    Project m_pending;
+    QStringList m_problems;
+    QList<QMetaObject::Connection> m_connections;
+};
+
+} // namespace graft::ui

@@ -4,6 +4,7 @@
 #include "core/model/modelsummary.h"
 #include "core/text/textdataset.h"
 #include "core/training/demo.h"
+#include "core/training/historyrows.h"
 #include "core/training/trainingdata.h"
 #include "ui/document/projectsession.h"
 #include "ui/document/trainingcontroller.h"
@@ -681,20 +682,7 @@ void MainWindow::exportModel()
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->setModel(model);
     dialog->setClassNames(model->classNames);
-    QVector<HistoryEpoch> history;
-    for (const EpochRecord &r : m_trainedHistory) {
-        HistoryEpoch h;
-        h.epoch = r.epoch;
-        h.loss = r.loss;
-        h.accuracy = r.accuracy;
-        if (r.hasValidation) {
-            h.valLoss = r.valLoss;
-            h.valAccuracy = r.valAccuracy;
-        }
-        h.learningRate = r.learningRate;
-        history << h;
-    }
-    dialog->setHistory(history);
+    dialog->setHistory(historyRows(m_trainedHistory));
     TrainingPlots *plots = m_trainingPage->plots();
     dialog->setPlots({{QStringLiteral("loss"), plots->lossPlot()}, {QStringLiteral("accuracy"), plots->accuracyPlot()},
                       {QStringLiteral("lr"), plots->learningRatePlot()}});

@@ -268,6 +268,11 @@ void MainWindow::createActions()
     m_stopAction = training->addAction(tr("S&top"), m_trainingPage, &TrainingPage::stop);
     m_stopAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Period));
     m_stopAction->setToolTip(tr("Stop training after the current batch (Ctrl+.)"));
+    // Ctrl+Shift+P is the Training page's own shortcut; a second binding here would be ambiguous.
+    m_pauseAction = training->addAction(tr("&Pause"), m_trainingPage, &TrainingPage::togglePause);
+    m_pauseAction->setObjectName(QStringLiteral("pauseTrainingAction"));
+    m_pauseAction->setToolTip(tr("Pause after the current batch, or resume a paused run (Ctrl+Shift+P)"));
+    connect(m_trainingPage->controller(), &TrainingController::stateChanged, this, &MainWindow::updateActions);
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About Graft"), this, &MainWindow::showAbout);
@@ -556,6 +561,9 @@ void MainWindow::updateActions()
     if (m_startAction) {
         m_startAction->setEnabled(m_trainingPage->canStart());
         m_stopAction->setEnabled(m_trainingPage->controller()->isRunning());
+        const TrainingController::State state = m_trainingPage->controller()->state();
+        m_pauseAction->setEnabled(state == TrainingController::State::Training || state == TrainingController::State::Paused);
+        m_pauseAction->setText(state == TrainingController::State::Paused ? tr("&Resume") : tr("&Pause"));
     }
 }
 

@@ -115,6 +115,7 @@ private:
     QMenu *m_recentMenu = nullptr;
     QAction *m_startAction = nullptr;
     QAction *m_stopAction = nullptr;
+    QAction *m_pauseAction = nullptr;
     ProjectSession *m_session = nullptr;
     QLabel *m_statusFormat;
     QLabel *m_statusParams;

@@ -47,9 +47,10 @@ private Q_SLOTS:
     void menuHasProjectActions()
     {
         MainWindow window;
-        for (const char *name : {"openProjectAction", "saveProjectAction", "saveProjectAsAction"})
+        for (const char *name : {"openProjectAction", "saveProjectAction", "saveProjectAsAction", "pauseTrainingAction"})
             QVERIFY2(window.findChild<QAction *>(QLatin1String(name)), name);
         QCOMPARE(window.findChild<QAction *>(QStringLiteral("saveProjectAction"))->shortcut(), QKeySequence(QKeySequence::Save));
+        QVERIFY(!window.findChild<QAction *>(QStringLiteral("pauseTrainingAction"))->isEnabled()); // nothing is training
     }
 
     void saveAndReopenRestoresSession()

@@ -4,6 +4,7 @@
 #include "core/training/headplan.h"
 #include "core/training/trainingdata.h"
 #include "ui/document/projectsession.h"
+#include "ui/document/trainingcontroller.h"
 #include "ui/mainwindow.h"
 #include "ui/models/headplanmodel.h"
 #include "ui/pages/headpage.h"
@@ -104,6 +105,34 @@ private Q_SLOTS:
         QCOMPARE(second.trainingPage()->settings().epochs, epochs);
         QCOMPARE(second.projectSession()->path(), QFileInfo(projectPath).absoluteFilePath());
         QVERIFY(!second.isWindowModified());
+    }
+
+    void trainingMenuPausesAndResumes()
+    {
+        MainWindow window;
+        window.setShowErrorDialogs(false);
+        QSignalSpy ready(&window, &MainWindow::demoReady);
+        window.openDemo();
+        QTRY_VERIFY_WITH_TIMEOUT(!ready.isEmpty(), 120000);
+        TrainingParams settings = window.trainingPage()->settings();
+        settings.epochs = 100000;
+        window.trainingPage()->setSettings(settings, false);
+        auto *pause = window.findChild<QAction *>(QStringLiteral("pauseTrainingAction"));
+        TrainingController *controller = window.trainingPage()->controller();
+        QSignalSpy batches(controller, &TrainingController::batchFinished);
+        window.trainingPage()->start();
+        QTRY_VERIFY_WITH_TIMEOUT(batches.count() >= 2, 60000);
+        QVERIFY(pause->isEnabled());
+        pause->trigger();
+        QCOMPARE(controller->state(), TrainingController::State::Paused);
+        QCOMPARE(pause->text(), QStringLiteral("&Resume"));
+        pause->trigger();
+        QCOMPARE(controller->state(), TrainingController::State::Training);
+        QCOMPARE(pause->text(), QStringLiteral("&Pause"));
+        window.trainingPage()->stop();
+        controller->waitForFinished();
+        QTRY_VERIFY_WITH_TIMEOUT(!controller->isRunning(), 10000);
+        QVERIFY(!pause->isEnabled());
     }
 
     void missingWeightsAreNamed()

@@ -174,7 +174,7 @@ QWidget *MainWindow::createDatasetPlaceholder()
             openDataset(m_datasetPage->datasetPath());
     });
     auto *choose = new QPushButton(tr("Load for &Training"), page);
-    choose->setToolTip(tr("Turn the dataset into model-ready samples again (after changing the split or seed)"));
+    choose->setToolTip(tr("Turn the dataset into model-ready samples again with the settings shown (after changing the feature settings, the split or the seed)"));
     m_datasetSummary = new QLabel(tr("No dataset. Open a model first: the samples are shaped to its input."), page);
     m_datasetSummary->setWordWrap(true);
     m_datasetSummary->setTextInteractionFlags(Qt::TextSelectableByMouse);

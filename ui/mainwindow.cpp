@@ -6,6 +6,7 @@
 #include "core/training/demo.h"
 #include "core/training/historyrows.h"
 #include "core/training/trainingdata.h"
+#include "ui/document/extractionprogress.h"
 #include "ui/document/projectsession.h"
 #include "ui/document/trainingcontroller.h"
 #include "ui/models/headplanmodel.h"
@@ -35,7 +36,6 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
-#include <QPointer>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSettings>
@@ -455,16 +455,7 @@ void MainWindow::openDataset(const QString &path)
 
     TrainingDataSource source = m_datasetPage->trainingDataSource(path); // text settings too
     source.extraction.cancel = cancel.get();
-    QPointer<QProgressBar> progress = m_datasetProgress;
-    // Called on extraction threads: hand the numbers to the GUI thread.
-    source.extraction.progress = [progress](int done, int total) {
-        QMetaObject::invokeMethod(qApp, [progress, done, total] {
-            if (progress) {
-                progress->setRange(0, total);
-                progress->setValue(done);
-            }
-        }, Qt::QueuedConnection);
-    };
+    source.extraction.progress = extractionProgressOn(m_datasetProgress);
     const Shape inputShape = ModelSummary::inputShape(*m_model);
     // Text ids are checked against the Embedding's input_dim: the loader needs the model, copied for the worker.
     const auto textModel = source.text.isActive() ? std::make_shared<const ModelSpec>(m_model->model) : nullptr;

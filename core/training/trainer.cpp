@@ -11,7 +11,11 @@ namespace graft {
 
 namespace {
 
-/** Sets the calling thread's libtorch intra-op threads (OpenMP's per-thread setting) for a scope. */
+/**
+ * Sets libtorch's intra-op threads for a scope. OpenMP keeps the value per thread (the training
+ * thread here), but libtorch may also apply it to threads that run their first parallel op while
+ * the scope lasts; the destructor puts both back.
+ */
 class IntraOpThreadsScope final
 {
 public:

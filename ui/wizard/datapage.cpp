@@ -2,6 +2,7 @@
 
 #include "core/model/modelsummary.h"
 #include "core/training/trainingdata.h"
+#include "ui/document/extractionprogress.h"
 #include "ui/models/classcountmodel.h"
 #include "ui/wizard/finetunewizard.h"
 
@@ -16,7 +17,6 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
-#include <QPointer>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSettings>
@@ -196,16 +196,7 @@ void DataPage::load()
     source.validationSplit = m_validation->value();
     source.seed = 0; // graft-cli finetune's default split
     source.extraction.cancel = flag.get();
-    QPointer<QProgressBar> progress = m_progress;
-    // Called on extraction threads: hand the numbers to the GUI thread.
-    source.extraction.progress = [progress](int done, int total) {
-        QMetaObject::invokeMethod(qApp, [progress, done, total] {
-            if (progress) {
-                progress->setRange(0, total);
-                progress->setValue(done);
-            }
-        }, Qt::QueuedConnection);
-    };
+    source.extraction.progress = extractionProgressOn(m_progress);
     const Shape inputShape = ModelSummary::inputShape(*model);
     m_progress->setRange(0, 0);
     m_message->setText(tr("Reading %1…").arg(QDir::toNativeSeparators(folder)));

@@ -4,11 +4,62 @@
 #include "core/engine/layerop.h"
 #include "core/engine/spatial.h"
 
+#include <algorithm>
+
 namespace graft::engine {
 
 namespace {
 
 enum class Padding { Valid, Same, Causal };
+
+/**
+ * One spatial axis of a conv once the kernel taps that never meet real input are
+ * dropped. Keras's 'same' padding on a small feature map (a 3×3 kernel on a 1×1
+ * map, as at the end of a strided CNN) makes most taps multiply padding zeros only:
+ * without them the conv is the small product it really is, its gradients for
+ * those taps stay exact zeros, and often no padding copy is needed at all.
+ */
+struct TapWindow
+{
+    std::int64_t firstTap = 0, taps = 0;               // the kernel taps kept
+    std::int64_t inputStart = 0, inputLength = 0;      // the input the kept taps read
+    std::int64_t before = 0, after = 0;                // padding around that input
+};
+
+TapWindow liveTaps(std::int64_t n, std::int64_t k, std::int64_t s, std::int64_t d,
+                   std::pair<std::int64_t, std::int64_t> pad)
+{
+    TapWindow w{0, k, 0, n, pad.first, pad.second};
+    const std::int64_t padded = n + pad.first + pad.second, span = (k - 1) * d + 1;
+    if (n <= 0 || padded < span)
+        return w; // let the conv itself report the impossible shape
+    const std::int64_t outputs = (padded - span) / s + 1;
+    const auto meetsInput = [&](std::int64_t tap) {
+        const std::int64_t offset = tap * d - pad.first; // where the tap lands for output 0
+        const std::int64_t first = offset >= 0 ? 0 : (-offset + s - 1) / s;
+        return first < outputs && first * s + offset < n;
+    };
+    std::int64_t lo = 0, hi = k - 1;
+    while (lo < hi && !meetsInput(lo))
+        ++lo;
+    while (hi > lo && !meetsInput(hi))
+        --hi;
+    if (lo == 0 && hi == k - 1)
+        return w;
+    w.firstTap = lo;
+    w.taps = hi - lo + 1;
+    // Output t now starts at t*s - before in the (cropped) input.
+    std::int64_t before = pad.first - lo * d;
+    if (before < 0) {
+        w.inputStart = -before; // input the kept taps never read
+        before = 0;
+    }
+    const std::int64_t needed = (outputs - 1) * s + (w.taps - 1) * d + 1 - before;
+    w.inputLength = std::min(n - w.inputStart, needed);
+    w.before = before;
+    w.after = needed - w.inputLength;
+    return w;
+}
 
 struct ConvGeometry
 {
@@ -34,12 +85,22 @@ public:
         m_dilation = l.expand(m_geometry.dilation, 1);
     }
 
-    /** Keras (k..., in/groups, out) -> torch (out, in/groups, kh, kw). */
+    /**
+     * Keras (k..., in/groups, out) -> torch (out, in/groups, kh, kw). With channels-last
+     * data the kernel is stored channels-last too (out, kh, kw, in in memory): oneDNN
+     * would otherwise copy it into that layout on every forward and twice per backward.
+     */
     void setKernel(const torch::Tensor &kernel)
     {
         const bool oneD = m_geometry.layout.rank == 1;
-        torch::Tensor w = oneD ? kernel.permute({2, 1, 0}).unsqueeze(2) : kernel.permute({3, 2, 0, 1});
-        m_weight = bindWeight(QStringLiteral("kernel"), w.contiguous(), true, [oneD](const torch::Tensor &t) {
+        torch::Tensor w;
+        if (m_geometry.layout.channelsFirst)
+            w = (oneD ? kernel.permute({2, 1, 0}).unsqueeze(2) : kernel.permute({3, 2, 0, 1})).contiguous();
+        else if (oneD)
+            w = kernel.permute({2, 0, 1}).contiguous().unsqueeze(1).permute({0, 3, 1, 2});
+        else
+            w = kernel.permute({3, 0, 1, 2}).contiguous().permute({0, 3, 1, 2});
+        m_weight = bindWeight(QStringLiteral("kernel"), w, true, [oneD](const torch::Tensor &t) {
             return (oneD ? t.squeeze(2).permute({2, 1, 0}) : t.permute({2, 3, 1, 0})).contiguous();
         });
     }
@@ -91,19 +152,26 @@ public:
         std::vector<std::int64_t> symmetric(axes.size(), 0);
         std::vector<std::pair<std::int64_t, std::int64_t>> explicitPad(axes.size(), {0, 0});
         bool needExplicit = false;
+        torch::Tensor weight = m_weight;
         for (std::size_t i = 0; i < axes.size(); ++i) {
             const std::int64_t k = m_geometry.kernel[i], s = m_geometry.strides[i], d = m_geometry.dilation[i];
-            if (m_geometry.padding == Padding::Same) {
-                // The conv's own symmetric padding covers the even part; only an odd
-                // total needs one extra row/column after, padded explicitly.
-                const auto [before, after] = samePadding(x.size(axes[i]), k, s, d);
-                symmetric[i] = before;
-                explicitPad[i] = {0, after - before};
-                needExplicit = needExplicit || after != before;
-            } else if (m_geometry.padding == Padding::Causal) {
-                explicitPad[i] = {(k - 1) * d, 0};
-                needExplicit = needExplicit || k > 1;
+            std::pair<std::int64_t, std::int64_t> pad{0, 0};
+            if (m_geometry.padding == Padding::Same)
+                pad = samePadding(x.size(axes[i]), k, s, d);
+            else if (m_geometry.padding == Padding::Causal)
+                pad = {(k - 1) * d, 0};
+            const TapWindow window = liveTaps(x.size(axes[i]), k, s, d, pad);
+            if (window.inputStart != 0 || window.inputLength != x.size(axes[i]))
+                x = x.narrow(axes[i], window.inputStart, window.inputLength);
+            if (window.taps != k) {
+                // Weight dims 2, 3 are (kh, kw); a 1-D layer's taps are along kw.
+                const std::int64_t dim = layout.rank == 2 ? 2 + std::int64_t(i) : 3;
+                weight = weight.narrow(dim, window.firstTap, window.taps);
             }
+            // The conv's own padding is symmetric; only the difference is padded explicitly.
+            symmetric[i] = std::min(window.before, window.after);
+            explicitPad[i] = {window.before - symmetric[i], window.after - symmetric[i]};
+            needExplicit = needExplicit || window.before != window.after;
         }
         if (needExplicit)
             x = padAxes(x, axes, explicitPad, 0.0);
@@ -111,11 +179,11 @@ public:
         const torch::Tensor nchw = layout.toNchw(x);
         torch::Tensor y;
         if (m_kind == Kind::Regular) {
-            y = torch::conv2d(nchw, m_weight, m_bias, m_strides, padding, m_dilation, m_groups);
+            y = torch::conv2d(nchw, weight, m_bias, m_strides, padding, m_dilation, m_groups);
         } else if (m_kind == Kind::Depthwise) {
-            y = torch::conv2d(nchw, m_weight, m_bias, m_strides, padding, m_dilation, m_inChannels);
+            y = torch::conv2d(nchw, weight, m_bias, m_strides, padding, m_dilation, m_inChannels);
         } else {
-            y = torch::conv2d(nchw, m_weight, {}, m_strides, padding, m_dilation, m_inChannels);
+            y = torch::conv2d(nchw, weight, {}, m_strides, padding, m_dilation, m_inChannels);
             y = torch::conv2d(y, m_pointwise, m_bias);
         }
         return {Flow{m_activation(layout.fromNchw(y), true), torch::Tensor()}};

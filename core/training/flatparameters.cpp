@@ -41,9 +41,14 @@ void FlatParameters::bind(const std::vector<std::pair<std::vector<torch::Tensor>
             torch::Tensor param = p; // same TensorImpl: set_ below moves the layer's own parameter
             const std::int64_t n = param.numel();
             const std::vector<std::int64_t> sizes(param.sizes().begin(), param.sizes().end());
-            group.values.narrow(0, offset, n).copy_(param.reshape({-1}));
-            param.set_(group.values.storage(), offset, sizes, contiguousStrides(sizes));
-            param.mutable_grad() = group.grads.narrow(0, offset, n).view(sizes);
+            // A parameter keeps its memory layout (a conv kernel stored channels-last stays
+            // so); anything that is not a dense permutation becomes contiguous.
+            const std::vector<std::int64_t> strides = param.is_non_overlapping_and_dense()
+                ? std::vector<std::int64_t>(param.strides().begin(), param.strides().end())
+                : contiguousStrides(sizes);
+            group.values.narrow(0, offset, n).as_strided(sizes, strides).copy_(param);
+            param.set_(group.values.storage(), offset, sizes, strides);
+            param.mutable_grad() = group.grads.narrow(0, offset, n).as_strided(sizes, strides);
             group.parameters.push_back(param);
             offset += n;
         }

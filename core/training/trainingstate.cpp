@@ -15,7 +15,9 @@ namespace graft::training {
 
 namespace {
 
-constexpr int stateVersion = 1;
+// 2: optimizer slots follow each parameter's memory layout (conv kernels channels-last),
+// so a version-1 state's slots would land on the wrong weights.
+constexpr int stateVersion = 2;
 
 void writeBackInto(engine::KerasGraphModule &module, ModelSpec &target)
 {

@@ -82,6 +82,15 @@ private Q_SLOTS:
         QTest::newRow("same dilated") << QVector<int>{9, 9, 2, 2, 3, 3, 1, 1, 2, 2, 1};
         QTest::newRow("same stride 3x2 asymmetric") << QVector<int>{10, 7, 2, 2, 2, 3, 3, 2, 1, 1, 1};
         QTest::newRow("valid strided") << QVector<int>{8, 5, 3, 2, 2, 3, 3, 2, 1, 1, 0};
+        // Small maps, where most 'same' taps meet only padding and are dropped (liveTaps).
+        QTest::newRow("speaker cnn second layer") << QVector<int>{14, 29, 3, 4, 5, 5, 3, 3, 1, 1, 1};
+        QTest::newRow("same 3x3 s3 on 1x1: centre tap only") << QVector<int>{1, 1, 5, 3, 3, 3, 3, 3, 1, 1, 1};
+        QTest::newRow("same 3x3 s3 on 1x2") << QVector<int>{1, 2, 4, 3, 3, 3, 3, 3, 1, 1, 1};
+        QTest::newRow("same 3x3 s3 on 2x4") << QVector<int>{2, 4, 3, 2, 3, 3, 3, 3, 1, 1, 1};
+        QTest::newRow("same stride above the map") << QVector<int>{2, 2, 2, 2, 3, 3, 5, 5, 1, 1, 1};
+        QTest::newRow("same dilated on 2x2") << QVector<int>{2, 2, 2, 2, 3, 3, 1, 1, 2, 2, 1};
+        QTest::newRow("same even kernel dilated, strided, small") << QVector<int>{3, 3, 2, 2, 4, 4, 2, 2, 2, 2, 1};
+        QTest::newRow("same 5x5 s1 on 1x3") << QVector<int>{1, 3, 2, 2, 5, 5, 1, 1, 1, 1, 1};
     }
 
     void conv2dMatchesReference()

@@ -5,6 +5,7 @@
 #include "trainingtestmodels.h"
 
 #include <QElapsedTimer>
+#include <QJsonArray>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -213,6 +214,85 @@ private Q_SLOTS:
         for (int c = 0; c < k; ++c)
             QVERIFY2(std::abs(tb[std::size_t(c)] - b[std::size_t(c)]) < 2e-6, qPrintable(QStringLiteral("bias[%1]").arg(c)));
         QVERIFY(std::abs(result->history.front().loss - expectedLoss0) < 1e-5);
+    }
+
+    /**
+     * A 3×3 'same' conv with stride 3 on a 1×2 map: only kernel row 1, columns 0-1 ever
+     * meet input (the engine drops the other taps). Two SGD steps against the update
+     * written out in doubles: the live taps move as the gradient says, the others stay.
+     */
+    void convOnASmallMapTrainsItsLiveTaps()
+    {
+        const int w = 2, c = 3, k = 2, n = 3;
+        const QJsonObject conv{{QStringLiteral("name"), QStringLiteral("conv")},
+                               {QStringLiteral("filters"), k},
+                               {QStringLiteral("kernel_size"), QJsonArray{3, 3}},
+                               {QStringLiteral("strides"), QJsonArray{3, 3}},
+                               {QStringLiteral("padding"), QStringLiteral("same")},
+                               {QStringLiteral("activation"), QStringLiteral("softmax")},
+                               {QStringLiteral("use_bias"), true}};
+        const ModelSpec model = buildModel(chainModelJson({1, w, c}, {{QStringLiteral("Conv2D"), conv},
+                                                                      {QStringLiteral("Flatten"), QJsonObject{{QStringLiteral("name"), QStringLiteral("flatten")}}}}),
+                                           5);
+        QVERIFY(!model.layers.isEmpty());
+        TrainingParams p;
+        p.model = model;
+        p.classNames = {QStringLiteral("a"), QStringLiteral("b")};
+        p.train.shape = {n, 1, w, c};
+        p.train.values = {0.5f, -1.0f, 2.0f, 1.5f, 0.2f, -0.3f, -0.7f, 0.9f, 0.1f,
+                          0.3f, 0.3f, -1.2f, 1.1f, -0.4f, 0.8f, -0.2f, 0.6f, 0.05f};
+        p.train.labels = {0, 1, 1};
+        p.trainable.preset = TrainPreset::All;
+        p.optimizer.kind = OptimizerKind::Sgd;
+        p.optimizer.learningRate = 0.5;
+        p.batchSize = n;
+        p.epochs = 2;
+        p.shuffle = false;
+        const auto result = Trainer::run(p);
+        QVERIFY2(result, qPrintable(result.errorString()));
+
+        const auto &initial = model.layer(QStringLiteral("conv"))->weight(QStringLiteral("kernel"))->tensor.values;
+        std::vector<double> kernel(initial.begin(), initial.end()); // (3, 3, c, k)
+        std::vector<double> bias(std::size_t(k), 0.0);
+        const auto at = [&](int row, int col, int ch, int out) { return std::size_t(((row * 3 + col) * c + ch) * k + out); };
+        for (int step = 0; step < p.epochs; ++step) {
+            std::vector<double> grad(kernel.size(), 0.0), gradBias(std::size_t(k), 0.0);
+            for (int i = 0; i < n; ++i) {
+                // TensorFlow's padding: rows (1, 1), columns (0, 1); output 1×1.
+                double z[2];
+                for (int o = 0; o < k; ++o) {
+                    z[o] = bias[std::size_t(o)];
+                    for (int col = 0; col < w; ++col)
+                        for (int ch = 0; ch < c; ++ch)
+                            z[o] += double(p.train.values[std::size_t((i * w + col) * c + ch)]) * kernel[at(1, col, ch, o)];
+                }
+                const double mx = std::max(z[0], z[1]);
+                const double sum = std::exp(z[0] - mx) + std::exp(z[1] - mx);
+                for (int o = 0; o < k; ++o) {
+                    const double gz = (std::exp(z[o] - mx) / sum - (o == p.train.labels[i] ? 1.0 : 0.0)) / n;
+                    gradBias[std::size_t(o)] += gz;
+                    for (int col = 0; col < w; ++col)
+                        for (int ch = 0; ch < c; ++ch)
+                            grad[at(1, col, ch, o)] += double(p.train.values[std::size_t((i * w + col) * c + ch)]) * gz;
+                }
+            }
+            for (std::size_t j = 0; j < kernel.size(); ++j)
+                kernel[j] -= p.optimizer.learningRate * grad[j];
+            for (int o = 0; o < k; ++o)
+                bias[std::size_t(o)] -= p.optimizer.learningRate * gradBias[std::size_t(o)];
+        }
+        const auto &trained = result->model.layer(QStringLiteral("conv"))->weight(QStringLiteral("kernel"))->tensor.values;
+        QCOMPARE(trained.size(), kernel.size());
+        int moved = 0;
+        for (std::size_t j = 0; j < kernel.size(); ++j) {
+            QVERIFY2(std::abs(trained[j] - kernel[j]) < 1e-5,
+                     qPrintable(QStringLiteral("kernel[%1]: %2 vs %3").arg(j).arg(trained[j]).arg(kernel[j])));
+            moved += trained[j] != initial[j];
+        }
+        QCOMPARE(moved, w * c * k); // the live taps moved; the 7 × c × k padding-only taps did not
+        const auto &trainedBias = result->model.layer(QStringLiteral("conv"))->weight(QStringLiteral("bias"))->tensor.values;
+        for (int o = 0; o < k; ++o)
+            QVERIFY(std::abs(trainedBias[std::size_t(o)] - bias[std::size_t(o)]) < 1e-5);
     }
 
     /** What training does not reproduce is said, not silently different. */

@@ -3,9 +3,13 @@
 #include "core/engine/activation.h"
 #include "core/engine/layerop.h"
 
+#include <ATen/CPUGeneratorImpl.h>
+
 #include <QJsonArray>
 
+#include <algorithm>
 #include <cmath>
+#include <mutex>
 
 namespace graft::engine {
 
@@ -72,6 +76,43 @@ private:
     bool m_maskZero;
 };
 
+/**
+ * A dropout mask already scaled by 1 / keep: kept entries 1 / keep, dropped ones 0,
+ * so dropout is one multiply forward and one backward. The draws come from a
+ * SplitMix64 stream seeded by libtorch's default generator: a seeded run stays
+ * reproducible (and a saved training state, which holds that generator, resumes it),
+ * at a fraction of bernoulli_'s cost, which draws every entry through the generator
+ * under its lock.
+ */
+torch::Tensor scaledKeepMask(const std::vector<std::int64_t> &shape, double keep)
+{
+    std::uint64_t state;
+    {
+        at::Generator generator = at::detail::getDefaultCPUGenerator();
+        std::lock_guard<std::mutex> lock(generator.mutex());
+        state = generator.get<at::CPUGeneratorImpl>()->random64();
+    }
+    const auto next = [&state] {
+        std::uint64_t z = (state += 0x9E3779B97F4A7C15ull);
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+        return z ^ (z >> 31);
+    };
+    // Keep when a uniform 32-bit draw falls below keep * 2^32.
+    const std::uint64_t threshold = std::uint64_t(std::llround(std::clamp(keep, 0.0, 1.0) * 4294967296.0));
+    const float scale = float(1.0 / keep);
+    torch::Tensor mask = torch::empty(shape, torch::kFloat32);
+    float *out = mask.data_ptr<float>();
+    const std::int64_t n = mask.numel();
+    for (std::int64_t i = 0; i < n; i += 2) {
+        const std::uint64_t bits = next();
+        out[i] = (bits & 0xFFFFFFFFull) < threshold ? scale : 0.0f;
+        if (i + 1 < n)
+            out[i + 1] = (bits >> 32) < threshold ? scale : 0.0f;
+    }
+    return mask;
+}
+
 /** Dropout and noise layers: identity at inference, Keras's noise in training mode. */
 class NoiseOp final : public LayerOp
 {
@@ -96,8 +137,7 @@ public:
         case Kind::SpatialDropout: {
             if (m_amount >= 1.0)
                 return {Flow{torch::zeros_like(x), inputs[0].mask}};
-            const torch::Tensor keep = torch::empty(noiseShapeFor(x), x.options()).bernoulli_(1.0 - m_amount);
-            y = x * keep / (1.0 - m_amount);
+            y = x * scaledKeepMask(noiseShapeFor(x), 1.0 - m_amount).to(x.scalar_type());
             break;
         }
         case Kind::GaussianNoise:

@@ -130,7 +130,7 @@ struct Options
     QCommandLineOption compareScratch{QStringLiteral("compare-scratch"), QStringLiteral("Also train the same model from freshly initialized weights (every layer, same options) and compare.")};
     QCommandLineOption full{QStringLiteral("full"), QStringLiteral("For .h5 OUT: write the whole model (architecture and weights), not only the weights.")};
     QCommandLineOption out{QStringLiteral("out"), QStringLiteral("The model file to write (required, except with --demo: demo-finetuned.h5 in the current folder): .h5/.hdf5, .weights.h5, .keras or .pt. Beside it: <stem>.labels.txt, <stem>.history.csv and <stem>.plan.json."), QStringLiteral("OUT")};
-    QCommandLineOption demo{QStringLiteral("demo"), QStringLiteral("Fine-tune the bundled demo (a speaker-identification CNN trained on 18 synthetic speakers) to its 6 new speakers, without MODEL or --data. Demo defaults, each overridable: --train all --epochs 12 --batch 16 --lr 0.001 --seed 1 --compare-scratch.")};
+    QCommandLineOption demo{QStringLiteral("demo"), QStringLiteral("Fine-tune the bundled demo (a speaker-identification CNN trained on 18 synthetic speakers) to its 6 new speakers, without MODEL or --data. Demo defaults, each overridable: --train all --epochs 16 --batch 16 --lr 0.0005 --seed 1 --compare-scratch.")};
 
     QList<QCommandLineOption> all() const
     {
@@ -227,8 +227,8 @@ QStringList withDemoDefaults(const QStringList &arguments)
 {
     if (!arguments.contains(QStringLiteral("--demo")))
         return arguments;
-    const QStringList defaults{QStringLiteral("--train"), QStringLiteral("all"), QStringLiteral("--epochs"), QStringLiteral("12"),
-                               QStringLiteral("--batch"), QStringLiteral("16"), QStringLiteral("--lr"), QStringLiteral("0.001"),
+    const QStringList defaults{QStringLiteral("--train"), QStringLiteral("all"), QStringLiteral("--epochs"), QStringLiteral("16"),
+                               QStringLiteral("--batch"), QStringLiteral("16"), QStringLiteral("--lr"), QStringLiteral("0.0005"),
                                QStringLiteral("--seed"), QStringLiteral("1"), QStringLiteral("--compare-scratch")};
     return defaults + arguments;
 }

@@ -1,7 +1,7 @@
 // Training throughput of the speaker-identification CNN (fine-tuning issue): Graft's
 // Trainer vs the same model and loop in Debian's python3-torch, in the same run.
 //
-//   bench_training [--samples N] [--epochs N] [--python /usr/bin/python3] [--no-python]
+//   bench_training [--samples N] [--epochs N] [--rounds N] [--python /usr/bin/python3] [--no-python] [--trace FILE]
 //
 // Both sides train every layer with Adam at batch 64 on random 40×87×1 inputs and 40
 // classes; the figure is the median samples/s over the epochs after the first.
@@ -12,6 +12,8 @@
 #include "core/training/trainer.h"
 #include "core/training/weightinitializer.h"
 
+#include <torch/csrc/autograd/profiler_kineto.h>
+
 #include <QCoreApplication>
 #include <QJsonArray>
 #include <QJsonObject>
@@ -20,6 +22,8 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <map>
+#include <set>
 #include <random>
 
 using namespace graft;
@@ -116,6 +120,51 @@ QString argument(const QStringList &args, const QString &name, const QString &fa
     return i >= 0 && i + 1 < args.size() ? args.at(i + 1) : fallback;
 }
 
+/** Self time per (op, input shapes), most expensive first: the profile a --trace run writes. */
+void writeOpTable(const std::vector<torch::autograd::profiler::KinetoEvent> &events, const QString &path)
+{
+    struct Span { std::uint64_t start, end; std::string key; };
+    std::vector<Span> spans;
+    for (const auto &e : events) {
+        std::string key = e.name();
+        if (e.hasShapes())
+            for (const auto &shape : e.shapes()) {
+                key += " [";
+                for (std::size_t i = 0; i < shape.size(); ++i)
+                    key += (i ? "," : "") + std::to_string(shape[i]);
+                key += "]";
+            }
+        spans.push_back({e.startUs(), e.startUs() + e.durationUs(), key});
+    }
+    std::sort(spans.begin(), spans.end(), [](const Span &a, const Span &b) {
+        return a.start != b.start ? a.start < b.start : a.end > b.end;
+    });
+    std::map<std::string, std::pair<double, int>> self;
+    std::vector<const Span *> stack;
+    for (const Span &span : spans) {
+        while (!stack.empty() && stack.back()->end <= span.start)
+            stack.pop_back();
+        self[span.key].first += double(span.end - span.start);
+        self[span.key].second += 1;
+        if (!stack.empty())
+            self[stack.back()->key].first -= double(span.end - span.start);
+        stack.push_back(&span);
+    }
+    std::vector<std::pair<double, std::string>> rows;
+    double total = 0;
+    for (const auto &[key, value] : self) {
+        rows.emplace_back(value.first, key + "  x" + std::to_string(value.second));
+        total += value.first;
+    }
+    std::sort(rows.rbegin(), rows.rend());
+    FILE *out = std::fopen(qPrintable(path), "w");
+    if (!out)
+        return;
+    for (const auto &[us, key] : rows)
+        std::fprintf(out, "%10.1f ms %5.1f%%  %s\n", us / 1000.0, 100.0 * us / total, key.c_str());
+    std::fclose(out);
+}
+
 } // namespace
 
 int main(int argc, char **argv)
@@ -164,21 +213,35 @@ int main(int argc, char **argv)
     params.epochs = epochs;
     params.seed = 1;
 
-    EpochTimes times;
-    times.samples = samples;
-    const auto result = Trainer::run(params, &times);
-    if (!result) {
-        std::fprintf(stderr, "training: %s\n", qPrintable(result.errorString()));
-        return 1;
-    }
-    std::vector<double> rates;
-    for (std::size_t i = 1; i < times.seconds.size(); ++i)
-        rates.push_back(samples / times.seconds[i]);
-    const double graft = median(rates);
-    std::printf("Graft:   %.1f samples/s (median of epochs 2-%d)\n", graft, epochs);
+    // --trace FILE: libtorch's profiler (Kineto, CPU, with input shapes) over Graft's first
+    // run, written as a table of self time per op and input shapes.
+    namespace profiler = torch::autograd::profiler;
+    const QString trace = argument(args, QStringLiteral("--trace"), QString());
+    const profiler::ProfilerConfig traceConfig(torch::profiler::impl::ProfilerState::KINETO, true);
+    const std::set<torch::profiler::impl::ActivityType> cpuOnly{torch::profiler::impl::ActivityType::CPU};
 
-    if (args.contains(QStringLiteral("--no-python")))
-        return 0;
+    auto runGraft = [&](bool traced) -> double {
+        EpochTimes times;
+        times.samples = samples;
+        if (traced) {
+            profiler::prepareProfiler(traceConfig, cpuOnly);
+            profiler::enableProfiler(traceConfig, cpuOnly);
+        }
+        const auto result = Trainer::run(params, &times); // params.model is a copy: every run starts afresh
+        if (traced)
+            writeOpTable(profiler::disableProfiler()->events(), trace);
+        if (!result) {
+            std::fprintf(stderr, "training: %s\n", qPrintable(result.errorString()));
+            return 0.0;
+        }
+        std::vector<double> rates;
+        for (std::size_t i = 1; i < times.seconds.size(); ++i)
+            rates.push_back(samples / times.seconds[i]);
+        const double rate = median(rates);
+        std::printf("Graft: %.1f samples/s (median of epochs 2-%d)\n", rate, epochs);
+        return rate;
+    };
+
     // Baseline: the same loop in python3-torch with torch's default threads (the machine's
     // cores), as a user's script runs; and, to separate the thread choice from the rest, with
     // one thread like Graft's default (TrainingParams::threads).
@@ -204,11 +267,38 @@ int main(int argc, char **argv)
                     pythonThreads, reference, epochs);
         return reference;
     };
-    const double reference = runPython(threads);
-    const double oneThread = threads > 1 ? runPython(1) : reference;
-    if (reference <= 0 || oneThread <= 0)
-        return 1;
-    std::printf("Ratio Graft / PyTorch (%d threads, torch's default): %.2fx (target >= 1.5x)\n", threads, graft / reference);
-    std::printf("Ratio Graft / PyTorch (1 thread): %.2fx\n", graft / oneThread);
+
+    // Rounds of Graft, then PyTorch with its default threads, then PyTorch on one thread,
+    // back to back: a shared machine's load drifts, so each round's ratio compares runs that
+    // saw about the same load, and the figure is the median over rounds.
+    const bool withPython = !args.contains(QStringLiteral("--no-python"));
+    const int rounds = std::max(1, argument(args, QStringLiteral("--rounds"), QStringLiteral("3")).toInt());
+    std::vector<double> graftRates, torchRates, torchOneRates, ratios, oneRatios;
+    for (int round = 0; round < rounds; ++round) {
+        std::printf("Round %d of %d\n", round + 1, rounds);
+        const double graft = runGraft(round == 0 && !trace.isEmpty());
+        if (graft <= 0)
+            return 1;
+        graftRates.push_back(graft);
+        if (!withPython)
+            continue;
+        const double reference = runPython(threads);
+        const double oneThread = threads > 1 ? runPython(1) : reference;
+        if (reference <= 0 || oneThread <= 0)
+            return 1;
+        torchRates.push_back(reference);
+        torchOneRates.push_back(oneThread);
+        ratios.push_back(graft / reference);
+        oneRatios.push_back(graft / oneThread);
+        std::printf("  round ratio: %.2fx vs %d threads, %.2fx vs 1 thread\n", ratios.back(), threads, oneRatios.back());
+    }
+    std::printf("Graft: median %.1f samples/s over %d round(s)\n", median(graftRates), rounds);
+    if (!withPython)
+        return 0;
+    std::printf("PyTorch: median %.1f samples/s with %d threads, %.1f with 1 thread\n", median(torchRates), threads,
+                median(torchOneRates));
+    std::printf("Ratio Graft / PyTorch (%d threads, torch's default): %.2fx, median of %d rounds (target >= 1.5x)\n",
+                threads, median(ratios), rounds);
+    std::printf("Ratio Graft / PyTorch (1 thread): %.2fx, median of %d rounds\n", median(oneRatios), rounds);
     return 0;
 }

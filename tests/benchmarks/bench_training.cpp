@@ -1,7 +1,7 @@
 // Training throughput of the speaker-identification CNN (fine-tuning issue): Graft's
 // Trainer vs the same model and loop in Debian's python3-torch, in the same run.
 //
-//   bench_training [--samples N] [--epochs N] [--rounds N] [--python /usr/bin/python3] [--no-python] [--trace FILE]
+//   bench_training [--samples N] [--epochs N] [--rounds N] [--threads N] [--python /usr/bin/python3] [--no-python] [--trace FILE]
 //
 // Both sides train every layer with Adam at batch 64 on random 40×87×1 inputs and 40
 // classes; the figure is the median samples/s over the epochs after the first.
@@ -189,11 +189,12 @@ int main(int argc, char **argv)
     InferenceModel::configureThreads();
     const int threads = std::max(1, QThread::idealThreadCount()); // torch's default in Python
     TrainingParams defaults;
+    const int graftThreads = argument(args, QStringLiteral("--threads"), QString::number(defaults.threads)).toInt();
     std::printf("Speaker CNN: %lld parameters (last layer %lld), batch 64, %d samples of 40x87x1, %d epochs; "
-                "Graft trains on %d thread(s) (its default), the machine has %d\n",
+                "Graft trains on %d thread(s) (its default: %d), the machine has %d\n",
                 static_cast<long long>(spec->params().total),
                 static_cast<long long>(spec->layer(QStringLiteral("dense_2"))->params().total), samples, epochs,
-                defaults.threads, threads);
+                graftThreads, defaults.threads, threads);
 
     TrainingParams params;
     params.model = *spec;
@@ -212,6 +213,7 @@ int main(int argc, char **argv)
     params.batchSize = 64;
     params.epochs = epochs;
     params.seed = 1;
+    params.threads = graftThreads; // --threads N; default: Graft's own (TrainingParams::threads)
 
     // --trace FILE: libtorch's profiler (Kineto, CPU, with input shapes) over Graft's first
     // run, written as a table of self time per op and input shapes.

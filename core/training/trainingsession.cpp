@@ -10,6 +10,7 @@
 #include <QSet>
 
 #include <cmath>
+#include <cstring>
 
 namespace graft::training {
 
@@ -54,6 +55,27 @@ torch::Tensor sampleTensor(const SampleSet &set)
     // The sample set outlives the session and is never written: a view, no copy.
     return torch::from_blob(const_cast<float *>(set.values.data()),
                             std::vector<std::int64_t>(set.shape.begin(), set.shape.end()), torch::kFloat32);
+}
+
+/**
+ * The rows of `source` in `order`, one memcpy per sample. index_select took about 22 ms
+ * per epoch on the speaker CNN's 2048 x 40 x 87 inputs (0.7 ms a step, in the profile);
+ * a plain copy of the same 28 MB takes a few.
+ */
+torch::Tensor gatherRows(const torch::Tensor &source, const torch::Tensor &order)
+{
+    const torch::Tensor src = source.contiguous();
+    torch::Tensor out = torch::empty_like(src, torch::MemoryFormat::Contiguous);
+    const std::int64_t n = order.numel();
+    if (n == 0 || src.numel() == 0)
+        return out;
+    const std::size_t rowBytes = std::size_t(src.numel() / src.size(0)) * src.element_size();
+    const auto *from = static_cast<const char *>(src.data_ptr());
+    auto *to = static_cast<char *>(out.data_ptr());
+    const std::int64_t *o = order.data_ptr<std::int64_t>();
+    for (std::int64_t i = 0; i < n; ++i)
+        std::memcpy(to + std::size_t(i) * rowBytes, from + std::size_t(o[i]) * rowBytes, rowBytes);
+    return out;
 }
 
 struct Collected
@@ -330,7 +352,7 @@ Expected<TrainingResult> TrainingSession::run()
             for (std::int64_t i = n - 1; i > 0; --i)
                 std::swap(o[i], o[std::int64_t(random.below(std::uint64_t(i) + 1))]);
             // One gather per epoch; every batch is then a contiguous slice, no per-sample copies.
-            xs = m_trainX.index_select(0, order);
+            xs = gatherRows(m_trainX, order);
             ys = m_trainY.index_select(0, order);
         }
         m_flat.copyInto(lastGood);

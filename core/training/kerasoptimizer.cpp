@@ -1,18 +1,12 @@
 #include "core/training/kerasoptimizer.h"
 
+#include "core/common/vectorize.h"
+
 #include <cmath>
 
 namespace graft::training {
 
 namespace {
-
-#if defined(__GNUC__) && !defined(__clang__)
-// Vectorized: no errno from sqrt, and the loop needs O3's cost model (O2 skips loops
-// that need a scalar epilogue).
-#define GRAFT_VECTORIZE __attribute__((optimize("O3", "no-math-errno")))
-#else
-#define GRAFT_VECTORIZE
-#endif
 
 /**
  * One Adam step over a flat group in TensorFlow's ApplyAdam arithmetic (Keras 3's is

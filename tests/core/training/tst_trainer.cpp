@@ -295,6 +295,168 @@ private Q_SLOTS:
             QVERIFY(std::abs(trainedBias[std::size_t(o)] - bias[std::size_t(o)]) < 1e-5);
     }
 
+    /**
+     * Conv (3×3, stride 1) → conv (5×5, stride 3, overlapping windows, padding (1, 2) and
+     * (2, 2)) → Flatten → Dense softmax, two SGD steps against the same network written out
+     * in doubles. The first conv learns only through the second's input gradient: the
+     * strided, asymmetrically padded backward path of the speaker CNN's second conv.
+     */
+    void stridedConvPassesTheRightInputGradient()
+    {
+        const int n = 3, h = 8, w = 7, c = 2, fa = 3, fb = 4, classes = 2;
+        auto convJson = [](const char *name, int filters, int kernel, int stride) {
+            return QJsonObject{{QStringLiteral("name"), QString::fromLatin1(name)},
+                               {QStringLiteral("filters"), filters},
+                               {QStringLiteral("kernel_size"), QJsonArray{kernel, kernel}},
+                               {QStringLiteral("strides"), QJsonArray{stride, stride}},
+                               {QStringLiteral("padding"), QStringLiteral("same")},
+                               {QStringLiteral("activation"), QStringLiteral("linear")},
+                               {QStringLiteral("use_bias"), true}};
+        };
+        const ModelSpec model = buildModel(
+            chainModelJson({h, w, c}, {{QStringLiteral("Conv2D"), convJson("conv_a", fa, 3, 1)},
+                                       {QStringLiteral("Conv2D"), convJson("conv_b", fb, 5, 3)},
+                                       {QStringLiteral("Flatten"), QJsonObject{{QStringLiteral("name"), QStringLiteral("flatten")}}},
+                                       {QStringLiteral("Dense"), denseConfig(QStringLiteral("dense"), classes, QStringLiteral("softmax"))}}),
+            11);
+        QVERIFY(!model.layers.isEmpty());
+        TrainingParams p;
+        p.model = model;
+        p.classNames = {QStringLiteral("a"), QStringLiteral("b")};
+        p.train.shape = {n, h, w, c};
+        for (int i = 0; i < n * h * w * c; ++i)
+            p.train.values.push_back(float(std::sin(0.7 * i + 0.3)));
+        p.train.labels = {0, 1, 1};
+        p.trainable.preset = TrainPreset::All;
+        p.optimizer.kind = OptimizerKind::Sgd;
+        p.optimizer.learningRate = 0.2;
+        p.batchSize = n;
+        p.epochs = 2;
+        p.shuffle = false;
+        const auto result = Trainer::run(p);
+        QVERIFY2(result, qPrintable(result.errorString()));
+
+        // The network in doubles: NHWC, TensorFlow's 'same' padding (the odd pixel after).
+        struct Conv
+        {
+            int inH, inW, inC, filters, k, s;
+            std::vector<double> kernel, bias; // (k, k, inC, filters), (filters)
+            int outH() const { return (inH + s - 1) / s; }
+            int outW() const { return (inW + s - 1) / s; }
+            int padTop() const { return std::max((outH() - 1) * s + k - inH, 0) / 2; }
+            int padLeft() const { return std::max((outW() - 1) * s + k - inW, 0) / 2; }
+            std::size_t at(int i, int j, int ch, int o) const { return std::size_t(((i * k + j) * inC + ch) * filters + o); }
+            std::vector<double> forward(const std::vector<double> &x) const
+            {
+                std::vector<double> y(std::size_t(outH() * outW() * filters));
+                for (int p = 0; p < outH(); ++p)
+                    for (int q = 0; q < outW(); ++q)
+                        for (int o = 0; o < filters; ++o) {
+                            double v = bias[std::size_t(o)];
+                            for (int i = 0; i < k; ++i)
+                                for (int j = 0; j < k; ++j) {
+                                    const int row = p * s - padTop() + i, col = q * s - padLeft() + j;
+                                    if (row < 0 || row >= inH || col < 0 || col >= inW)
+                                        continue;
+                                    for (int ch = 0; ch < inC; ++ch)
+                                        v += x[std::size_t((row * inW + col) * inC + ch)] * kernel[at(i, j, ch, o)];
+                                }
+                            y[std::size_t((p * outW() + q) * filters + o)] = v;
+                        }
+                return y;
+            }
+            /** Accumulates the kernel and bias gradients; returns the input gradient. */
+            std::vector<double> backward(const std::vector<double> &x, const std::vector<double> &gy,
+                                         std::vector<double> &gk, std::vector<double> &gb) const
+            {
+                std::vector<double> gx(x.size(), 0.0);
+                for (int p = 0; p < outH(); ++p)
+                    for (int q = 0; q < outW(); ++q)
+                        for (int o = 0; o < filters; ++o) {
+                            const double g = gy[std::size_t((p * outW() + q) * filters + o)];
+                            gb[std::size_t(o)] += g;
+                            for (int i = 0; i < k; ++i)
+                                for (int j = 0; j < k; ++j) {
+                                    const int row = p * s - padTop() + i, col = q * s - padLeft() + j;
+                                    if (row < 0 || row >= inH || col < 0 || col >= inW)
+                                        continue;
+                                    for (int ch = 0; ch < inC; ++ch) {
+                                        const std::size_t xi = std::size_t((row * inW + col) * inC + ch);
+                                        gk[at(i, j, ch, o)] += g * x[xi];
+                                        gx[xi] += g * kernel[at(i, j, ch, o)];
+                                    }
+                                }
+                        }
+                return gx;
+            }
+        };
+        auto weights = [&](const char *layer, const char *name) {
+            const auto &v = model.layer(QString::fromLatin1(layer))->weight(QString::fromLatin1(name))->tensor.values;
+            return std::vector<double>(v.begin(), v.end());
+        };
+        Conv a{h, w, c, fa, 3, 1, weights("conv_a", "kernel"), weights("conv_a", "bias")};
+        Conv b{h, w, fa, fb, 5, 3, weights("conv_b", "kernel"), weights("conv_b", "bias")};
+        QCOMPARE(b.padTop(), 1);
+        QCOMPARE(b.outH() * b.outW(), 9);
+        std::vector<double> dk = weights("dense", "kernel"), db = weights("dense", "bias");
+        const int flat = b.outH() * b.outW() * fb;
+        for (int step = 0; step < p.epochs; ++step) {
+            std::vector<double> gka(a.kernel.size(), 0.0), gba(a.bias.size(), 0.0), gkb(b.kernel.size(), 0.0),
+                gbb(b.bias.size(), 0.0), gdk(dk.size(), 0.0), gdb(db.size(), 0.0);
+            for (int s = 0; s < n; ++s) {
+                const std::vector<double> x(p.train.values.begin() + s * h * w * c, p.train.values.begin() + (s + 1) * h * w * c);
+                const std::vector<double> ya = a.forward(x), yb = b.forward(ya);
+                double z[classes], mx = -1e300, sum = 0.0;
+                for (int o = 0; o < classes; ++o) {
+                    z[o] = db[std::size_t(o)];
+                    for (int f = 0; f < flat; ++f)
+                        z[o] += yb[std::size_t(f)] * dk[std::size_t(f * classes + o)];
+                    mx = std::max(mx, z[o]);
+                }
+                for (double v : z)
+                    sum += std::exp(v - mx);
+                std::vector<double> gyb(std::size_t(flat), 0.0);
+                for (int o = 0; o < classes; ++o) {
+                    const double gz = (std::exp(z[o] - mx) / sum - (o == p.train.labels[s] ? 1.0 : 0.0)) / n;
+                    gdb[std::size_t(o)] += gz;
+                    for (int f = 0; f < flat; ++f) {
+                        gdk[std::size_t(f * classes + o)] += yb[std::size_t(f)] * gz;
+                        gyb[std::size_t(f)] += dk[std::size_t(f * classes + o)] * gz;
+                    }
+                }
+                const std::vector<double> gya = b.backward(ya, gyb, gkb, gbb);
+                a.backward(x, gya, gka, gba);
+            }
+            const double lr = p.optimizer.learningRate;
+            auto descend = [lr](std::vector<double> &v, const std::vector<double> &g) {
+                for (std::size_t i = 0; i < v.size(); ++i)
+                    v[i] -= lr * g[i];
+            };
+            descend(a.kernel, gka);
+            descend(a.bias, gba);
+            descend(b.kernel, gkb);
+            descend(b.bias, gbb);
+            descend(dk, gdk);
+            descend(db, gdb);
+        }
+        auto compare = [&](const char *layer, const char *name, const std::vector<double> &expected) {
+            const auto &got = result->model.layer(QString::fromLatin1(layer))->weight(QString::fromLatin1(name))->tensor.values;
+            QCOMPARE(got.size(), expected.size());
+            const auto initial = weights(layer, name);
+            double moved = 0.0;
+            for (std::size_t i = 0; i < got.size(); ++i) {
+                QVERIFY2(std::abs(got[i] - expected[i]) < 2e-5,
+                         qPrintable(QStringLiteral("%1/%2[%3]: %4 vs %5").arg(QLatin1String(layer), QLatin1String(name)).arg(i).arg(got[i]).arg(expected[i])));
+                moved = std::max(moved, std::abs(expected[i] - initial[i]));
+            }
+            QVERIFY2(moved > 1e-3, layer); // the comparison is about a real update
+        };
+        compare("conv_a", "kernel", a.kernel);
+        compare("conv_a", "bias", a.bias);
+        compare("conv_b", "kernel", b.kernel);
+        compare("dense", "kernel", dk);
+    }
+
     /** What training does not reproduce is said, not silently different. */
     void unsupportedPenaltiesAreWarned()
     {

@@ -25,6 +25,8 @@ function(graft_qt_test source)
   get_filename_component(name "${source}" NAME_WE)
   add_executable(${name} "${source}")
   target_link_libraries(${name} PRIVATE Qt6::Test ${ARG_LIBS})
+  # "tests/common/..." helpers shared by tests of several modules.
+  target_include_directories(${name} PRIVATE "${PROJECT_SOURCE_DIR}")
   target_compile_definitions(${name} PRIVATE
       GRAFT_FIXTURES_DIR="${GRAFT_FIXTURES_DIR}"
       GRAFT_SOURCE_DIR="${PROJECT_SOURCE_DIR}"

@@ -3,6 +3,8 @@
 // killed part-way through an epoch, resumed with --resume, and must end with exactly the model
 // and history of a run that was never interrupted (same seed, data and options).
 
+#include "tests/common/clirun.h"
+
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
@@ -14,6 +16,8 @@
 #include <QThread>
 
 #include <cstring>
+
+using namespace graft::testing;
 
 namespace {
 
@@ -85,24 +89,6 @@ QStringList trainArguments(const QString &dir, const QString &out)
             QStringLiteral("--seed"), QStringLiteral("3"), QStringLiteral("--out"), dir + QLatin1Char('/') + out};
 }
 
-struct Run
-{
-    int exitCode = -1;
-    QByteArray err;
-};
-
-Run runCli(const QStringList &arguments)
-{
-    QProcess process;
-    process.start(QStringLiteral(GRAFT_CLI_PATH), arguments);
-    Run run;
-    if (!process.waitForFinished(600000))
-        return run;
-    run.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
-    run.err = process.readAllStandardError();
-    return run;
-}
-
 QByteArray contentsOf(const QString &path)
 {
     QFile file(path);
@@ -112,7 +98,7 @@ QByteArray contentsOf(const QString &path)
 QByteArray predictions(const QString &dir, const QString &model)
 {
     const QString out = dir + QLatin1Char('/') + model + QStringLiteral(".predictions.npy");
-    const Run run = runCli({QStringLiteral("predict"), dir + QLatin1Char('/') + model, QStringLiteral("--arch"),
+    const CliResult run = runCli({QStringLiteral("predict"), dir + QLatin1Char('/') + model, QStringLiteral("--arch"),
                             dir + QStringLiteral("/mlp.json"), QStringLiteral("--input"), dir + QStringLiteral("/X.npy"),
                             QStringLiteral("--output"), out});
     if (run.exitCode != 0)
@@ -135,7 +121,7 @@ private Q_SLOTS:
         QVERIFY(writeDataset(d));
 
         // The reference: one run that is never interrupted.
-        const Run straight = runCli(trainArguments(d, QStringLiteral("straight.h5")));
+        const CliResult straight = runCli(trainArguments(d, QStringLiteral("straight.h5")));
         QVERIFY2(straight.exitCode == 0, straight.err.constData());
 
         // The same run, saving its state after every epoch, killed inside epoch 2 or later.
@@ -173,7 +159,7 @@ private Q_SLOTS:
         QVERIFY2(!QFileInfo::exists(d + QStringLiteral("/killed.h5")), "a killed run must not leave a model behind");
 
         // Resume from the state the killed run left, saving on into the same file.
-        const Run resumed = runCli(trainArguments(d, QStringLiteral("resumed.h5"))
+        const CliResult resumed = runCli(trainArguments(d, QStringLiteral("resumed.h5"))
                                    << QStringLiteral("--save-state") << state << QStringLiteral("--resume") << state);
         QVERIFY2(resumed.exitCode == 0, resumed.err.constData());
         QVERIFY2(resumed.err.contains("Resumed from"), resumed.err.constData());

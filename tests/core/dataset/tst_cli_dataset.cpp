@@ -1,6 +1,7 @@
 #include "core/dataset/classfolderscanner.h"
 #include "core/dataset/sampleextractor.h"
 #include "core/io/npyfile.h"
+#include "tests/common/clirun.h"
 
 #include "wavwriter.h"
 
@@ -13,28 +14,9 @@
 #include <QTest>
 
 using namespace graft;
+using namespace graft::testing;
 
 namespace {
-
-struct CliResult
-{
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-};
-
-CliResult runCli(const QStringList &arguments)
-{
-    QProcess process;
-    process.start(QStringLiteral(GRAFT_CLI_PATH), arguments);
-    CliResult result;
-    if (!process.waitForFinished(300000))
-        return result;
-    result.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
-    result.out = process.readAllStandardOutput();
-    result.err = process.readAllStandardError();
-    return result;
-}
 
 QString speakers(const QString &sub) { return QStringLiteral(GRAFT_SOURCE_DIR "/resources/sample-speakers/") + sub; }
 

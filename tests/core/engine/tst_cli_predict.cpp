@@ -1,6 +1,7 @@
 #include "core/engine/classificationreport.h"
 #include "core/io/npyfile.h"
 #include "core/io/npzfile.h"
+#include "tests/common/clirun.h"
 
 #include "enginetesthelpers.h"
 
@@ -13,26 +14,6 @@ using namespace graft;
 using namespace graft::testing;
 
 namespace {
-
-struct CliResult
-{
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-};
-
-CliResult runCli(const QStringList &arguments)
-{
-    QProcess process;
-    process.start(QStringLiteral(GRAFT_CLI_PATH), arguments);
-    CliResult r;
-    if (!process.waitForFinished(300000))
-        return r;
-    r.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
-    r.out = process.readAllStandardOutput();
-    r.err = process.readAllStandardError();
-    return r;
-}
 
 QString keras(const QString &relative)
 {

@@ -9,12 +9,12 @@
 
 #include "core/io/npyarray.h"
 #include "core/io/npyfile.h"
+#include "tests/common/clirun.h"
 
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QProcess>
 #include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
@@ -23,6 +23,7 @@
 #include <random>
 
 using namespace graft;
+using namespace graft::testing;
 
 namespace {
 
@@ -123,25 +124,6 @@ QByteArray names(const QString &prefix, int count)
     return out;
 }
 
-struct CliRun
-{
-    int exitCode = -1;
-    QString out, err;
-};
-
-CliRun runCli(const QStringList &arguments)
-{
-    QProcess process;
-    process.start(QStringLiteral(GRAFT_CLI_PATH), arguments);
-    CliRun run;
-    if (!process.waitForFinished(600000))
-        return run;
-    run.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
-    run.out = QString::fromUtf8(process.readAllStandardOutput());
-    run.err = QString::fromUtf8(process.readAllStandardError());
-    return run;
-}
-
 } // namespace
 
 class TestCliFinetune40to15 final : public QObject
@@ -170,30 +152,30 @@ private Q_SLOTS:
         QVERIFY(writeFile(path("new.txt"), names(QStringLiteral("new"), 15)));
 
         // The old model: 40 speakers, 40 samples each, trained from scratch by graft-cli.
-        const CliRun base = runCli({QStringLiteral("finetune"), path("arch.json"), QStringLiteral("-x"), path("base_x.npy"),
+        const CliResult base = runCli({QStringLiteral("finetune"), path("arch.json"), QStringLiteral("-x"), path("base_x.npy"),
                                     QStringLiteral("-y"), path("base_y.npy"), QStringLiteral("--class-names"), path("base.txt"),
                                     QStringLiteral("--head"), QStringLiteral("random"), QStringLiteral("--train"),
                                     QStringLiteral("all"), QStringLiteral("--epochs"), QStringLiteral("40"),
                                     QStringLiteral("--seed"), QStringLiteral("1"), QStringLiteral("--out"), path("base.h5")});
-        QVERIFY2(base.exitCode == 0, qPrintable(base.err));
+        QVERIFY2(base.exitCode == 0, base.err.constData());
 
         // 40 → 15: 6 training samples per new speaker (the other 18 are held out), every
         // layer trains; the same run from freshly initialized weights is the comparison.
-        const CliRun tuned = runCli({QStringLiteral("finetune"), path("base.h5"), QStringLiteral("-x"), path("new_x.npy"),
+        const CliResult tuned = runCli({QStringLiteral("finetune"), path("base.h5"), QStringLiteral("-x"), path("new_x.npy"),
                                      QStringLiteral("-y"), path("new_y.npy"), QStringLiteral("--class-names"), path("new.txt"),
                                      QStringLiteral("--val-split"), QStringLiteral("0.75"), QStringLiteral("--train"),
                                      QStringLiteral("all"), QStringLiteral("--epochs"), QStringLiteral("30"),
                                      QStringLiteral("--seed"), QStringLiteral("1"), QStringLiteral("--compare-scratch"),
                                      QStringLiteral("--out"), path("new.h5")});
-        QVERIFY2(tuned.exitCode == 0, qPrintable(tuned.err));
+        QVERIFY2(tuned.exitCode == 0, tuned.err.constData());
         // The plan and data summary go to stderr, the results to stdout.
-        QVERIFY2(tuned.err.contains(QStringLiteral("Data: 15 classes, 90 training and 270 validation samples")),
-                 qPrintable(tuned.err));
-        QVERIFY2(tuned.err.contains(QStringLiteral("Head dense_2 (per-row): 40 → 15 outputs")), qPrintable(tuned.err));
+        const QString plan = QString::fromUtf8(tuned.err), results = QString::fromUtf8(tuned.out);
+        QVERIFY2(plan.contains(QStringLiteral("Data: 15 classes, 90 training and 270 validation samples")), qPrintable(plan));
+        QVERIFY2(plan.contains(QStringLiteral("Head dense_2 (per-row): 40 → 15 outputs")), qPrintable(plan));
         const QRegularExpression final(
             QStringLiteral("Final validation accuracy: fine-tuned ([0-9.]+) %, from scratch ([0-9.]+) %"));
-        const auto match = final.match(tuned.out);
-        QVERIFY2(match.hasMatch(), qPrintable(tuned.out));
+        const auto match = final.match(results);
+        QVERIFY2(match.hasMatch(), qPrintable(results));
         const double fineTuned = match.captured(1).toDouble() / 100.0;
         const double scratch = match.captured(2).toDouble() / 100.0;
         qInfo("40 -> 15, voices %u: fine-tuned %.3f, from scratch %.3f", seed, fineTuned, scratch);

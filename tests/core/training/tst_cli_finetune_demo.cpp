@@ -2,6 +2,7 @@
 // and its companions, reaches the stated accuracy and beats its from-scratch comparison.
 
 #include "core/training/demo.h"
+#include "tests/common/clirun.h"
 
 #include <QDir>
 #include <QElapsedTimer>
@@ -12,30 +13,11 @@
 #include <QTest>
 
 using namespace graft;
+using namespace graft::testing;
 
 namespace {
 
 constexpr double statedAccuracy = 0.75; // resources/demo/README.md states it (18 sentences: 83–94 % over seeds 1–6)
-
-struct CliResult
-{
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-};
-
-CliResult runCli(const QStringList &arguments)
-{
-    QProcess process;
-    process.start(QStringLiteral(GRAFT_CLI_PATH), arguments);
-    CliResult result;
-    if (!process.waitForFinished(600000))
-        return result;
-    result.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
-    result.out = process.readAllStandardOutput();
-    result.err = process.readAllStandardError();
-    return result;
-}
 
 QStringList linesOf(const QString &path)
 {

@@ -588,6 +588,12 @@ void MainWindow::updateTitle()
     setWindowModified(m_session->isModified());
 }
 
+void MainWindow::setShowErrorDialogs(bool show)
+{
+    m_showErrorDialogs = show;
+    m_datasetPage->setShowErrorDialogs(show);
+}
+
 void MainWindow::showError(const QString &title, const QString &message)
 {
     if (!m_showErrorDialogs)

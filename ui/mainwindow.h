@@ -72,7 +72,8 @@ public:
     bool isLoadingDataset() const { return m_datasetLoading; }
 
     /** Tests switch off modal error dialogs; errors still reach the failure signals and the status bar. */
-    void setShowErrorDialogs(bool show) { m_showErrorDialogs = show; }
+    /** Error dialogs of the window and its pages (off in tests: offscreen, a modal dialog would wait forever). */
+    void setShowErrorDialogs(bool show);
 
 Q_SIGNALS:
     void modelLoaded();

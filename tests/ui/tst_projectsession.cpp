@@ -151,6 +151,29 @@ private Q_SLOTS:
         QVERIFY2(problems.join(QLatin1Char('\n')).contains(QLatin1String("gone.weights.h5")), qPrintable(problems.join(QLatin1Char('\n'))));
         QVERIFY(!window.currentModel());
     }
+
+    /** A dataset folder that cannot be scanned ends the opening with a problem, not a wait. */
+    void unreadableDatasetIsNamed()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QString empty = dir.filePath(QStringLiteral("no-classes-here"));
+        QVERIFY(QDir().mkpath(empty));
+        Project project;
+        project.model.path = QStringLiteral(GRAFT_SOURCE_DIR "/resources/demo/base-speakers.h5");
+        project.model.architecturePath = QStringLiteral(GRAFT_SOURCE_DIR "/resources/demo/base-speakers.json");
+        project.dataset.path = empty;
+        const QString projectPath = dir.filePath(QStringLiteral("emptydata.graft"));
+        const Expected<void> written = ProjectFile::write(project, projectPath);
+        QVERIFY2(written, qPrintable(written.errorString()));
+
+        MainWindow window;
+        window.setShowErrorDialogs(false);
+        const QStringList problems = openAndWait(window, projectPath);
+        QVERIFY2(!problems.contains(QStringLiteral("timed out")), "the project waited for a dataset that never came");
+        QVERIFY2(problems.join(QLatin1Char('\n')).contains(QLatin1String("no-classes-here")), qPrintable(problems.join(QLatin1Char('\n'))));
+        QVERIFY(window.currentModel()); // the model the project names is still opened
+    }
 };
 
 QTEST_MAIN(TestProjectSession)

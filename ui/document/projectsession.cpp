@@ -213,6 +213,16 @@ void ProjectSession::modelDone(bool loaded)
         m_problems << tr("The dataset %1 could not be loaded: %2").arg(QDir::toNativeSeparators(m_pending.dataset.path), message);
         finishOpen();
     });
+    // A scan that fails or is cancelled never reaches MainWindow's signals: without these
+    // the project would wait for a dataset that is not coming.
+    m_connections << connect(m_window->datasetPage(), &DatasetPage::scanFailed, this, [this](const QString &message) {
+        m_problems << tr("The dataset %1 could not be read: %2").arg(QDir::toNativeSeparators(m_pending.dataset.path), message);
+        finishOpen();
+    });
+    m_connections << connect(m_window->datasetPage(), &DatasetPage::scanCancelled, this, [this] {
+        m_problems << tr("Reading the dataset %1 was cancelled.").arg(QDir::toNativeSeparators(m_pending.dataset.path));
+        finishOpen();
+    });
     m_window->datasetPage()->loadFrom(m_pending);
 }
 

@@ -151,12 +151,16 @@ MainWindow::MainWindow(QWidget *parent)
         resize(1200, 800);
     restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
     inputsChanged();
+    m_session->resetBaseline(); // an empty window has nothing to save
     updateTitle();
 }
 
 MainWindow::~MainWindow()
 {
     cancelDatasetLoad();
+    // The pages die before the session: their last signals (an undo stack's cleanChanged)
+    // must not reach a session that reads them.
+    m_session->disconnect();
 }
 
 QWidget *MainWindow::createDatasetPlaceholder()
@@ -484,6 +488,8 @@ void MainWindow::openDataset(const QString &path)
             m_openingDemo = false;
             showPage(TrainingPageIndex);
             statusBar()->showMessage(tr("Demo ready: review the head plan, then press Start (Ctrl+Enter)"), 10000);
+            if (!m_session->isOpening())
+                m_session->resetBaseline(); // the demo as it comes is nothing to save yet
             Q_EMIT demoReady();
         }
     });

@@ -105,6 +105,17 @@ private Q_SLOTS:
         QCOMPARE(second.trainingPage()->settings().epochs, epochs);
         QCOMPARE(second.projectSession()->path(), QFileInfo(projectPath).absoluteFilePath());
         QVERIFY(!second.isWindowModified());
+        // A training setting edited after opening marks the window, and editing it back clears it.
+        QSignalSpy edited(second.trainingPage(), &TrainingPage::settingsEdited);
+        TrainingParams edit = second.trainingPage()->settings();
+        const int savedEpochs = edit.epochs;
+        edit.epochs = savedEpochs + 1;
+        second.trainingPage()->setSettings(edit, second.trainingPage()->compareScratch());
+        QVERIFY(!edited.isEmpty());
+        QVERIFY(second.isWindowModified());
+        edit.epochs = savedEpochs;
+        second.trainingPage()->setSettings(edit, second.trainingPage()->compareScratch());
+        QVERIFY(!second.isWindowModified());
     }
 
     void trainingMenuPausesAndResumes()

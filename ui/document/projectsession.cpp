@@ -101,11 +101,23 @@ ProjectSession::ProjectSession(MainWindow *window)
     , m_window(window)
 {
     connect(window->headPage()->planModel()->undoStack(), &QUndoStack::cleanChanged, this, &ProjectSession::stateChanged);
+    // Settings edits have no undo stack: they count against the last saved state instead.
+    connect(window->trainingPage(), &TrainingPage::settingsEdited, this, &ProjectSession::stateChanged);
+    for (auto signal : {&DatasetPage::datasetChanged, &DatasetPage::featureSettingsChanged, &DatasetPage::textSettingsChanged})
+        connect(window->datasetPage(), signal, this, &ProjectSession::stateChanged);
 }
 
 bool ProjectSession::isModified() const
 {
-    return !m_window->headPage()->planModel()->undoStack()->isClean();
+    if (!m_window->headPage()->planModel()->undoStack()->isClean())
+        return true;
+    return !m_baseline.isEmpty() && !m_opening && ProjectFile::serialize(currentProject(), QString()) != m_baseline;
+}
+
+void ProjectSession::resetBaseline()
+{
+    m_baseline = ProjectFile::serialize(currentProject(), QString());
+    Q_EMIT stateChanged();
 }
 
 Project ProjectSession::currentProject() const
@@ -142,6 +154,7 @@ Expected<void> ProjectSession::save(const QString &requested)
         return written;
     m_path = path;
     m_window->headPage()->planModel()->undoStack()->setClean();
+    m_baseline = ProjectFile::serialize(currentProject(), QString());
     addRecent(path);
     Q_EMIT saved(path);
     Q_EMIT stateChanged();
@@ -244,6 +257,7 @@ void ProjectSession::finishOpen()
     }
     m_window->trainingPage()->setSettings(fromProject(m_pending.training), m_pending.training.compareScratch);
     planModel->undoStack()->setClean();
+    m_baseline = ProjectFile::serialize(currentProject(), QString());
     m_path = m_openingPath;
     m_opening = false;
     addRecent(m_path);

@@ -27,8 +27,10 @@ public:
 
     /** The project file last saved or opened; empty for an unsaved session. */
     QString path() const { return m_path; }
-    /** The head plan changed since the last save or open. */
+    /** The head plan, the training settings or the dataset changed since the last save, open or demo. */
     bool isModified() const;
+    /** What isModified() compares against becomes the window's state now (a new session, the demo). */
+    void resetBaseline();
     bool isOpening() const { return m_opening; }
 
     /** Writes the session to `path` (".graft" appended when missing); refuses to overwrite the model or dataset. */
@@ -61,6 +63,7 @@ private:
 
     MainWindow *m_window;
     QString m_path;
+    QByteArray m_baseline; ///< the session serialized at the last save, open or resetBaseline()
     bool m_opening = false;
     QString m_openingPath;
     Project m_pending;

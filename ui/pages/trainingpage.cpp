@@ -197,6 +197,14 @@ TrainingPage::TrainingPage(QWidget *parent)
         Q_EMIT trainingFailed(message);
     });
     setInputs({});
+    for (QSpinBox *box : {m_batch, m_epochs, m_phase1, m_patience, m_reducePatience, m_seed})
+        connect(box, &QSpinBox::valueChanged, this, &TrainingPage::settingsEdited);
+    for (QDoubleSpinBox *box : {m_lr, m_momentum, m_lrMult, m_reduceFactor, m_labelSmoothing})
+        connect(box, &QDoubleSpinBox::valueChanged, this, &TrainingPage::settingsEdited);
+    for (QComboBox *box : {m_optimizer, m_trainable, m_monitor})
+        connect(box, &QComboBox::currentIndexChanged, this, &TrainingPage::settingsEdited);
+    for (QCheckBox *box : {m_nesterov, m_earlyStopping, m_reduceLr, m_compare})
+        connect(box, &QCheckBox::toggled, this, &TrainingPage::settingsEdited);
 }
 
 TrainingPage::~TrainingPage() = default;

@@ -59,6 +59,8 @@ public Q_SLOTS:
     void togglePause();
 
 Q_SIGNALS:
+    /** A setting was edited (by the user or setSettings()): a project's modified state follows. */
+    void settingsEdited();
     void trainingFinished(const graft::FineTuneOutcome &outcome, const QStringList &classNames);
     void trainingFailed(const QString &message);
     void runningChanged(bool running);

@@ -5,10 +5,9 @@
 #   GRAFT_ASAN_BUILD_DIR=... GRAFT_ASAN_JOBS=1 bash packaging/ci/sanitize.sh
 #   GRAFT_SANITIZE_SCOPE=parsers   only the tests of the modules that read outside
 #                                  data without libtorch (common io model formats
-#                                  audio text dataset): what CI runs by default,
-#                                  since the full sanitized build (every libtorch
-#                                  translation unit again) does not fit CI's time
-#                                  next to the normal build. Default: all.
+#                                  audio text dataset), for a quick local check.
+#                                  Default: all, the whole suite, as CI runs it
+#                                  (packaging/quickstart.sh test).
 # Not run here: the packaging test (label packaging: it checks the .deb's
 # metadata, no Graft code of interest runs) and the fuzz label (the fuzz
 # harnesses are their own clang build, packaging/ci/fuzz.sh). Benchmarks are

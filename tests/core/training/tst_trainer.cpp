@@ -64,6 +64,28 @@ struct Recorder final : TrainingObserver
     void note(const QString &m) override { notes << m; }
 };
 
+/**
+ * Every layer trains on the whole set as one batch, in order, with plain SGD: updates a
+ * test can write out step by step in doubles.
+ */
+TrainingParams fullBatchSgd(const ModelSpec &model, std::vector<std::int64_t> shape, std::vector<float> values,
+                            QVector<int> labels, double learningRate, int steps)
+{
+    TrainingParams p;
+    p.model = model;
+    p.classNames = {QStringLiteral("a"), QStringLiteral("b")};
+    p.train.shape = std::move(shape);
+    p.train.values = std::move(values);
+    p.train.labels = std::move(labels);
+    p.trainable.preset = TrainPreset::All;
+    p.optimizer.kind = OptimizerKind::Sgd;
+    p.optimizer.learningRate = learningRate;
+    p.batchSize = int(p.train.shape.front());
+    p.epochs = steps;
+    p.shuffle = false;
+    return p;
+}
+
 } // namespace
 
 class TestTrainer final : public QObject
@@ -235,19 +257,10 @@ private Q_SLOTS:
                                                                       {QStringLiteral("Flatten"), QJsonObject{{QStringLiteral("name"), QStringLiteral("flatten")}}}}),
                                            5);
         QVERIFY(!model.layers.isEmpty());
-        TrainingParams p;
-        p.model = model;
-        p.classNames = {QStringLiteral("a"), QStringLiteral("b")};
-        p.train.shape = {n, 1, w, c};
-        p.train.values = {0.5f, -1.0f, 2.0f, 1.5f, 0.2f, -0.3f, -0.7f, 0.9f, 0.1f,
-                          0.3f, 0.3f, -1.2f, 1.1f, -0.4f, 0.8f, -0.2f, 0.6f, 0.05f};
-        p.train.labels = {0, 1, 1};
-        p.trainable.preset = TrainPreset::All;
-        p.optimizer.kind = OptimizerKind::Sgd;
-        p.optimizer.learningRate = 0.5;
-        p.batchSize = n;
-        p.epochs = 2;
-        p.shuffle = false;
+        const TrainingParams p = fullBatchSgd(model, {n, 1, w, c},
+                                              {0.5f, -1.0f, 2.0f, 1.5f, 0.2f, -0.3f, -0.7f, 0.9f, 0.1f,
+                                               0.3f, 0.3f, -1.2f, 1.1f, -0.4f, 0.8f, -0.2f, 0.6f, 0.05f},
+                                              {0, 1, 1}, 0.5, 2);
         const auto result = Trainer::run(p);
         QVERIFY2(result, qPrintable(result.errorString()));
 
@@ -320,19 +333,10 @@ private Q_SLOTS:
                                        {QStringLiteral("Dense"), denseConfig(QStringLiteral("dense"), classes, QStringLiteral("softmax"))}}),
             11);
         QVERIFY(!model.layers.isEmpty());
-        TrainingParams p;
-        p.model = model;
-        p.classNames = {QStringLiteral("a"), QStringLiteral("b")};
-        p.train.shape = {n, h, w, c};
+        std::vector<float> inputs;
         for (int i = 0; i < n * h * w * c; ++i)
-            p.train.values.push_back(float(std::sin(0.7 * i + 0.3)));
-        p.train.labels = {0, 1, 1};
-        p.trainable.preset = TrainPreset::All;
-        p.optimizer.kind = OptimizerKind::Sgd;
-        p.optimizer.learningRate = 0.2;
-        p.batchSize = n;
-        p.epochs = 2;
-        p.shuffle = false;
+            inputs.push_back(float(std::sin(0.7 * i + 0.3)));
+        const TrainingParams p = fullBatchSgd(model, {n, h, w, c}, std::move(inputs), {0, 1, 1}, 0.2, 2);
         const auto result = Trainer::run(p);
         QVERIFY2(result, qPrintable(result.errorString()));
 

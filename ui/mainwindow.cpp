@@ -151,8 +151,7 @@ MainWindow::MainWindow(QWidget *parent)
         resize(1200, 800);
     restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
     inputsChanged();
-    m_session->resetBaseline(); // an empty window has nothing to save
-    updateTitle();
+    m_session->resetBaseline(); // an empty window has nothing to save; the title follows
 }
 
 MainWindow::~MainWindow()

@@ -71,8 +71,10 @@ public:
     bool isLoading() const { return m_loading; }
     bool isLoadingDataset() const { return m_datasetLoading; }
 
-    /** Tests switch off modal error dialogs; errors still reach the failure signals and the status bar. */
-    /** Error dialogs of the window and its pages (off in tests: offscreen, a modal dialog would wait forever). */
+    /**
+     * Modal error dialogs of the window and its pages. Tests switch them off (offscreen, a modal
+     * dialog would wait forever); errors still reach the failure signals and the status bar.
+     */
     void setShowErrorDialogs(bool show);
 
 Q_SIGNALS:

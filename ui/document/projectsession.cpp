@@ -111,13 +111,18 @@ bool ProjectSession::isModified() const
 {
     if (!m_window->headPage()->planModel()->undoStack()->isClean())
         return true;
-    return !m_baseline.isEmpty() && !m_opening && ProjectFile::serialize(currentProject(), QString()) != m_baseline;
+    return !m_baseline.isEmpty() && !m_opening && snapshot() != m_baseline;
 }
 
 void ProjectSession::resetBaseline()
 {
-    m_baseline = ProjectFile::serialize(currentProject(), QString());
+    m_baseline = snapshot();
     Q_EMIT stateChanged();
+}
+
+QByteArray ProjectSession::snapshot() const
+{
+    return ProjectFile::serialize(currentProject(), QString());
 }
 
 Project ProjectSession::currentProject() const
@@ -154,7 +159,7 @@ Expected<void> ProjectSession::save(const QString &requested)
         return written;
     m_path = path;
     m_window->headPage()->planModel()->undoStack()->setClean();
-    m_baseline = ProjectFile::serialize(currentProject(), QString());
+    m_baseline = snapshot();
     addRecent(path);
     Q_EMIT saved(path);
     Q_EMIT stateChanged();
@@ -257,7 +262,7 @@ void ProjectSession::finishOpen()
     }
     m_window->trainingPage()->setSettings(fromProject(m_pending.training), m_pending.training.compareScratch);
     planModel->undoStack()->setClean();
-    m_baseline = ProjectFile::serialize(currentProject(), QString());
+    m_baseline = snapshot();
     m_path = m_openingPath;
     m_opening = false;
     addRecent(m_path);

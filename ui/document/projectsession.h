@@ -56,6 +56,8 @@ Q_SIGNALS:
 
 private:
     Project currentProject() const;
+    /** The session as a project file would hold it: what isModified() compares. */
+    QByteArray snapshot() const;
     void modelDone(bool loaded);
     void finishOpen();
     void disconnectPending();

@@ -1,34 +1,10 @@
 #include "core/training/kerasoptimizer.h"
 
-#include "core/common/vectorize.h"
+#include "core/training/adamkernel.h"
 
 #include <cmath>
 
 namespace graft::training {
-
-namespace {
-
-/**
- * One Adam step over a flat group in TensorFlow's ApplyAdam arithmetic (Keras 3's is
- * the same): m += (g - m)(1 - beta1); v += (g² - v)(1 - beta2); w -= m·alpha / (√v + ε).
- * One pass over the four buffers instead of six whole-buffer kernels, each of which
- * would stream them from memory again.
- */
-GRAFT_VECTORIZE void adamStep(float *__restrict w, const float *__restrict g, float *__restrict m,
-                              float *__restrict v, std::int64_t n, float alpha, float oneMinusBeta1,
-                              float oneMinusBeta2, float epsilon)
-{
-    for (std::int64_t i = 0; i < n; ++i) {
-        const float gi = g[i];
-        const float mi = m[i] + (gi - m[i]) * oneMinusBeta1;
-        const float vi = v[i] + (gi * gi - v[i]) * oneMinusBeta2;
-        m[i] = mi;
-        v[i] = vi;
-        w[i] -= mi * alpha / (std::sqrt(vi) + epsilon);
-    }
-}
-
-} // namespace
 
 KerasOptimizer::KerasOptimizer(OptimizerSettings settings) : m_settings(std::move(settings)) {}
 

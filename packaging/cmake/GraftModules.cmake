@@ -1,10 +1,14 @@
 # Helpers that keep every core module and every test declared the same way.
 
-# graft_core_module(<target> [TORCH] [DEPS <targets...>])
+# graft_core_module(<target> [TORCH] [DEPS <targets...>] [VECTORIZED <sources...>])
 # A core module is one folder of core/: all its .cpp/.h files form one static
 # library. Core never sees Qt's keyword macros (they break libtorch headers).
+# VECTORIZED sources hold hot float loops and no libtorch: GCC vectorizes them with
+# the cost model -O3 uses (-O2's skips loops that need a scalar epilogue) and without
+# errno from sqrt, which would otherwise keep such a loop scalar. Per-function
+# optimize attributes do not do it: they block inlining std::sqrt and vectorize nothing.
 function(graft_core_module target)
-  cmake_parse_arguments(ARG "TORCH" "" "DEPS" ${ARGN})
+  cmake_parse_arguments(ARG "TORCH" "" "DEPS;VECTORIZED" ${ARGN})
   file(GLOB sources CONFIGURE_DEPENDS
        "${CMAKE_CURRENT_SOURCE_DIR}/*.cpp" "${CMAKE_CURRENT_SOURCE_DIR}/*.h")
   add_library(${target} STATIC ${sources})
@@ -15,6 +19,11 @@ function(graft_core_module target)
     target_link_libraries(${target} PRIVATE ${TORCH_LIBRARIES})
     # One libtorch translation unit costs ~20 s; the precompiled header pays it once.
     target_precompile_headers(${target} PRIVATE <torch/torch.h>)
+  endif()
+  if(ARG_VECTORIZED AND CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
+    set_source_files_properties(${ARG_VECTORIZED} PROPERTIES
+        COMPILE_OPTIONS "-ftree-loop-vectorize;-fvect-cost-model=dynamic;-fno-math-errno"
+        SKIP_PRECOMPILE_HEADERS ON)
   endif()
 endfunction()
 

@@ -3,10 +3,10 @@
 #include "core/engine/classificationreport.h"
 #include "core/engine/inferencemodel.h"
 #include "core/formats/kerasfileloader.h"
+#include "core/io/classnamesfile.h"
 #include "core/io/npyfile.h"
 
 #include <QCommandLineParser>
-#include <QFile>
 #include <QJsonDocument>
 
 namespace graft::cli {
@@ -14,18 +14,6 @@ namespace graft::cli {
 namespace {
 
 const QString name = QStringLiteral("evaluate");
-
-Expected<QStringList> readClassNames(const QString &path)
-{
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
-        return makeError(QStringLiteral("cannot read the class names %1: %2").arg(path, file.errorString()));
-    QStringList names;
-    for (const QByteArray &line : file.readAll().split('\n'))
-        if (!line.trimmed().isEmpty())
-            names << QString::fromUtf8(line.trimmed());
-    return names;
-}
 
 } // namespace
 
@@ -88,7 +76,7 @@ Command evaluateCommand()
                     return fail(name, loaded.errorString());
                 QStringList names = loaded->classNames;
                 if (parser.isSet(classNames)) {
-                    auto read = readClassNames(parser.value(classNames));
+                    auto read = ClassNamesFile::read(parser.value(classNames));
                     if (!read)
                         return fail(name, read.errorString());
                     names = *read;

@@ -2,27 +2,15 @@
 #include "core/cli/command.h"
 #include "core/export/modelexporter.h"
 #include "core/formats/kerasfileloader.h"
+#include "core/io/classnamesfile.h"
 
 #include <QCommandLineParser>
-#include <QFile>
 
 namespace graft::cli {
 
 namespace {
 
 const QString name = QStringLiteral("export");
-
-Expected<QStringList> readClassNames(const QString &path)
-{
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
-        return makeError(QStringLiteral("cannot read the class names %1: %2").arg(path, file.errorString()));
-    QStringList names;
-    for (const QByteArray &line : file.readAll().split('\n'))
-        if (!line.trimmed().isEmpty())
-            names << QString::fromUtf8(line.trimmed());
-    return names;
-}
 
 } // namespace
 
@@ -103,7 +91,7 @@ Command exportCommand()
                 options.writeArchitecture = !parser.isSet(noJson);
                 options.unknownDimension = openSize;
                 if (parser.isSet(classNames)) {
-                    auto names = readClassNames(parser.value(classNames));
+                    auto names = ClassNamesFile::read(parser.value(classNames));
                     if (!names)
                         return fail(name, names.errorString());
                     loaded->classNames = *names;

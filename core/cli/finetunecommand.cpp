@@ -2,12 +2,12 @@
 #include "core/cli/command.h"
 #include "core/cli/featureoptions.h"
 #include "core/common/atomicfiletarget.h"
-#include "core/dataset/arraydataset.h"
 #include "core/dataset/datasetsplit.h"
 #include "core/dataset/datasettypes.h"
 #include "core/export/companionfiles.h"
 #include "core/export/modelexporter.h"
 #include "core/formats/kerasfileloader.h"
+#include "core/io/classnamesfile.h"
 #include "core/model/kerasconfigparser.h"
 #include "core/model/shapeinference.h"
 #include "core/text/textdataset.h"
@@ -354,7 +354,7 @@ int runFinetune(const QStringList &userArguments)
         err() << "graft-cli finetune: warning: " << warning << '\n';
     QStringList oldNames = loaded->classNames;
     if (parser.isSet(o.oldClassNames)) {
-        auto names = ArrayDatasetLoader::readClassNames(parser.value(o.oldClassNames));
+        auto names = ClassNamesFile::read(parser.value(o.oldClassNames));
         if (!names)
             return fail(commandName, names.errorString());
         oldNames = *names;

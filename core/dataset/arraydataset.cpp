@@ -1,13 +1,12 @@
 #include "core/dataset/arraydataset.h"
 
+#include "core/io/classnamesfile.h"
 #include "core/io/npyfile.h"
 #include "core/io/npzfile.h"
 
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
-#include <QJsonArray>
-#include <QJsonDocument>
 
 #include <algorithm>
 #include <cmath>
@@ -33,14 +32,17 @@ QString defaultClassNamesFile(const QDir &dir)
                              QStringLiteral("class_names.json"), QStringLiteral("classes.json")});
 }
 
-Expected<ArrayDataset> withClassNames(Expected<ArrayDataset> dataset, const QString &explicitPath, const QDir &dataDir)
+} // namespace
+
+Expected<ArrayDataset> ArrayDatasetLoader::withClassNames(Expected<ArrayDataset> dataset, const QString &explicitPath,
+                                                          const QString &dataDir)
 {
     if (!dataset)
         return dataset;
-    const QString path = explicitPath.isEmpty() ? defaultClassNamesFile(dataDir) : explicitPath;
+    const QString path = explicitPath.isEmpty() ? defaultClassNamesFile(QDir(dataDir)) : explicitPath;
     if (path.isEmpty())
         return dataset;
-    auto names = ArrayDatasetLoader::readClassNames(path);
+    auto names = ClassNamesFile::read(path);
     if (!names)
         return names.error();
     if (names->size() < dataset->classNames.size())
@@ -58,8 +60,6 @@ Expected<ArrayDataset> withClassNames(Expected<ArrayDataset> dataset, const QStr
     return dataset;
 }
 
-} // namespace
-
 QVector<int> ArrayDataset::classCounts() const
 {
     QVector<int> counts(classNames.size(), 0);
@@ -68,35 +68,6 @@ QVector<int> ArrayDataset::classCounts() const
             ++counts[label];
     }
     return counts;
-}
-
-Expected<QStringList> ArrayDatasetLoader::readClassNames(const QString &path)
-{
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
-        return Error{QStringLiteral("Cannot open the class-names file %1: %2").arg(path, file.errorString())};
-    const QByteArray bytes = file.readAll();
-    QStringList names;
-    if (path.endsWith(QLatin1String(".json"), Qt::CaseInsensitive)) {
-        QJsonParseError error;
-        const QJsonDocument document = QJsonDocument::fromJson(bytes, &error);
-        if (!document.isArray())
-            return Error{QStringLiteral("%1: expected a JSON list of class names (%2)").arg(path, error.errorString())};
-        for (const QJsonValue &value : document.array()) {
-            if (!value.isString())
-                return Error{QStringLiteral("%1: every class name must be a string").arg(path)};
-            names << value.toString();
-        }
-    } else {
-        for (const QString &line : QString::fromUtf8(bytes).split(QLatin1Char('\n'))) {
-            const QString name = line.trimmed();
-            if (!name.isEmpty())
-                names << name;
-        }
-    }
-    if (names.isEmpty())
-        return Error{QStringLiteral("%1 lists no class names").arg(path)};
-    return names;
 }
 
 Expected<ArrayDataset> ArrayDatasetLoader::fromArrays(const NpyArray &x, const NpyArray &y, const QString &sourceName)
@@ -183,7 +154,7 @@ Expected<ArrayDataset> ArrayDatasetLoader::fromNpyFiles(const QString &featuresP
         dataset->featuresName = QFileInfo(featuresPath).fileName();
         dataset->labelsName = QFileInfo(labelsPath).fileName();
     }
-    return withClassNames(std::move(dataset), classNamesPath, QFileInfo(featuresPath).dir());
+    return withClassNames(std::move(dataset), classNamesPath, QFileInfo(featuresPath).path());
 }
 
 Expected<ArrayDataset> ArrayDatasetLoader::fromNpz(const QString &path, const QString &classNamesPath)
@@ -223,7 +194,7 @@ Expected<ArrayDataset> ArrayDatasetLoader::fromNpz(const QString &path, const QS
                                      .arg(contents->size())
                                      .arg(xName, yName);
     }
-    return withClassNames(std::move(dataset), classNamesPath, QFileInfo(path).dir());
+    return withClassNames(std::move(dataset), classNamesPath, QFileInfo(path).path());
 }
 
 Expected<ArrayDataset> ArrayDatasetLoader::load(const QString &path, const QString &classNamesPath)
@@ -243,7 +214,7 @@ Expected<ArrayDataset> ArrayDatasetLoader::load(const QString &path, const QStri
     if (suffix == QLatin1String("npz"))
         return fromNpz(path, classNamesPath);
     if (suffix == QLatin1String("h5") || suffix == QLatin1String("hdf5") || suffix == QLatin1String("hdf"))
-        return withClassNames(fromHdf5(path), classNamesPath, info.dir());
+        return fromHdf5(path, classNamesPath);
     if (suffix == QLatin1String("npy")) {
         const QString y = findSibling(info.dir(), {QStringLiteral("y.npy"), QStringLiteral("Y.npy"), QStringLiteral("labels.npy")});
         if (y.isEmpty() || QFileInfo(y).canonicalFilePath() == info.canonicalFilePath())

@@ -60,8 +60,13 @@ public:
      */
     static Expected<ArrayDataset> fromArrays(const NpyArray &x, const NpyArray &y, const QString &sourceName);
 
-    /** One class name per line (blank lines skipped) or a JSON list of strings. */
-    static Expected<QStringList> readClassNames(const QString &path);
+private:
+    /**
+     * The names of `explicitPath` (ClassNamesFile), else of a class_names.txt / classes.txt
+     * (or .json) in `dataDir`, if any. Fewer names than the labels need is an error.
+     */
+    static Expected<ArrayDataset> withClassNames(Expected<ArrayDataset> dataset, const QString &explicitPath,
+                                                 const QString &dataDir);
 };
 
 } // namespace graft

@@ -149,19 +149,7 @@ Expected<ArrayDataset> ArrayDatasetLoader::fromHdf5(const QString &path, const Q
     if (!dataset)
         return dataset;
     dataset->format = QStringLiteral("hdf5");
-    if (!classNamesPath.isEmpty()) {
-        auto names = readClassNames(classNamesPath);
-        if (!names)
-            return names.error();
-        if (names->size() < dataset->classNames.size())
-            return Error{QStringLiteral("%1 lists %2 class names but the labels of %3 need %4")
-                             .arg(classNamesPath)
-                             .arg(names->size())
-                             .arg(path)
-                             .arg(dataset->classNames.size())};
-        dataset->classNames = *names;
-    }
-    return dataset;
+    return withClassNames(std::move(dataset), classNamesPath, QFileInfo(path).path());
 }
 
 } // namespace graft

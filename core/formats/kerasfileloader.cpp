@@ -3,6 +3,7 @@
 #include "core/formats/h5access.h"
 #include "core/formats/kerash5weightsreader.h"
 #include "core/formats/weightassigner.h"
+#include "core/io/classnamesfile.h"
 #include "core/io/ziparchive.h"
 #include "core/model/kerasconfigparser.h"
 #include "core/model/shapeinference.h"
@@ -133,27 +134,6 @@ Expected<ModelSpec> parseArchitecture(const QByteArray &json, const QString &sou
     return KerasConfigParser::parse(json, sourceName);
 }
 
-QStringList readClassNames(const QString &path)
-{
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
-        return {};
-    const QByteArray data = file.readAll();
-    if (path.endsWith(QLatin1String(".json"), Qt::CaseInsensitive)) {
-        QStringList names;
-        const QJsonDocument doc = QJsonDocument::fromJson(data);
-        for (const QJsonValue &v : doc.array())
-            names << v.toString();
-        return names;
-    }
-    QStringList names;
-    for (const QByteArray &line : data.split('\n')) {
-        const QString name = QString::fromUtf8(line).trimmed();
-        if (!name.isEmpty())
-            names << name;
-    }
-    return names;
-}
 
 /** NaN/Inf in stored weights make every prediction NaN: say where, once per weight. */
 QStringList nonFiniteWeightWarnings(const ModelSpec &model, const QString &path)
@@ -305,8 +285,14 @@ Expected<LoadedModel> KerasFileLoader::load(const QString &path, const LoadOptio
     if (options.searchBesideFile) {
         for (const QString &stem : stemsOf(path)) {
             for (const QString &suffix : {QStringLiteral(".labels.txt"), QStringLiteral(".labels.json")}) {
-                if (loaded.classNames.isEmpty() && QFileInfo::exists(stem + suffix))
-                    loaded.classNames = readClassNames(stem + suffix);
+                if (!loaded.classNames.isEmpty() || !QFileInfo::exists(stem + suffix))
+                    continue;
+                auto names = ClassNamesFile::read(stem + suffix);
+                if (names)
+                    loaded.classNames = *names;
+                else
+                    loaded.warnings << QStringLiteral("the class names beside the model were not used: %1")
+                                           .arg(names.errorString());
             }
         }
     }

@@ -1,8 +1,8 @@
 #include "ui/wizard/architecturepage.h"
 
-#include "core/dataset/arraydataset.h"
 #include "core/export/companionfiles.h"
 #include "core/formats/kerasfileloader.h"
+#include "core/io/classnamesfile.h"
 #include "core/training/headremapper.h"
 #include "ui/wizard/finetunewizard.h"
 
@@ -191,7 +191,7 @@ void ArchitecturePage::readLabels()
     m_labelsError.clear();
     const QString path = labelsPath();
     if (!path.isEmpty()) {
-        auto names = ArrayDatasetLoader::readClassNames(path);
+        auto names = ClassNamesFile::read(path);
         if (names)
             m_names = *names;
         else

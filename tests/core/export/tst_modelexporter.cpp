@@ -276,6 +276,17 @@ void TestModelExporter::remappedHeadIsWrittenAsRemapped()
     e.close();
     QString output;
     QVERIFY2(runPython({checkerScript(), target, expectation, fixturesDir()}, &output) == 0, qPrintable(output));
+
+    // Class names beside the model that cannot be read are reported, never half-read.
+    QFile labels(out.filePath(QStringLiteral("remapped.labels.txt")));
+    QVERIFY(labels.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    labels.write("\n \n");
+    labels.close();
+    auto unlabelled = KerasFileLoader::load(target);
+    QVERIFY2(unlabelled, qPrintable(unlabelled.errorString()));
+    QVERIFY(unlabelled->classNames.isEmpty());
+    QVERIFY2(unlabelled->warnings.join(QLatin1Char('\n')).contains(labels.fileName()),
+             qPrintable(unlabelled->warnings.join(QLatin1Char('\n'))));
 }
 
 void TestModelExporter::longLayerListIsChunkedLikeKeras()

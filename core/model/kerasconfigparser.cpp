@@ -2,48 +2,14 @@
 #include "core/common/jsonnumbers.h"
 
 #include "core/common/limits.h"
+#include "core/model/layercatalog.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QSet>
 
 namespace graft {
 
 namespace {
-
-const QSet<QString> &supportedClasses()
-{
-    static const QSet<QString> classes = {
-        QStringLiteral("InputLayer"), QStringLiteral("Dense"),
-        QStringLiteral("Conv1D"), QStringLiteral("Conv2D"),
-        QStringLiteral("DepthwiseConv2D"), QStringLiteral("SeparableConv2D"),
-        QStringLiteral("MaxPooling1D"), QStringLiteral("MaxPooling2D"),
-        QStringLiteral("AveragePooling1D"), QStringLiteral("AveragePooling2D"),
-        QStringLiteral("GlobalAveragePooling1D"), QStringLiteral("GlobalAveragePooling2D"),
-        QStringLiteral("GlobalMaxPooling1D"), QStringLiteral("GlobalMaxPooling2D"),
-        QStringLiteral("ZeroPadding1D"), QStringLiteral("ZeroPadding2D"),
-        QStringLiteral("Cropping1D"), QStringLiteral("Cropping2D"),
-        QStringLiteral("UpSampling1D"), QStringLiteral("UpSampling2D"),
-        QStringLiteral("Flatten"), QStringLiteral("Reshape"), QStringLiteral("Permute"),
-        QStringLiteral("RepeatVector"), QStringLiteral("Dropout"),
-        QStringLiteral("SpatialDropout1D"), QStringLiteral("SpatialDropout2D"),
-        QStringLiteral("GaussianNoise"), QStringLiteral("GaussianDropout"),
-        QStringLiteral("AlphaDropout"), QStringLiteral("ActivityRegularization"),
-        QStringLiteral("Activation"), QStringLiteral("LeakyReLU"), QStringLiteral("PReLU"),
-        QStringLiteral("ELU"), QStringLiteral("ReLU"), QStringLiteral("ThresholdedReLU"),
-        QStringLiteral("Softmax"), QStringLiteral("BatchNormalization"),
-        QStringLiteral("LayerNormalization"), QStringLiteral("Embedding"),
-        QStringLiteral("SimpleRNN"), QStringLiteral("LSTM"), QStringLiteral("GRU"),
-        QStringLiteral("CuDNNLSTM"), QStringLiteral("CuDNNGRU"),
-        QStringLiteral("Bidirectional"), QStringLiteral("TimeDistributed"),
-        QStringLiteral("Add"), QStringLiteral("Subtract"), QStringLiteral("Multiply"),
-        QStringLiteral("Average"), QStringLiteral("Maximum"), QStringLiteral("Minimum"),
-        QStringLiteral("Concatenate"), QStringLiteral("Dot"),
-        QStringLiteral("Rescaling"), QStringLiteral("Normalization"),
-        QStringLiteral("Sequential"), QStringLiteral("Functional"), QStringLiteral("Model"),
-    };
-    return classes;
-}
 
 int jsonDepth(const QJsonValue &v, int depth = 0)
 {
@@ -258,7 +224,7 @@ Expected<ModelSpec> parseModel(const QJsonObject &json, int depth)
 
 bool isSupportedLayerClass(const QString &className)
 {
-    return supportedClasses().contains(className);
+    return LayerCatalog::knows(className) || isModelClass(className);
 }
 
 bool isModelClass(const QString &className)

@@ -1,6 +1,7 @@
 #include "core/model/layershapes.h"
 #include "core/common/jsonnumbers.h"
 
+#include "core/model/layercatalog.h"
 #include "core/model/layerconfig.h"
 
 #include <QJsonArray>
@@ -453,25 +454,7 @@ std::int64_t LayerShapes::convOutputLength(std::int64_t n, std::int64_t kernel, 
 
 bool LayerShapes::knows(const QString &className)
 {
-    static const QSet<QString> others = {
-        QStringLiteral("InputLayer"), QStringLiteral("Dense"), QStringLiteral("Conv1D"), QStringLiteral("Conv2D"),
-        QStringLiteral("DepthwiseConv2D"), QStringLiteral("SeparableConv2D"),
-        QStringLiteral("MaxPooling1D"), QStringLiteral("MaxPooling2D"),
-        QStringLiteral("AveragePooling1D"), QStringLiteral("AveragePooling2D"),
-        QStringLiteral("GlobalAveragePooling1D"), QStringLiteral("GlobalAveragePooling2D"),
-        QStringLiteral("GlobalMaxPooling1D"), QStringLiteral("GlobalMaxPooling2D"),
-        QStringLiteral("ZeroPadding1D"), QStringLiteral("ZeroPadding2D"),
-        QStringLiteral("Cropping1D"), QStringLiteral("Cropping2D"),
-        QStringLiteral("UpSampling1D"), QStringLiteral("UpSampling2D"),
-        QStringLiteral("Flatten"), QStringLiteral("Reshape"), QStringLiteral("Permute"),
-        QStringLiteral("RepeatVector"), QStringLiteral("Embedding"),
-        QStringLiteral("SimpleRNN"), QStringLiteral("LSTM"), QStringLiteral("GRU"),
-        QStringLiteral("CuDNNLSTM"), QStringLiteral("CuDNNGRU"),
-        QStringLiteral("Bidirectional"), QStringLiteral("TimeDistributed"),
-        QStringLiteral("Concatenate"), QStringLiteral("Dot"),
-    };
-    return identityClasses().contains(className) || elementwiseMergeClasses().contains(className)
-           || others.contains(className);
+    return LayerCatalog::knows(className);
 }
 
 Expected<QVector<Shape>> LayerShapes::outputShapes(const QString &className, const QJsonObject &config,

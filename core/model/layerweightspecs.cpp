@@ -1,10 +1,10 @@
 #include "core/model/layerweightspecs.h"
 #include "core/common/jsonnumbers.h"
 
+#include "core/model/layercatalog.h"
 #include "core/model/layerconfig.h"
 
 #include <QJsonArray>
-#include <QSet>
 
 namespace graft {
 
@@ -14,31 +14,6 @@ using namespace layerconfig;
 
 using Specs = QVector<WeightSpec>;
 using Result = Expected<Specs>;
-
-const QSet<QString> &weightlessClasses()
-{
-    static const QSet<QString> classes = {
-        QStringLiteral("InputLayer"),
-        QStringLiteral("MaxPooling1D"), QStringLiteral("MaxPooling2D"),
-        QStringLiteral("AveragePooling1D"), QStringLiteral("AveragePooling2D"),
-        QStringLiteral("GlobalAveragePooling1D"), QStringLiteral("GlobalAveragePooling2D"),
-        QStringLiteral("GlobalMaxPooling1D"), QStringLiteral("GlobalMaxPooling2D"),
-        QStringLiteral("ZeroPadding1D"), QStringLiteral("ZeroPadding2D"),
-        QStringLiteral("Cropping1D"), QStringLiteral("Cropping2D"),
-        QStringLiteral("UpSampling1D"), QStringLiteral("UpSampling2D"),
-        QStringLiteral("Flatten"), QStringLiteral("Reshape"), QStringLiteral("Permute"),
-        QStringLiteral("RepeatVector"), QStringLiteral("Dropout"),
-        QStringLiteral("SpatialDropout1D"), QStringLiteral("SpatialDropout2D"),
-        QStringLiteral("GaussianNoise"), QStringLiteral("GaussianDropout"),
-        QStringLiteral("AlphaDropout"), QStringLiteral("ActivityRegularization"),
-        QStringLiteral("Activation"), QStringLiteral("LeakyReLU"), QStringLiteral("ELU"),
-        QStringLiteral("ReLU"), QStringLiteral("ThresholdedReLU"), QStringLiteral("Softmax"),
-        QStringLiteral("Add"), QStringLiteral("Subtract"), QStringLiteral("Multiply"),
-        QStringLiteral("Average"), QStringLiteral("Maximum"), QStringLiteral("Minimum"),
-        QStringLiteral("Concatenate"), QStringLiteral("Dot"), QStringLiteral("Rescaling"),
-    };
-    return classes;
-}
 
 int recurrentGates(const QString &className)
 {
@@ -296,25 +271,16 @@ Result preluSpecs(const QJsonObject &config, const Shape &in)
 
 bool LayerWeightSpecs::knows(const QString &className)
 {
-    static const QSet<QString> withWeights = {
-        QStringLiteral("Dense"), QStringLiteral("Conv1D"), QStringLiteral("Conv2D"),
-        QStringLiteral("DepthwiseConv2D"), QStringLiteral("SeparableConv2D"),
-        QStringLiteral("BatchNormalization"), QStringLiteral("LayerNormalization"),
-        QStringLiteral("Embedding"), QStringLiteral("SimpleRNN"), QStringLiteral("LSTM"),
-        QStringLiteral("GRU"), QStringLiteral("CuDNNLSTM"), QStringLiteral("CuDNNGRU"),
-        QStringLiteral("Bidirectional"), QStringLiteral("TimeDistributed"), QStringLiteral("PReLU"),
-        QStringLiteral("Normalization"),
-    };
-    return weightlessClasses().contains(className) || withWeights.contains(className);
+    return LayerCatalog::knows(className);
 }
 
 Expected<QVector<WeightSpec>> LayerWeightSpecs::forLayer(const QString &className, const QJsonObject &config,
                                                          const QVector<Shape> &inputShapes)
 {
-    if (weightlessClasses().contains(className))
-        return Specs();
     if (!knows(className))
         return makeError(QStringLiteral("Graft does not know which weights a %1 layer has").arg(className));
+    if (!LayerCatalog::hasWeights(className))
+        return Specs();
     if (className == QLatin1String("Embedding")) {
         const std::int64_t inputDim = intValue(config, QStringLiteral("input_dim"), -1);
         const std::int64_t outputDim = intValue(config, QStringLiteral("output_dim"), -1);

@@ -4,17 +4,15 @@
 #include "core/formats/kerasfileloader.h"
 #include "core/io/classnamesfile.h"
 #include "core/training/headremapper.h"
+#include "ui/widgets/pathfield.h"
 #include "ui/wizard/finetunewizard.h"
 
 #include <QDir>
-#include <QFileDialog>
 #include <QFileInfo>
 #include <QFormLayout>
-#include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
 #include <QProgressBar>
-#include <QPushButton>
 #include <QTimer>
 #include <QVBoxLayout>
 
@@ -22,8 +20,8 @@ namespace graft::ui::wizard {
 
 ArchitecturePage::ArchitecturePage(FineTuneWizard *wizard)
     : m_wizard(wizard)
-    , m_json(new QLineEdit(this))
-    , m_labels(new QLineEdit(this))
+    , m_json(new PathField(PathField::Kind::OpenFile, tr("Choose Architecture JSON"), this))
+    , m_labels(new PathField(PathField::Kind::OpenFile, tr("Choose Old Class Names"), this))
     , m_message(new QLabel(this))
     , m_labelsMessage(new QLabel(this))
     , m_busy(new QProgressBar(this))
@@ -32,12 +30,14 @@ ArchitecturePage::ArchitecturePage(FineTuneWizard *wizard)
     setTitle(tr("Architecture and Old Classes"));
     setSubTitle(tr("A weights-only file needs the model's architecture (the JSON of model.to_json()). "
                    "The old class names let the head copy classes that exist in both datasets."));
-    m_json->setPlaceholderText(tr("model.to_json() output, e.g. <stem>.json"));
-    m_json->setToolTip(tr("Keras's JSON description of the model the weights belong to."));
-    m_labels->setPlaceholderText(tr("Optional: one old class name per line, or a JSON list"));
-    m_labels->setToolTip(tr("The old classes in output order. Without them, old classes are known by index only."));
-    auto *browseJson = new QPushButton(tr("B&rowse…"), this);
-    auto *browseLabels = new QPushButton(tr("Bro&wse…"), this);
+    m_json->setNameFilter(tr("Keras model JSON (*.json);;All files (*)"));
+    m_json->setButtonText(tr("B&rowse…"));
+    m_json->lineEdit()->setPlaceholderText(tr("model.to_json() output, e.g. <stem>.json"));
+    m_json->lineEdit()->setToolTip(tr("Keras's JSON description of the model the weights belong to."));
+    m_labels->setNameFilter(tr("Class names (*.txt *.json);;All files (*)"));
+    m_labels->setButtonText(tr("Bro&wse…"));
+    m_labels->lineEdit()->setPlaceholderText(tr("Optional: one old class name per line, or a JSON list"));
+    m_labels->lineEdit()->setToolTip(tr("The old classes in output order. Without them, old classes are known by index only."));
     for (QLabel *label : {m_message, m_labelsMessage}) {
         label->setWordWrap(true);
         label->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -50,11 +50,7 @@ ArchitecturePage::ArchitecturePage(FineTuneWizard *wizard)
 
     auto *jsonRow = new QHBoxLayout;
     jsonRow->addWidget(m_json, 1);
-    jsonRow->addWidget(browseJson);
     jsonRow->addWidget(m_busy);
-    auto *labelsRow = new QHBoxLayout;
-    labelsRow->addWidget(m_labels, 1);
-    labelsRow->addWidget(browseLabels);
     auto *form = new QFormLayout;
     auto *jsonLabel = new QLabel(tr("&Architecture JSON:"), this);
     jsonLabel->setBuddy(m_json); // rows holding a layout get no buddy of their own
@@ -62,42 +58,40 @@ ArchitecturePage::ArchitecturePage(FineTuneWizard *wizard)
     labelsLabel->setBuddy(m_labels);
     form->addRow(jsonLabel, jsonRow);
     form->addRow(QString(), m_message);
-    form->addRow(labelsLabel, labelsRow);
+    form->addRow(labelsLabel, m_labels);
     form->addRow(QString(), m_labelsMessage);
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(form);
     layout->addStretch(1);
 
-    registerField(QStringLiteral("architecturePath"), m_json);
-    registerField(QStringLiteral("labelsPath"), m_labels);
-    connect(browseJson, &QPushButton::clicked, this, &ArchitecturePage::chooseArchitecture);
-    connect(browseLabels, &QPushButton::clicked, this, &ArchitecturePage::chooseLabels);
-    connect(m_json, &QLineEdit::textChanged, this, [this] {
+    registerField(QStringLiteral("architecturePath"), m_json->lineEdit());
+    registerField(QStringLiteral("labelsPath"), m_labels->lineEdit());
+    connect(m_json, &PathField::edited, this, [this] {
         m_timer->start();
         Q_EMIT completeChanged();
     });
     connect(m_timer, &QTimer::timeout, this, &ArchitecturePage::reload);
-    connect(m_labels, &QLineEdit::textChanged, this, &ArchitecturePage::readLabels);
+    connect(m_labels, &PathField::edited, this, &ArchitecturePage::readLabels);
 }
 
 void ArchitecturePage::setArchitecturePath(const QString &path)
 {
-    m_json->setText(path);
+    m_json->setPath(path);
 }
 
 void ArchitecturePage::setLabelsPath(const QString &path)
 {
-    m_labels->setText(path);
+    m_labels->setPath(path);
 }
 
 QString ArchitecturePage::architecturePath() const
 {
-    return m_json->text().trimmed();
+    return m_json->path();
 }
 
 QString ArchitecturePage::labelsPath() const
 {
-    return m_labels->text().trimmed();
+    return m_labels->path();
 }
 
 QString ArchitecturePage::message() const
@@ -110,6 +104,9 @@ void ArchitecturePage::initializePage()
     const auto source = m_wizard->model();
     if (source != m_source && source != m_result) {
         m_source = source;
+        const QString folder = m_source ? QFileInfo(m_source->sourcePath).absolutePath() : QString();
+        m_json->setStartFolder(folder);
+        m_labels->setStartFolder(folder);
         m_withArch.reset();
         m_jsonLoaded.clear();
         m_loadError.clear();
@@ -117,29 +114,11 @@ void ArchitecturePage::initializePage()
         if (m_source && labelsPath().isEmpty() && m_source->classNames.isEmpty()) {
             const QString beside = CompanionFiles::labelsPath(m_source->sourcePath);
             if (QFileInfo::exists(beside))
-                m_labels->setText(QDir::toNativeSeparators(beside));
+                m_labels->setPath(QDir::toNativeSeparators(beside));
         }
         reload();
     }
     updateMessage();
-}
-
-void ArchitecturePage::chooseArchitecture()
-{
-    const QString start = architecturePath().isEmpty() && m_source ? QFileInfo(m_source->sourcePath).absolutePath() : architecturePath();
-    const QString chosen = QFileDialog::getOpenFileName(this, tr("Choose Architecture JSON"), start,
-                                                        tr("Keras model JSON (*.json);;All files (*)"));
-    if (!chosen.isEmpty())
-        m_json->setText(QDir::toNativeSeparators(chosen));
-}
-
-void ArchitecturePage::chooseLabels()
-{
-    const QString start = labelsPath().isEmpty() && m_source ? QFileInfo(m_source->sourcePath).absolutePath() : labelsPath();
-    const QString chosen = QFileDialog::getOpenFileName(this, tr("Choose Old Class Names"), start,
-                                                        tr("Class names (*.txt *.json);;All files (*)"));
-    if (!chosen.isEmpty())
-        m_labels->setText(QDir::toNativeSeparators(chosen));
 }
 
 void ArchitecturePage::reload()

@@ -6,7 +6,6 @@
 #include <memory>
 
 class QLabel;
-class QLineEdit;
 class QProgressBar;
 class QTimer;
 
@@ -16,6 +15,7 @@ struct LoadedModel;
 
 namespace graft::ui {
 class FineTuneWizard;
+class PathField;
 }
 
 namespace graft::ui::wizard {
@@ -47,15 +47,13 @@ Q_SIGNALS:
     void loadFinished(bool ok);
 
 private:
-    void chooseArchitecture();
-    void chooseLabels();
     void reload();
     void readLabels();
     void updateMessage();
 
     FineTuneWizard *m_wizard;
-    QLineEdit *m_json;
-    QLineEdit *m_labels;
+    PathField *m_json;
+    PathField *m_labels;
     QLabel *m_message;
     QLabel *m_labelsMessage;
     QProgressBar *m_busy;

@@ -4,12 +4,12 @@
 #include "core/training/trainingdata.h"
 #include "ui/document/extractionprogress.h"
 #include "ui/models/classcountmodel.h"
+#include "ui/widgets/pathfield.h"
 #include "ui/wizard/finetunewizard.h"
 
 #include <QApplication>
 #include <QDir>
 #include <QDoubleSpinBox>
-#include <QFileDialog>
 #include <QFileInfo>
 #include <QFormLayout>
 #include <QFutureWatcher>
@@ -29,7 +29,7 @@ namespace graft::ui::wizard {
 
 DataPage::DataPage(FineTuneWizard *wizard)
     : m_wizard(wizard)
-    , m_path(new QLineEdit(this))
+    , m_path(new PathField(PathField::Kind::Folder, tr("Choose Dataset Folder"), this))
     , m_validation(new QDoubleSpinBox(this))
     , m_progress(new QProgressBar(this))
     , m_cancel(new QPushButton(tr("&Cancel Loading"), this))
@@ -41,8 +41,8 @@ DataPage::DataPage(FineTuneWizard *wizard)
     setTitle(tr("Dataset"));
     setSubTitle(tr("A folder with one subfolder per new class (or train/ and val/ folders holding them). "
                    "The features are proposed from the model's input shape."));
-    m_path->setPlaceholderText(tr("Folder of class folders"));
-    auto *browse = new QPushButton(tr("&Browse…"), this);
+    m_path->setRememberedFolderKey(QStringLiteral("lastDatasetFolder"));
+    m_path->lineEdit()->setPlaceholderText(tr("Folder of class folders"));
     m_validation->setRange(0.0, 0.9);
     m_validation->setSingleStep(0.05);
     m_validation->setDecimals(2);
@@ -59,16 +59,13 @@ DataPage::DataPage(FineTuneWizard *wizard)
     m_timer->setSingleShot(true);
     m_timer->setInterval(400);
 
-    auto *row = new QHBoxLayout;
-    row->addWidget(m_path, 1);
-    row->addWidget(browse);
     auto *progressRow = new QHBoxLayout;
     progressRow->addWidget(m_progress, 1);
     progressRow->addWidget(m_cancel);
     auto *form = new QFormLayout;
     auto *folderLabel = new QLabel(tr("&Folder:"), this);
-    folderLabel->setBuddy(m_path); // a row holding a layout gets no buddy of its own
-    form->addRow(folderLabel, row);
+    folderLabel->setBuddy(m_path);
+    form->addRow(folderLabel, m_path);
     form->addRow(tr("&Validation share:"), m_validation);
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(form);
@@ -76,11 +73,11 @@ DataPage::DataPage(FineTuneWizard *wizard)
     layout->addWidget(m_message);
     layout->addWidget(m_view, 1);
 
-    registerField(QStringLiteral("datasetPath*"), m_path);
+    registerField(QStringLiteral("datasetPath*"), m_path->lineEdit());
     registerField(QStringLiteral("validationShare"), m_validation, "value", "valueChanged");
-    connect(browse, &QPushButton::clicked, this, &DataPage::choose);
     connect(m_cancel, &QPushButton::clicked, this, &DataPage::cancel);
-    connect(m_path, &QLineEdit::textChanged, this, &DataPage::settingsEdited);
+    connect(m_path, &PathField::edited, this, &DataPage::settingsEdited);
+    connect(m_path, &PathField::browsed, this, &DataPage::load); // chosen, not typed: read it now
     connect(m_validation, &QDoubleSpinBox::valueChanged, this, &DataPage::settingsEdited);
     connect(m_timer, &QTimer::timeout, this, &DataPage::load);
 }
@@ -93,12 +90,12 @@ DataPage::~DataPage()
 
 void DataPage::setPath(const QString &path)
 {
-    m_path->setText(path);
+    m_path->setPath(path);
 }
 
 QString DataPage::path() const
 {
-    return m_path->text().trimmed();
+    return m_path->path();
 }
 
 void DataPage::setValidationFraction(double fraction)
@@ -123,19 +120,6 @@ void DataPage::initializePage()
     } else if (m_data) {
         m_wizard->setData(m_data, m_loadedPath);
     }
-}
-
-void DataPage::choose()
-{
-    QSettings settings;
-    const QString start = path().isEmpty() ? settings.value(QStringLiteral("lastDatasetFolder")).toString() : path();
-    const QString chosen = QFileDialog::getExistingDirectory(this, tr("Choose Dataset Folder"), start);
-    if (chosen.isEmpty())
-        return;
-    settings.setValue(QStringLiteral("lastDatasetFolder"), chosen);
-    m_path->setText(QDir::toNativeSeparators(chosen));
-    m_timer->stop();
-    load();
 }
 
 void DataPage::settingsEdited()

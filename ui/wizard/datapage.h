@@ -9,7 +9,6 @@
 
 class QDoubleSpinBox;
 class QLabel;
-class QLineEdit;
 class QProgressBar;
 class QPushButton;
 class QTableView;
@@ -22,6 +21,7 @@ struct TrainingData;
 namespace graft::ui {
 class ClassCountModel;
 class FineTuneWizard;
+class PathField;
 }
 
 namespace graft::ui::wizard {
@@ -56,13 +56,12 @@ Q_SIGNALS:
     void loadFinished(bool ok);
 
 private:
-    void choose();
     void settingsEdited();
     void load();
     void setLoading(bool loading);
 
     FineTuneWizard *m_wizard;
-    QLineEdit *m_path;
+    PathField *m_path;
     QDoubleSpinBox *m_validation;
     QProgressBar *m_progress;
     QPushButton *m_cancel;

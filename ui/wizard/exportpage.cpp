@@ -4,11 +4,11 @@
 #include "core/export/modelexporter.h"
 #include "core/training/historyrows.h"
 #include "ui/dialogs/exportdialog.h"
+#include "ui/widgets/pathfield.h"
 #include "ui/wizard/finetunewizard.h"
 
 #include <QCheckBox>
 #include <QDir>
-#include <QFileDialog>
 #include <QFileInfo>
 #include <QFormLayout>
 #include <QFutureWatcher>
@@ -40,7 +40,7 @@ struct ExportOutcome
 
 ExportPage::ExportPage(FineTuneWizard *wizard)
     : m_wizard(wizard)
-    , m_target(new QLineEdit(this))
+    , m_target(new PathField(PathField::Kind::SaveFile, tr("Export Fine-tuned Model"), this))
     , m_full(new QCheckBox(tr("Full model (architecture inside; .h5/.hdf5 only)"), this))
     , m_labels(new QCheckBox(tr("Class names (<stem>.labels.txt)"), this))
     , m_history(new QCheckBox(tr("Training history (<stem>.history.csv)"), this))
@@ -52,7 +52,11 @@ ExportPage::ExportPage(FineTuneWizard *wizard)
     setTitle(tr("Export"));
     setSubTitle(tr("The format follows the file name: .h5 (Keras 2), .weights.h5 (Keras 3), .keras, or .pt (TorchScript). "
                    "Finish opens the result in the workbench."));
-    m_target->setToolTip(tr("The model file to write; the files beside it are named after its stem. "
+    QStringList filters;
+    for (ExportFormat f : {ExportFormat::Keras2Weights, ExportFormat::Keras3Weights, ExportFormat::KerasArchive, ExportFormat::TorchScript})
+        filters << tr("%1 (*%2)").arg(ModelExporter::formatName(f), ExportDialog::suffixFor(f));
+    m_target->setNameFilter(filters.join(QStringLiteral(";;")));
+    m_target->lineEdit()->setToolTip(tr("The model file to write; the files beside it are named after its stem. "
                             "The files the model was read from are never overwritten."));
     m_full->setToolTip(tr("keras.models.load_model() reads it without code; otherwise model.load_weights() with the architecture JSON."));
     m_labels->setChecked(true);
@@ -63,15 +67,11 @@ ExportPage::ExportPage(FineTuneWizard *wizard)
     m_message->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_files->setReadOnly(true);
     m_files->setPlaceholderText(tr("The files written appear here."));
-    auto *browse = new QPushButton(tr("&Browse…"), this);
 
-    auto *row = new QHBoxLayout;
-    row->addWidget(m_target, 1);
-    row->addWidget(browse);
     auto *form = new QFormLayout;
     auto *fileLabel = new QLabel(tr("&File:"), this);
-    fileLabel->setBuddy(m_target); // a row holding a layout gets no buddy of its own
-    form->addRow(fileLabel, row);
+    fileLabel->setBuddy(m_target);
+    form->addRow(fileLabel, m_target);
     form->addRow(QString(), m_full);
     form->addRow(QString(), m_labels);
     form->addRow(QString(), m_history);
@@ -85,10 +85,9 @@ ExportPage::ExportPage(FineTuneWizard *wizard)
     layout->addWidget(m_message);
     layout->addWidget(m_files, 1);
 
-    registerField(QStringLiteral("exportPath*"), m_target);
-    connect(browse, &QPushButton::clicked, this, &ExportPage::choose);
+    registerField(QStringLiteral("exportPath*"), m_target->lineEdit());
     connect(m_export, &QPushButton::clicked, this, &ExportPage::startExport);
-    connect(m_target, &QLineEdit::textChanged, this, &ExportPage::completeChanged);
+    connect(m_target, &PathField::edited, this, &ExportPage::completeChanged);
     connect(m_full, &QCheckBox::toggled, this, [this] {
         m_writtenTarget.clear(); // a different file would be written
         Q_EMIT completeChanged();
@@ -97,12 +96,12 @@ ExportPage::ExportPage(FineTuneWizard *wizard)
 
 void ExportPage::setTargetPath(const QString &path)
 {
-    m_target->setText(path);
+    m_target->setPath(path);
 }
 
 QString ExportPage::targetPath() const
 {
-    return m_target->text().trimmed();
+    return m_target->path();
 }
 
 void ExportPage::setFullModel(bool full)
@@ -123,17 +122,7 @@ void ExportPage::initializePage()
     const QFileInfo source(trained->sourcePath);
     const QString folder = QSettings().value(QLatin1String(lastExportFolderKey), source.absolutePath()).toString();
     const QString name = QFileInfo(CompanionFiles::stem(source.fileName())).fileName() + QStringLiteral("-finetuned.h5");
-    m_target->setText(QDir::toNativeSeparators(QDir(folder).filePath(name)));
-}
-
-void ExportPage::choose()
-{
-    QStringList filters;
-    for (ExportFormat f : {ExportFormat::Keras2Weights, ExportFormat::Keras3Weights, ExportFormat::KerasArchive, ExportFormat::TorchScript})
-        filters << tr("%1 (*%2)").arg(ModelExporter::formatName(f), ExportDialog::suffixFor(f));
-    const QString chosen = QFileDialog::getSaveFileName(this, tr("Export Fine-tuned Model"), targetPath(), filters.join(QStringLiteral(";;")));
-    if (!chosen.isEmpty())
-        m_target->setText(QDir::toNativeSeparators(chosen));
+    m_target->setPath(QDir::toNativeSeparators(QDir(folder).filePath(name)));
 }
 
 void ExportPage::fail(const QString &message)

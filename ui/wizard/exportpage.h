@@ -5,13 +5,13 @@
 
 class QCheckBox;
 class QLabel;
-class QLineEdit;
 class QPlainTextEdit;
 class QProgressBar;
 class QPushButton;
 
 namespace graft::ui {
 class FineTuneWizard;
+class PathField;
 }
 
 namespace graft::ui::wizard {
@@ -44,11 +44,10 @@ Q_SIGNALS:
     void exportFinished(bool ok);
 
 private:
-    void choose();
     void fail(const QString &message);
 
     FineTuneWizard *m_wizard;
-    QLineEdit *m_target;
+    PathField *m_target;
     QCheckBox *m_full;
     QCheckBox *m_labels;
     QCheckBox *m_history;

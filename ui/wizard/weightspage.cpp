@@ -2,20 +2,17 @@
 
 #include "core/formats/kerasfileloader.h"
 #include "core/model/modelsummary.h"
+#include "ui/widgets/pathfield.h"
 #include "ui/wizard/finetunewizard.h"
 
-#include <QDir>
-#include <QFileDialog>
 #include <QFileInfo>
 #include <QFontDatabase>
-#include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
 #include <QLocale>
 #include <QPlainTextEdit>
 #include <QPointer>
 #include <QProgressBar>
-#include <QPushButton>
 #include <QSettings>
 #include <QTimer>
 #include <QVBoxLayout>
@@ -36,7 +33,7 @@ QString shapeText(const Shape &shape)
 
 WeightsPage::WeightsPage(FineTuneWizard *wizard)
     : m_wizard(wizard)
-    , m_path(new QLineEdit(this))
+    , m_path(new PathField(PathField::Kind::OpenFile, tr("Choose Keras Weights or Model"), this))
     , m_message(new QLabel(this))
     , m_busy(new QProgressBar(this))
     , m_summary(new QPlainTextEdit(this))
@@ -44,9 +41,10 @@ WeightsPage::WeightsPage(FineTuneWizard *wizard)
 {
     setTitle(tr("Weights"));
     setSubTitle(tr("The trained Keras classifier to start from: weights-only or full .h5/.hdf5, Keras 3 .weights.h5, or .keras."));
-    m_path->setPlaceholderText(tr("Path of a .h5, .hdf5, .weights.h5 or .keras file"));
-    m_path->setToolTip(tr("The format is detected from the content; the file is never written."));
-    auto *browse = new QPushButton(tr("&Browse…"), this);
+    m_path->setNameFilter(tr("Keras files (*.h5 *.hdf5 *.keras);;All files (*)"));
+    m_path->setRememberedFolderKey(QStringLiteral("lastModelFolder"));
+    m_path->lineEdit()->setPlaceholderText(tr("Path of a .h5, .hdf5, .weights.h5 or .keras file"));
+    m_path->lineEdit()->setToolTip(tr("The format is detected from the content; the file is never written."));
     m_message->setWordWrap(true);
     m_message->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_busy->setRange(0, 0);
@@ -57,48 +55,31 @@ WeightsPage::WeightsPage(FineTuneWizard *wizard)
     m_timer->setSingleShot(true);
     m_timer->setInterval(300); // typing a path: read it once it settles
 
-    auto *row = new QHBoxLayout;
-    row->addWidget(m_path, 1);
-    row->addWidget(browse);
     auto *layout = new QVBoxLayout(this);
-    layout->addLayout(row);
+    layout->addWidget(m_path);
     layout->addWidget(m_busy);
     layout->addWidget(m_message);
     layout->addWidget(m_summary, 1);
 
-    registerField(QStringLiteral("weightsPath*"), m_path);
-    connect(browse, &QPushButton::clicked, this, &WeightsPage::choose);
-    connect(m_path, &QLineEdit::textChanged, this, &WeightsPage::pathEdited);
+    registerField(QStringLiteral("weightsPath*"), m_path->lineEdit());
+    connect(m_path, &PathField::edited, this, &WeightsPage::pathEdited);
+    connect(m_path, &PathField::browsed, this, &WeightsPage::load); // chosen, not typed: read it now
     connect(m_timer, &QTimer::timeout, this, &WeightsPage::load);
 }
 
 void WeightsPage::setPath(const QString &path)
 {
-    m_path->setText(path);
+    m_path->setPath(path);
 }
 
 QString WeightsPage::path() const
 {
-    return m_path->text().trimmed();
+    return m_path->path();
 }
 
 QString WeightsPage::message() const
 {
     return m_message->text();
-}
-
-void WeightsPage::choose()
-{
-    QSettings settings;
-    const QString start = path().isEmpty() ? settings.value(QStringLiteral("lastModelFolder")).toString() : QFileInfo(path()).absolutePath();
-    const QString chosen = QFileDialog::getOpenFileName(this, tr("Choose Keras Weights or Model"), start,
-                                                        tr("Keras files (*.h5 *.hdf5 *.keras);;All files (*)"));
-    if (chosen.isEmpty())
-        return;
-    settings.setValue(QStringLiteral("lastModelFolder"), QFileInfo(chosen).absolutePath());
-    m_path->setText(QDir::toNativeSeparators(chosen));
-    m_timer->stop();
-    load();
 }
 
 void WeightsPage::pathEdited()

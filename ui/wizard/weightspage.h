@@ -5,7 +5,6 @@
 #include <memory>
 
 class QLabel;
-class QLineEdit;
 class QPlainTextEdit;
 class QProgressBar;
 class QTimer;
@@ -16,6 +15,7 @@ struct LoadedModel;
 
 namespace graft::ui {
 class FineTuneWizard;
+class PathField;
 }
 
 namespace graft::ui::wizard {
@@ -46,13 +46,12 @@ Q_SIGNALS:
     void loadFinished(bool ok);
 
 private:
-    void choose();
     void pathEdited();
     void load();
     void showError(const QString &message);
 
     FineTuneWizard *m_wizard;
-    QLineEdit *m_path;
+    PathField *m_path;
     QLabel *m_message;
     QProgressBar *m_busy;
     QPlainTextEdit *m_summary;

@@ -6,9 +6,9 @@
 #include "core/training/demo.h"
 #include "core/training/historyrows.h"
 #include "core/training/trainingdata.h"
-#include "ui/document/extractionprogress.h"
 #include "ui/document/projectsession.h"
 #include "ui/document/trainingcontroller.h"
+#include "ui/document/trainingdatajob.h"
 #include "ui/models/headplanmodel.h"
 #include "ui/dialogs/exportdialog.h"
 #include "ui/models/layertablemodel.h"
@@ -83,9 +83,14 @@ MainWindow::MainWindow(QWidget *parent)
     , m_statusParams(new QLabel(this))
     , m_statusData(new QLabel(this))
     , m_statusTraining(new QLabel(this))
+    , m_datasetJob(new TrainingDataJob(this))
 {
     setAcceptDrops(true);
     setObjectName(QStringLiteral("graftMainWindow"));
+    connect(m_datasetJob, &TrainingDataJob::loaded, this,
+            [this](std::shared_ptr<const TrainingData> data) { datasetLoadEnded(std::move(data), QString()); });
+    connect(m_datasetJob, &TrainingDataJob::failed, this,
+            [this](const QString &error) { datasetLoadEnded(nullptr, error); });
     m_trainingPage->setPlanModel(m_headPage->planModel());
 
     const QList<QPair<QString, QWidget *>> pages{{tr("Model"), m_modelPage},
@@ -447,55 +452,40 @@ void MainWindow::openDataset(const QString &path)
         return;
     }
     cancelDatasetLoad();
-    m_datasetLoading = true;
-    auto cancel = std::make_shared<std::atomic_bool>(false);
-    m_datasetCancelFlag = cancel;
+    m_datasetLoadingPath = path;
     m_datasetSummary->setText(tr("Reading %1…").arg(QDir::toNativeSeparators(path)));
     m_datasetProgress->setRange(0, 0);
     m_datasetProgress->show();
     m_datasetCancel->show();
     statusBar()->showMessage(tr("Loading dataset %1…").arg(QFileInfo(path).fileName()));
 
-    TrainingDataSource source = m_datasetPage->trainingDataSource(path); // text settings too
-    source.extraction.cancel = cancel.get();
-    source.extraction.progress = extractionProgressOn(m_datasetProgress);
-    const Shape inputShape = ModelSummary::inputShape(*m_model);
-    // Text ids are checked against the Embedding's input_dim: the loader needs the model, copied for the worker.
-    const auto textModel = source.text.isActive() ? std::make_shared<const ModelSpec>(m_model->model) : nullptr;
-    auto *watcher = new QFutureWatcher<Expected<TrainingData>>(this);
-    connect(watcher, &QFutureWatcher<Expected<TrainingData>>::finished, this, [this, watcher, path, cancel] {
-        watcher->deleteLater();
-        if (cancel != m_datasetCancelFlag) // superseded or cancelled
-            return;
-        m_datasetLoading = false;
-        m_datasetCancelFlag.reset();
-        m_datasetProgress->hide();
-        m_datasetCancel->hide();
-        Expected<TrainingData> result = watcher->result();
-        if (!result) {
-            m_datasetSummary->setText(tr("Could not use %1:\n%2").arg(QDir::toNativeSeparators(path), result.errorString()));
-            statusBar()->showMessage(tr("Could not load the dataset"), 5000);
-            showError(tr("Cannot use dataset"), result.errorString());
-            m_openingDemo = false;
-            Q_EMIT datasetFailed(result.errorString());
-            return;
-        }
-        setDataset(std::make_shared<const TrainingData>(std::move(result).value()), path);
-        statusBar()->showMessage(tr("Dataset loaded"), 5000);
-        Q_EMIT datasetLoaded();
-        if (m_openingDemo) {
-            m_openingDemo = false;
-            showPage(TrainingPageIndex);
-            statusBar()->showMessage(tr("Demo ready: review the head plan, then press Start (Ctrl+Enter)"), 10000);
-            if (!m_session->isOpening())
-                m_session->resetBaseline(); // the demo as it comes is nothing to save yet
-            Q_EMIT demoReady();
-        }
-    });
-    watcher->setFuture(QtConcurrent::run([source, inputShape, textModel, cancel] {
-        Q_UNUSED(cancel) // keeps the flag alive while extraction reads it
-        return textModel ? TrainingDataLoader::load(source, *textModel) : TrainingDataLoader::load(source, inputShape);
-    }));
+    m_datasetJob->start(m_datasetPage->trainingDataSource(path), *m_model, m_datasetProgress); // text settings too
+}
+
+void MainWindow::datasetLoadEnded(std::shared_ptr<const TrainingData> data, const QString &error)
+{
+    const QString path = m_datasetLoadingPath;
+    m_datasetProgress->hide();
+    m_datasetCancel->hide();
+    if (!data) {
+        m_datasetSummary->setText(tr("Could not use %1:\n%2").arg(QDir::toNativeSeparators(path), error));
+        statusBar()->showMessage(tr("Could not load the dataset"), 5000);
+        showError(tr("Cannot use dataset"), error);
+        m_openingDemo = false;
+        Q_EMIT datasetFailed(error);
+        return;
+    }
+    setDataset(std::move(data), path);
+    statusBar()->showMessage(tr("Dataset loaded"), 5000);
+    Q_EMIT datasetLoaded();
+    if (m_openingDemo) {
+        m_openingDemo = false;
+        showPage(TrainingPageIndex);
+        statusBar()->showMessage(tr("Demo ready: review the head plan, then press Start (Ctrl+Enter)"), 10000);
+        if (!m_session->isOpening())
+            m_session->resetBaseline(); // the demo as it comes is nothing to save yet
+        Q_EMIT demoReady();
+    }
 }
 
 void MainWindow::openDemo()
@@ -512,13 +502,15 @@ void MainWindow::openDemo()
     openModelFile(demo->weights, demo->architecture);
 }
 
+bool MainWindow::isLoadingDataset() const
+{
+    return m_datasetJob->isRunning();
+}
+
 void MainWindow::cancelDatasetLoad()
 {
-    if (!m_datasetCancelFlag)
+    if (!m_datasetJob->cancel())
         return;
-    m_datasetCancelFlag->store(true);
-    m_datasetCancelFlag.reset();
-    m_datasetLoading = false;
     if (m_datasetProgress) {
         m_datasetProgress->hide();
         m_datasetCancel->hide();

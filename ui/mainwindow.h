@@ -5,7 +5,6 @@
 #include <QMainWindow>
 #include <QString>
 
-#include <atomic>
 #include <memory>
 
 class QAction;
@@ -29,6 +28,7 @@ class HeadPage;
 class ModelPage;
 class ProjectSession;
 class ResultsPage;
+class TrainingDataJob;
 class TrainingPage;
 
 /**
@@ -69,7 +69,7 @@ public:
     int currentPage() const;
     void showPage(int page);
     bool isLoading() const { return m_loading; }
-    bool isLoadingDataset() const { return m_datasetLoading; }
+    bool isLoadingDataset() const;
 
     /**
      * Modal error dialogs of the window and its pages. Tests switch them off (offscreen, a modal
@@ -91,6 +91,7 @@ protected:
 
 private:
     QWidget *createDatasetPlaceholder();
+    void datasetLoadEnded(std::shared_ptr<const TrainingData> data, const QString &error);
     void createActions();
     void chooseModelFile();
     void chooseDatasetFolder();
@@ -135,9 +136,9 @@ private:
     QVector<EpochRecord> m_trainedHistory;
     QString m_dataPath;
     QString m_pendingDataset; ///< the demo's dataset, opened once its model has loaded
-    std::shared_ptr<std::atomic_bool> m_datasetCancelFlag;
+    TrainingDataJob *m_datasetJob;
+    QString m_datasetLoadingPath; ///< what m_datasetJob is loading
     bool m_loading = false;
-    bool m_datasetLoading = false;
     bool m_openingDemo = false;
     bool m_showErrorDialogs = true;
 };

@@ -2,7 +2,7 @@
 
 #include "core/model/modelsummary.h"
 #include "core/training/trainingdata.h"
-#include "ui/document/extractionprogress.h"
+#include "ui/document/trainingdatajob.h"
 #include "ui/models/classcountmodel.h"
 #include "ui/widgets/pathfield.h"
 #include "ui/wizard/finetunewizard.h"
@@ -12,7 +12,6 @@
 #include <QDoubleSpinBox>
 #include <QFileInfo>
 #include <QFormLayout>
-#include <QFutureWatcher>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -23,7 +22,6 @@
 #include <QTableView>
 #include <QTimer>
 #include <QVBoxLayout>
-#include <QtConcurrent/QtConcurrentRun>
 
 namespace graft::ui::wizard {
 
@@ -37,6 +35,7 @@ DataPage::DataPage(FineTuneWizard *wizard)
     , m_classes(new ClassCountModel(this))
     , m_view(new QTableView(this))
     , m_timer(new QTimer(this))
+    , m_job(new TrainingDataJob(this))
 {
     setTitle(tr("Dataset"));
     setSubTitle(tr("A folder with one subfolder per new class (or train/ and val/ folders holding them). "
@@ -80,12 +79,8 @@ DataPage::DataPage(FineTuneWizard *wizard)
     connect(m_path, &PathField::browsed, this, &DataPage::load); // chosen, not typed: read it now
     connect(m_validation, &QDoubleSpinBox::valueChanged, this, &DataPage::settingsEdited);
     connect(m_timer, &QTimer::timeout, this, &DataPage::load);
-}
-
-DataPage::~DataPage()
-{
-    if (m_cancelFlag)
-        m_cancelFlag->store(true);
+    connect(m_job, &TrainingDataJob::loaded, this, &DataPage::loaded);
+    connect(m_job, &TrainingDataJob::failed, this, &DataPage::loadFailed);
 }
 
 void DataPage::setPath(const QString &path)
@@ -144,10 +139,8 @@ void DataPage::setLoading(bool loading)
 
 void DataPage::cancel()
 {
-    if (!m_cancelFlag)
+    if (!m_job->cancel())
         return;
-    m_cancelFlag->store(true); // extraction threads read it; the result is then dropped
-    m_cancelFlag.reset();
     setLoading(false);
     m_message->setText(tr("Loading cancelled."));
 }
@@ -173,61 +166,51 @@ void DataPage::load()
         return;
     }
 
-    auto flag = std::make_shared<std::atomic_bool>(false);
-    m_cancelFlag = flag;
     TrainingDataSource source;
     source.dataPath = folder;
     source.validationSplit = m_validation->value();
     source.seed = 0; // graft-cli finetune's default split
-    source.extraction.cancel = flag.get();
-    source.extraction.progress = extractionProgressOn(m_progress);
-    const Shape inputShape = ModelSummary::inputShape(*model);
+    m_loadingPath = folder;
+    m_loadingShape = ModelSummary::inputShape(*model);
     m_progress->setRange(0, 0);
     m_message->setText(tr("Reading %1…").arg(QDir::toNativeSeparators(folder)));
     setLoading(true);
+    m_job->start(source, *model, m_progress);
+}
 
-    auto *watcher = new QFutureWatcher<Expected<TrainingData>>(this);
-    connect(watcher, &QFutureWatcher<Expected<TrainingData>>::finished, this, [this, watcher, flag, folder, inputShape] {
-        watcher->deleteLater();
-        if (flag != m_cancelFlag) // cancelled or superseded
-            return;
-        m_cancelFlag.reset();
-        setLoading(false);
-        Expected<TrainingData> result = watcher->result();
-        if (!result) {
-            m_message->setText(tr("Could not use %1:\n%2").arg(QDir::toNativeSeparators(folder), result.errorString()));
-            m_failedPath = folder;
-            Q_EMIT completeChanged();
-            Q_EMIT loadFinished(false);
-            return;
-        }
-        auto data = std::make_shared<const TrainingData>(std::move(result).value());
-        const int classes = int(data->classNames.size());
-        QVector<int> train(classes, 0), validation(data->validation.count() > 0 ? classes : 0, 0);
-        for (int label : data->train.labels)
-            ++train[label];
-        for (int label : data->validation.labels)
-            ++validation[label];
-        m_classes->setCounts(data->classNames, train, validation);
-        QString text = tr("%1 classes, %2 training and %3 validation samples.\nFeatures: %4")
-                           .arg(classes).arg(data->train.count()).arg(data->validation.count()).arg(data->description);
-        if (!data->skipped.isEmpty())
-            text += QLatin1Char('\n') + tr("%n file(s) skipped, e.g. %1: %2", nullptr, int(data->skipped.size()))
-                                            .arg(data->skipped.front().path, data->skipped.front().reason);
-        for (const QString &note : data->notes)
-            text += QLatin1Char('\n') + note;
-        m_message->setText(text);
-        m_data = data;
-        m_loadedPath = folder;
-        m_loadedShape = inputShape;
-        m_wizard->setData(data, folder);
-        Q_EMIT completeChanged();
-        Q_EMIT loadFinished(true);
-    });
-    watcher->setFuture(QtConcurrent::run([source, inputShape, flag] {
-        Q_UNUSED(flag) // keeps the flag alive while extraction reads it
-        return TrainingDataLoader::load(source, inputShape);
-    }));
+void DataPage::loadFailed(const QString &error)
+{
+    setLoading(false);
+    m_message->setText(tr("Could not use %1:\n%2").arg(QDir::toNativeSeparators(m_loadingPath), error));
+    m_failedPath = m_loadingPath;
+    Q_EMIT completeChanged();
+    Q_EMIT loadFinished(false);
+}
+
+void DataPage::loaded(std::shared_ptr<const TrainingData> data)
+{
+    setLoading(false);
+    const int classes = int(data->classNames.size());
+    QVector<int> train(classes, 0), validation(data->validation.count() > 0 ? classes : 0, 0);
+    for (int label : data->train.labels)
+        ++train[label];
+    for (int label : data->validation.labels)
+        ++validation[label];
+    m_classes->setCounts(data->classNames, train, validation);
+    QString text = tr("%1 classes, %2 training and %3 validation samples.\nFeatures: %4")
+                       .arg(classes).arg(data->train.count()).arg(data->validation.count()).arg(data->description);
+    if (!data->skipped.isEmpty())
+        text += QLatin1Char('\n') + tr("%n file(s) skipped, e.g. %1: %2", nullptr, int(data->skipped.size()))
+                                        .arg(data->skipped.front().path, data->skipped.front().reason);
+    for (const QString &note : data->notes)
+        text += QLatin1Char('\n') + note;
+    m_message->setText(text);
+    m_data = data;
+    m_loadedPath = m_loadingPath;
+    m_loadedShape = m_loadingShape;
+    m_wizard->setData(data, m_loadingPath);
+    Q_EMIT completeChanged();
+    Q_EMIT loadFinished(true);
 }
 
 bool DataPage::isComplete() const

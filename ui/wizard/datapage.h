@@ -4,7 +4,6 @@
 
 #include <QWizardPage>
 
-#include <atomic>
 #include <memory>
 
 class QDoubleSpinBox;
@@ -22,6 +21,7 @@ namespace graft::ui {
 class ClassCountModel;
 class FineTuneWizard;
 class PathField;
+class TrainingDataJob;
 }
 
 namespace graft::ui::wizard {
@@ -37,7 +37,6 @@ class DataPage final : public QWizardPage
     Q_OBJECT
 public:
     explicit DataPage(FineTuneWizard *wizard);
-    ~DataPage() override;
 
     void setPath(const QString &path);
     QString path() const;
@@ -59,6 +58,8 @@ private:
     void settingsEdited();
     void load();
     void setLoading(bool loading);
+    void loaded(std::shared_ptr<const TrainingData> data);
+    void loadFailed(const QString &error);
 
     FineTuneWizard *m_wizard;
     PathField *m_path;
@@ -73,7 +74,9 @@ private:
     QString m_loadedPath;
     QString m_failedPath; ///< the message already says why this folder cannot be used
     Shape m_loadedShape; ///< the model input the samples were shaped for
-    std::shared_ptr<std::atomic_bool> m_cancelFlag;
+    TrainingDataJob *m_job;
+    QString m_loadingPath;   ///< what m_job is loading
+    Shape m_loadingShape;
     bool m_loading = false;
 };
 

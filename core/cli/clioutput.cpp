@@ -25,4 +25,11 @@ int fail(const QString &command, const QString &message, int exitCode)
     return exitCode;
 }
 
+void warn(const QString &command, const QStringList &warnings)
+{
+    for (const QString &warning : warnings)
+        err() << "graft-cli " << command << ": warning: " << warning << '\n';
+    err().flush();
+}
+
 } // namespace graft::cli

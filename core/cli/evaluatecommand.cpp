@@ -41,8 +41,9 @@ Command evaluateCommand()
                 const QCommandLineOption y(QStringLiteral("y"), QStringLiteral("The true classes (.npy): indices or one-hot rows."),
                                            QStringLiteral("y.npy"));
                 const QCommandLineOption classNames(QStringLiteral("class-names"),
-                                                    QStringLiteral("Class names, one per line in output order (default: "
-                                                                   "the names found beside MODEL)."),
+                                                    QStringLiteral("Class names in output order: one per line, or a JSON "
+                                                                   "list in a .json file (default: the names found "
+                                                                   "beside MODEL)."),
                                                     QStringLiteral("names.txt"));
                 const QCommandLineOption json(QStringLiteral("json"),
                                               QStringLiteral("Print one JSON object: {\"samples\", \"correct\", \"accuracy\", "
@@ -74,6 +75,7 @@ Command evaluateCommand()
                 const auto loaded = KerasFileLoader::load(parser.positionalArguments().front(), options);
                 if (!loaded)
                     return fail(name, loaded.errorString());
+                warn(name, loaded->warnings);
                 QStringList names = loaded->classNames;
                 if (parser.isSet(classNames)) {
                     auto read = ClassNamesFile::read(parser.value(classNames));

@@ -43,8 +43,9 @@ Command exportCommand()
                                               QStringLiteral("For .h5/.hdf5: write the whole model (architecture and "
                                                              "weights), not only the weights."));
                 const QCommandLineOption classNames(QStringLiteral("class-names"),
-                                                    QStringLiteral("Class names, one per line in output order, to write "
-                                                                   "as <stem>.labels.txt (default: the names found "
+                                                    QStringLiteral("Class names in output order (one per line, or a JSON "
+                                                                   "list in a .json file), to write as "
+                                                                   "<stem>.labels.txt (default: the names found "
                                                                    "beside MODEL)."),
                                                     QStringLiteral("NAMES.txt"));
                 const QCommandLineOption noLabels(QStringLiteral("no-labels"),
@@ -97,13 +98,11 @@ Command exportCommand()
                     loaded->classNames = *names;
                     options.protectedInputs << parser.value(classNames);
                 }
-                for (const QString &warning : loaded->warnings)
-                    err() << "graft-cli export: warning: " << warning << '\n';
+                warn(name, loaded->warnings);
                 auto result = ModelExporter::exportModel(*loaded, target, options);
                 if (!result)
                     return fail(name, result.errorString());
-                for (const QString &warning : result->warnings)
-                    err() << "graft-cli export: warning: " << warning << '\n';
+                warn(name, result->warnings);
                 err().flush();
                 out() << "Wrote " << result->path << " (" << ModelExporter::formatName(result->format) << ")\n";
                 for (int i = 1; i < result->writtenFiles.size(); ++i)

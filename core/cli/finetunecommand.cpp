@@ -90,7 +90,7 @@ struct Options
     QCommandLineOption data{QStringLiteral("data"), QStringLiteral("Dataset folder: one subfolder per class (audio, images or .npy files), or train/ and val/ folders of class subfolders. With --tokenizer: a CSV/TSV file with a text and a label column, or a folder of class subfolders of .txt files."), QStringLiteral("DIR")};
     QCommandLineOption x{QStringLiteral("x"), QStringLiteral("Features as .npy, batch axis first, in the model's input layout (instead of --data)."), QStringLiteral("X.npy")};
     QCommandLineOption y{QStringLiteral("y"), QStringLiteral("Labels for --x: integer class indices or one-hot rows."), QStringLiteral("y.npy")};
-    QCommandLineOption classNames{QStringLiteral("class-names"), QStringLiteral("Class names for --x/--y, one per line in label order (default: class_names.txt or labels.txt beside X)."), QStringLiteral("F")};
+    QCommandLineOption classNames{QStringLiteral("class-names"), QStringLiteral("Class names for --x/--y, one per line in label order, or a JSON list in a .json file (default: class_names.txt or classes.txt beside X)."), QStringLiteral("F")};
     QCommandLineOption valData{QStringLiteral("val-data"), QStringLiteral("Validation folder of class subfolders, or with --tokenizer a CSV/TSV file (default: val/ beside train/, else a split)."), QStringLiteral("DIR")};
     QCommandLineOption tokenizer{QStringLiteral("tokenizer"), QStringLiteral("Text datasets: the tokenizer the model was trained with, wordpiece:vocab.txt (a BERT vocab.txt) or textvectorization:vocab.txt (a Keras TextVectorization vocabulary); none (default): --data is not text, or --x holds token ids already."), QStringLiteral("SPEC"), QStringLiteral("none")};
     QCommandLineOption maxLen{QStringLiteral("max-len"), QStringLiteral("Text: ids per text, as pad_sequences' maxlen (default: the model's input length)."), QStringLiteral("N")};
@@ -350,8 +350,7 @@ int runFinetune(const QStringList &userArguments)
         return fail(commandName, loaded.errorString());
     if (!loaded->hasArchitecture)
         return fail(commandName, QStringLiteral("%1 holds weights only: give the architecture with --arch").arg(modelPath));
-    for (const QString &warning : loaded->warnings)
-        err() << "graft-cli finetune: warning: " << warning << '\n';
+    warn(commandName, loaded->warnings);
     QStringList oldNames = loaded->classNames;
     if (parser.isSet(o.oldClassNames)) {
         auto names = ClassNamesFile::read(parser.value(o.oldClassNames));
@@ -523,8 +522,7 @@ int runFinetune(const QStringList &userArguments)
     out() << TrainingReport::summary(trained, classes);
     if (scratch)
         out() << TrainingReport::comparison(FineTuneOutcome{trained, scratch});
-    for (const QString &warning : written->warnings)
-        err() << "graft-cli finetune: warning: " << warning << '\n';
+    warn(commandName, written->warnings);
     out() << "Wrote " << files.join(QStringLiteral(", ")) << '\n';
     out().flush();
     err().flush();

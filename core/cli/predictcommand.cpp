@@ -127,6 +127,7 @@ Command predictCommand()
                 const auto loaded = KerasFileLoader::load(parser.positionalArguments().front(), options);
                 if (!loaded)
                     return fail(name, loaded.errorString());
+                warn(name, loaded->warnings);
                 auto model = InferenceModel::build(*loaded);
                 if (!model)
                     return fail(name, model.errorString());

@@ -5,7 +5,6 @@
 #include "core/io/npzfile.h"
 
 #include <QDir>
-#include <QFile>
 #include <QFileInfo>
 
 #include <algorithm>

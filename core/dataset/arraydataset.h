@@ -43,7 +43,7 @@ public:
     /**
      * A folder with X.npy and y.npy (any case), an .npz, an .h5/.hdf5 file, or
      * an X .npy whose labels are y.npy beside it. `classNamesPath` empty: a
-     * class_names.txt / classes.txt / labels.txt beside the data, if present.
+     * class_names.txt / classes.txt (or .json) beside the data, if present.
      */
     static Expected<ArrayDataset> load(const QString &path, const QString &classNamesPath = QString());
 

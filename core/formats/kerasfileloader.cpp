@@ -11,7 +11,6 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
-#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 
@@ -133,7 +132,6 @@ Expected<ModelSpec> parseArchitecture(const QByteArray &json, const QString &sou
 {
     return KerasConfigParser::parse(json, sourceName);
 }
-
 
 /** NaN/Inf in stored weights make every prediction NaN: say where, once per weight. */
 QStringList nonFiniteWeightWarnings(const ModelSpec &model, const QString &path)

@@ -20,10 +20,21 @@ function(graft_core_module target)
     # One libtorch translation unit costs ~20 s; the precompiled header pays it once.
     target_precompile_headers(${target} PRIVATE <torch/torch.h>)
   endif()
-  if(ARG_VECTORIZED AND CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
-    set_source_files_properties(${ARG_VECTORIZED} PROPERTIES
-        COMPILE_OPTIONS "-ftree-loop-vectorize;-fvect-cost-model=dynamic;-fno-math-errno"
-        SKIP_PRECOMPILE_HEADERS ON)
+  foreach(file IN LISTS ARG_VECTORIZED)
+    if(NOT EXISTS "${CMAKE_CURRENT_SOURCE_DIR}/${file}")
+      message(FATAL_ERROR "graft_core_module(${target}): VECTORIZED source ${file} is not in ${CMAKE_CURRENT_SOURCE_DIR}")
+    endif()
+  endforeach()
+  if(ARG_VECTORIZED)
+    # Not the torch PCH either: these files do not need it, and GCC rejects a PCH built
+    # without -fno-math-errno anyway.
+    set_source_files_properties(${ARG_VECTORIZED} PROPERTIES SKIP_PRECOMPILE_HEADERS ON)
+    if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
+      set_source_files_properties(${ARG_VECTORIZED} PROPERTIES
+          COMPILE_OPTIONS "-ftree-loop-vectorize;-fvect-cost-model=dynamic;-fno-math-errno")
+    elseif(CMAKE_CXX_COMPILER_ID MATCHES "Clang")
+      set_source_files_properties(${ARG_VECTORIZED} PROPERTIES COMPILE_OPTIONS "-fno-math-errno")
+    endif()
   endif()
 endfunction()
 

@@ -166,6 +166,26 @@ private Q_SLOTS:
         QVERIFY2(bad.err.contains("5") && bad.err.contains("2 output classes"), bad.err.constData());
     }
 
+    void loadWarningsArePrinted()
+    {
+        // A model whose class names beside it cannot be read: both commands still run and say so.
+        QTemporaryDir dir;
+        const QString model = dir.filePath(QStringLiteral("model.h5"));
+        QVERIFY(QFile::copy(keras("Dense.0/model.h5"), model));
+        QFile labels(dir.filePath(QStringLiteral("model.labels.txt")));
+        QVERIFY(labels.open(QIODevice::WriteOnly));
+        labels.write("\n\n");
+        labels.close();
+        QVERIFY(NpyFile::write(dir.filePath("x.npy"), NpyArray(std::vector<float>(12, 0.5f), {2, 6})));
+        QVERIFY(NpyFile::write(dir.filePath("y.npy"), NpyArray(std::vector<std::int64_t>{0, 1}, {2})));
+        const CliResult predicted = runCli({"predict", model, "--input", dir.filePath("x.npy"), "--output", dir.filePath("p.npy")});
+        const CliResult evaluated = runCli({"evaluate", model, "--x", dir.filePath("x.npy"), "--y", dir.filePath("y.npy")});
+        for (const CliResult *r : {&predicted, &evaluated}) {
+            QVERIFY2(r->exitCode == 0, r->err.constData());
+            QVERIFY2(r->err.contains("warning:") && r->err.contains(labels.fileName().toUtf8()), r->err.constData());
+        }
+    }
+
     void reportDecidesLikeKeras()
     {
         // Ties go to the first maximum (numpy argmax); a single unit is a sigmoid (> 0.5).

@@ -11,7 +11,7 @@ const QHash<QString, bool> &catalog()
 {
     static const QHash<QString, bool> classes = [] {
         QHash<QString, bool> c;
-        for (const char *name : {"Dense", "Conv1D", "Conv2D", "DepthwiseConv2D", "SeparableConv2D",
+        for (const char *name : {"Dense", "Conv1D", "Conv2D", "DepthwiseConv1D", "DepthwiseConv2D", "SeparableConv1D", "SeparableConv2D",
                                  "BatchNormalization", "LayerNormalization", "Normalization", "Embedding",
                                  "SimpleRNN", "LSTM", "GRU", "CuDNNLSTM", "CuDNNGRU", "Bidirectional",
                                  "TimeDistributed", "PReLU"})

@@ -153,6 +153,59 @@ private Q_SLOTS:
         QVERIFY(maxAbsError(s, sref) < 1e-5);
     }
 
+    void separableConv1DIsSeparableConv2DOnOneRow()
+    {
+        // Keras computes SeparableConv1D as separable_conv2d on the input with a height-1 axis
+        // added (kernels too); the 2-D layer is checked against the reference above.
+        const TensorData x = randomTensor({2, 9, 3}, 41);
+        const TensorData dk = randomTensor({3, 3, 2}, 42);
+        const TensorData pk = randomTensor({1, 6, 4}, 43);
+        const TensorData bias = randomTensor({4}, 44);
+        for (const char *padding : {"same", "valid"}) {
+            const QJsonObject oneD{{"filters", 4}, {"kernel_size", ints({3})}, {"strides", ints({2})}, {"padding", padding},
+                                   {"dilation_rate", ints({1})}, {"depth_multiplier", 2}, {"activation", "relu"},
+                                   {"use_bias", true}};
+            const TensorData y = predictOne(singleLayer("SeparableConv1D", oneD, ints({9, 3}),
+                                                        {weight("depthwise_kernel", dk), weight("pointwise_kernel", pk),
+                                                         weight("bias", bias)}), x);
+            const QJsonObject twoD{{"filters", 4}, {"kernel_size", ints({1, 3})}, {"strides", ints({1, 2})},
+                                   {"padding", padding}, {"dilation_rate", ints({1, 1})}, {"depth_multiplier", 2},
+                                   {"activation", "relu"}, {"use_bias", true}};
+            TensorData x2 = x, dk2 = dk, pk2 = pk;
+            x2.shape = {2, 1, 9, 3};
+            dk2.shape = {1, 3, 3, 2};
+            pk2.shape = {1, 1, 6, 4};
+            TensorData ref = predictOne(singleLayer("SeparableConv2D", twoD, ints({1, 9, 3}),
+                                                    {weight("depthwise_kernel", dk2), weight("pointwise_kernel", pk2),
+                                                     weight("bias", bias)}), x2);
+            ref.shape = {2, ref.shape[2], 4};
+            QCOMPARE(y.shape, ref.shape);
+            QVERIFY2(maxAbsError(y, ref) < 1e-6, padding);
+        }
+    }
+
+    void depthwiseConv1DIsDepthwiseConv2DOnOneRow()
+    {
+        // Keras 3's DepthwiseConv1D: depthwise_conv2d on the input with a height-1 axis added.
+        const TensorData x = randomTensor({2, 9, 3}, 51);
+        const TensorData dk = randomTensor({3, 3, 2}, 52);
+        const TensorData bias = randomTensor({6}, 53);
+        const QJsonObject oneD{{"kernel_size", ints({3})}, {"strides", ints({2})}, {"padding", "same"},
+                               {"depth_multiplier", 2}, {"activation", "linear"}, {"use_bias", true}};
+        const TensorData y = predictOne(singleLayer("DepthwiseConv1D", oneD, ints({9, 3}),
+                                                    {weight("depthwise_kernel", dk), weight("bias", bias)}), x);
+        const QJsonObject twoD{{"kernel_size", ints({1, 3})}, {"strides", ints({1, 2})}, {"padding", "same"},
+                               {"depth_multiplier", 2}, {"activation", "linear"}, {"use_bias", true}};
+        TensorData x2 = x, dk2 = dk;
+        x2.shape = {2, 1, 9, 3};
+        dk2.shape = {1, 3, 3, 2};
+        TensorData ref = predictOne(singleLayer("DepthwiseConv2D", twoD, ints({1, 9, 3}),
+                                                {weight("depthwise_kernel", dk2), weight("bias", bias)}), x2);
+        ref.shape = {2, 5, 6};
+        QCOMPARE(y.shape, ref.shape);
+        QVERIFY(maxAbsError(y, ref) < 1e-6);
+    }
+
     void pool2dMatchesReference_data()
     {
         QTest::addColumn<QVector<int>>("g"); // h, w, ph, pw, sh, sw, same, max

@@ -173,6 +173,13 @@ void TestLayerShapes::layerRules_data()
     QTest::newRow("SeparableConv2D") << "SeparableConv2D"
         << R"({"filters": 5, "kernel_size": 3, "depth_multiplier": 2, "padding": "same"})" << "8,8,3"
         << "(None, 8, 8, 5)" << "depthwise_kernel(3, 3, 3, 2) pointwise_kernel(1, 1, 6, 5) bias(5,)";
+    // keras.layers.DepthwiseConv1D(3, depth_multiplier=2) (Keras 3) on (9, 3).
+    QTest::newRow("DepthwiseConv1D") << "DepthwiseConv1D" << R"({"kernel_size": [3], "depth_multiplier": 2})"
+        << "9,3" << "(None, 7, 6)" << "depthwise_kernel(3, 3, 2) bias(6,)";
+    // keras.layers.SeparableConv1D(4, 3, strides=2, padding="same", depth_multiplier=2) on (9, 3).
+    QTest::newRow("SeparableConv1D") << "SeparableConv1D"
+        << R"({"filters": 4, "kernel_size": [3], "strides": [2], "depth_multiplier": 2, "padding": "same"})" << "9,3"
+        << "(None, 5, 4)" << "depthwise_kernel(3, 3, 2) pointwise_kernel(1, 6, 4) bias(4,)";
     QTest::newRow("MaxPooling2D strides null") << "MaxPooling2D" << R"({"pool_size": [2, 2], "strides": null})"
         << "5,7,3" << "(None, 2, 3, 3)" << "";
     QTest::newRow("AveragePooling1D same") << "AveragePooling1D"

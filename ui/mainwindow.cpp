@@ -87,10 +87,8 @@ MainWindow::MainWindow(QWidget *parent)
 {
     setAcceptDrops(true);
     setObjectName(QStringLiteral("graftMainWindow"));
-    connect(m_datasetJob, &TrainingDataJob::loaded, this,
-            [this](std::shared_ptr<const TrainingData> data) { datasetLoadEnded(std::move(data), QString()); });
-    connect(m_datasetJob, &TrainingDataJob::failed, this,
-            [this](const QString &error) { datasetLoadEnded(nullptr, error); });
+    connect(m_datasetJob, &TrainingDataJob::loaded, this, &MainWindow::finishDatasetLoad);
+    connect(m_datasetJob, &TrainingDataJob::failed, this, &MainWindow::failDatasetLoad);
     m_trainingPage->setPlanModel(m_headPage->planModel());
 
     const QList<QPair<QString, QWidget *>> pages{{tr("Model"), m_modelPage},
@@ -462,20 +460,22 @@ void MainWindow::openDataset(const QString &path)
     m_datasetJob->start(m_datasetPage->trainingDataSource(path), *m_model, m_datasetProgress); // text settings too
 }
 
-void MainWindow::datasetLoadEnded(std::shared_ptr<const TrainingData> data, const QString &error)
+void MainWindow::failDatasetLoad(const QString &error)
 {
-    const QString path = m_datasetLoadingPath;
     m_datasetProgress->hide();
     m_datasetCancel->hide();
-    if (!data) {
-        m_datasetSummary->setText(tr("Could not use %1:\n%2").arg(QDir::toNativeSeparators(path), error));
-        statusBar()->showMessage(tr("Could not load the dataset"), 5000);
-        showError(tr("Cannot use dataset"), error);
-        m_openingDemo = false;
-        Q_EMIT datasetFailed(error);
-        return;
-    }
-    setDataset(std::move(data), path);
+    m_datasetSummary->setText(tr("Could not use %1:\n%2").arg(QDir::toNativeSeparators(m_datasetLoadingPath), error));
+    statusBar()->showMessage(tr("Could not load the dataset"), 5000);
+    showError(tr("Cannot use dataset"), error);
+    m_openingDemo = false;
+    Q_EMIT datasetFailed(error);
+}
+
+void MainWindow::finishDatasetLoad(std::shared_ptr<const TrainingData> data)
+{
+    m_datasetProgress->hide();
+    m_datasetCancel->hide();
+    setDataset(std::move(data), m_datasetLoadingPath);
     statusBar()->showMessage(tr("Dataset loaded"), 5000);
     Q_EMIT datasetLoaded();
     if (m_openingDemo) {

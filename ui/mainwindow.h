@@ -91,7 +91,8 @@ protected:
 
 private:
     QWidget *createDatasetPlaceholder();
-    void datasetLoadEnded(std::shared_ptr<const TrainingData> data, const QString &error);
+    void finishDatasetLoad(std::shared_ptr<const TrainingData> data);
+    void failDatasetLoad(const QString &error);
     void createActions();
     void chooseModelFile();
     void chooseDatasetFolder();

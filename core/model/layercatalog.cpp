@@ -11,10 +11,10 @@ const QHash<QString, bool> &catalog()
 {
     static const QHash<QString, bool> classes = [] {
         QHash<QString, bool> c;
-        for (const char *name : {"Dense", "Conv1D", "Conv2D", "DepthwiseConv1D", "DepthwiseConv2D", "SeparableConv1D", "SeparableConv2D",
-                                 "BatchNormalization", "LayerNormalization", "Normalization", "Embedding",
-                                 "SimpleRNN", "LSTM", "GRU", "CuDNNLSTM", "CuDNNGRU", "Bidirectional",
-                                 "TimeDistributed", "PReLU"})
+        for (const char *name :
+             {"Dense", "Conv1D", "Conv2D", "DepthwiseConv1D", "DepthwiseConv2D", "SeparableConv1D", "SeparableConv2D",
+              "BatchNormalization", "LayerNormalization", "Normalization", "Embedding", "SimpleRNN", "LSTM", "GRU",
+              "CuDNNLSTM", "CuDNNGRU", "Bidirectional", "TimeDistributed", "PReLU"})
             c.insert(QLatin1String(name), true);
         for (const char *name :
              {"InputLayer", "MaxPooling1D", "MaxPooling2D", "AveragePooling1D", "AveragePooling2D",

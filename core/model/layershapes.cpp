@@ -452,15 +452,10 @@ std::int64_t LayerShapes::convOutputLength(std::int64_t n, std::int64_t kernel, 
     return floorDiv(length + stride - 1, stride);
 }
 
-bool LayerShapes::knows(const QString &className)
-{
-    return LayerCatalog::knows(className);
-}
-
 Expected<QVector<Shape>> LayerShapes::outputShapes(const QString &className, const QJsonObject &config,
                                                    const QVector<Shape> &inputShapes)
 {
-    if (!knows(className))
+    if (!LayerCatalog::knows(className))
         return makeError(QStringLiteral("Graft cannot infer the output shape of a %1 layer").arg(className));
     if (inputShapes.isEmpty())
         return makeError(QStringLiteral("%1 is called without inputs").arg(className));

@@ -17,7 +17,6 @@ namespace graft {
 class LayerShapes final
 {
 public:
-    static bool knows(const QString &className);
     /** An Error names the input shape and the config values that do not fit together. */
     static Expected<QVector<Shape>> outputShapes(const QString &className, const QJsonObject &config,
                                                  const QVector<Shape> &inputShapes);

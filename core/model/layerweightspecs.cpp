@@ -216,7 +216,7 @@ Result wrapperSpecs(const QString &className, const QJsonObject &config, const S
     const QString innerClass = inner.value(QStringLiteral("class_name")).toString();
     if (innerClass.isEmpty())
         return makeError(QStringLiteral("%1 has no wrapped layer in its config").arg(className));
-    if (!LayerWeightSpecs::knows(innerClass))
+    if (!LayerCatalog::knows(innerClass))
         return makeError(QStringLiteral("%1 wraps a %2 layer, which Graft does not support").arg(className, innerClass));
     const QJsonObject innerConfig = inner.value(QStringLiteral("config")).toObject();
     if (className == QLatin1String("TimeDistributed")) {
@@ -269,15 +269,10 @@ Result preluSpecs(const QJsonObject &config, const Shape &in)
 
 } // namespace
 
-bool LayerWeightSpecs::knows(const QString &className)
-{
-    return LayerCatalog::knows(className);
-}
-
 Expected<QVector<WeightSpec>> LayerWeightSpecs::forLayer(const QString &className, const QJsonObject &config,
                                                          const QVector<Shape> &inputShapes)
 {
-    if (!knows(className))
+    if (!LayerCatalog::knows(className))
         return makeError(QStringLiteral("Graft does not know which weights a %1 layer has").arg(className));
     if (!LayerCatalog::hasWeights(className))
         return Specs();

@@ -17,8 +17,6 @@ namespace graft {
 class LayerWeightSpecs final
 {
 public:
-    /** True when `className` has a rule here (weightless classes included; nested models are not). */
-    static bool knows(const QString &className);
     /** The weights of a layer of `className` with `config`, built on `inputShapes` (no batch axis).
      *  An Error names the shape that keeps Keras from building the layer. */
     static Expected<QVector<WeightSpec>> forLayer(const QString &className, const QJsonObject &config,

@@ -2,6 +2,7 @@
 
 #include "core/common/limits.h"
 #include "core/model/kerasconfigparser.h"
+#include "core/model/layercatalog.h"
 #include "core/model/layerconfig.h"
 #include "core/model/layershapes.h"
 #include "core/model/layerweightspecs.h"
@@ -259,7 +260,7 @@ private:
         if (layerconfig::channelsFirst(layer.config) && nodeIndex == 0)
             addIssue(layer, QStringLiteral("data_format 'channels_first' is unusual for a CPU model; shapes were "
                                            "inferred for it, check that the rest of the pipeline expects it"));
-        if (!LayerWeightSpecs::knows(layer.className)) {
+        if (!LayerCatalog::knows(layer.className)) {
             addIssue(layer, QStringLiteral("Graft does not know which weights a %1 layer has").arg(layer.className));
             return;
         }

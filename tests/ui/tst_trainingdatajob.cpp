@@ -57,7 +57,7 @@ private Q_SLOTS:
         m_model = *model;
     }
 
-    void loadReportsOnceWithProgress()
+    void loadReportsOnce()
     {
         TrainingDataJob job;
         QProgressBar bar;

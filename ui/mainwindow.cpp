@@ -72,18 +72,10 @@ bool takesTokenIds(const LoadedModel &model)
 } // namespace
 
 MainWindow::MainWindow(QWidget *parent)
-    : QMainWindow(parent)
-    , m_modelPage(new ModelPage(this))
-    , m_headPage(new HeadPage(this))
-    , m_trainingPage(new TrainingPage(this))
-    , m_resultsPage(new ResultsPage(this))
-    , m_pageList(new QListWidget(this))
-    , m_pages(new QStackedWidget(this))
-    , m_statusFormat(new QLabel(this))
-    , m_statusParams(new QLabel(this))
-    , m_statusData(new QLabel(this))
-    , m_statusTraining(new QLabel(this))
-    , m_datasetJob(new TrainingDataJob(this))
+    : QMainWindow(parent), m_modelPage(new ModelPage(this)), m_headPage(new HeadPage(this)),
+      m_trainingPage(new TrainingPage(this)), m_resultsPage(new ResultsPage(this)), m_pageList(new QListWidget(this)),
+      m_pages(new QStackedWidget(this)), m_statusFormat(new QLabel(this)), m_statusParams(new QLabel(this)),
+      m_statusData(new QLabel(this)), m_statusTraining(new QLabel(this)), m_datasetJob(new TrainingDataJob(this))
 {
     setAcceptDrops(true);
     setObjectName(QStringLiteral("graftMainWindow"));
@@ -133,17 +125,19 @@ MainWindow::MainWindow(QWidget *parent)
         m_statusTraining->setText(running ? tr("Training…") : QString());
         updateActions();
     });
-    connect(m_trainingPage, &TrainingPage::trainingFinished, this, [this](const FineTuneOutcome &outcome, const QStringList &names) {
-        m_resultsPage->setOutcome(outcome, names);
-        if (m_model) {
-            auto trained = std::make_shared<LoadedModel>(*m_model);
-            trained->model = outcome.fineTuned.model;
-            trained->classNames = names;
-            m_trainedModel = trained;
-            m_trainedHistory = outcome.fineTuned.history;
-        }
-        statusBar()->showMessage(tr("Training finished: %1").arg(stopReasonText(outcome.fineTuned.stopReason)), 8000);
-    });
+    connect(m_trainingPage, &TrainingPage::trainingFinished, this,
+            [this](const FineTuneOutcome &outcome, const QStringList &names) {
+                m_resultsPage->setOutcome(outcome, names);
+                if (m_model) {
+                    auto trained = std::make_shared<LoadedModel>(*m_model);
+                    trained->model = outcome.fineTuned.model;
+                    trained->classNames = names;
+                    m_trainedModel = trained;
+                    m_trainedHistory = outcome.fineTuned.history;
+                }
+                statusBar()->showMessage(tr("Training finished: %1").arg(stopReasonText(outcome.fineTuned.stopReason)),
+                                         8000);
+            });
     connect(m_trainingPage, &TrainingPage::trainingFailed, this, [this](const QString &message) {
         statusBar()->showMessage(tr("Training failed"), 8000);
         showError(tr("Training failed"), message);
@@ -176,11 +170,13 @@ QWidget *MainWindow::createDatasetPlaceholder()
     });
     // A text dataset's samples depend on the tokenizer and padding: make them again once they are usable.
     connect(m_datasetPage, &DatasetPage::textSettingsChanged, this, [this] {
-        if (m_model && m_datasetPage->dataset() && m_datasetPage->dataset()->isText() && m_datasetPage->loadProblem().isEmpty())
+        if (m_model && m_datasetPage->dataset() && m_datasetPage->dataset()->isText()
+            && m_datasetPage->loadProblem().isEmpty())
             openDataset(m_datasetPage->datasetPath());
     });
     auto *choose = new QPushButton(tr("Load for &Training"), page);
-    choose->setToolTip(tr("Turn the dataset into model-ready samples again with the settings shown (after changing the feature settings, the split or the seed)"));
+    choose->setToolTip(tr("Turn the dataset into model-ready samples again with the settings shown (after changing the "
+                          "feature settings, the split or the seed)"));
     m_datasetSummary = new QLabel(tr("No dataset. Open a model first: the samples are shaped to its input."), page);
     m_datasetSummary->setWordWrap(true);
     m_datasetSummary->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -232,7 +228,8 @@ void MainWindow::createActions()
     openProject->setShortcut(QKeySequence(Qt::CTRL | Qt::ALT | Qt::Key_O));
     openProject->setToolTip(tr("Reopen a saved session (.graft): model, dataset, head plan and training settings"));
     QMenu *recentProjects = file->addMenu(tr("Recent Pro&jects"));
-    connect(recentProjects, &QMenu::aboutToShow, this, [this, recentProjects] { m_session->fillRecentMenu(recentProjects); });
+    connect(recentProjects, &QMenu::aboutToShow, this,
+            [this, recentProjects] { m_session->fillRecentMenu(recentProjects); });
     m_session->fillRecentMenu(recentProjects);
     QAction *saveProject = file->addAction(tr("&Save Project"), m_session, &ProjectSession::saveCurrent);
     saveProject->setObjectName(QStringLiteral("saveProjectAction"));
@@ -242,7 +239,8 @@ void MainWindow::createActions()
     file->addSeparator();
     QAction *exportAction = file->addAction(tr("&Export…"), this, &MainWindow::exportModel);
     exportAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E));
-    exportAction->setToolTip(tr("Write the fine-tuned model (or the opened one) with its class names, history and plots"));
+    exportAction->setToolTip(
+        tr("Write the fine-tuned model (or the opened one) with its class names, history and plots"));
     file->addSeparator();
     QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
@@ -313,9 +311,9 @@ FineTuneInputs MainWindow::inputs() const
 void MainWindow::chooseModelFile()
 {
     QSettings settings;
-    const QString path = QFileDialog::getOpenFileName(
-        this, tr("Open Keras Model or Weights"), settings.value(QStringLiteral("lastModelFolder")).toString(),
-        tr("Keras files (*.h5 *.hdf5 *.keras);;All files (*)"));
+    const QString path = QFileDialog::getOpenFileName(this, tr("Open Keras Model or Weights"),
+                                                      settings.value(QStringLiteral("lastModelFolder")).toString(),
+                                                      tr("Keras files (*.h5 *.hdf5 *.keras);;All files (*)"));
     if (path.isEmpty())
         return;
     settings.setValue(QStringLiteral("lastModelFolder"), QFileInfo(path).absolutePath());
@@ -325,8 +323,8 @@ void MainWindow::chooseModelFile()
 void MainWindow::chooseDatasetFolder()
 {
     QSettings settings;
-    const QString path = QFileDialog::getExistingDirectory(this, tr("Choose Dataset Folder"),
-                                                           settings.value(QStringLiteral("lastDatasetFolder")).toString());
+    const QString path = QFileDialog::getExistingDirectory(
+        this, tr("Choose Dataset Folder"), settings.value(QStringLiteral("lastDatasetFolder")).toString());
     if (path.isEmpty())
         return;
     settings.setValue(QStringLiteral("lastDatasetFolder"), path);
@@ -337,7 +335,8 @@ void MainWindow::chooseDatasetFolder()
 void MainWindow::chooseArchitecture()
 {
     if (!m_model) {
-        showError(tr("No model"), tr("Open a weights file first, then choose the architecture JSON that describes it."));
+        showError(tr("No model"),
+                  tr("Open a weights file first, then choose the architecture JSON that describes it."));
         return;
     }
     const QString json = QFileDialog::getOpenFileName(this, tr("Choose Architecture JSON"),
@@ -374,8 +373,9 @@ void MainWindow::applyFineTune(const FineTuneWizard &wizard)
     }
     addRecentFile(wizard.model()->sourcePath);
     const QStringList written = wizard.writtenFiles();
-    statusBar()->showMessage(written.isEmpty() ? tr("Fine-tune finished")
-                                               : tr("Fine-tune finished: wrote %1").arg(QDir::toNativeSeparators(written.front())),
+    statusBar()->showMessage(written.isEmpty()
+                                 ? tr("Fine-tune finished")
+                                 : tr("Fine-tune finished: wrote %1").arg(QDir::toNativeSeparators(written.front())),
                              10000);
 }
 
@@ -524,9 +524,12 @@ void MainWindow::setDataset(std::shared_ptr<const TrainingData> data, const QStr
     m_dataPath = path;
     if (m_data) {
         QString text = tr("%1\n%2 classes: %3\n%4 training and %5 validation samples. %6")
-                           .arg(QDir::toNativeSeparators(path)).arg(m_data->classNames.size())
+                           .arg(QDir::toNativeSeparators(path))
+                           .arg(m_data->classNames.size())
                            .arg(m_data->classNames.join(QStringLiteral(", ")))
-                           .arg(m_data->train.count()).arg(m_data->validation.count()).arg(m_data->description);
+                           .arg(m_data->train.count())
+                           .arg(m_data->validation.count())
+                           .arg(m_data->description);
         if (!m_data->skipped.isEmpty())
             text += tr("\n%n file(s) skipped.", nullptr, int(m_data->skipped.size()));
         m_datasetSummary->setText(text);
@@ -550,26 +553,29 @@ void MainWindow::updateActions()
         m_startAction->setEnabled(m_trainingPage->canStart());
         m_stopAction->setEnabled(m_trainingPage->controller()->isRunning());
         const TrainingController::State state = m_trainingPage->controller()->state();
-        m_pauseAction->setEnabled(state == TrainingController::State::Training || state == TrainingController::State::Paused);
+        m_pauseAction->setEnabled(state == TrainingController::State::Training
+                                  || state == TrainingController::State::Paused);
         m_pauseAction->setText(state == TrainingController::State::Paused ? tr("&Resume") : tr("&Pause"));
     }
 }
 
 void MainWindow::updateStatus()
 {
-    m_statusData->setText(m_data ? tr("%1 classes · %2 samples").arg(m_data->classNames.size()).arg(m_data->train.count() + m_data->validation.count())
+    m_statusData->setText(m_data ? tr("%1 classes · %2 samples")
+                                       .arg(m_data->classNames.size())
+                                       .arg(m_data->train.count() + m_data->validation.count())
                                  : tr("No dataset"));
     if (!m_model) {
         m_statusFormat->setText(tr("No model"));
         m_statusParams->clear();
         return;
     }
-    m_statusFormat->setText(tr("%1 · Keras %2").arg(m_model->format,
-                                                    m_model->kerasVersion.isEmpty() ? tr("?") : m_model->kerasVersion));
+    m_statusFormat->setText(
+        tr("%1 · Keras %2").arg(m_model->format, m_model->kerasVersion.isEmpty() ? tr("?") : m_model->kerasVersion));
     const ParamCount p = m_model->params();
     const QLocale locale;
-    m_statusParams->setText(tr("%1 params (%2 trainable)").arg(locale.toString(qlonglong(p.total)),
-                                                                locale.toString(qlonglong(p.trainable))));
+    m_statusParams->setText(tr("%1 params (%2 trainable)")
+                                .arg(locale.toString(qlonglong(p.total)), locale.toString(qlonglong(p.trainable))));
 }
 
 void MainWindow::updateTitle()
@@ -605,7 +611,8 @@ void MainWindow::rebuildRecentMenu()
     m_recentMenu->clear();
     const QStringList recent = QSettings().value(QLatin1String(recentFilesKey)).toStringList();
     for (const QString &path : recent)
-        m_recentMenu->addAction(QFileInfo(path).fileName(), this, [this, path] { openModelFile(path); })->setToolTip(path);
+        m_recentMenu->addAction(QFileInfo(path).fileName(), this, [this, path] { openModelFile(path); })
+            ->setToolTip(path);
     m_recentMenu->setEnabled(!recent.isEmpty());
 }
 
@@ -675,7 +682,8 @@ void MainWindow::closeEvent(QCloseEvent *event)
 
 void MainWindow::exportModel()
 {
-    const std::shared_ptr<const LoadedModel> model = m_trainedModel ? m_trainedModel : std::shared_ptr<const LoadedModel>(m_model);
+    const std::shared_ptr<const LoadedModel> model =
+        m_trainedModel ? m_trainedModel : std::shared_ptr<const LoadedModel>(m_model);
     if (!model) {
         showError(tr("Nothing to export"), tr("Open a model (and fine-tune it on the Training page) first."));
         return;
@@ -686,7 +694,8 @@ void MainWindow::exportModel()
     dialog->setClassNames(model->classNames);
     dialog->setHistory(historyRows(m_trainedHistory));
     TrainingPlots *plots = m_trainingPage->plots();
-    dialog->setPlots({{QStringLiteral("loss"), plots->lossPlot()}, {QStringLiteral("accuracy"), plots->accuracyPlot()},
+    dialog->setPlots({{QStringLiteral("loss"), plots->lossPlot()},
+                      {QStringLiteral("accuracy"), plots->accuracyPlot()},
                       {QStringLiteral("lr"), plots->learningRatePlot()}});
     QStringList protectedInputs{m_model ? m_model->sourcePath : QString()};
     if (m_model && m_model->architectureSource != QLatin1String("file"))
@@ -699,7 +708,8 @@ void MainWindow::showAbout()
 {
     QMessageBox::about(this, tr("About Graft"),
                        tr("<h3>Graft %1</h3><p>A workbench for transfer learning of Keras classifiers.</p>"
-                          "<p>Qt %2</p>").arg(QApplication::applicationVersion(), QString::fromLatin1(qVersion())));
+                          "<p>Qt %2</p>")
+                           .arg(QApplication::applicationVersion(), QString::fromLatin1(qVersion())));
 }
 
 } // namespace graft::ui

@@ -15,7 +15,10 @@ int main(int argc, char *argv[])
     parser.addHelpOption();
     parser.addVersionOption();
     parser.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("A Keras weights or model file to open."));
-    const QCommandLineOption demo(QStringLiteral("demo"), QStringLiteral("Open the bundled demo: the speaker model, the new speakers and a proposed head, ready to train."));
+    const QCommandLineOption demo(
+        QStringLiteral("demo"),
+        QStringLiteral(
+            "Open the bundled demo: the speaker model, the new speakers and a proposed head, ready to train."));
     parser.addOption(demo);
     parser.process(app);
 

@@ -17,8 +17,9 @@ QString shapesText(const QStringList &names, const QVector<Shape> &shapes)
 {
     QStringList parts;
     for (int i = 0; i < shapes.size(); ++i) {
-        const QString name = i < names.size() && !names.at(i).startsWith(QLatin1String("var")) ? names.at(i) + QLatin1Char(' ')
-                                                                                                : QString();
+        const QString name = i < names.size() && !names.at(i).startsWith(QLatin1String("var"))
+                                 ? names.at(i) + QLatin1Char(' ')
+                                 : QString();
         parts << name + shapeToString(shapes.at(i), false);
     }
     return parts.isEmpty() ? QStringLiteral("none") : parts.join(QStringLiteral(", "));
@@ -146,8 +147,8 @@ QStringList ArchitectureDraft::questions() const
         keys.sort();
         for (const QString &key : keys) {
             const QString where = layer.sourceLine > 0 ? QStringLiteral("line %1: ").arg(layer.sourceLine) : QString();
-            result << QStringLiteral("%1layer '%2' (%3) %4: %5").arg(where, layer.name, layer.className, key,
-                                                                      layer.questions.value(key));
+            result << QStringLiteral("%1layer '%2' (%3) %4: %5")
+                          .arg(where, layer.name, layer.className, key, layer.questions.value(key));
         }
     }
     return result;
@@ -248,7 +249,8 @@ Expected<void> ArchitectureDraft::setInputShape(const Shape &shape, int inputInd
         QJsonArray dims{QJsonValue()};
         for (std::int64_t d : shape) {
             if (d == 0 || d < -1)
-                return makeError(QStringLiteral("input shape %1 has a dimension that is not positive").arg(shapeToString(shape, false)));
+                return makeError(QStringLiteral("input shape %1 has a dimension that is not positive")
+                                     .arg(shapeToString(shape, false)));
             dims.append(d < 0 ? QJsonValue() : QJsonValue(qint64(d)));
         }
         layer.config.insert(QStringLiteral("batch_input_shape"), dims);
@@ -337,7 +339,8 @@ Expected<void> ArchitectureDraft::removeLayer(int row)
         return makeError(QStringLiteral("there is no layer row %1").arg(row));
     const DraftLayer &layer = m_layers.at(row);
     if (layer.isInput() || layer.inboundNodes.size() != 1 || layer.inboundNodes.front().inputs.size() != 1)
-        return makeError(QStringLiteral("only a layer with one input, called once, can be removed ('%1' cannot)").arg(layer.name));
+        return makeError(
+            QStringLiteral("only a layer with one input, called once, can be removed ('%1' cannot)").arg(layer.name));
     const TensorRef input = layer.inboundNodes.front().inputs.front();
     const QString name = layer.name;
     m_layers.removeAt(row);
@@ -363,15 +366,20 @@ QStringList ArchitectureDraft::applyWeightFields(int onlyRow)
         const OutlineLayer *stored = m_weights.layer(layer.name);
         if (!stored || stored->weights.isEmpty())
             continue;
-        const QJsonObject fields = KerasLayerCatalog::fieldsFromWeights(layer.className, layer.config, stored->weightNames(),
-                                                                        stored->weightShapes());
+        const QJsonObject fields = KerasLayerCatalog::fieldsFromWeights(layer.className, layer.config,
+                                                                        stored->weightNames(), stored->weightShapes());
         for (auto it = fields.constBegin(); it != fields.constEnd(); ++it) {
-            const FieldOrigin origin = layer.questions.contains(it.key()) ? FieldOrigin::Unresolved : layer.origin(it.key());
+            const FieldOrigin origin =
+                layer.questions.contains(it.key()) ? FieldOrigin::Unresolved : layer.origin(it.key());
             if (origin != FieldOrigin::Unresolved && origin != FieldOrigin::Default && origin != FieldOrigin::Guessed)
                 continue;
             if (layer.config.value(it.key()) != it.value() || origin == FieldOrigin::Unresolved)
-                changes << QStringLiteral("%1.%2 = %3").arg(layer.name, it.key(),
-                                                             QString::fromUtf8(QJsonDocument(QJsonArray{it.value()}).toJson(QJsonDocument::Compact)).mid(1).chopped(1));
+                changes << QStringLiteral("%1.%2 = %3")
+                               .arg(layer.name, it.key(),
+                                    QString::fromUtf8(
+                                        QJsonDocument(QJsonArray{it.value()}).toJson(QJsonDocument::Compact))
+                                        .mid(1)
+                                        .chopped(1));
             layer.config.insert(it.key(), it.value());
             layer.origins.insert(it.key(), FieldOrigin::Weights);
             layer.questions.remove(it.key());
@@ -451,15 +459,18 @@ void ArchitectureDraft::compareWithWeights()
             pairs.append({rowOf(s->name), s});
     } else {
         // Keras's load_weights matches a weights-only file by position among layers with weights.
-        m_modelIssues << QStringLiteral("the layer names differ from the weights file's, so weights are matched by position "
-                                        "among the layers that have weights (as Keras's load_weights does)");
+        m_modelIssues << QStringLiteral(
+            "the layer names differ from the weights file's, so weights are matched by position "
+            "among the layers that have weights (as Keras's load_weights does)");
         int next = 0;
         for (int r = 0; r < m_layers.size() && next < stored.size(); ++r)
             if (classHasWeights(m_layers.at(r)))
                 pairs.append({r, stored.at(next++)});
         for (int i = next; i < stored.size(); ++i)
-            m_modelIssues << QStringLiteral("the weights file's layer '%1' (weights %2) has no layer with weights left to go to")
-                                 .arg(stored.at(i)->name, shapesText(stored.at(i)->weightNames(), stored.at(i)->weightShapes()));
+            m_modelIssues << QStringLiteral(
+                                 "the weights file's layer '%1' (weights %2) has no layer with weights left to go to")
+                                 .arg(stored.at(i)->name,
+                                      shapesText(stored.at(i)->weightNames(), stored.at(i)->weightShapes()));
     }
     for (const auto &[r, s] : pairs) {
         DraftLayer &row = m_layers[r];
@@ -475,13 +486,19 @@ void ArchitectureDraft::compareWithWeights()
         }
         if (expected != row.storedWeights && row.questions.isEmpty())
             row.issues << QStringLiteral("the weights file has %1 (layer '%2') but this config needs %3")
-                              .arg(shapesText(s->weightNames(), row.storedWeights), s->name, shapesText(expectedNames, expected));
+                              .arg(shapesText(s->weightNames(), row.storedWeights), s->name,
+                                   shapesText(expectedNames, expected));
     }
     for (int r = 0; r < m_layers.size(); ++r) {
         DraftLayer &row = m_layers[r];
         if (!matchedRows.contains(r) && !row.expectedWeights.isEmpty())
             row.issues << QStringLiteral("the weights file has no weights for this layer, but it needs %1")
-                              .arg(shapesText({}, [&] { QVector<Shape> s; for (const WeightSpec &w : row.expectedWeights) s << w.shape; return s; }()));
+                              .arg(shapesText({}, [&] {
+                                  QVector<Shape> s;
+                                  for (const WeightSpec &w : row.expectedWeights)
+                                      s << w.shape;
+                                  return s;
+                              }()));
     }
 }
 

@@ -40,7 +40,7 @@ struct DraftLayer
     // Filled by ArchitectureDraft::recompute().
     QVector<Shape> outputShapes;
     QVector<WeightSpec> expectedWeights;
-    QVector<Shape> storedWeights;        // the weights file's shapes matched to this row
+    QVector<Shape> storedWeights; // the weights file's shapes matched to this row
     ParamCount params;
     QStringList issues;
 

@@ -45,7 +45,8 @@ QJsonObject ArchitectureDraft::toKerasJson() const
         // tf.keras >= 2.4 writes the InputLayer as the first entry; older versions' Sequential.add
         // accepts it too, and it keeps the input's name.
         for (const DraftLayer &layer : m_layers)
-            layers.append(QJsonObject{{QStringLiteral("class_name"), layer.className}, {QStringLiteral("config"), writtenConfig(layer)}});
+            layers.append(QJsonObject{{QStringLiteral("class_name"), layer.className},
+                                      {QStringLiteral("config"), writtenConfig(layer)}});
     } else {
         QJsonArray inputLayers;
         for (const DraftLayer &layer : m_layers) {
@@ -74,10 +75,11 @@ QJsonObject ArchitectureDraft::toKerasJson() const
     }
     config.insert(QStringLiteral("layers"), layers);
     // "Model" rather than "Functional": every tf.keras 2.x and Keras 3's legacy loader accept it.
-    return QJsonObject{{QStringLiteral("class_name"), m_sequential ? QStringLiteral("Sequential") : QStringLiteral("Model")},
-                       {QStringLiteral("config"), config},
-                       {QStringLiteral("keras_version"), kerasVersionToWrite(m_weights.kerasVersion)},
-                       {QStringLiteral("backend"), QStringLiteral("tensorflow")}};
+    return QJsonObject{
+        {QStringLiteral("class_name"), m_sequential ? QStringLiteral("Sequential") : QStringLiteral("Model")},
+        {QStringLiteral("config"), config},
+        {QStringLiteral("keras_version"), kerasVersionToWrite(m_weights.kerasVersion)},
+        {QStringLiteral("backend"), QStringLiteral("tensorflow")}};
 }
 
 QByteArray ArchitectureDraft::toJson() const
@@ -136,7 +138,8 @@ Expected<ArchitectureDraft> ArchitectureDraft::fromKerasJson(const QByteArray &j
         QJsonArray dims{QJsonValue()};
         for (std::int64_t d : spec->inputs.front().shape)
             dims.append(d < 0 ? QJsonValue() : QJsonValue(qint64(d)));
-        input.config.insert(QStringLiteral("batch_input_shape"), spec->inputs.front().shape.empty() ? QJsonValue() : QJsonValue(dims));
+        input.config.insert(QStringLiteral("batch_input_shape"),
+                            spec->inputs.front().shape.empty() ? QJsonValue() : QJsonValue(dims));
         markCode(input);
         draft.appendLayer(input);
     }

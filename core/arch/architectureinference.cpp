@@ -64,9 +64,10 @@ QVector<Choice> convChoices()
     QVector<Choice> choices;
     for (int stride : {1, 2, 3})
         for (const char *padding : {"valid", "same"})
-            choices.append({QJsonObject{{QStringLiteral("strides"), stride}, {QStringLiteral("padding"), QLatin1String(padding)}},
-                            (stride - 1) + (QLatin1String(padding) == QLatin1String("same") ? 1 : 0),
-                            QStringLiteral("strides %1, padding %2").arg(stride).arg(QLatin1String(padding))});
+            choices.append(
+                {QJsonObject{{QStringLiteral("strides"), stride}, {QStringLiteral("padding"), QLatin1String(padding)}},
+                 (stride - 1) + (QLatin1String(padding) == QLatin1String("same") ? 1 : 0),
+                 QStringLiteral("strides %1, padding %2").arg(stride).arg(QLatin1String(padding))});
     return choices;
 }
 
@@ -75,16 +76,18 @@ QVector<Choice> poolChoices()
     QVector<Choice> choices;
     for (int size : {2, 3})
         for (const char *padding : {"valid", "same"})
-            choices.append({QJsonObject{{QStringLiteral("pool_size"), size}, {QStringLiteral("padding"), QLatin1String(padding)}},
-                            (size - 2) + (QLatin1String(padding) == QLatin1String("same") ? 1 : 0),
-                            QStringLiteral("pool size %1, padding %2").arg(size).arg(QLatin1String(padding))});
+            choices.append(
+                {QJsonObject{{QStringLiteral("pool_size"), size}, {QStringLiteral("padding"), QLatin1String(padding)}},
+                 (size - 2) + (QLatin1String(padding) == QLatin1String("same") ? 1 : 0),
+                 QStringLiteral("pool size %1, padding %2").arg(size).arg(QLatin1String(padding))});
     return choices;
 }
 
 /** The class of a stored layer: its name, else its weights, else words in its name. */
 QString classOf(const OutlineLayer &layer, const QString &previousClass)
 {
-    if (!layer.className.isEmpty() && (KerasLayerCatalog::find(layer.className) || layer.className == QLatin1String("InputLayer")))
+    if (!layer.className.isEmpty()
+        && (KerasLayerCatalog::find(layer.className) || layer.className == QLatin1String("InputLayer")))
         return layer.className;
     if (!layer.weights.isEmpty())
         return KerasLayerCatalog::classFromWeights(layer.weightNames(), layer.weightShapes());
@@ -121,22 +124,27 @@ void prepare(ChainLayer &layer, bool isLast, bool followedByActivation)
 {
     const QString &c = layer.className;
     layer.config = KerasLayerCatalog::defaultConfig(c, layer.name);
-    const QJsonObject fromWeights = KerasLayerCatalog::fieldsFromWeights(c, layer.config, layer.weightNames, layer.stored);
+    const QJsonObject fromWeights =
+        KerasLayerCatalog::fieldsFromWeights(c, layer.config, layer.weightNames, layer.stored);
     for (auto it = fromWeights.constBegin(); it != fromWeights.constEnd(); ++it) {
         layer.config.insert(it.key(), it.value());
         layer.origins.insert(it.key(), FieldOrigin::Weights);
     }
-    const QString activationReason = isLast ? QStringLiteral("the last layer of a classifier usually ends in softmax")
-                                            : QStringLiteral("hidden layers usually use relu; the weights cannot show it");
+    const QString activationReason = isLast
+                                         ? QStringLiteral("the last layer of a classifier usually ends in softmax")
+                                         : QStringLiteral("hidden layers usually use relu; the weights cannot show it");
     if (c == QLatin1String("Dense") || isConvClass(c)) {
-        const qint64 units = layer.config.value(c == QLatin1String("Dense") ? QStringLiteral("units") : QStringLiteral("filters")).toInteger(2);
+        const qint64 units =
+            layer.config.value(c == QLatin1String("Dense") ? QStringLiteral("units") : QStringLiteral("filters"))
+                .toInteger(2);
         const QString activation = followedByActivation ? QStringLiteral("linear")
                                    : isLast ? (units == 1 ? QStringLiteral("sigmoid") : QStringLiteral("softmax"))
                                             : QStringLiteral("relu");
         guess(layer, QStringLiteral("activation"), activation,
               followedByActivation ? QStringLiteral("an activation layer follows") : activationReason);
     } else if (c == QLatin1String("Activation")) {
-        guess(layer, QStringLiteral("activation"), isLast ? QStringLiteral("softmax") : QStringLiteral("relu"), activationReason);
+        guess(layer, QStringLiteral("activation"), isLast ? QStringLiteral("softmax") : QStringLiteral("relu"),
+              activationReason);
     } else if (c.contains(QLatin1String("Dropout"))) {
         guess(layer, QStringLiteral("rate"), 0.5, QStringLiteral("a common rate; it does not change predictions"));
     } else if (c == QLatin1String("BatchNormalization") || c == QLatin1String("LayerNormalization")) {
@@ -152,16 +160,20 @@ void prepare(ChainLayer &layer, bool isLast, bool followedByActivation)
         layer.choices = poolChoices();
     } else if (isRecurrentClass(c)) {
         layer.category = Category::Recurrent;
-        layer.choices = {{QJsonObject{{QStringLiteral("return_sequences"), false}}, 0, QStringLiteral("last output only")},
-                         {QJsonObject{{QStringLiteral("return_sequences"), true}}, 1, QStringLiteral("the whole sequence")}};
+        layer.choices = {
+            {QJsonObject{{QStringLiteral("return_sequences"), false}}, 0, QStringLiteral("last output only")},
+            {QJsonObject{{QStringLiteral("return_sequences"), true}}, 1, QStringLiteral("the whole sequence")}};
     } else if (c == QLatin1String("Bidirectional") || c == QLatin1String("TimeDistributed")) {
-        const QString innerClass = c == QLatin1String("Bidirectional")
-                                       ? KerasLayerCatalog::classFromWeights({}, layer.stored.mid(0, layer.stored.size() / 2))
-                                       : KerasLayerCatalog::classFromWeights({}, layer.stored);
+        const QString innerClass =
+            c == QLatin1String("Bidirectional")
+                ? KerasLayerCatalog::classFromWeights({}, layer.stored.mid(0, layer.stored.size() / 2))
+                : KerasLayerCatalog::classFromWeights({}, layer.stored);
         QJsonObject inner{{QStringLiteral("class_name"), innerClass},
-                          {QStringLiteral("config"), KerasLayerCatalog::defaultConfig(innerClass, QStringLiteral("%1_inner").arg(layer.name))}};
+                          {QStringLiteral("config"),
+                           KerasLayerCatalog::defaultConfig(innerClass, QStringLiteral("%1_inner").arg(layer.name))}};
         layer.config.insert(QStringLiteral("layer"), inner);
-        const QJsonObject filled = KerasLayerCatalog::fieldsFromWeights(c, layer.config, layer.weightNames, layer.stored);
+        const QJsonObject filled =
+            KerasLayerCatalog::fieldsFromWeights(c, layer.config, layer.weightNames, layer.stored);
         if (filled.contains(QStringLiteral("layer")))
             inner = filled.value(QStringLiteral("layer")).toObject();
         layer.config.insert(QStringLiteral("layer"), inner);
@@ -175,10 +187,13 @@ void prepare(ChainLayer &layer, bool isLast, bool followedByActivation)
                     innerConfig.insert(QStringLiteral("return_sequences"), sequences);
                     QJsonObject patchedInner = inner;
                     patchedInner.insert(QStringLiteral("config"), innerConfig);
-                    layer.choices.append({QJsonObject{{QStringLiteral("layer"), patchedInner}, {QStringLiteral("merge_mode"), QLatin1String(merge)}},
-                                          (sequences ? 1 : 0) + (QLatin1String(merge) == QLatin1String("sum") ? 2 : 0),
-                                          QStringLiteral("%1, merge %2").arg(sequences ? QStringLiteral("sequences") : QStringLiteral("last output"),
-                                                                             QLatin1String(merge))});
+                    layer.choices.append(
+                        {QJsonObject{{QStringLiteral("layer"), patchedInner},
+                                     {QStringLiteral("merge_mode"), QLatin1String(merge)}},
+                         (sequences ? 1 : 0) + (QLatin1String(merge) == QLatin1String("sum") ? 2 : 0),
+                         QStringLiteral("%1, merge %2")
+                             .arg(sequences ? QStringLiteral("sequences") : QStringLiteral("last output"),
+                                  QLatin1String(merge))});
                 }
             }
         }
@@ -264,8 +279,10 @@ SearchResult search(const QVector<ChainLayer> &chain, const Shape &input, const 
 /** Uniform first (users give every convolution the same strides and padding), then per layer. */
 SearchResult searchChoices(const QVector<ChainLayer> &chain, const Shape &input, QStringList *notes)
 {
-    const bool hasConv = std::any_of(chain.begin(), chain.end(), [](const ChainLayer &l) { return l.category == Category::Conv; });
-    const bool hasPool = std::any_of(chain.begin(), chain.end(), [](const ChainLayer &l) { return l.category == Category::Pool; });
+    const bool hasConv =
+        std::any_of(chain.begin(), chain.end(), [](const ChainLayer &l) { return l.category == Category::Conv; });
+    const bool hasPool =
+        std::any_of(chain.begin(), chain.end(), [](const ChainLayer &l) { return l.category == Category::Pool; });
     if (!hasConv && !hasPool)
         return search(chain, input, QVector<int>(chain.size(), -1));
     const QVector<Choice> conv = hasConv ? convChoices() : QVector<Choice>{Choice{}};
@@ -278,7 +295,8 @@ SearchResult searchChoices(const QVector<ChainLayer> &chain, const Shape &input,
     for (int c = 0; c < conv.size(); ++c)
         for (int p = 0; p < pool.size(); ++p)
             hypotheses.append({c, p, conv.at(c).cost + pool.at(p).cost});
-    std::stable_sort(hypotheses.begin(), hypotheses.end(), [](const Hypothesis &a, const Hypothesis &b) { return a.cost < b.cost; });
+    std::stable_sort(hypotheses.begin(), hypotheses.end(),
+                     [](const Hypothesis &a, const Hypothesis &b) { return a.cost < b.cost; });
     SearchResult chosen;
     QString chosenLabel;
     QStringList alternatives;
@@ -306,13 +324,15 @@ SearchResult searchChoices(const QVector<ChainLayer> &chain, const Shape &input,
         }
     }
     if (chosen.found) {
-        QString note = QStringLiteral("strides, padding and pool sizes cannot be read from weights; the same choice for every "
-                                      "layer that fits all weight shapes with the fewest departures from Keras's defaults: %1")
-                           .arg(chosenLabel);
+        QString note =
+            QStringLiteral("strides, padding and pool sizes cannot be read from weights; the same choice for every "
+                           "layer that fits all weight shapes with the fewest departures from Keras's defaults: %1")
+                .arg(chosenLabel);
         if (!alternatives.isEmpty())
-            note += QStringLiteral(". Also consistent with the weights (check against the code or the training setup): %1")
-                        .arg(alternatives.mid(0, 5).join(QStringLiteral(" | ")))
-                    + (alternatives.size() > 5 ? QStringLiteral(" | … %1 more").arg(alternatives.size() - 5) : QString());
+            note +=
+                QStringLiteral(". Also consistent with the weights (check against the code or the training setup): %1")
+                    .arg(alternatives.mid(0, 5).join(QStringLiteral(" | ")))
+                + (alternatives.size() > 5 ? QStringLiteral(" | … %1 more").arg(alternatives.size() - 5) : QString());
         *notes << note;
         return chosen;
     }
@@ -355,13 +375,17 @@ Expected<ArchitectureDraft> ArchitectureInference::infer(const WeightsOutline &w
         previousClass = cls;
     }
     if (!unknownClasses.isEmpty())
-        return makeError(QStringLiteral("the class of %1 cannot be told from the layer name or the weights; read the model's "
-                                        "code instead (--from-code)").arg(unknownClasses.join(QStringLiteral(", "))));
+        return makeError(
+            QStringLiteral("the class of %1 cannot be told from the layer name or the weights; read the model's "
+                           "code instead (--from-code)")
+                .arg(unknownClasses.join(QStringLiteral(", "))));
     if (inputs.size() > 1 || !branching.isEmpty())
-        return makeError(QStringLiteral("the model has %1: a weights file does not record how layers connect, so only "
-                                        "single-path models can be inferred; read the model's code instead (--from-code)")
-                             .arg(inputs.size() > 1 ? QStringLiteral("%1 inputs").arg(inputs.size())
-                                                    : QStringLiteral("merge layers (%1)").arg(branching.join(QStringLiteral(", ")))));
+        return makeError(
+            QStringLiteral("the model has %1: a weights file does not record how layers connect, so only "
+                           "single-path models can be inferred; read the model's code instead (--from-code)")
+                .arg(inputs.size() > 1
+                         ? QStringLiteral("%1 inputs").arg(inputs.size())
+                         : QStringLiteral("merge layers (%1)").arg(branching.join(QStringLiteral(", ")))));
     if (chain.isEmpty())
         return makeError(QStringLiteral("%1 lists no layers besides its input").arg(weights.sourcePath));
     int lastWeighted = -1;
@@ -377,7 +401,8 @@ Expected<ArchitectureDraft> ArchitectureInference::infer(const WeightsOutline &w
                      && chain.at(j).className != QLatin1String("BatchNormalization"))
                 break;
         }
-        const bool isLast = i == lastWeighted || (chain.at(i).className == QLatin1String("Activation") && i == chain.size() - 1);
+        const bool isLast =
+            i == lastWeighted || (chain.at(i).className == QLatin1String("Activation") && i == chain.size() - 1);
         prepare(chain[i], isLast && i >= lastWeighted, followedByActivation);
     }
 
@@ -398,20 +423,25 @@ Expected<ArchitectureDraft> ArchitectureInference::infer(const WeightsOutline &w
             shape = {-1, -1, first.stored.front()[2]}; // a 2D convolution: channels known, the image size is not
         if (!shape.empty())
             notes << QStringLiteral("input shape %1 from the weights of '%2'; give --input-shape if the model was fed "
-                                    "another shape").arg(shapeToString(shape, false), first.name);
+                                    "another shape")
+                         .arg(shapeToString(shape, false), first.name);
     }
     SearchResult choices;
     if (!shape.empty())
         choices = searchChoices(chain, shape, &notes);
     if (!choices.found) {
         if (inputShape.empty()) {
-            input.questions.insert(QStringLiteral("batch_input_shape"),
-                                   QStringLiteral("the weights do not fix the input size%1; give it with --input-shape")
-                                       .arg(shape.empty() ? QString() : QStringLiteral(" (%1 does not fit)").arg(shapeToString(shape, false))));
+            input.questions.insert(
+                QStringLiteral("batch_input_shape"),
+                QStringLiteral("the weights do not fix the input size%1; give it with --input-shape")
+                    .arg(shape.empty() ? QString()
+                                       : QStringLiteral(" (%1 does not fit)").arg(shapeToString(shape, false))));
             input.origins.insert(QStringLiteral("batch_input_shape"), FieldOrigin::Unresolved);
         } else {
-            notes << QStringLiteral("no combination of strides (1–3), padding and pool sizes (2–3) makes every weight shape fit "
-                                    "input shape %1; Keras's defaults are shown, with the mismatches").arg(shapeToString(shape, false));
+            notes << QStringLiteral(
+                         "no combination of strides (1–3), padding and pool sizes (2–3) makes every weight shape fit "
+                         "input shape %1; Keras's defaults are shown, with the mismatches")
+                         .arg(shapeToString(shape, false));
         }
     }
     if (!shape.empty() && !input.questions.contains(QStringLiteral("batch_input_shape"))) {
@@ -419,7 +449,8 @@ Expected<ArchitectureDraft> ArchitectureInference::infer(const WeightsOutline &w
         for (std::int64_t d : shape)
             dims.append(d < 0 ? QJsonValue() : QJsonValue(qint64(d)));
         input.config.insert(QStringLiteral("batch_input_shape"), dims);
-        input.origins.insert(QStringLiteral("batch_input_shape"), inputShape.empty() ? FieldOrigin::Weights : FieldOrigin::User);
+        input.origins.insert(QStringLiteral("batch_input_shape"),
+                             inputShape.empty() ? FieldOrigin::Weights : FieldOrigin::User);
     }
     draft.appendLayer(input);
     QString previous = input.name;
@@ -445,8 +476,9 @@ Expected<ArchitectureDraft> ArchitectureInference::infer(const WeightsOutline &w
         draft.appendLayer(row);
     }
     draft.setOutputs({TensorRef{previous, 0, 0}});
-    draft.addNote(QStringLiteral("inferred from layer names and weight shapes alone: every field marked guessed (activations, "
-                                 "strides, padding, pool sizes, dropout rates, …) is a proposal to check"));
+    draft.addNote(
+        QStringLiteral("inferred from layer names and weight shapes alone: every field marked guessed (activations, "
+                       "strides, padding, pool sizes, dropout rates, …) is a proposal to check"));
     for (const QString &note : notes)
         draft.addNote(note);
     draft.setWeights(weights);

@@ -46,7 +46,8 @@ QString holeQuestion(const LayerRecord &layer, const QString &key)
         return QStringLiteral("%1 cannot be evaluated and the weights do not determine it; give it with --set %2=VALUE")
             .arg(description, parameter);
     return QStringLiteral("`%1` cannot be evaluated without running the code and the weights do not determine it; "
-                          "give the variable's value with --set NAME=VALUE or edit the field").arg(description);
+                          "give the variable's value with --set NAME=VALUE or edit the field")
+        .arg(description);
 }
 
 DraftLayer rowFromRecord(const LayerRecord &layer)
@@ -70,7 +71,8 @@ Expected<ArchitectureDraft> assembleSequential(const Interpreter &in, const Mode
     ArchitectureDraft draft;
     draft.setModel(model.name, true);
     if (model.layers.empty())
-        return makeError(QStringLiteral("the Sequential model '%1' (line %2) has no layers").arg(model.name).arg(model.line));
+        return makeError(
+            QStringLiteral("the Sequential model '%1' (line %2) has no layers").arg(model.name).arg(model.line));
     const LayerRecord &first = in.layers.at(std::size_t(model.layers.front()));
     DraftLayer input;
     if (model.inputLayer >= 0) {
@@ -87,12 +89,14 @@ Expected<ArchitectureDraft> assembleSequential(const Interpreter &in, const Mode
             input.origins.insert(QStringLiteral("batch_input_shape"), FieldOrigin::Code);
         } else {
             input.origins.insert(QStringLiteral("batch_input_shape"), FieldOrigin::Unresolved);
-            input.questions.insert(QStringLiteral("batch_input_shape"),
-                                   first.inputShapeHole.isEmpty()
-                                       ? QStringLiteral("the first layer of the Sequential model gives no input_shape; give the "
-                                                        "input shape with --input-shape")
-                                       : QStringLiteral("the first layer's %1 cannot be evaluated; give the input shape "
-                                                        "with --input-shape").arg(first.inputShapeHole));
+            input.questions.insert(
+                QStringLiteral("batch_input_shape"),
+                first.inputShapeHole.isEmpty()
+                    ? QStringLiteral("the first layer of the Sequential model gives no input_shape; give the "
+                                     "input shape with --input-shape")
+                    : QStringLiteral("the first layer's %1 cannot be evaluated; give the input shape "
+                                     "with --input-shape")
+                          .arg(first.inputShapeHole));
         }
     }
     QString previous = input.name;
@@ -161,8 +165,10 @@ Expected<ArchitectureDraft> assembleFunctional(const Interpreter &in, const QStr
     QSet<int> declaredInputs;
     for (const LayerCall::Ref &r : inputs) {
         if (in.layers.at(std::size_t(r.layer)).className != QLatin1String("InputLayer"))
-            return makeError(QStringLiteral("line %1: the model's inputs must come from Input(), but '%2' is a %3 output")
-                                 .arg(line).arg(in.layers.at(std::size_t(r.layer)).name, in.layers.at(std::size_t(r.layer)).className));
+            return makeError(
+                QStringLiteral("line %1: the model's inputs must come from Input(), but '%2' is a %3 output")
+                    .arg(line)
+                    .arg(in.layers.at(std::size_t(r.layer)).name, in.layers.at(std::size_t(r.layer)).className));
         declaredInputs.insert(r.layer);
         if (!layerDepths.count(r.layer)) {
             layerDepths[r.layer] = 0;
@@ -194,8 +200,12 @@ Expected<ArchitectureDraft> assembleFunctional(const Interpreter &in, const QStr
         if (!layer.unsupported.isEmpty())
             return makeError(layer.unsupported);
         if (layer.className == QLatin1String("InputLayer") && !declaredInputs.contains(l))
-            return makeError(QStringLiteral("line %1: the model's outputs depend on the input '%2' (line %3), which is not among "
-                                            "Model(inputs=…)").arg(line).arg(layer.name).arg(layer.line));
+            return makeError(
+                QStringLiteral("line %1: the model's outputs depend on the input '%2' (line %3), which is not among "
+                               "Model(inputs=…)")
+                    .arg(line)
+                    .arg(layer.name)
+                    .arg(layer.line));
         DraftLayer row = rowFromRecord(layer);
         if (layer.className != QLatin1String("InputLayer")) {
             for (std::size_t n = 0; n < layer.calls.size(); ++n) {
@@ -204,7 +214,8 @@ Expected<ArchitectureDraft> assembleFunctional(const Interpreter &in, const QStr
                 InboundNode node;
                 node.kwargs = layer.calls[n].kwargs;
                 for (const LayerCall::Ref &r : layer.calls[n].inputs)
-                    node.inputs.append(TensorRef{in.layers.at(std::size_t(r.layer)).name, nodeIndexInModel[{r.layer, r.node}], r.tensor});
+                    node.inputs.append(TensorRef{in.layers.at(std::size_t(r.layer)).name,
+                                                 nodeIndexInModel[{r.layer, r.node}], r.tensor});
                 row.inboundNodes.append(node);
             }
         }
@@ -222,7 +233,8 @@ Expected<ArchitectureDraft> assembleFunctional(const Interpreter &in, const QStr
 
 Expected<ArchitectureDraft> assembleCodeDraft(const Interpreter &in, const QString &sourceName)
 {
-    const QString where = in.entryFunction.isEmpty() ? sourceName : QStringLiteral("%1:%2").arg(sourceName, in.entryFunction);
+    const QString where =
+        in.entryFunction.isEmpty() ? sourceName : QStringLiteral("%1:%2").arg(sourceName, in.entryFunction);
     if (!in.errors.isEmpty())
         return makeError(QStringLiteral("%1: %2").arg(where, in.errors.join(QStringLiteral("; "))));
     ChosenModel chosen;
@@ -239,11 +251,16 @@ Expected<ArchitectureDraft> assembleCodeDraft(const Interpreter &in, const QStri
     if (chosen.model < 0 && chosen.outputs.empty()) {
         for (const ClassRecord &c : in.classes)
             if (c.kerasModel)
-                return makeError(QStringLiteral("%1: %2 (line %3) is a subclassed Keras model: its architecture is Python code "
-                                                "that Graft cannot read. Save the model with model.save() or its architecture "
-                                                "with model.to_json() instead.").arg(where, c.name).arg(c.line));
-        return makeError(QStringLiteral("%1 builds no Keras model: no Sequential(…), Model(…) or layer calls reach a result. "
-                                        "Name the function that builds the model (FILE.py:FUNCTION).").arg(where));
+                return makeError(
+                    QStringLiteral("%1: %2 (line %3) is a subclassed Keras model: its architecture is Python code "
+                                   "that Graft cannot read. Save the model with model.save() or its architecture "
+                                   "with model.to_json() instead.")
+                        .arg(where, c.name)
+                        .arg(c.line));
+        return makeError(
+            QStringLiteral("%1 builds no Keras model: no Sequential(…), Model(…) or layer calls reach a result. "
+                           "Name the function that builds the model (FILE.py:FUNCTION).")
+                .arg(where));
     }
     QSet<int> used;
     Expected<ArchitectureDraft> draft = makeError(QString());
@@ -272,8 +289,9 @@ Expected<ArchitectureDraft> assembleCodeDraft(const Interpreter &in, const QStri
         std::sort(inputs.begin(), inputs.end(), [](const auto &a, const auto &b) { return a.layer < b.layer; });
         draft = assembleFunctional(in, QStringLiteral("model"), in.entryLine, inputs, chosen.outputs, &used);
         if (draft)
-            draft->addNote(QStringLiteral("%1 returns tensors, not a Model: the model is formed from its inputs to those outputs")
-                               .arg(where));
+            draft->addNote(
+                QStringLiteral("%1 returns tensors, not a Model: the model is formed from its inputs to those outputs")
+                    .arg(where));
     }
     if (!draft)
         return makeError(QStringLiteral("%1: %2").arg(where, draft.errorString()));
@@ -284,12 +302,16 @@ Expected<ArchitectureDraft> assembleCodeDraft(const Interpreter &in, const QStri
         if (used.contains(int(l)) || layer.wrapped)
             continue;
         if (layer.calls.empty() && layer.addedTo < 0 && layer.className != QLatin1String("InputLayer"))
-            draft->addNote(QStringLiteral("line %1: a %2 layer is created but never called or added to a model: it is not part "
-                                          "of the architecture (ignored; Keras still named it '%3', so later %2 layers are "
-                                          "numbered after it)").arg(layer.line).arg(layer.className, layer.name));
+            draft->addNote(
+                QStringLiteral("line %1: a %2 layer is created but never called or added to a model: it is not part "
+                               "of the architecture (ignored; Keras still named it '%3', so later %2 layers are "
+                               "numbered after it)")
+                    .arg(layer.line)
+                    .arg(layer.className, layer.name));
         else
             draft->addNote(QStringLiteral("line %1: the %2 layer '%3' is not part of the model that was read (ignored)")
-                               .arg(layer.line).arg(layer.className, layer.name));
+                               .arg(layer.line)
+                               .arg(layer.className, layer.name));
     }
     return draft;
 }

@@ -102,8 +102,10 @@ void alignNames(ArchitectureDraft &draft, const WeightsOutline &weights)
     if (changed.isEmpty() || !draft.renameLayers(names))
         return;
     changed.sort();
-    draft.addNote(QStringLiteral("layer names taken from the weights file (the session that saved it numbered its layers "
-                                 "differently): %1").arg(changed.join(QStringLiteral(", "))));
+    draft.addNote(
+        QStringLiteral("layer names taken from the weights file (the session that saved it numbered its layers "
+                       "differently): %1")
+            .arg(changed.join(QStringLiteral(", "))));
 }
 
 } // namespace
@@ -124,10 +126,12 @@ void completeDraftWithWeights(ArchitectureDraft &draft, const CodeReadOptions &o
         if (!options.inputShape.empty()) {
             const Shape code = shapeFromBatchShape(input.config.value(key));
             if (!unresolved && code != options.inputShape)
-                draft.addNote(QStringLiteral("the code gives the input shape %1; the given input shape %2 is used instead")
-                                  .arg(shapeText(code), shapeText(options.inputShape)));
+                draft.addNote(
+                    QStringLiteral("the code gives the input shape %1; the given input shape %2 is used instead")
+                        .arg(shapeText(code), shapeText(options.inputShape)));
             else if (unresolved)
-                draft.addNote(QStringLiteral("input '%1': shape %2 as given").arg(input.name, shapeText(options.inputShape)));
+                draft.addNote(
+                    QStringLiteral("input '%1': shape %2 as given").arg(input.name, shapeText(options.inputShape)));
             input.config.insert(key, batchShape(options.inputShape));
             input.origins.insert(key, FieldOrigin::User);
             input.questions.remove(key);
@@ -139,14 +143,16 @@ void completeDraftWithWeights(ArchitectureDraft &draft, const CodeReadOptions &o
                     || row.inboundNodes.front().inputs.front().layer != input.name)
                     continue;
                 const OutlineLayer *stored = weights.layer(row.name);
-                const Shape shape = stored ? KerasLayerCatalog::inputShapeFromWeights(row.className, stored->weightShapes()) : Shape();
+                const Shape shape =
+                    stored ? KerasLayerCatalog::inputShapeFromWeights(row.className, stored->weightShapes()) : Shape();
                 if (!shape.empty()) {
                     input.config.insert(key, batchShape(shape));
                     input.origins.insert(key, FieldOrigin::Weights);
                     input.reasons.insert(key, QStringLiteral("from the weights of '%1'").arg(row.name));
                     input.questions.remove(key);
                     draft.addNote(QStringLiteral("input '%1': shape %2 from the weights of '%3' (give --input-shape if "
-                                                 "that is not the shape you feed)").arg(input.name, shapeText(shape), row.name));
+                                                 "that is not the shape you feed)")
+                                      .arg(input.name, shapeText(shape), row.name));
                 }
                 break;
             }
@@ -183,7 +189,8 @@ Expected<Shape> KerasCodeReader::parseShape(const QString &text)
         bool ok = false;
         const qint64 d = p.toLongLong(&ok);
         if (!ok || d <= 0)
-            return makeError(QStringLiteral("'%1' is not a shape: '%2' is not a positive size; write it like 40,87,1").arg(text, p));
+            return makeError(
+                QStringLiteral("'%1' is not a shape: '%2' is not a positive size; write it like 40,87,1").arg(text, p));
         shape.push_back(d);
     }
     return shape;
@@ -201,13 +208,16 @@ Expected<QHash<QString, QJsonValue>> KerasCodeReader::parseBindings(const QStrin
         QString value = a.mid(eq + 1).trimmed();
         // Python literals → JSON: tuples become lists, quotes double, True/False/None.
         QString json = value;
-        json.replace(QLatin1Char('('), QLatin1Char('[')).replace(QLatin1Char(')'), QLatin1Char(']')).replace(QLatin1Char('\''), QLatin1Char('"'));
+        json.replace(QLatin1Char('('), QLatin1Char('['))
+            .replace(QLatin1Char(')'), QLatin1Char(']'))
+            .replace(QLatin1Char('\''), QLatin1Char('"'));
         json.replace(QRegularExpression(QStringLiteral("\\bTrue\\b")), QStringLiteral("true"));
         json.replace(QRegularExpression(QStringLiteral("\\bFalse\\b")), QStringLiteral("false"));
         json.replace(QRegularExpression(QStringLiteral("\\bNone\\b")), QStringLiteral("null"));
         json.replace(QRegularExpression(QStringLiteral(",\\s*\\]")), QStringLiteral("]"));
         QJsonParseError error;
-        const QJsonDocument doc = QJsonDocument::fromJson((QStringLiteral("[") + json + QStringLiteral("]")).toUtf8(), &error);
+        const QJsonDocument doc =
+            QJsonDocument::fromJson((QStringLiteral("[") + json + QStringLiteral("]")).toUtf8(), &error);
         if (error.error == QJsonParseError::NoError && doc.array().size() == 1)
             bindings.insert(name, doc.array().at(0));
         else
@@ -246,9 +256,11 @@ Expected<ArchitectureDraft> KerasCodeReader::read(const QByteArray &source, cons
     const QStringList builders = pycode::Interpreter::modelBuildingFunctions(*module);
     if (!options.functionName.isEmpty()) {
         if (pycode::Interpreter::functionLine(*module, options.functionName) == 0)
-            return makeError(QStringLiteral("%1 has no top-level function '%2'%3").arg(sourceName, options.functionName,
-                                 builders.isEmpty() ? QString() : QStringLiteral(" (functions that build a model: %1)")
-                                                                       .arg(builders.join(QStringLiteral(", ")))));
+            return makeError(QStringLiteral("%1 has no top-level function '%2'%3")
+                                 .arg(sourceName, options.functionName,
+                                      builders.isEmpty() ? QString()
+                                                         : QStringLiteral(" (functions that build a model: %1)")
+                                                               .arg(builders.join(QStringLiteral(", ")))));
         candidates << options.functionName;
     } else {
         candidates = builders;
@@ -290,17 +302,21 @@ Expected<ArchitectureDraft> KerasCodeReader::read(const QByteArray &source, cons
         for (const QString &f : failures)
             if (!f.contains(QLatin1String("builds no Keras model")))
                 return makeError(f);
-        return makeError(failures.isEmpty() ? QStringLiteral("%1 builds no Keras model").arg(sourceName) : failures.front());
+        return makeError(failures.isEmpty() ? QStringLiteral("%1 builds no Keras model").arg(sourceName)
+                                            : failures.front());
     }
     const QString what = bestName.isEmpty() ? QStringLiteral("the module-level code of %1").arg(sourceName)
                                             : QStringLiteral("%1() in %2").arg(bestName, sourceName);
     QStringList others = pycode::Interpreter::modelBuildingFunctions(*module);
     others.removeAll(bestName);
-    best->addNote(QStringLiteral("read %1%2").arg(what, others.isEmpty() ? QString()
-                                                   : QStringLiteral(" (also builds a model: %1; choose with FILE.py:FUNCTION)")
-                                                         .arg(others.replaceInStrings(QRegularExpression(QStringLiteral("^$")),
-                                                                                      QStringLiteral("module-level code"))
-                                                                  .join(QStringLiteral(", ")))));
+    best->addNote(QStringLiteral("read %1%2")
+                      .arg(what, others.isEmpty()
+                                     ? QString()
+                                     : QStringLiteral(" (also builds a model: %1; choose with FILE.py:FUNCTION)")
+                                           .arg(others
+                                                    .replaceInStrings(QRegularExpression(QStringLiteral("^$")),
+                                                                      QStringLiteral("module-level code"))
+                                                    .join(QStringLiteral(", ")))));
     return std::move(*best);
 }
 

@@ -12,9 +12,9 @@ namespace graft {
 /** What to read and what the user already told: the function, the input shape, parameter values. */
 struct CodeReadOptions
 {
-    QString functionName;                 // empty: the function that builds a model (best match to the weights)
-    Shape inputShape;                     // no batch axis; empty: from the code or the weights
-    QHash<QString, QJsonValue> bindings;  // values of the function's parameters or module variables
+    QString functionName;                // empty: the function that builds a model (best match to the weights)
+    Shape inputShape;                    // no batch axis; empty: from the code or the weights
+    QHash<QString, QJsonValue> bindings; // values of the function's parameters or module variables
 };
 
 /**

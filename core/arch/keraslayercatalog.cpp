@@ -96,9 +96,11 @@ KerasLayerClass convClass(const char *name, int rank, bool withFilters)
                           init("GlorotUniform", seedOnly()));
         c.params << p("bias_initializer", FieldKind::Initializer, init("Zeros"));
         for (const char *k : {"depthwise", "pointwise", "bias", "activity"})
-            c.params << p(qPrintable(QLatin1String(k) + QStringLiteral("_regularizer")), FieldKind::Regularizer, QJsonValue());
+            c.params << p(qPrintable(QLatin1String(k) + QStringLiteral("_regularizer")), FieldKind::Regularizer,
+                          QJsonValue());
         for (const char *k : {"depthwise", "pointwise", "bias"})
-            c.params << p(qPrintable(QLatin1String(k) + QStringLiteral("_constraint")), FieldKind::Constraint, QJsonValue());
+            c.params << p(qPrintable(QLatin1String(k) + QStringLiteral("_constraint")), FieldKind::Constraint,
+                          QJsonValue());
     } else {
         c.params << kernelOptions();
     }
@@ -120,8 +122,10 @@ KerasLayerClass recurrentClass(const char *name)
     const QString cls = QLatin1String(name);
     const bool lstm = cls == QLatin1String("LSTM");
     const bool gru = cls == QLatin1String("GRU");
-    KerasLayerClass c{cls, {p("units", FieldKind::Int, required, true),
-                            p("activation", FieldKind::Activation, QStringLiteral("tanh"), true)}, true};
+    KerasLayerClass c{cls,
+                      {p("units", FieldKind::Int, required, true),
+                       p("activation", FieldKind::Activation, QStringLiteral("tanh"), true)},
+                      true};
     if (lstm || gru)
         c.params << p("recurrent_activation", FieldKind::Activation, QStringLiteral("sigmoid"), true);
     c.params << p("use_bias", FieldKind::Bool, true, true)
@@ -132,9 +136,11 @@ KerasLayerClass recurrentClass(const char *name)
     if (lstm)
         c.params << p("unit_forget_bias", FieldKind::Bool, true);
     for (const char *k : {"kernel", "recurrent", "bias", "activity"})
-        c.params << p(qPrintable(QLatin1String(k) + QStringLiteral("_regularizer")), FieldKind::Regularizer, QJsonValue());
+        c.params << p(qPrintable(QLatin1String(k) + QStringLiteral("_regularizer")), FieldKind::Regularizer,
+                      QJsonValue());
     for (const char *k : {"kernel", "recurrent", "bias"})
-        c.params << p(qPrintable(QLatin1String(k) + QStringLiteral("_constraint")), FieldKind::Constraint, QJsonValue());
+        c.params << p(qPrintable(QLatin1String(k) + QStringLiteral("_constraint")), FieldKind::Constraint,
+                      QJsonValue());
     c.params << p("dropout", FieldKind::Float, 0.0) << p("recurrent_dropout", FieldKind::Float, 0.0);
     if (lstm || gru)
         c.params << p("implementation", FieldKind::Int, 2);
@@ -150,41 +156,60 @@ QVector<KerasLayerClass> buildClasses()
 {
     const QJsonValue zeros2 = QJsonArray{QJsonArray{0, 0}, QJsonArray{0, 0}};
     const QJsonValue ones2 = QJsonArray{QJsonArray{1, 1}, QJsonArray{1, 1}};
-    const QVector<KerasParam> normalizationOptions = {
-        p("beta_initializer", FieldKind::Initializer, init("Zeros")),
-        p("gamma_initializer", FieldKind::Initializer, init("Ones"))};
+    const QVector<KerasParam> normalizationOptions = {p("beta_initializer", FieldKind::Initializer, init("Zeros")),
+                                                      p("gamma_initializer", FieldKind::Initializer, init("Ones"))};
     QVector<KerasLayerClass> classes = {
         {QStringLiteral("InputLayer"), {}, false},
-        {QStringLiteral("Dense"), QVector<KerasParam>{p("units", FieldKind::Int, required, true),
-                                                      p("activation", FieldKind::Activation, QStringLiteral("linear"), true)}
-                                      + kernelOptions(), true},
-        convClass("Conv1D", 1, true), convClass("Conv2D", 2, true),
+        {QStringLiteral("Dense"),
+         QVector<KerasParam>{p("units", FieldKind::Int, required, true),
+                             p("activation", FieldKind::Activation, QStringLiteral("linear"), true)}
+             + kernelOptions(),
+         true},
+        convClass("Conv1D", 1, true),
+        convClass("Conv2D", 2, true),
         convClass("DepthwiseConv2D", 2, false),
-        convClass("SeparableConv1D", 1, true), convClass("SeparableConv2D", 2, true),
-        poolClass("MaxPooling1D", 1), poolClass("MaxPooling2D", 2),
-        poolClass("AveragePooling1D", 1), poolClass("AveragePooling2D", 2),
-        {QStringLiteral("Flatten"), {p("data_format", FieldKind::Choice, QStringLiteral("channels_last"), true, 0, dataFormats)}, false},
-        {QStringLiteral("Dropout"), {p("rate", FieldKind::Float, required), p("noise_shape", FieldKind::IntList, QJsonValue()),
-                                     p("seed", FieldKind::OptionalInt, QJsonValue())}, false},
+        convClass("SeparableConv1D", 1, true),
+        convClass("SeparableConv2D", 2, true),
+        poolClass("MaxPooling1D", 1),
+        poolClass("MaxPooling2D", 2),
+        poolClass("AveragePooling1D", 1),
+        poolClass("AveragePooling2D", 2),
+        {QStringLiteral("Flatten"),
+         {p("data_format", FieldKind::Choice, QStringLiteral("channels_last"), true, 0, dataFormats)},
+         false},
+        {QStringLiteral("Dropout"),
+         {p("rate", FieldKind::Float, required), p("noise_shape", FieldKind::IntList, QJsonValue()),
+          p("seed", FieldKind::OptionalInt, QJsonValue())},
+         false},
         {QStringLiteral("SpatialDropout1D"), {p("rate", FieldKind::Float, required)}, false},
-        {QStringLiteral("SpatialDropout2D"), {p("rate", FieldKind::Float, required),
-                                              p("data_format", FieldKind::Choice, QStringLiteral("channels_last"), true, 0, dataFormats)}, false},
-        {QStringLiteral("AlphaDropout"), {p("rate", FieldKind::Float, required), p("noise_shape", FieldKind::IntList, QJsonValue()),
-                                          p("seed", FieldKind::OptionalInt, QJsonValue())}, false},
+        {QStringLiteral("SpatialDropout2D"),
+         {p("rate", FieldKind::Float, required),
+          p("data_format", FieldKind::Choice, QStringLiteral("channels_last"), true, 0, dataFormats)},
+         false},
+        {QStringLiteral("AlphaDropout"),
+         {p("rate", FieldKind::Float, required), p("noise_shape", FieldKind::IntList, QJsonValue()),
+          p("seed", FieldKind::OptionalInt, QJsonValue())},
+         false},
         {QStringLiteral("GaussianNoise"), {p("stddev", FieldKind::Float, required)}, false},
         {QStringLiteral("GaussianDropout"), {p("rate", FieldKind::Float, required)}, false},
-        {QStringLiteral("ActivityRegularization"), {p("l1", FieldKind::Float, 0.0), p("l2", FieldKind::Float, 0.0)}, false},
+        {QStringLiteral("ActivityRegularization"),
+         {p("l1", FieldKind::Float, 0.0), p("l2", FieldKind::Float, 0.0)},
+         false},
         {QStringLiteral("Activation"), {p("activation", FieldKind::Activation, required, true)}, false},
         {QStringLiteral("LeakyReLU"), {p("alpha", FieldKind::Float, 0.3, true)}, false},
         {QStringLiteral("ELU"), {p("alpha", FieldKind::Float, 1.0, true)}, false},
         {QStringLiteral("ThresholdedReLU"), {p("theta", FieldKind::Float, 1.0, true)}, false},
-        {QStringLiteral("ReLU"), {p("max_value", FieldKind::OptionalFloat, QJsonValue(), true),
-                                  p("negative_slope", FieldKind::Float, 0.0, true), p("threshold", FieldKind::Float, 0.0, true)}, false},
+        {QStringLiteral("ReLU"),
+         {p("max_value", FieldKind::OptionalFloat, QJsonValue(), true),
+          p("negative_slope", FieldKind::Float, 0.0, true), p("threshold", FieldKind::Float, 0.0, true)},
+         false},
         {QStringLiteral("Softmax"), {p("axis", FieldKind::Axis, -1, true)}, false},
-        {QStringLiteral("PReLU"), {p("alpha_initializer", FieldKind::Initializer, init("Zeros")),
-                                   p("alpha_regularizer", FieldKind::Regularizer, QJsonValue()),
-                                   p("alpha_constraint", FieldKind::Constraint, QJsonValue()),
-                                   p("shared_axes", FieldKind::IntList, QJsonValue(), true)}, true},
+        {QStringLiteral("PReLU"),
+         {p("alpha_initializer", FieldKind::Initializer, init("Zeros")),
+          p("alpha_regularizer", FieldKind::Regularizer, QJsonValue()),
+          p("alpha_constraint", FieldKind::Constraint, QJsonValue()),
+          p("shared_axes", FieldKind::IntList, QJsonValue(), true)},
+         true},
         {QStringLiteral("BatchNormalization"),
          QVector<KerasParam>{p("axis", FieldKind::Axis, -1, true), p("momentum", FieldKind::Float, 0.99),
                              p("epsilon", FieldKind::Float, 0.001, true), p("center", FieldKind::Bool, true, true),
@@ -206,43 +231,62 @@ QVector<KerasLayerClass> buildClasses()
                                    p("beta_constraint", FieldKind::Constraint, QJsonValue()),
                                    p("gamma_constraint", FieldKind::Constraint, QJsonValue())},
          true},
-        {QStringLiteral("Embedding"), {p("input_dim", FieldKind::Int, required, true), p("output_dim", FieldKind::Int, required, true),
-                                       p("embeddings_initializer", FieldKind::Initializer,
-                                         init("RandomUniform", {{QStringLiteral("minval"), -0.05}, {QStringLiteral("maxval"), 0.05},
-                                                                {QStringLiteral("seed"), QJsonValue()}})),
-                                       p("embeddings_regularizer", FieldKind::Regularizer, QJsonValue()),
-                                       p("activity_regularizer", FieldKind::Regularizer, QJsonValue()),
-                                       p("embeddings_constraint", FieldKind::Constraint, QJsonValue()),
-                                       p("mask_zero", FieldKind::Bool, false, true),
-                                       p("input_length", FieldKind::OptionalInt, QJsonValue(), true)}, true},
-        recurrentClass("SimpleRNN"), recurrentClass("LSTM"), recurrentClass("GRU"),
-        {QStringLiteral("Bidirectional"), {p("layer", FieldKind::WrappedLayer, required, true),
-                                           p("merge_mode", FieldKind::Choice, QStringLiteral("concat"), true, 0,
-                                             {QStringLiteral("concat"), QStringLiteral("sum"), QStringLiteral("mul"), QStringLiteral("ave")}),
-                                           p("weights", FieldKind::IntList, QJsonValue()),
-                                           p("backward_layer", FieldKind::WrappedLayer, QJsonValue(), true)}, true},
+        {QStringLiteral("Embedding"),
+         {p("input_dim", FieldKind::Int, required, true), p("output_dim", FieldKind::Int, required, true),
+          p("embeddings_initializer", FieldKind::Initializer,
+            init("RandomUniform", {{QStringLiteral("minval"), -0.05},
+                                   {QStringLiteral("maxval"), 0.05},
+                                   {QStringLiteral("seed"), QJsonValue()}})),
+          p("embeddings_regularizer", FieldKind::Regularizer, QJsonValue()),
+          p("activity_regularizer", FieldKind::Regularizer, QJsonValue()),
+          p("embeddings_constraint", FieldKind::Constraint, QJsonValue()), p("mask_zero", FieldKind::Bool, false, true),
+          p("input_length", FieldKind::OptionalInt, QJsonValue(), true)},
+         true},
+        recurrentClass("SimpleRNN"),
+        recurrentClass("LSTM"),
+        recurrentClass("GRU"),
+        {QStringLiteral("Bidirectional"),
+         {p("layer", FieldKind::WrappedLayer, required, true),
+          p("merge_mode", FieldKind::Choice, QStringLiteral("concat"), true, 0,
+            {QStringLiteral("concat"), QStringLiteral("sum"), QStringLiteral("mul"), QStringLiteral("ave")}),
+          p("weights", FieldKind::IntList, QJsonValue()),
+          p("backward_layer", FieldKind::WrappedLayer, QJsonValue(), true)},
+         true},
         {QStringLiteral("TimeDistributed"), {p("layer", FieldKind::WrappedLayer, required, true)}, true},
         {QStringLiteral("Reshape"), {p("target_shape", FieldKind::IntList, required, true)}, false},
         {QStringLiteral("Permute"), {p("dims", FieldKind::IntList, required, true)}, false},
         {QStringLiteral("RepeatVector"), {p("n", FieldKind::Int, required, true)}, false},
         {QStringLiteral("ZeroPadding1D"), {p("padding", FieldKind::Padding, QJsonArray{1, 1}, true, 1)}, false},
-        {QStringLiteral("ZeroPadding2D"), {p("padding", FieldKind::Padding, ones2, true, 2),
-                                           p("data_format", FieldKind::Choice, QStringLiteral("channels_last"), true, 0, dataFormats)}, false},
+        {QStringLiteral("ZeroPadding2D"),
+         {p("padding", FieldKind::Padding, ones2, true, 2),
+          p("data_format", FieldKind::Choice, QStringLiteral("channels_last"), true, 0, dataFormats)},
+         false},
         {QStringLiteral("Cropping1D"), {p("cropping", FieldKind::Padding, QJsonArray{1, 1}, true, 1)}, false},
-        {QStringLiteral("Cropping2D"), {p("cropping", FieldKind::Padding, zeros2, true, 2),
-                                        p("data_format", FieldKind::Choice, QStringLiteral("channels_last"), true, 0, dataFormats)}, false},
+        {QStringLiteral("Cropping2D"),
+         {p("cropping", FieldKind::Padding, zeros2, true, 2),
+          p("data_format", FieldKind::Choice, QStringLiteral("channels_last"), true, 0, dataFormats)},
+         false},
         {QStringLiteral("UpSampling1D"), {p("size", FieldKind::Int, 2, true)}, false},
-        {QStringLiteral("UpSampling2D"), {p("size", FieldKind::IntTuple, repeated(2, 2), true, 2),
-                                          p("data_format", FieldKind::Choice, QStringLiteral("channels_last"), true, 0, dataFormats),
-                                          p("interpolation", FieldKind::Choice, QStringLiteral("nearest"), true, 0,
-                                            {QStringLiteral("nearest"), QStringLiteral("bilinear")})}, false},
+        {QStringLiteral("UpSampling2D"),
+         {p("size", FieldKind::IntTuple, repeated(2, 2), true, 2),
+          p("data_format", FieldKind::Choice, QStringLiteral("channels_last"), true, 0, dataFormats),
+          p("interpolation", FieldKind::Choice, QStringLiteral("nearest"), true, 0,
+            {QStringLiteral("nearest"), QStringLiteral("bilinear")})},
+         false},
         {QStringLiteral("Concatenate"), {p("axis", FieldKind::Int, -1, true)}, false},
-        {QStringLiteral("Dot"), {p("axes", FieldKind::Axis, required, true), p("normalize", FieldKind::Bool, false, true)}, false},
-        {QStringLiteral("Rescaling"), {p("scale", FieldKind::Float, required, true), p("offset", FieldKind::Float, 0.0, true)}, false},
+        {QStringLiteral("Dot"),
+         {p("axes", FieldKind::Axis, required, true), p("normalize", FieldKind::Bool, false, true)},
+         false},
+        {QStringLiteral("Rescaling"),
+         {p("scale", FieldKind::Float, required, true), p("offset", FieldKind::Float, 0.0, true)},
+         false},
     };
-    for (const char *name : {"GlobalAveragePooling1D", "GlobalAveragePooling2D", "GlobalMaxPooling1D", "GlobalMaxPooling2D"})
-        classes.append({QLatin1String(name), {p("data_format", FieldKind::Choice, QStringLiteral("channels_last"), true, 0, dataFormats),
-                                              p("keepdims", FieldKind::Bool, false, true)}, false});
+    for (const char *name :
+         {"GlobalAveragePooling1D", "GlobalAveragePooling2D", "GlobalMaxPooling1D", "GlobalMaxPooling2D"})
+        classes.append({QLatin1String(name),
+                        {p("data_format", FieldKind::Choice, QStringLiteral("channels_last"), true, 0, dataFormats),
+                         p("keepdims", FieldKind::Bool, false, true)},
+                        false});
     for (const char *name : {"Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum"})
         classes.append({QLatin1String(name), {}, false});
     return classes;
@@ -286,11 +330,14 @@ const KerasLayerClass *KerasLayerCatalog::find(const QString &className)
 QString KerasLayerCatalog::canonicalClassName(const QString &nameOrAlias)
 {
     static const QHash<QString, QString> aliases = {
-        {QStringLiteral("Convolution1D"), QStringLiteral("Conv1D")}, {QStringLiteral("Convolution2D"), QStringLiteral("Conv2D")},
+        {QStringLiteral("Convolution1D"), QStringLiteral("Conv1D")},
+        {QStringLiteral("Convolution2D"), QStringLiteral("Conv2D")},
         {QStringLiteral("SeparableConvolution1D"), QStringLiteral("SeparableConv1D")},
         {QStringLiteral("SeparableConvolution2D"), QStringLiteral("SeparableConv2D")},
-        {QStringLiteral("MaxPool1D"), QStringLiteral("MaxPooling1D")}, {QStringLiteral("MaxPool2D"), QStringLiteral("MaxPooling2D")},
-        {QStringLiteral("AvgPool1D"), QStringLiteral("AveragePooling1D")}, {QStringLiteral("AvgPool2D"), QStringLiteral("AveragePooling2D")},
+        {QStringLiteral("MaxPool1D"), QStringLiteral("MaxPooling1D")},
+        {QStringLiteral("MaxPool2D"), QStringLiteral("MaxPooling2D")},
+        {QStringLiteral("AvgPool1D"), QStringLiteral("AveragePooling1D")},
+        {QStringLiteral("AvgPool2D"), QStringLiteral("AveragePooling2D")},
         {QStringLiteral("GlobalAvgPool1D"), QStringLiteral("GlobalAveragePooling1D")},
         {QStringLiteral("GlobalAvgPool2D"), QStringLiteral("GlobalAveragePooling2D")},
         {QStringLiteral("GlobalMaxPool1D"), QStringLiteral("GlobalMaxPooling1D")},
@@ -311,15 +358,17 @@ QStringList KerasLayerCatalog::classNames()
 
 QStringList KerasLayerCatalog::activationNames()
 {
-    return {QStringLiteral("linear"), QStringLiteral("relu"), QStringLiteral("sigmoid"), QStringLiteral("softmax"),
-            QStringLiteral("tanh"), QStringLiteral("elu"), QStringLiteral("selu"), QStringLiteral("softplus"),
-            QStringLiteral("softsign"), QStringLiteral("swish"), QStringLiteral("gelu"), QStringLiteral("exponential"),
-            QStringLiteral("hard_sigmoid"), QStringLiteral("relu6"), QStringLiteral("leaky_relu")};
+    return {QStringLiteral("linear"),       QStringLiteral("relu"),     QStringLiteral("sigmoid"),
+            QStringLiteral("softmax"),      QStringLiteral("tanh"),     QStringLiteral("elu"),
+            QStringLiteral("selu"),         QStringLiteral("softplus"), QStringLiteral("softsign"),
+            QStringLiteral("swish"),        QStringLiteral("gelu"),     QStringLiteral("exponential"),
+            QStringLiteral("hard_sigmoid"), QStringLiteral("relu6"),    QStringLiteral("leaky_relu")};
 }
 
 QJsonObject KerasLayerCatalog::defaultConfig(const QString &className, const QString &layerName)
 {
-    QJsonObject config{{QStringLiteral("name"), layerName}, {QStringLiteral("trainable"), true},
+    QJsonObject config{{QStringLiteral("name"), layerName},
+                       {QStringLiteral("trainable"), true},
                        {QStringLiteral("dtype"), QStringLiteral("float32")}};
     if (className == QLatin1String("InputLayer")) {
         config.remove(QStringLiteral("trainable"));
@@ -342,17 +391,21 @@ void KerasLayerCatalog::completeConfig(const QString &className, QJsonObject &co
     // config is edited, so a new pool size carries them along; the JSON writer spells them out.
     for (const QString &key : {QStringLiteral("groups"), QStringLiteral("keepdims")}) {
         const QJsonValue v = config.value(key);
-        if ((key == QLatin1String("groups") && v.isDouble() && v.toInt() == 1) || (key == QLatin1String("keepdims") && v == QJsonValue(false)))
+        if ((key == QLatin1String("groups") && v.isDouble() && v.toInt() == 1)
+            || (key == QLatin1String("keepdims") && v == QJsonValue(false)))
             config.remove(key);
     }
 }
 
-Expected<QJsonValue> KerasLayerCatalog::normalize(const QString &className, const KerasParam &param, const QJsonValue &value)
+Expected<QJsonValue> KerasLayerCatalog::normalize(const QString &className, const KerasParam &param,
+                                                  const QJsonValue &value)
 {
     auto bad = [&](const QString &expected) {
         return makeError(QStringLiteral("%1(%2=…) expects %3").arg(className, param.name, expected));
     };
-    auto isInt = [](const QJsonValue &v) { return v.isDouble() && v.toDouble() == double(qint64(jsonInteger(v.toDouble()))); };
+    auto isInt = [](const QJsonValue &v) {
+        return v.isDouble() && v.toDouble() == double(qint64(jsonInteger(v.toDouble())));
+    };
     if (value.isNull() && !param.defaultValue.isUndefined()
         && (param.defaultValue.isNull() || param.kind == FieldKind::Activation || param.kind == FieldKind::Choice))
         return param.kind == FieldKind::Activation ? QJsonValue(QStringLiteral("linear")) : param.defaultValue;
@@ -399,7 +452,8 @@ Expected<QJsonValue> KerasLayerCatalog::normalize(const QString &className, cons
             return bad(QStringLiteral("one of %1").arg(param.choices.join(QStringLiteral(", "))));
         const QString s = value.toString().toLower();
         if (!param.choices.contains(s))
-            return bad(QStringLiteral("one of %1, not '%2'").arg(param.choices.join(QStringLiteral(", ")), value.toString()));
+            return bad(
+                QStringLiteral("one of %1, not '%2'").arg(param.choices.join(QStringLiteral(", ")), value.toString()));
         return QJsonValue(s);
     }
     case FieldKind::Activation:
@@ -454,14 +508,16 @@ Expected<QJsonValue> KerasLayerCatalog::normalize(const QString &className, cons
         if (param.tupleRank == 1) {
             if (!isInt(a.at(0)) || !isInt(a.at(1)))
                 return bad(QStringLiteral("an integer or a pair of integers"));
-            return QJsonValue(QJsonArray{qint64(jsonInteger(a.at(0).toDouble())), qint64(jsonInteger(a.at(1).toDouble()))});
+            return QJsonValue(
+                QJsonArray{qint64(jsonInteger(a.at(0).toDouble())), qint64(jsonInteger(a.at(1).toDouble()))});
         }
         QJsonArray out;
         for (const QJsonValue &e : a) {
             if (isInt(e))
                 out.append(QJsonArray{qint64(jsonInteger(e.toDouble())), qint64(jsonInteger(e.toDouble()))});
             else if (e.toArray().size() == 2 && isInt(e.toArray().at(0)) && isInt(e.toArray().at(1)))
-                out.append(QJsonArray{qint64(jsonInteger(e.toArray().at(0).toDouble())), qint64(jsonInteger(e.toArray().at(1).toDouble()))});
+                out.append(QJsonArray{qint64(jsonInteger(e.toArray().at(0).toDouble())),
+                                      qint64(jsonInteger(e.toArray().at(1).toDouble()))});
             else
                 return bad(QStringLiteral("an integer, a pair, or a pair of pairs"));
         }
@@ -488,14 +544,17 @@ Expected<QJsonValue> KerasLayerCatalog::normalize(const QString &className, cons
 int KerasLayerCatalog::outputCount(const QString &className, const QJsonObject &config)
 {
     auto states = [](const QString &cls) { return cls == QLatin1String("LSTM") ? 2 : 1; };
-    if (className == QLatin1String("LSTM") || className == QLatin1String("GRU") || className == QLatin1String("SimpleRNN"))
+    if (className == QLatin1String("LSTM") || className == QLatin1String("GRU")
+        || className == QLatin1String("SimpleRNN"))
         return config.value(QStringLiteral("return_state")).toBool() ? 1 + states(className) : 1;
     if (className == QLatin1String("Bidirectional")) {
         const QJsonObject inner = config.value(QStringLiteral("layer")).toObject();
         const QString innerClass = inner.value(QStringLiteral("class_name")).toString();
         const bool merged = !config.value(QStringLiteral("merge_mode")).isNull();
-        const int stateCount = inner.value(QStringLiteral("config")).toObject().value(QStringLiteral("return_state")).toBool()
-                                   ? 2 * states(innerClass) : 0;
+        const int stateCount =
+            inner.value(QStringLiteral("config")).toObject().value(QStringLiteral("return_state")).toBool()
+                ? 2 * states(innerClass)
+                : 0;
         return (merged ? 1 : 2) + stateCount;
     }
     return 1;

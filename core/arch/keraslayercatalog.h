@@ -13,23 +13,23 @@ namespace graft {
 
 /** How a config field is typed: decides how code values are normalised and how an editor shows it. */
 enum class FieldKind {
-    Int,          // 32
-    IntTuple,     // [3, 3]: an int in code is repeated tupleRank times
+    Int,      // 32
+    IntTuple, // [3, 3]: an int in code is repeated tupleRank times
     Float,
     Bool,
-    Choice,       // one of `choices`
-    Activation,   // an activation name ("relu"); None means "linear"
-    Initializer,  // {"class_name": "GlorotUniform", "config": {...}}
-    Regularizer,  // {"class_name": "L1L2", ...} or null
-    Constraint,   // {"class_name": "MaxNorm", ...} or null
-    IntList,      // [10, 2]: target_shape, dims, noise_shape (null allowed when the default is null)
-    Padding,      // ZeroPadding/Cropping amounts: [[1, 1], [1, 1]] (2D) or [1, 1] (1D)
-    OptionalFloat,// a float or null (ReLU's max_value)
-    OptionalInt,  // an int or null (seed, input_length)
-    Axis,         // an int or a list of ints
-    WrappedLayer, // {"class_name": …, "config": …} of Bidirectional/TimeDistributed
+    Choice,        // one of `choices`
+    Activation,    // an activation name ("relu"); None means "linear"
+    Initializer,   // {"class_name": "GlorotUniform", "config": {...}}
+    Regularizer,   // {"class_name": "L1L2", ...} or null
+    Constraint,    // {"class_name": "MaxNorm", ...} or null
+    IntList,       // [10, 2]: target_shape, dims, noise_shape (null allowed when the default is null)
+    Padding,       // ZeroPadding/Cropping amounts: [[1, 1], [1, 1]] (2D) or [1, 1] (1D)
+    OptionalFloat, // a float or null (ReLU's max_value)
+    OptionalInt,   // an int or null (seed, input_length)
+    Axis,          // an int or a list of ints
+    WrappedLayer,  // {"class_name": …, "config": …} of Bidirectional/TimeDistributed
     String,
-    Json,         // anything else, edited as JSON text
+    Json, // anything else, edited as JSON text
 };
 
 /** One constructor parameter of a Keras layer class, as tf.keras 2.x declares it. */
@@ -37,9 +37,9 @@ struct KerasParam
 {
     QString name;
     FieldKind kind = FieldKind::Int;
-    QJsonValue defaultValue; // Undefined: the argument is required
-    int tupleRank = 0;       // IntTuple and Padding
-    QStringList choices;     // Choice
+    QJsonValue defaultValue;    // Undefined: the argument is required
+    int tupleRank = 0;          // IntTuple and Padding
+    QStringList choices;        // Choice
     bool computational = false; // changes outputs or shapes, so guessing it matters
     bool required() const { return defaultValue.isUndefined(); }
 };

@@ -53,29 +53,42 @@ const QHash<QString, ObjectClass> &initializers()
             {QStringLiteral("Zeros"), {}},
             {QStringLiteral("Ones"), {}},
             {QStringLiteral("Constant"), {{QStringLiteral("value"), 0}}},
-            {QStringLiteral("RandomNormal"), {{QStringLiteral("mean"), 0.0}, {QStringLiteral("stddev"), 0.05}, {QStringLiteral("seed"), null}}},
-            {QStringLiteral("RandomUniform"), {{QStringLiteral("minval"), -0.05}, {QStringLiteral("maxval"), 0.05}, {QStringLiteral("seed"), null}}},
-            {QStringLiteral("TruncatedNormal"), {{QStringLiteral("mean"), 0.0}, {QStringLiteral("stddev"), 0.05}, {QStringLiteral("seed"), null}}},
+            {QStringLiteral("RandomNormal"),
+             {{QStringLiteral("mean"), 0.0}, {QStringLiteral("stddev"), 0.05}, {QStringLiteral("seed"), null}}},
+            {QStringLiteral("RandomUniform"),
+             {{QStringLiteral("minval"), -0.05}, {QStringLiteral("maxval"), 0.05}, {QStringLiteral("seed"), null}}},
+            {QStringLiteral("TruncatedNormal"),
+             {{QStringLiteral("mean"), 0.0}, {QStringLiteral("stddev"), 0.05}, {QStringLiteral("seed"), null}}},
             {QStringLiteral("Orthogonal"), {{QStringLiteral("gain"), 1.0}, {QStringLiteral("seed"), null}}},
             {QStringLiteral("Identity"), {{QStringLiteral("gain"), 1.0}}},
-            {QStringLiteral("VarianceScaling"), {{QStringLiteral("scale"), 1.0}, {QStringLiteral("mode"), QStringLiteral("fan_in")},
-                                                 {QStringLiteral("distribution"), QStringLiteral("truncated_normal")},
-                                                 {QStringLiteral("seed"), null}}},
+            {QStringLiteral("VarianceScaling"),
+             {{QStringLiteral("scale"), 1.0},
+              {QStringLiteral("mode"), QStringLiteral("fan_in")},
+              {QStringLiteral("distribution"), QStringLiteral("truncated_normal")},
+              {QStringLiteral("seed"), null}}},
         };
         QHash<QString, ObjectClass> t;
         for (const ObjectClass &c : classes)
             t.insert(c.className, c);
         const QHash<QString, QString> functions = {
-            {QStringLiteral("glorot_uniform"), QStringLiteral("GlorotUniform")}, {QStringLiteral("glorot_normal"), QStringLiteral("GlorotNormal")},
-            {QStringLiteral("he_normal"), QStringLiteral("HeNormal")}, {QStringLiteral("he_uniform"), QStringLiteral("HeUniform")},
-            {QStringLiteral("lecun_normal"), QStringLiteral("LecunNormal")}, {QStringLiteral("lecun_uniform"), QStringLiteral("LecunUniform")},
-            {QStringLiteral("zeros"), QStringLiteral("Zeros")}, {QStringLiteral("zero"), QStringLiteral("Zeros")},
-            {QStringLiteral("ones"), QStringLiteral("Ones")}, {QStringLiteral("one"), QStringLiteral("Ones")},
+            {QStringLiteral("glorot_uniform"), QStringLiteral("GlorotUniform")},
+            {QStringLiteral("glorot_normal"), QStringLiteral("GlorotNormal")},
+            {QStringLiteral("he_normal"), QStringLiteral("HeNormal")},
+            {QStringLiteral("he_uniform"), QStringLiteral("HeUniform")},
+            {QStringLiteral("lecun_normal"), QStringLiteral("LecunNormal")},
+            {QStringLiteral("lecun_uniform"), QStringLiteral("LecunUniform")},
+            {QStringLiteral("zeros"), QStringLiteral("Zeros")},
+            {QStringLiteral("zero"), QStringLiteral("Zeros")},
+            {QStringLiteral("ones"), QStringLiteral("Ones")},
+            {QStringLiteral("one"), QStringLiteral("Ones")},
             {QStringLiteral("constant"), QStringLiteral("Constant")},
-            {QStringLiteral("random_normal"), QStringLiteral("RandomNormal")}, {QStringLiteral("normal"), QStringLiteral("RandomNormal")},
-            {QStringLiteral("random_uniform"), QStringLiteral("RandomUniform")}, {QStringLiteral("uniform"), QStringLiteral("RandomUniform")},
+            {QStringLiteral("random_normal"), QStringLiteral("RandomNormal")},
+            {QStringLiteral("normal"), QStringLiteral("RandomNormal")},
+            {QStringLiteral("random_uniform"), QStringLiteral("RandomUniform")},
+            {QStringLiteral("uniform"), QStringLiteral("RandomUniform")},
             {QStringLiteral("truncated_normal"), QStringLiteral("TruncatedNormal")},
-            {QStringLiteral("orthogonal"), QStringLiteral("Orthogonal")}, {QStringLiteral("identity"), QStringLiteral("Identity")},
+            {QStringLiteral("orthogonal"), QStringLiteral("Orthogonal")},
+            {QStringLiteral("identity"), QStringLiteral("Identity")},
             {QStringLiteral("variance_scaling"), QStringLiteral("VarianceScaling")},
         };
         for (auto it = functions.constBegin(); it != functions.constEnd(); ++it)
@@ -92,8 +105,11 @@ const QHash<QString, ObjectClass> &constraints()
             {QStringLiteral("MaxNorm"), {{QStringLiteral("max_value"), 2}, {QStringLiteral("axis"), 0}}},
             {QStringLiteral("NonNeg"), {}},
             {QStringLiteral("UnitNorm"), {{QStringLiteral("axis"), 0}}},
-            {QStringLiteral("MinMaxNorm"), {{QStringLiteral("min_value"), 0.0}, {QStringLiteral("max_value"), 1.0},
-                                            {QStringLiteral("rate"), 1.0}, {QStringLiteral("axis"), 0}}},
+            {QStringLiteral("MinMaxNorm"),
+             {{QStringLiteral("min_value"), 0.0},
+              {QStringLiteral("max_value"), 1.0},
+              {QStringLiteral("rate"), 1.0},
+              {QStringLiteral("axis"), 0}}},
             {QStringLiteral("RadialConstraint"), {}},
         };
         QHash<QString, ObjectClass> t;
@@ -123,8 +139,12 @@ bool KerasLayerCatalog::isConstraintName(const QString &name)
 
 bool KerasLayerCatalog::isRegularizerName(const QString &name)
 {
-    static const QStringList names = {QStringLiteral("l1"), QStringLiteral("l2"), QStringLiteral("l1_l2"),
-                                      QStringLiteral("L1"), QStringLiteral("L2"), QStringLiteral("L1L2"),
+    static const QStringList names = {QStringLiteral("l1"),
+                                      QStringLiteral("l2"),
+                                      QStringLiteral("l1_l2"),
+                                      QStringLiteral("L1"),
+                                      QStringLiteral("L2"),
+                                      QStringLiteral("L1L2"),
                                       QStringLiteral("OrthogonalRegularizer")};
     return names.contains(name);
 }
@@ -178,8 +198,9 @@ Expected<QJsonValue> KerasLayerCatalog::regularizer(const QString &nameOrClass, 
     } else {
         return makeError(QStringLiteral("'%1' is not a Keras regularizer Graft can write").arg(nameOrClass));
     }
-    return QJsonValue(QJsonObject{{QStringLiteral("class_name"), QStringLiteral("L1L2")},
-                                  {QStringLiteral("config"), QJsonObject{{QStringLiteral("l1"), l1}, {QStringLiteral("l2"), l2}}}});
+    return QJsonValue(
+        QJsonObject{{QStringLiteral("class_name"), QStringLiteral("L1L2")},
+                    {QStringLiteral("config"), QJsonObject{{QStringLiteral("l1"), l1}, {QStringLiteral("l2"), l2}}}});
 }
 
 } // namespace graft

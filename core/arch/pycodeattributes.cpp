@@ -35,7 +35,8 @@ ValuePtr Interpreter::attribute(const ValuePtr &object, const QString &name, con
         }
         if (member)
             return member;
-        auto unknown = unknownValue(UnknownKind::External, QStringLiteral("`%1` (not set in the code that was read)").arg(snippet(node)), line);
+        auto unknown = unknownValue(
+            UnknownKind::External, QStringLiteral("`%1` (not set in the code that was read)").arg(snippet(node)), line);
         unknown->parameter = name;
         return unknown;
     }
@@ -92,8 +93,9 @@ ValuePtr Interpreter::attribute(const ValuePtr &object, const QString &name, con
             if (models.at(m).sequential && !buildSequential(int(m), line))
                 return unknownValue(UnknownKind::External, snippet(node), line);
             const ModelRecord &model = models.at(m);
-            std::vector<LayerCall::Ref> refs = model.sequential ? std::vector<LayerCall::Ref>{in ? model.builtInput : model.builtOutput}
-                                                                : (in ? model.inputs : model.outputs);
+            std::vector<LayerCall::Ref> refs =
+                model.sequential ? std::vector<LayerCall::Ref>{in ? model.builtInput : model.builtOutput}
+                                 : (in ? model.inputs : model.outputs);
             std::vector<ValuePtr> tensors;
             for (const LayerCall::Ref &r : refs)
                 tensors.push_back(tensorValue(r));
@@ -103,12 +105,15 @@ ValuePtr Interpreter::attribute(const ValuePtr &object, const QString &name, con
         }
         return method();
     }
-    case Kind::List: case Kind::Dict: case Kind::Str:
-        return method();
+    case Kind::List:
+    case Kind::Dict:
+    case Kind::Str: return method();
     case Kind::Tensor:
-        return unknownValue(name == QLatin1String("shape") ? UnknownKind::External : UnknownKind::TensorOp, snippet(node), line);
+        return unknownValue(name == QLatin1String("shape") ? UnknownKind::External : UnknownKind::TensorOp,
+                            snippet(node), line);
     case Kind::Unknown: {
-        auto v = unknownValue(object->unknown == UnknownKind::Parameter ? UnknownKind::External : object->unknown, snippet(node), line);
+        auto v = unknownValue(object->unknown == UnknownKind::Parameter ? UnknownKind::External : object->unknown,
+                              snippet(node), line);
         v->parameter = object->parameter;
         return v;
     }
@@ -116,10 +121,10 @@ ValuePtr Interpreter::attribute(const ValuePtr &object, const QString &name, con
         const ClassRecord &c = classes.at(std::size_t(object->index));
         if (c.attributes && c.attributes->vars.contains(name))
             return c.attributes->vars.value(name);
-        return unknownValue(c.kerasLayer || c.kerasModel ? UnknownKind::Foreign : UnknownKind::External, snippet(node), line);
+        return unknownValue(c.kerasLayer || c.kerasModel ? UnknownKind::Foreign : UnknownKind::External, snippet(node),
+                            line);
     }
-    default:
-        return unknownValue(UnknownKind::External, snippet(node), line);
+    default: return unknownValue(UnknownKind::External, snippet(node), line);
     }
 }
 
@@ -142,9 +147,10 @@ ValuePtr Interpreter::resolveSymbol(const QString &path) const
         module->text = path;
         return module;
     }
-    static const QStringList merges = {QStringLiteral("concatenate"), QStringLiteral("add"), QStringLiteral("subtract"),
-                                       QStringLiteral("multiply"), QStringLiteral("average"), QStringLiteral("maximum"),
-                                       QStringLiteral("minimum"), QStringLiteral("dot")};
+    static const QStringList merges = {QStringLiteral("concatenate"), QStringLiteral("add"),
+                                       QStringLiteral("subtract"),    QStringLiteral("multiply"),
+                                       QStringLiteral("average"),     QStringLiteral("maximum"),
+                                       QStringLiteral("minimum"),     QStringLiteral("dot")};
     if (parent == QLatin1String("initializers"))
         return symbol(KerasSymbol::Initializer, last);
     if (parent == QLatin1String("regularizers"))
@@ -172,7 +178,8 @@ ValuePtr Interpreter::resolveSymbol(const QString &path) const
         if (merges.contains(last))
             return symbol(KerasSymbol::MergeFunction, last);
         if (!last.isEmpty() && last.at(0).isUpper())
-            return symbol(KerasSymbol::LayerClass, last); // a Keras layer Graft cannot write (Conv2DTranspose, Lambda, …)
+            return symbol(KerasSymbol::LayerClass,
+                          last); // a Keras layer Graft cannot write (Conv2DTranspose, Lambda, …)
     }
     auto module = makeValue(Kind::Module);
     module->text = path;

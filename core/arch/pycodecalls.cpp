@@ -15,7 +15,6 @@ namespace {
 constexpr int maxCallDepth = 64;
 constexpr qint64 maxRangeLength = 100'000;
 
-
 } // namespace
 
 ValuePtr Interpreter::call(const ValuePtr &callee, std::vector<ValuePtr> args,
@@ -38,23 +37,32 @@ ValuePtr Interpreter::call(const ValuePtr &callee, std::vector<ValuePtr> args,
         }
         return callMethod(callee->self, callee->text, args, kwargs, node);
     case Kind::Model:
-        return unknownValue(UnknownKind::Foreign, QStringLiteral("`%1`, a model called as a layer (nested models are "
-                                                                 "not supported when reading code)").arg(snippet(node)), line);
+        return unknownValue(UnknownKind::Foreign,
+                            QStringLiteral("`%1`, a model called as a layer (nested models are "
+                                           "not supported when reading code)")
+                                .arg(snippet(node)),
+                            line);
     case Kind::Class: {
         const ClassRecord &c = classes.at(std::size_t(callee->index));
         if (c.kerasLayer || c.kerasModel)
-            return unknownValue(UnknownKind::Foreign, QStringLiteral("`%1`, an object of %2, a custom Keras %3 class defined "
-                                                                     "at line %4 (Graft reads built-in Keras layers only)")
-                                                          .arg(snippet(node), c.name, c.kerasModel ? QStringLiteral("model") : QStringLiteral("layer"))
-                                                          .arg(c.line), line);
+            return unknownValue(
+                UnknownKind::Foreign,
+                QStringLiteral("`%1`, an object of %2, a custom Keras %3 class defined "
+                               "at line %4 (Graft reads built-in Keras layers only)")
+                    .arg(snippet(node), c.name, c.kerasModel ? QStringLiteral("model") : QStringLiteral("layer"))
+                    .arg(c.line),
+                line);
         return instantiate(callee, args, kwargs, node);
     }
     case Kind::Module: {
         const QString path = callee->text;
         if (anyTensor(all))
-            return unknownValue(UnknownKind::TensorOp, QStringLiteral("`%1`, a TensorFlow operation on Keras tensors (it would "
-                                                                      "become a TFOpLambda layer, which Graft cannot represent; "
-                                                                      "use Keras layers instead)").arg(snippet(node)), line);
+            return unknownValue(UnknownKind::TensorOp,
+                                QStringLiteral("`%1`, a TensorFlow operation on Keras tensors (it would "
+                                               "become a TFOpLambda layer, which Graft cannot represent; "
+                                               "use Keras layers instead)")
+                                    .arg(snippet(node)),
+                                line);
         if (path.startsWith(QLatin1String("math.")) && args.size() == 1 && isNumber(args[0])) {
             const double x = numberOf(args[0]);
             if (path == QLatin1String("math.ceil"))
@@ -68,21 +76,22 @@ ValuePtr Interpreter::call(const ValuePtr &callee, std::vector<ValuePtr> args,
         }
         const bool foreign = path.startsWith(QLatin1Char('.'));
         return unknownValue(foreign ? UnknownKind::Foreign : UnknownKind::External,
-                            foreign ? QStringLiteral("`%1`, from a module of your project (%2) that Graft does not read "
-                                                     "(paste that function into the file)").arg(snippet(node), path.section(QLatin1Char('.'), 0, -2))
-                                    : snippet(node),
+                            foreign
+                                ? QStringLiteral("`%1`, from a module of your project (%2) that Graft does not read "
+                                                 "(paste that function into the file)")
+                                      .arg(snippet(node), path.section(QLatin1Char('.'), 0, -2))
+                                : snippet(node),
                             line);
     }
     case Kind::Unknown: {
         auto v = unknownValue(callee->unknown == UnknownKind::Foreign ? UnknownKind::Foreign
-                              : anyTensor(all)                         ? UnknownKind::TensorOp
-                                                                       : UnknownKind::External,
+                              : anyTensor(all)                        ? UnknownKind::TensorOp
+                                                                      : UnknownKind::External,
                               callee->unknown == UnknownKind::Foreign ? callee->text : snippet(node), line);
         v->parameter = callee->parameter;
         return v;
     }
-    default:
-        return unknownValue(UnknownKind::External, snippet(node), line);
+    default: return unknownValue(UnknownKind::External, snippet(node), line);
     }
 }
 
@@ -111,7 +120,8 @@ ValuePtr Interpreter::callFunction(int function, const std::vector<ValuePtr> &ar
     const FunctionRecord record = m_functions.at(std::size_t(function));
     if (m_depth >= maxCallDepth) {
         errors << QStringLiteral("line %1: calls nest more than %2 deep (recursion?); Graft stopped following them")
-                      .arg(line).arg(maxCallDepth);
+                      .arg(line)
+                      .arg(maxCallDepth);
         m_aborted = true;
         return unknownValue(UnknownKind::External, snippet(node), line);
     }
@@ -149,10 +159,12 @@ ValuePtr Interpreter::callFunction(int function, const std::vector<ValuePtr> &ar
         }
     }
     if (vararg.isObject())
-        scope->vars.insert(vararg.toObject().value(QStringLiteral("arg")).toString(), sequenceValue(Kind::Tuple, extra));
+        scope->vars.insert(vararg.toObject().value(QStringLiteral("arg")).toString(),
+                           sequenceValue(Kind::Tuple, extra));
     else if (!extra.empty())
         notes << QStringLiteral("line %1: %2() is called with more arguments than it takes; the extra ones are ignored")
-                     .arg(line).arg(record.name);
+                     .arg(line)
+                     .arg(record.name);
     if (kwarg.isObject())
         scope->vars.insert(kwarg.toObject().value(QStringLiteral("arg")).toString(), extraKw);
 
@@ -161,24 +173,31 @@ ValuePtr Interpreter::callFunction(int function, const std::vector<ValuePtr> &ar
             return;
         if (entry && m_options.bindings.contains(name)) {
             scope->vars.insert(name, valueFromJson(m_options.bindings.value(name)));
-            notes << QStringLiteral("parameter `%1` of %2 = %3 (given)").arg(name, record.name,
-                                                                             QString::fromUtf8(QJsonDocument(QJsonArray{m_options.bindings.value(name)}).toJson(QJsonDocument::Compact)).mid(1).chopped(1));
+            notes << QStringLiteral("parameter `%1` of %2 = %3 (given)")
+                         .arg(name, record.name,
+                              QString::fromUtf8(QJsonDocument(QJsonArray{m_options.bindings.value(name)})
+                                                    .toJson(QJsonDocument::Compact))
+                                  .mid(1)
+                                  .chopped(1));
             return;
         }
         if (defaultNode.isObject()) {
             const ValuePtr value = eval(defaultNode.toObject(), record.closure);
             scope->vars.insert(name, value);
             if (entry)
-                notes << QStringLiteral("parameter `%1` of %2 takes its default `%3`").arg(name, record.name, snippet(defaultNode.toObject()));
+                notes << QStringLiteral("parameter `%1` of %2 takes its default `%3`")
+                             .arg(name, record.name, snippet(defaultNode.toObject()));
             return;
         }
-        auto unknown = unknownValue(entry ? UnknownKind::Parameter : UnknownKind::External,
-                                    QStringLiteral("`%1` (a parameter of %2, line %3)").arg(name, record.name).arg(lineOf(record.node)),
-                                    lineOf(record.node));
+        auto unknown = unknownValue(
+            entry ? UnknownKind::Parameter : UnknownKind::External,
+            QStringLiteral("`%1` (a parameter of %2, line %3)").arg(name, record.name).arg(lineOf(record.node)),
+            lineOf(record.node));
         unknown->parameter = name;
         scope->vars.insert(name, unknown);
         if (!entry)
-            notes << QStringLiteral("line %1: %2() is called without its argument `%3`").arg(line).arg(record.name, name);
+            notes
+                << QStringLiteral("line %1: %2() is called without its argument `%3`").arg(line).arg(record.name, name);
     };
     for (int i = 0; i < params.size(); ++i) {
         const int d = i - (params.size() - defaults.size());
@@ -204,7 +223,8 @@ ValuePtr Interpreter::callBuiltin(const QString &name, const std::vector<ValuePt
                                   const std::vector<std::pair<QString, ValuePtr>> &kwargs, const QJsonObject &node)
 {
     const int line = lineOf(node);
-    const ValuePtr unknown = unknownValue(anyTensor(args) ? UnknownKind::TensorOp : UnknownKind::External, snippet(node), line);
+    const ValuePtr unknown =
+        unknownValue(anyTensor(args) ? UnknownKind::TensorOp : UnknownKind::External, snippet(node), line);
     for (const ValuePtr &a : args)
         if (a->kind == Kind::Unknown && !unknown->parameter.size())
             unknown->parameter = a->parameter;
@@ -351,7 +371,8 @@ ValuePtr Interpreter::callBuiltin(const QString &name, const std::vector<ValuePt
         } else {
             if (!std::all_of(items->begin(), items->end(), isNumber))
                 return unknown;
-            std::stable_sort(items->begin(), items->end(), [](const ValuePtr &a, const ValuePtr &b) { return numberOf(a) < numberOf(b); });
+            std::stable_sort(items->begin(), items->end(),
+                             [](const ValuePtr &a, const ValuePtr &b) { return numberOf(a) < numberOf(b); });
         }
         return sequenceValue(Kind::List, std::move(*items));
     }

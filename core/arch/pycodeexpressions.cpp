@@ -12,8 +12,6 @@ namespace graft::pycode {
 
 namespace {
 
-
-
 std::optional<bool> equals(const ValuePtr &a, const ValuePtr &b)
 {
     if (a->kind == Kind::Unknown || b->kind == Kind::Unknown || a->kind == Kind::Tensor || b->kind == Kind::Tensor)
@@ -24,8 +22,11 @@ std::optional<bool> equals(const ValuePtr &a, const ValuePtr &b)
         return false;
     switch (a->kind) {
     case Kind::None: return true;
-    case Kind::Str: case Kind::Module: case Kind::Builtin: return a->text == b->text;
-    case Kind::Tuple: case Kind::List: {
+    case Kind::Str:
+    case Kind::Module:
+    case Kind::Builtin: return a->text == b->text;
+    case Kind::Tuple:
+    case Kind::List: {
         if (a->items.size() != b->items.size())
             return false;
         for (std::size_t i = 0; i < a->items.size(); ++i) {
@@ -55,14 +56,14 @@ ValuePtr derivedUnknown(const ValuePtr &a, const ValuePtr &b, const QString &des
     if (a->kind == Kind::Tensor || b->kind == Kind::Tensor) {
         v->unknown = UnknownKind::TensorOp;
         v->text = QStringLiteral("`%1`, an operation on Keras tensors (it would become a TFOpLambda layer, which Graft "
-                                 "cannot represent; use Keras layers such as layers.Add or layers.Multiply)").arg(description);
+                                 "cannot represent; use Keras layers such as layers.Add or layers.Multiply)")
+                      .arg(description);
         return v;
     }
     if (source->kind == Kind::Unknown && source->unknown == UnknownKind::TensorOp) {
         v->unknown = UnknownKind::TensorOp;
         v->text = source->text;
-    }
-    else if (source->kind == Kind::Unknown && source->unknown == UnknownKind::Foreign)
+    } else if (source->kind == Kind::Unknown && source->unknown == UnknownKind::Foreign)
         v->unknown = UnknownKind::Foreign;
     if (source->kind == Kind::Unknown)
         v->parameter = source->parameter;
@@ -91,7 +92,9 @@ ValuePtr Interpreter::eval(const QJsonObject &expr, const ScopePtr &scope)
         if (k == QLatin1String("None"))
             return noneValue();
         if (k == QLatin1String("floatstr"))
-            return floatValue(v.toString().contains(QLatin1String("nan")) ? std::nan("") : v.toString().startsWith(QLatin1Char('-')) ? -INFINITY : INFINITY);
+            return floatValue(v.toString().contains(QLatin1String("nan")) ? std::nan("")
+                              : v.toString().startsWith(QLatin1Char('-')) ? -INFINITY
+                                                                          : INFINITY);
         return unknownValue(UnknownKind::External, snippet(expr), line);
     }
     if (t == QLatin1String("Name"))
@@ -124,13 +127,15 @@ ValuePtr Interpreter::eval(const QJsonObject &expr, const ScopePtr &scope)
                     kwargs.emplace_back(value->keys.at(int(i)), value->items[i]);
             } else {
                 notes << QStringLiteral("line %1: `**%2` cannot be evaluated; its keyword arguments are ignored")
-                             .arg(line).arg(snippet(child(kw, "value")));
+                             .arg(line)
+                             .arg(snippet(child(kw, "value")));
             }
         }
         return call(callee, std::move(args), std::move(kwargs), expr);
     }
     if (t == QLatin1String("BinOp"))
-        return evalBinary(typeOf(child(expr, "op")), eval(child(expr, "left"), scope), eval(child(expr, "right"), scope), expr);
+        return evalBinary(typeOf(child(expr, "op")), eval(child(expr, "left"), scope),
+                          eval(child(expr, "right"), scope), expr);
     if (t == QLatin1String("UnaryOp")) {
         const QString op = typeOf(child(expr, "op"));
         const ValuePtr v = eval(child(expr, "operand"), scope);
@@ -215,7 +220,8 @@ ValuePtr Interpreter::eval(const QJsonObject &expr, const ScopePtr &scope)
         auto slice = makeValue(Kind::Tuple);
         slice->text = QStringLiteral("slice");
         for (const char *part : {"lower", "upper", "step"})
-            slice->items.push_back(expr.value(QLatin1String(part)).isObject() ? eval(child(expr, part), scope) : noneValue());
+            slice->items.push_back(expr.value(QLatin1String(part)).isObject() ? eval(child(expr, part), scope)
+                                                                              : noneValue());
         return slice;
     }
     if (t == QLatin1String("JoinedStr")) {
@@ -228,7 +234,8 @@ ValuePtr Interpreter::eval(const QJsonObject &expr, const ScopePtr &scope)
             if (v->kind == Kind::Str)
                 text += v->text;
             else if (v->kind == Kind::Int || v->kind == Kind::Bool)
-                text += v->kind == Kind::Bool ? (v->boolean ? QStringLiteral("True") : QStringLiteral("False")) : QString::number(v->integer);
+                text += v->kind == Kind::Bool ? (v->boolean ? QStringLiteral("True") : QStringLiteral("False"))
+                                              : QString::number(v->integer);
             else if (v->kind == Kind::Float)
                 text += QString::number(v->real, 'g', QLocale::FloatingPointShortest);
             else
@@ -343,12 +350,16 @@ ValuePtr Interpreter::evalCompare(const QJsonObject &expr, const ScopePtr &scope
                 result = !*result;
         } else if (isNumber(left) && isNumber(right)) {
             const double x = numberOf(left), y = numberOf(right);
-            result = op == QLatin1String("Lt") ? x < y : op == QLatin1String("LtE") ? x <= y
-                   : op == QLatin1String("Gt") ? x > y : x >= y;
+            result = op == QLatin1String("Lt")    ? x < y
+                     : op == QLatin1String("LtE") ? x <= y
+                     : op == QLatin1String("Gt")  ? x > y
+                                                  : x >= y;
         } else if (left->kind == Kind::Str && right->kind == Kind::Str) {
             const int c = left->text.compare(right->text);
-            result = op == QLatin1String("Lt") ? c < 0 : op == QLatin1String("LtE") ? c <= 0
-                   : op == QLatin1String("Gt") ? c > 0 : c >= 0;
+            result = op == QLatin1String("Lt")    ? c < 0
+                     : op == QLatin1String("LtE") ? c <= 0
+                     : op == QLatin1String("Gt")  ? c > 0
+                                                  : c >= 0;
         }
         if (!result)
             return derivedUnknown(left, right, snippet(expr), lineOf(expr));
@@ -363,8 +374,11 @@ ValuePtr Interpreter::evalSubscript(const ValuePtr &container, const ValuePtr &i
 {
     const int line = lineOf(node);
     if (container->kind == Kind::Tensor)
-        return unknownValue(UnknownKind::TensorOp, QStringLiteral("`%1`, slicing a Keras tensor (it would become a TFOpLambda "
-                                                                  "layer, which Graft cannot represent)").arg(snippet(node)), line);
+        return unknownValue(UnknownKind::TensorOp,
+                            QStringLiteral("`%1`, slicing a Keras tensor (it would become a TFOpLambda "
+                                           "layer, which Graft cannot represent)")
+                                .arg(snippet(node)),
+                            line);
     if ((container->kind == Kind::List || container->kind == Kind::Tuple || container->kind == Kind::Str)) {
         const qint64 size = container->kind == Kind::Str ? container->text.size() : qint64(container->items.size());
         if (isIntegral(index)) {
@@ -372,9 +386,13 @@ ValuePtr Interpreter::evalSubscript(const ValuePtr &container, const ValuePtr &i
             if (i < 0)
                 i += size;
             if (i >= 0 && i < size)
-                return container->kind == Kind::Str ? strValue(container->text.mid(int(i), 1)) : container->items[std::size_t(i)];
+                return container->kind == Kind::Str ? strValue(container->text.mid(int(i), 1))
+                                                    : container->items[std::size_t(i)];
             errors << QStringLiteral("line %1: `%2`: index %3 is out of range (the sequence has %4 items)")
-                          .arg(line).arg(snippet(node)).arg(integerOf(index)).arg(size);
+                          .arg(line)
+                          .arg(snippet(node))
+                          .arg(integerOf(index))
+                          .arg(size);
             return unknownValue(UnknownKind::External, snippet(node), line);
         }
         if (index->kind == Kind::Tuple && index->text == QLatin1String("slice")) {
@@ -389,7 +407,8 @@ ValuePtr Interpreter::evalSubscript(const ValuePtr &container, const ValuePtr &i
                 return std::clamp<qint64>(b, 0, size);
             };
             const auto step = index->items[2]->kind == Kind::None ? std::optional<qint64>(1)
-                              : isIntegral(index->items[2]) ? std::optional<qint64>(integerOf(index->items[2])) : std::nullopt;
+                              : isIntegral(index->items[2])       ? std::optional<qint64>(integerOf(index->items[2]))
+                                                                  : std::nullopt;
             const auto lower = bound(index->items[0], 0), upper = bound(index->items[1], size);
             if (lower && upper && step && *step == 1) {
                 if (container->kind == Kind::Str)
@@ -402,7 +421,8 @@ ValuePtr Interpreter::evalSubscript(const ValuePtr &container, const ValuePtr &i
         }
     }
     if (container->kind == Kind::Dict && (index->kind == Kind::Str || isIntegral(index))) {
-        const int k = container->keys.indexOf(index->kind == Kind::Str ? index->text : QString::number(integerOf(index)));
+        const int k =
+            container->keys.indexOf(index->kind == Kind::Str ? index->text : QString::number(integerOf(index)));
         if (k >= 0)
             return container->items[std::size_t(k)];
     }

@@ -11,10 +11,22 @@
 // Small helpers the interpreter's source files share: syntax-tree access and Python semantics.
 namespace graft::pycode {
 
-inline QString typeOf(const QJsonObject &n) { return n.value(QStringLiteral("_t")).toString(); }
-inline int lineOf(const QJsonObject &n) { return n.value(QStringLiteral("_l")).toInt(); }
-inline QJsonObject child(const QJsonObject &n, const char *key) { return n.value(QLatin1String(key)).toObject(); }
-inline QJsonArray children(const QJsonObject &n, const char *key) { return n.value(QLatin1String(key)).toArray(); }
+inline QString typeOf(const QJsonObject &n)
+{
+    return n.value(QStringLiteral("_t")).toString();
+}
+inline int lineOf(const QJsonObject &n)
+{
+    return n.value(QStringLiteral("_l")).toInt();
+}
+inline QJsonObject child(const QJsonObject &n, const char *key)
+{
+    return n.value(QLatin1String(key)).toObject();
+}
+inline QJsonArray children(const QJsonObject &n, const char *key)
+{
+    return n.value(QLatin1String(key)).toArray();
+}
 
 /** Python's str() of a literal value; nullopt for anything else. */
 inline std::optional<QString> pythonStr(const ValuePtr &v)
@@ -23,8 +35,9 @@ inline std::optional<QString> pythonStr(const ValuePtr &v)
     case Kind::Str: return v->text;
     case Kind::Int: return QString::number(v->integer);
     case Kind::Float:
-        return v->real == std::floor(v->real) && std::abs(v->real) < 1e16 ? QString::number(v->real, 'f', 1)
-                                                                         : QString::number(v->real, 'g', QLocale::FloatingPointShortest);
+        return v->real == std::floor(v->real) && std::abs(v->real) < 1e16
+                   ? QString::number(v->real, 'f', 1)
+                   : QString::number(v->real, 'g', QLocale::FloatingPointShortest);
     case Kind::Bool: return v->boolean ? QStringLiteral("True") : QStringLiteral("False");
     case Kind::None: return QStringLiteral("None");
     default: return std::nullopt;

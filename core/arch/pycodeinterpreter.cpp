@@ -42,7 +42,9 @@ bool Interpreter::budgetExceeded(int line)
         return true;
     if (++m_steps > maxSteps) {
         errors << QStringLiteral("line %1: the code takes more than %2 steps to evaluate (an unbounded loop?); "
-                                 "Graft stopped reading it").arg(line).arg(maxSteps);
+                                 "Graft stopped reading it")
+                      .arg(line)
+                      .arg(maxSteps);
         m_aborted = true;
     }
     return m_aborted;
@@ -85,14 +87,18 @@ void Interpreter::run(const QString &function)
             exec(stmt, m_globals);
         } else if (assignment) {
             // Computed from data at module level (NUM_CLASSES = len(os.listdir(…))): unknown, but --set can give it.
-            const QJsonArray targets = t == QLatin1String("Assign") ? children(stmt, "targets") : QJsonArray{stmt.value(QStringLiteral("target"))};
+            const QJsonArray targets = t == QLatin1String("Assign") ? children(stmt, "targets")
+                                                                    : QJsonArray{stmt.value(QStringLiteral("target"))};
             for (const QJsonValue &target : targets) {
                 const QJsonObject name = target.toObject();
                 if (typeOf(name) != QLatin1String("Name"))
                     continue;
                 const QString id = name.value(QStringLiteral("id")).toString();
-                auto unknown = unknownValue(UnknownKind::External, QStringLiteral("`%1` (computed at line %2 by `%3`)")
-                                                                       .arg(id).arg(lineOf(stmt)).arg(snippet(child(stmt, "value"))),
+                auto unknown = unknownValue(UnknownKind::External,
+                                            QStringLiteral("`%1` (computed at line %2 by `%3`)")
+                                                .arg(id)
+                                                .arg(lineOf(stmt))
+                                                .arg(snippet(child(stmt, "value"))),
                                             lineOf(stmt));
                 unknown->parameter = id;
                 assign(name, unknown, m_globals);
@@ -157,7 +163,8 @@ Interpreter::Flow Interpreter::exec(const QJsonObject &stmt, const ScopePtr &sco
             assign(target, evalBinary(op, current, operand, stmt), scope);
         }
     } else if (t == QLatin1String("Return")) {
-        m_returnValue = stmt.value(QStringLiteral("value")).isObject() ? eval(child(stmt, "value"), scope) : noneValue();
+        m_returnValue =
+            stmt.value(QStringLiteral("value")).isObject() ? eval(child(stmt, "value"), scope) : noneValue();
         return Flow::Return;
     } else if (t == QLatin1String("If")) {
         return execIf(stmt, scope);
@@ -170,7 +177,8 @@ Interpreter::Flow Interpreter::exec(const QJsonObject &stmt, const ScopePtr &sco
             const QJsonObject o = item.toObject();
             const ValuePtr context = eval(child(o, "context_expr"), scope);
             if (o.value(QStringLiteral("optional_vars")).isObject())
-                assign(child(o, "optional_vars"), unknownValue(UnknownKind::External, snippet(child(o, "context_expr")), line), scope);
+                assign(child(o, "optional_vars"),
+                       unknownValue(UnknownKind::External, snippet(child(o, "context_expr")), line), scope);
         }
         return execBlock(children(stmt, "body"), scope);
     } else if (t == QLatin1String("Try") || t == QLatin1String("TryStar")) {
@@ -271,10 +279,12 @@ Interpreter::Flow Interpreter::execIf(const QJsonObject &stmt, const ScopePtr &s
         return execBlock(children(stmt, *condition ? "body" : "orelse"), scope);
     const bool building = buildsLayers(children(stmt, "body")) || buildsLayers(children(stmt, "orelse"));
     const QString message = QStringLiteral("line %1: the condition `%2` cannot be evaluated without running the code")
-                                .arg(lineOf(stmt)).arg(snippet(test));
+                                .arg(lineOf(stmt))
+                                .arg(snippet(test));
     if (building)
-        errors << message + QStringLiteral(" and its branches build layers: give the values it depends on "
-                                           "(--set NAME=VALUE) or read a function that does not branch");
+        errors << message
+                      + QStringLiteral(" and its branches build layers: give the values it depends on "
+                                       "(--set NAME=VALUE) or read a function that does not branch");
     else
         notes << message + QStringLiteral("; its branches build no layers and were skipped");
     return Flow::Normal;
@@ -285,10 +295,13 @@ Interpreter::Flow Interpreter::execFor(const QJsonObject &stmt, const ScopePtr &
     const ValuePtr iterable = eval(child(stmt, "iter"), scope);
     const auto items = iterate(iterable);
     if (!items) {
-        const QString message = QStringLiteral("line %1: the loop over `%2` cannot be evaluated without running the code")
-                                    .arg(lineOf(stmt)).arg(snippet(child(stmt, "iter")));
+        const QString message =
+            QStringLiteral("line %1: the loop over `%2` cannot be evaluated without running the code")
+                .arg(lineOf(stmt))
+                .arg(snippet(child(stmt, "iter")));
         if (buildsLayers(children(stmt, "body")))
-            errors << message + QStringLiteral(" and it builds layers: give the values it depends on (--set NAME=VALUE)");
+            errors << message
+                          + QStringLiteral(" and it builds layers: give the values it depends on (--set NAME=VALUE)");
         else
             notes << message + QStringLiteral("; it builds no layers and was skipped");
         return Flow::Normal;
@@ -309,8 +322,10 @@ Interpreter::Flow Interpreter::execWhile(const QJsonObject &stmt, const ScopePtr
     for (int i = 0; i < maxLoopIterations; ++i) {
         const std::optional<bool> condition = truthOf(eval(child(stmt, "test"), scope));
         if (!condition) {
-            const QString message = QStringLiteral("line %1: the loop condition `%2` cannot be evaluated without running the code")
-                                        .arg(lineOf(stmt)).arg(snippet(child(stmt, "test")));
+            const QString message =
+                QStringLiteral("line %1: the loop condition `%2` cannot be evaluated without running the code")
+                    .arg(lineOf(stmt))
+                    .arg(snippet(child(stmt, "test")));
             if (buildsLayers(children(stmt, "body")))
                 errors << message + QStringLiteral(" and the loop builds layers");
             else
@@ -326,7 +341,8 @@ Interpreter::Flow Interpreter::execWhile(const QJsonObject &stmt, const ScopePtr
             return flow;
     }
     errors << QStringLiteral("line %1: the while loop runs more than %2 times; Graft stopped reading it")
-                  .arg(lineOf(stmt)).arg(maxLoopIterations);
+                  .arg(lineOf(stmt))
+                  .arg(maxLoopIterations);
     m_aborted = true;
     return Flow::Abort;
 }

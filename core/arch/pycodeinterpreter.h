@@ -88,15 +88,16 @@ private:
     ValuePtr instantiate(const ValuePtr &cls, const std::vector<ValuePtr> &args,
                          const std::vector<std::pair<QString, ValuePtr>> &kwargs, const QJsonObject &node);
     ValuePtr createLayer(const QString &className, std::vector<ValuePtr> args,
-                         std::vector<std::pair<QString, ValuePtr>> kwargs, int line, const QString &spelled = QString());
+                         std::vector<std::pair<QString, ValuePtr>> kwargs, int line,
+                         const QString &spelled = QString());
     ValuePtr createInput(const std::vector<ValuePtr> &args, const std::vector<std::pair<QString, ValuePtr>> &kwargs,
                          int line, bool layerForm);
     ValuePtr callLayer(int layer, const std::vector<ValuePtr> &args,
                        const std::vector<std::pair<QString, ValuePtr>> &kwargs, const QJsonObject &node);
-    ValuePtr createSequential(const std::vector<ValuePtr> &args, const std::vector<std::pair<QString, ValuePtr>> &kwargs,
-                              int line);
-    ValuePtr createFunctional(const std::vector<ValuePtr> &args, const std::vector<std::pair<QString, ValuePtr>> &kwargs,
-                              int line);
+    ValuePtr createSequential(const std::vector<ValuePtr> &args,
+                              const std::vector<std::pair<QString, ValuePtr>> &kwargs, int line);
+    ValuePtr createFunctional(const std::vector<ValuePtr> &args,
+                              const std::vector<std::pair<QString, ValuePtr>> &kwargs, int line);
     void addToSequential(int model, const ValuePtr &item, int line);
     bool buildSequential(int model, int line);
     ValuePtr tensorValue(const LayerCall::Ref &ref) const;

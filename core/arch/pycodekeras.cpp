@@ -10,14 +10,16 @@ namespace graft::pycode {
 
 namespace {
 
-
 const QHash<QString, QString> &mergeClasses()
 {
-    static const QHash<QString, QString> classes = {
-        {QStringLiteral("concatenate"), QStringLiteral("Concatenate")}, {QStringLiteral("add"), QStringLiteral("Add")},
-        {QStringLiteral("subtract"), QStringLiteral("Subtract")}, {QStringLiteral("multiply"), QStringLiteral("Multiply")},
-        {QStringLiteral("average"), QStringLiteral("Average")}, {QStringLiteral("maximum"), QStringLiteral("Maximum")},
-        {QStringLiteral("minimum"), QStringLiteral("Minimum")}, {QStringLiteral("dot"), QStringLiteral("Dot")}};
+    static const QHash<QString, QString> classes = {{QStringLiteral("concatenate"), QStringLiteral("Concatenate")},
+                                                    {QStringLiteral("add"), QStringLiteral("Add")},
+                                                    {QStringLiteral("subtract"), QStringLiteral("Subtract")},
+                                                    {QStringLiteral("multiply"), QStringLiteral("Multiply")},
+                                                    {QStringLiteral("average"), QStringLiteral("Average")},
+                                                    {QStringLiteral("maximum"), QStringLiteral("Maximum")},
+                                                    {QStringLiteral("minimum"), QStringLiteral("Minimum")},
+                                                    {QStringLiteral("dot"), QStringLiteral("Dot")}};
     return classes;
 }
 
@@ -40,16 +42,26 @@ bool convertLegacyArguments(const QString &className, const QString &spelled, st
                             std::vector<std::pair<QString, ValuePtr>> &kwargs)
 {
     static const QHash<QString, QString> renamed = {
-        {QStringLiteral("init"), QStringLiteral("kernel_initializer")}, {QStringLiteral("W_regularizer"), QStringLiteral("kernel_regularizer")},
-        {QStringLiteral("b_regularizer"), QStringLiteral("bias_regularizer")}, {QStringLiteral("W_constraint"), QStringLiteral("kernel_constraint")},
-        {QStringLiteral("b_constraint"), QStringLiteral("bias_constraint")}, {QStringLiteral("bias"), QStringLiteral("use_bias")},
-        {QStringLiteral("border_mode"), QStringLiteral("padding")}, {QStringLiteral("subsample"), QStringLiteral("strides")},
-        {QStringLiteral("subsample_length"), QStringLiteral("strides")}, {QStringLiteral("nb_filter"), QStringLiteral("filters")},
-        {QStringLiteral("filter_length"), QStringLiteral("kernel_size")}, {QStringLiteral("dim_ordering"), QStringLiteral("data_format")},
-        {QStringLiteral("pool_length"), QStringLiteral("pool_size")}, {QStringLiteral("stride"), QStringLiteral("strides")},
-        {QStringLiteral("p"), QStringLiteral("rate")}, {QStringLiteral("dropout_W"), QStringLiteral("dropout")},
-        {QStringLiteral("dropout_U"), QStringLiteral("recurrent_dropout")}, {QStringLiteral("inner_init"), QStringLiteral("recurrent_initializer")},
-        {QStringLiteral("inner_activation"), QStringLiteral("recurrent_activation")}, {QStringLiteral("U_regularizer"), QStringLiteral("recurrent_regularizer")},
+        {QStringLiteral("init"), QStringLiteral("kernel_initializer")},
+        {QStringLiteral("W_regularizer"), QStringLiteral("kernel_regularizer")},
+        {QStringLiteral("b_regularizer"), QStringLiteral("bias_regularizer")},
+        {QStringLiteral("W_constraint"), QStringLiteral("kernel_constraint")},
+        {QStringLiteral("b_constraint"), QStringLiteral("bias_constraint")},
+        {QStringLiteral("bias"), QStringLiteral("use_bias")},
+        {QStringLiteral("border_mode"), QStringLiteral("padding")},
+        {QStringLiteral("subsample"), QStringLiteral("strides")},
+        {QStringLiteral("subsample_length"), QStringLiteral("strides")},
+        {QStringLiteral("nb_filter"), QStringLiteral("filters")},
+        {QStringLiteral("filter_length"), QStringLiteral("kernel_size")},
+        {QStringLiteral("dim_ordering"), QStringLiteral("data_format")},
+        {QStringLiteral("pool_length"), QStringLiteral("pool_size")},
+        {QStringLiteral("stride"), QStringLiteral("strides")},
+        {QStringLiteral("p"), QStringLiteral("rate")},
+        {QStringLiteral("dropout_W"), QStringLiteral("dropout")},
+        {QStringLiteral("dropout_U"), QStringLiteral("recurrent_dropout")},
+        {QStringLiteral("inner_init"), QStringLiteral("recurrent_initializer")},
+        {QStringLiteral("inner_activation"), QStringLiteral("recurrent_activation")},
+        {QStringLiteral("U_regularizer"), QStringLiteral("recurrent_regularizer")},
     };
     bool legacy = false;
     ValuePtr rows, cols;
@@ -64,8 +76,10 @@ bool convertLegacyArguments(const QString &className, const QString &spelled, st
             continue;
         } else if (renamed.contains(key) && !(key == QLatin1String("bias") && value->kind != Kind::Bool))
             k = renamed.value(key);
-        if (k == QLatin1String("data_format") && value->kind == Kind::Str && (value->text == QLatin1String("th") || value->text == QLatin1String("tf")))
-            value = strValue(value->text == QLatin1String("th") ? QStringLiteral("channels_first") : QStringLiteral("channels_last"));
+        if (k == QLatin1String("data_format") && value->kind == Kind::Str
+            && (value->text == QLatin1String("th") || value->text == QLatin1String("tf")))
+            value = strValue(value->text == QLatin1String("th") ? QStringLiteral("channels_first")
+                                                                : QStringLiteral("channels_last"));
         legacy = legacy || k != key;
         converted.emplace_back(k, value);
     }
@@ -113,7 +127,8 @@ QString Interpreter::describe(const ValuePtr &value) const
 {
     switch (value->kind) {
     case Kind::Unknown: return value->text;
-    case Kind::Tensor: return QStringLiteral("a Keras tensor (output of '%1')").arg(layers.at(std::size_t(value->index)).name);
+    case Kind::Tensor:
+        return QStringLiteral("a Keras tensor (output of '%1')").arg(layers.at(std::size_t(value->index)).name);
     case Kind::Layer: return QStringLiteral("the layer '%1'").arg(layers.at(std::size_t(value->index)).name);
     case Kind::Model: return QStringLiteral("the model '%1'").arg(models.at(std::size_t(value->index)).name);
     case Kind::Function: return QStringLiteral("the function %1").arg(value->text);
@@ -121,7 +136,8 @@ QString Interpreter::describe(const ValuePtr &value) const
     }
 }
 
-QJsonValue Interpreter::toJson(const ValuePtr &value, QString *unknownDescription, QString *parameter, QString *problem) const
+QJsonValue Interpreter::toJson(const ValuePtr &value, QString *unknownDescription, QString *parameter,
+                               QString *problem) const
 {
     switch (value->kind) {
     case Kind::None: return QJsonValue();
@@ -130,7 +146,8 @@ QJsonValue Interpreter::toJson(const ValuePtr &value, QString *unknownDescriptio
     case Kind::Float: return value->real;
     case Kind::Str: return value->text;
     case Kind::Json: return value->json;
-    case Kind::Tuple: case Kind::List: {
+    case Kind::Tuple:
+    case Kind::List: {
         QJsonArray a;
         for (const ValuePtr &item : value->items) {
             const QJsonValue v = toJson(item, unknownDescription, parameter, problem);
@@ -165,8 +182,9 @@ QJsonValue Interpreter::toJson(const ValuePtr &value, QString *unknownDescriptio
     case Kind::Layer: {
         const LayerRecord &layer = layers.at(std::size_t(value->index));
         if (!layer.holes.isEmpty()) {
-            *unknownDescription = QStringLiteral("the wrapped layer's %1 (%2)").arg(layer.holes.keys().join(QStringLiteral(", ")),
-                                                                                  layer.holes.values().join(QStringLiteral("; ")));
+            *unknownDescription = QStringLiteral("the wrapped layer's %1 (%2)")
+                                      .arg(layer.holes.keys().join(QStringLiteral(", ")),
+                                           layer.holes.values().join(QStringLiteral("; ")));
             *parameter = layer.holeParameters.isEmpty() ? QString() : layer.holeParameters.values().front();
             return QJsonValue();
         }
@@ -189,7 +207,8 @@ QJsonValue Interpreter::toJson(const ValuePtr &value, QString *unknownDescriptio
         return QJsonValue();
     case Kind::Function:
         *problem = QStringLiteral("%1 is a function defined in the code (a custom activation?), which a Keras config "
-                                  "cannot name").arg(value->text);
+                                  "cannot name")
+                       .arg(value->text);
         return QJsonValue();
     default:
         *problem = QStringLiteral("%1 cannot be written into a Keras config").arg(describe(value));
@@ -231,7 +250,9 @@ ValuePtr Interpreter::createLayer(const QString &className, std::vector<ValuePtr
                                   std::vector<std::pair<QString, ValuePtr>> kwargs, int line, const QString &spelled)
 {
     if (convertLegacyArguments(className, spelled, args, kwargs))
-        notes << QStringLiteral("line %1: %2(…) uses Keras 1 arguments; read as Keras 2 converts them").arg(line).arg(spelled);
+        notes << QStringLiteral("line %1: %2(…) uses Keras 1 arguments; read as Keras 2 converts them")
+                     .arg(line)
+                     .arg(spelled);
     LayerRecord layer;
     layer.className = className;
     layer.line = line;
@@ -241,13 +262,18 @@ ValuePtr Interpreter::createLayer(const QString &className, std::vector<ValuePtr
     if (const ValuePtr name = argument({}, kwargs, -1, QStringLiteral("name")); name && name->kind == Kind::Str)
         explicitName = name->text;
     if (!cls) {
-        layer.unsupported = QStringLiteral("line %1: %2 is a Keras layer Graft cannot write a config for (yet)").arg(line).arg(className);
+        layer.unsupported = QStringLiteral("line %1: %2 is a Keras layer Graft cannot write a config for (yet)")
+                                .arg(line)
+                                .arg(className);
     } else {
         layer.config = KerasLayerCatalog::defaultConfig(className, QString());
         for (std::size_t i = 0; i < args.size(); ++i) {
             if (int(i) >= cls->params.size()) {
                 errors << QStringLiteral("line %1: %2 takes at most %3 positional arguments, %4 given")
-                              .arg(line).arg(className).arg(cls->params.size()).arg(args.size());
+                              .arg(line)
+                              .arg(className)
+                              .arg(cls->params.size())
+                              .arg(args.size());
                 break;
             }
             setConfigValue(layer, cls->params.at(int(i)).name, args[i], line);
@@ -283,7 +309,9 @@ ValuePtr Interpreter::createLayer(const QString &className, std::vector<ValuePtr
                     layer.givenKeys << key;
                 }
             } else if (key != QLatin1String("name")) {
-                notes << QStringLiteral("line %1: %2 has no argument '%3' in Keras 2; it was ignored").arg(line).arg(className, key);
+                notes << QStringLiteral("line %1: %2 has no argument '%3' in Keras 2; it was ignored")
+                             .arg(line)
+                             .arg(className, key);
             }
         }
         if (className == QLatin1String("Embedding") && layer.inputShape.isUndefined()
@@ -291,7 +319,9 @@ ValuePtr Interpreter::createLayer(const QString &className, std::vector<ValuePtr
             layer.inputShape = QJsonArray{QJsonValue(), layer.config.value(QStringLiteral("input_length"))};
         for (const KerasParam &p : cls->params)
             if (p.required() && !layer.givenKeys.contains(p.name))
-                errors << QStringLiteral("line %1: %2 is created without its required argument '%3'").arg(line).arg(className, p.name);
+                errors << QStringLiteral("line %1: %2 is created without its required argument '%3'")
+                              .arg(line)
+                              .arg(className, p.name);
         KerasLayerCatalog::completeConfig(className, layer.config);
     }
     layer.name = explicitName.isEmpty() ? nextName(className) : explicitName;
@@ -302,14 +332,16 @@ ValuePtr Interpreter::createLayer(const QString &className, std::vector<ValuePtr
     return v;
 }
 
-ValuePtr Interpreter::createInput(const std::vector<ValuePtr> &args, const std::vector<std::pair<QString, ValuePtr>> &kwargs,
-                                  int line, bool layerForm)
+ValuePtr Interpreter::createInput(const std::vector<ValuePtr> &args,
+                                  const std::vector<std::pair<QString, ValuePtr>> &kwargs, int line, bool layerForm)
 {
-    const QStringList order = layerForm
-        ? QStringList{QStringLiteral("input_shape"), QStringLiteral("batch_size"), QStringLiteral("dtype"),
-                      QStringLiteral("input_tensor"), QStringLiteral("sparse"), QStringLiteral("name"), QStringLiteral("ragged")}
-        : QStringList{QStringLiteral("shape"), QStringLiteral("batch_size"), QStringLiteral("name"), QStringLiteral("dtype"),
-                      QStringLiteral("sparse"), QStringLiteral("tensor"), QStringLiteral("ragged")};
+    const QStringList order =
+        layerForm ? QStringList{QStringLiteral("input_shape"),  QStringLiteral("batch_size"), QStringLiteral("dtype"),
+                                QStringLiteral("input_tensor"), QStringLiteral("sparse"),     QStringLiteral("name"),
+                                QStringLiteral("ragged")}
+                  : QStringList{QStringLiteral("shape"), QStringLiteral("batch_size"), QStringLiteral("name"),
+                                QStringLiteral("dtype"), QStringLiteral("sparse"),     QStringLiteral("tensor"),
+                                QStringLiteral("ragged")};
     auto arg = [&](const QString &name) { return argument(args, kwargs, int(order.indexOf(name)), name); };
     LayerRecord layer;
     layer.className = QStringLiteral("InputLayer");
@@ -325,22 +357,25 @@ ValuePtr Interpreter::createInput(const std::vector<ValuePtr> &args, const std::
     if (batchShape || shape) {
         const QJsonValue json = toJson(batchShape ? batchShape : shape, &unknown, &parameter, &problem);
         if (!unknown.isEmpty()) {
-            layer.holes.insert(QStringLiteral("batch_input_shape"),
-                               QStringLiteral("the input shape depends on %1, which cannot be evaluated; give it with --input-shape")
-                                   .arg(unknown));
+            layer.holes.insert(
+                QStringLiteral("batch_input_shape"),
+                QStringLiteral("the input shape depends on %1, which cannot be evaluated; give it with --input-shape")
+                    .arg(unknown));
             if (!parameter.isEmpty())
                 layer.holeParameters.insert(QStringLiteral("batch_input_shape"), parameter);
         } else if (json.isArray() || json.isDouble()) {
             QJsonArray dims;
             if (!batchShape)
-                dims.append(batchSize && isIntegral(batchSize) ? QJsonValue(qint64(integerOf(batchSize))) : QJsonValue());
+                dims.append(batchSize && isIntegral(batchSize) ? QJsonValue(qint64(integerOf(batchSize)))
+                                                               : QJsonValue());
             for (const QJsonValue &d : json.isArray() ? json.toArray() : QJsonArray{json})
                 dims.append(d);
             layer.config.insert(QStringLiteral("batch_input_shape"), dims);
             layer.givenKeys << QStringLiteral("batch_input_shape");
         } else {
             errors << QStringLiteral("line %1: the input shape given to %2 is not a tuple of integers")
-                          .arg(line).arg(layerForm ? QStringLiteral("InputLayer") : QStringLiteral("Input"));
+                          .arg(line)
+                          .arg(layerForm ? QStringLiteral("InputLayer") : QStringLiteral("Input"));
         }
     } else {
         layer.holes.insert(QStringLiteral("batch_input_shape"),
@@ -374,25 +409,26 @@ int Interpreter::implicitInput(const ValuePtr &unknown, int line)
     layer.config = KerasLayerCatalog::defaultConfig(layer.className, QString());
     layer.name = nextName(layer.className);
     layer.config.insert(QStringLiteral("name"), layer.name);
-    layer.holes.insert(QStringLiteral("batch_input_shape"),
-                       QStringLiteral("%1 is used as the model's input tensor; give its shape with --input-shape").arg(unknown->text));
+    layer.holes.insert(
+        QStringLiteral("batch_input_shape"),
+        QStringLiteral("%1 is used as the model's input tensor; give its shape with --input-shape").arg(unknown->text));
     if (!unknown->parameter.isEmpty())
         layer.holeParameters.insert(QStringLiteral("batch_input_shape"), unknown->parameter);
     layers.push_back(layer);
     const int index = int(layers.size()) - 1;
     m_implicitInputs.insert(key, index);
     notes << QStringLiteral("line %1: %2 is used as the model's input tensor: it becomes the input layer '%3'")
-                 .arg(line).arg(unknown->text, layer.name);
+                 .arg(line)
+                 .arg(unknown->text, layer.name);
     return index;
 }
 
 bool Interpreter::tensorsOf(const ValuePtr &value, std::vector<LayerCall::Ref> *refs, int line, const QString &what)
 {
     switch (value->kind) {
-    case Kind::Tensor:
-        refs->push_back({value->index, value->node, value->tensor});
-        return true;
-    case Kind::Tuple: case Kind::List:
+    case Kind::Tensor: refs->push_back({value->index, value->node, value->tensor}); return true;
+    case Kind::Tuple:
+    case Kind::List:
         for (const ValuePtr &item : value->items)
             if (!tensorsOf(item, refs, line, what))
                 return false;
@@ -408,10 +444,13 @@ bool Interpreter::tensorsOf(const ValuePtr &value, std::vector<LayerCall::Ref> *
         return true;
     case Kind::Layer:
         errors << QStringLiteral("line %1: `%2` gets %3 where a tensor is expected (a layer that was never called?)")
-                      .arg(line).arg(what, describe(value));
+                      .arg(line)
+                      .arg(what, describe(value));
         return false;
     default:
-        errors << QStringLiteral("line %1: `%2` gets %3, which is not a Keras tensor").arg(line).arg(what, describe(value));
+        errors << QStringLiteral("line %1: `%2` gets %3, which is not a Keras tensor")
+                      .arg(line)
+                      .arg(what, describe(value));
         return false;
     }
 }
@@ -431,9 +470,9 @@ ValuePtr Interpreter::callLayer(int index, const std::vector<ValuePtr> &args,
     }
     LayerCall call;
     call.line = line;
-    if (!tensorsOf(inputs, &call.inputs, line, snippet(node)))
-    {
-        auto failed = unknownValue(UnknownKind::Foreign, QStringLiteral("`%1` (see the error above)").arg(snippet(node)), line);
+    if (!tensorsOf(inputs, &call.inputs, line, snippet(node))) {
+        auto failed =
+            unknownValue(UnknownKind::Foreign, QStringLiteral("`%1` (see the error above)").arg(snippet(node)), line);
         failed->reported = true;
         return failed;
     }
@@ -463,12 +502,9 @@ ValuePtr Interpreter::callKeras(const ValuePtr &symbol, const std::vector<ValueP
         if (symbol->text == QLatin1String("InputLayer"))
             return createInput(args, kwargs, line, true);
         return createLayer(symbol->text, args, kwargs, line, symbol->spelled);
-    case KerasSymbol::Input:
-        return createInput(args, kwargs, line, false);
-    case KerasSymbol::Sequential:
-        return createSequential(args, kwargs, line);
-    case KerasSymbol::Model:
-        return createFunctional(args, kwargs, line);
+    case KerasSymbol::Input: return createInput(args, kwargs, line, false);
+    case KerasSymbol::Sequential: return createSequential(args, kwargs, line);
+    case KerasSymbol::Model: return createFunctional(args, kwargs, line);
     case KerasSymbol::MergeFunction: {
         std::vector<std::pair<QString, ValuePtr>> layerKwargs;
         for (const auto &kv : kwargs)
@@ -478,7 +514,9 @@ ValuePtr Interpreter::callKeras(const ValuePtr &symbol, const std::vector<ValueP
         const ValuePtr inputs = argument(args, kwargs, 0, QStringLiteral("inputs"));
         return callLayer(layer->index, inputs ? std::vector<ValuePtr>{inputs} : std::vector<ValuePtr>{}, {}, node);
     }
-    case KerasSymbol::Initializer: case KerasSymbol::Regularizer: case KerasSymbol::Constraint: {
+    case KerasSymbol::Initializer:
+    case KerasSymbol::Regularizer:
+    case KerasSymbol::Constraint: {
         QJsonObject arguments;
         QString unknown, parameter, problem;
         for (std::size_t i = 0; i < args.size(); ++i)
@@ -486,12 +524,15 @@ ValuePtr Interpreter::callKeras(const ValuePtr &symbol, const std::vector<ValueP
         for (const auto &[k, v] : kwargs)
             arguments.insert(k, toJson(v, &unknown, &parameter, &problem));
         if (!unknown.isEmpty() || !problem.isEmpty()) {
-            notes << QStringLiteral("line %1: `%2` cannot be evaluated; Keras's default is used instead").arg(line).arg(snippet(node));
+            notes << QStringLiteral("line %1: `%2` cannot be evaluated; Keras's default is used instead")
+                         .arg(line)
+                         .arg(snippet(node));
             return noneValue();
         }
-        const auto json = symbol->symbol == KerasSymbol::Initializer ? KerasLayerCatalog::initializer(symbol->text, arguments)
-                          : symbol->symbol == KerasSymbol::Regularizer ? KerasLayerCatalog::regularizer(symbol->text, arguments)
-                                                                       : KerasLayerCatalog::constraint(symbol->text, arguments);
+        const auto json =
+            symbol->symbol == KerasSymbol::Initializer   ? KerasLayerCatalog::initializer(symbol->text, arguments)
+            : symbol->symbol == KerasSymbol::Regularizer ? KerasLayerCatalog::regularizer(symbol->text, arguments)
+                                                         : KerasLayerCatalog::constraint(symbol->text, arguments);
         if (!json) {
             notes << QStringLiteral("line %1: `%2`: %3; ignored").arg(line).arg(snippet(node), json.errorString());
             return noneValue();
@@ -501,17 +542,23 @@ ValuePtr Interpreter::callKeras(const ValuePtr &symbol, const std::vector<ValueP
         return v;
     }
     case KerasSymbol::Activation:
-        return unknownValue(UnknownKind::TensorOp, QStringLiteral("`%1`, an activation applied as a TensorFlow function (use "
-                                                                  "layers.Activation)").arg(snippet(node)), line);
+        return unknownValue(UnknownKind::TensorOp,
+                            QStringLiteral("`%1`, an activation applied as a TensorFlow function (use "
+                                           "layers.Activation)")
+                                .arg(snippet(node)),
+                            line);
     case KerasSymbol::ClearSession:
         m_nameCounters.clear(); // a fresh session restarts Keras's automatic names
         return noneValue();
     case KerasSymbol::Application:
-        return unknownValue(UnknownKind::Foreign, QStringLiteral("`%1`, a pre-built keras.applications model that Graft "
-                                                                 "cannot rebuild from code (save the model with model.save() or "
-                                                                 "its architecture with model.to_json())").arg(snippet(node)), line);
-    case KerasSymbol::BaseLayer: case KerasSymbol::BaseModel:
-        return unknownValue(UnknownKind::Foreign, snippet(node), line);
+        return unknownValue(UnknownKind::Foreign,
+                            QStringLiteral("`%1`, a pre-built keras.applications model that Graft "
+                                           "cannot rebuild from code (save the model with model.save() or "
+                                           "its architecture with model.to_json())")
+                                .arg(snippet(node)),
+                            line);
+    case KerasSymbol::BaseLayer:
+    case KerasSymbol::BaseModel: return unknownValue(UnknownKind::Foreign, snippet(node), line);
     }
     return unknownValue(UnknownKind::External, snippet(node), line);
 }

@@ -29,9 +29,11 @@ ValuePtr Interpreter::callMethod(const ValuePtr &self, const QString &name, cons
         if (name == QLatin1String("get_layer")) {
             const ValuePtr wanted = first ? first : argument({}, kwargs, -1, QStringLiteral("name"));
             for (std::size_t l = 0; l < layers.size(); ++l) {
-                if (wanted && ((wanted->kind == Kind::Str && layers[l].name == wanted->text)
-                               || (isIntegral(wanted) && model.sequential && integerOf(wanted) >= 0
-                                   && integerOf(wanted) < qint64(model.layers.size()) && model.layers[std::size_t(integerOf(wanted))] == int(l)))) {
+                if (wanted
+                    && ((wanted->kind == Kind::Str && layers[l].name == wanted->text)
+                        || (isIntegral(wanted) && model.sequential && integerOf(wanted) >= 0
+                            && integerOf(wanted) < qint64(model.layers.size())
+                            && model.layers[std::size_t(integerOf(wanted))] == int(l)))) {
                     auto v = makeValue(Kind::Layer);
                     v->index = int(l);
                     return v;
@@ -47,7 +49,9 @@ ValuePtr Interpreter::callMethod(const ValuePtr &self, const QString &name, cons
             if (json.isArray())
                 model.buildShape = json;
             else
-                notes << QStringLiteral("line %1: the shape given to `%2` cannot be evaluated").arg(line).arg(snippet(node));
+                notes << QStringLiteral("line %1: the shape given to `%2` cannot be evaluated")
+                             .arg(line)
+                             .arg(snippet(node));
             return noneValue();
         }
         return noneValue(); // summary, compile, fit, load_weights, save: nothing that changes the architecture
@@ -93,7 +97,9 @@ ValuePtr Interpreter::callMethod(const ValuePtr &self, const QString &name, cons
         }
     }
     if (self->kind == Kind::Dict) {
-        auto find = [&](const ValuePtr &key) { return key && key->kind == Kind::Str ? self->keys.indexOf(key->text) : -1; };
+        auto find = [&](const ValuePtr &key) {
+            return key && key->kind == Kind::Str ? self->keys.indexOf(key->text) : -1;
+        };
         if (name == QLatin1String("get") && first) {
             const int k = find(first);
             return k >= 0 ? self->items[std::size_t(k)] : (args.size() > 1 ? args[1] : noneValue());
@@ -171,8 +177,9 @@ ValuePtr Interpreter::callMethod(const ValuePtr &self, const QString &name, cons
                     const QString field = f.mid(i + 1, close - i - 1);
                     bool numeric = false;
                     const int index = field.isEmpty() ? auto_++ : field.toInt(&numeric);
-                    const ValuePtr v = field.isEmpty() || numeric ? (index < int(args.size()) ? args[std::size_t(index)] : nullptr)
-                                                                  : argument({}, kwargs, -1, field);
+                    const ValuePtr v = field.isEmpty() || numeric
+                                           ? (index < int(args.size()) ? args[std::size_t(index)] : nullptr)
+                                           : argument({}, kwargs, -1, field);
                     const auto s = v ? pythonStr(v) : std::nullopt;
                     if (!s)
                         return unknownValue(UnknownKind::External, snippet(node), line);
@@ -201,7 +208,8 @@ ValuePtr Interpreter::callMethod(const ValuePtr &self, const QString &name, cons
             return strValue(self->text.toLower());
         if (name == QLatin1String("strip"))
             return strValue(self->text.trimmed());
-        if (name == QLatin1String("replace") && args.size() == 2 && args[0]->kind == Kind::Str && args[1]->kind == Kind::Str)
+        if (name == QLatin1String("replace") && args.size() == 2 && args[0]->kind == Kind::Str
+            && args[1]->kind == Kind::Str)
             return strValue(QString(self->text).replace(args[0]->text, args[1]->text));
     }
     return unknownValue(anyTensor(args) ? UnknownKind::TensorOp : UnknownKind::External, snippet(node), line);

@@ -5,8 +5,8 @@
 
 namespace graft::pycode {
 
-ValuePtr Interpreter::createSequential(const std::vector<ValuePtr> &args, const std::vector<std::pair<QString, ValuePtr>> &kwargs,
-                                       int line)
+ValuePtr Interpreter::createSequential(const std::vector<ValuePtr> &args,
+                                       const std::vector<std::pair<QString, ValuePtr>> &kwargs, int line)
 {
     ModelRecord model;
     model.sequential = true;
@@ -18,7 +18,9 @@ ValuePtr Interpreter::createSequential(const std::vector<ValuePtr> &args, const 
     if (const ValuePtr list = argument(args, kwargs, 0, QStringLiteral("layers")); list && list->kind != Kind::None) {
         const auto items = iterate(list);
         if (!items)
-            errors << QStringLiteral("line %1: the layer list given to Sequential (%2) cannot be evaluated").arg(line).arg(describe(list));
+            errors << QStringLiteral("line %1: the layer list given to Sequential (%2) cannot be evaluated")
+                          .arg(line)
+                          .arg(describe(list));
         else
             for (const ValuePtr &item : *items)
                 addToSequential(index, item, line);
@@ -35,8 +37,10 @@ void Interpreter::addToSequential(int index, const ValuePtr &item, int line)
         LayerRecord &layer = layers.at(std::size_t(item->index));
         if (layer.className == QLatin1String("InputLayer")) {
             if (!model.layers.empty())
-                errors << QStringLiteral("line %1: an input is added to the Sequential model '%2' after its first layer")
-                              .arg(line).arg(model.name);
+                errors << QStringLiteral(
+                              "line %1: an input is added to the Sequential model '%2' after its first layer")
+                              .arg(line)
+                              .arg(model.name);
             model.inputLayer = item->index;
             return;
         }
@@ -47,11 +51,16 @@ void Interpreter::addToSequential(int index, const ValuePtr &item, int line)
         }
     }
     if (item->kind == Kind::Model) {
-        errors << QStringLiteral("line %1: the model '%2' is added to the Sequential model '%3': nested models are not supported "
-                                 "when reading code").arg(line).arg(models.at(std::size_t(item->index)).name, model.name);
+        errors << QStringLiteral(
+                      "line %1: the model '%2' is added to the Sequential model '%3': nested models are not supported "
+                      "when reading code")
+                      .arg(line)
+                      .arg(models.at(std::size_t(item->index)).name, model.name);
         return;
     }
-    errors << QStringLiteral("line %1: %2 is added to the Sequential model '%3' but is not a layer").arg(line).arg(describe(item), model.name);
+    errors << QStringLiteral("line %1: %2 is added to the Sequential model '%3' but is not a layer")
+                  .arg(line)
+                  .arg(describe(item), model.name);
 }
 
 bool Interpreter::buildSequential(int index, int line)
@@ -64,8 +73,12 @@ bool Interpreter::buildSequential(int index, int line)
     if (model.inputLayer < 0) {
         const LayerRecord &first = layers.at(std::size_t(model.layers.front()));
         if (first.inputShape.isUndefined()) {
-            errors << QStringLiteral("line %1: the input or output of the Sequential model '%2' is used, but its first layer has no "
-                                     "input_shape").arg(line).arg(model.name);
+            errors
+                << QStringLiteral(
+                       "line %1: the input or output of the Sequential model '%2' is used, but its first layer has no "
+                       "input_shape")
+                       .arg(line)
+                       .arg(model.name);
             return false;
         }
         LayerRecord input;
@@ -92,26 +105,29 @@ bool Interpreter::buildSequential(int index, int line)
     return true;
 }
 
-ValuePtr Interpreter::createFunctional(const std::vector<ValuePtr> &args, const std::vector<std::pair<QString, ValuePtr>> &kwargs,
-                                       int line)
+ValuePtr Interpreter::createFunctional(const std::vector<ValuePtr> &args,
+                                       const std::vector<std::pair<QString, ValuePtr>> &kwargs, int line)
 {
     const ValuePtr inputs = argument(args, kwargs, 0, QStringLiteral("inputs"));
     const ValuePtr outputs = argument(args, kwargs, 1, QStringLiteral("outputs"));
     if (!inputs || !outputs) {
-        errors << QStringLiteral("line %1: Model() is created without inputs and outputs (a subclassed model?); Graft reads "
-                                 "Sequential and functional models").arg(line);
-    {
-        auto failed = unknownValue(UnknownKind::Foreign, QStringLiteral("a Model without inputs and outputs"), line);
-        failed->reported = true;
-        return failed;
-    }
+        errors << QStringLiteral(
+                      "line %1: Model() is created without inputs and outputs (a subclassed model?); Graft reads "
+                      "Sequential and functional models")
+                      .arg(line);
+        {
+            auto failed =
+                unknownValue(UnknownKind::Foreign, QStringLiteral("a Model without inputs and outputs"), line);
+            failed->reported = true;
+            return failed;
+        }
     }
     ModelRecord model;
     model.line = line;
     if (!tensorsOf(inputs, &model.inputs, line, QStringLiteral("Model(inputs=…)"))
-        || !tensorsOf(outputs, &model.outputs, line, QStringLiteral("Model(outputs=…)")))
-    {
-        auto failed = unknownValue(UnknownKind::Foreign, QStringLiteral("a Model whose inputs or outputs cannot be evaluated"), line);
+        || !tensorsOf(outputs, &model.outputs, line, QStringLiteral("Model(outputs=…)"))) {
+        auto failed = unknownValue(UnknownKind::Foreign,
+                                   QStringLiteral("a Model whose inputs or outputs cannot be evaluated"), line);
         failed->reported = true;
         return failed;
     }

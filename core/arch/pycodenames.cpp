@@ -67,7 +67,9 @@ void Interpreter::assign(const QJsonObject &target, const ValuePtr &value, const
         }
         if (value->kind == Kind::Unknown && value->unknown == UnknownKind::External && value->parameter.isEmpty()) {
             // Name what the code could not give, so a question can say which variable to --set.
-            auto named = unknownValue(UnknownKind::External, QStringLiteral("`%1` (= `%2`, line %3)").arg(name, value->text.left(60)).arg(line), line);
+            auto named =
+                unknownValue(UnknownKind::External,
+                             QStringLiteral("`%1` (= `%2`, line %3)").arg(name, value->text.left(60)).arg(line), line);
             named->parameter = name;
             scope->vars.insert(name, named);
             return;
@@ -111,7 +113,9 @@ void Interpreter::assign(const QJsonObject &target, const ValuePtr &value, const
         if (attr == QLatin1String("trainable") && (object->kind == Kind::Layer || object->kind == Kind::Model)) {
             const std::optional<bool> flag = truthOf(value);
             if (!flag) {
-                notes << QStringLiteral("line %1: `%2` cannot be evaluated; trainable left unchanged").arg(line).arg(snippet(target));
+                notes << QStringLiteral("line %1: `%2` cannot be evaluated; trainable left unchanged")
+                             .arg(line)
+                             .arg(snippet(target));
                 return;
             }
             std::vector<int> targets;
@@ -124,7 +128,8 @@ void Interpreter::assign(const QJsonObject &target, const ValuePtr &value, const
                 layers.at(std::size_t(l)).givenKeys << QStringLiteral("trainable");
             }
             if (object->kind == Kind::Model && !models.at(std::size_t(object->index)).sequential)
-                notes << QStringLiteral("line %1: trainable set on a functional model is not recorded per layer").arg(line);
+                notes << QStringLiteral("line %1: trainable set on a functional model is not recorded per layer")
+                             .arg(line);
         }
     } else if (t == QLatin1String("Subscript")) {
         const ValuePtr container = eval(child(target, "value"), scope);
@@ -152,7 +157,8 @@ void Interpreter::assign(const QJsonObject &target, const ValuePtr &value, const
 std::optional<std::vector<ValuePtr>> Interpreter::iterate(const ValuePtr &value) const
 {
     switch (value->kind) {
-    case Kind::Tuple: case Kind::List: return value->items;
+    case Kind::Tuple:
+    case Kind::List: return value->items;
     case Kind::Dict: {
         std::vector<ValuePtr> keys;
         for (const QString &k : value->keys)
@@ -179,12 +185,13 @@ ValuePtr Interpreter::lookup(const QString &name, const ScopePtr &scope, int lin
     if (m_globals->vars.contains(name))
         return m_globals->vars.value(name);
     static const QStringList builtins = {
-        QStringLiteral("range"), QStringLiteral("len"), QStringLiteral("int"), QStringLiteral("float"), QStringLiteral("str"),
-        QStringLiteral("bool"), QStringLiteral("list"), QStringLiteral("tuple"), QStringLiteral("dict"), QStringLiteral("set"),
-        QStringLiteral("enumerate"), QStringLiteral("zip"), QStringLiteral("min"), QStringLiteral("max"), QStringLiteral("abs"),
-        QStringLiteral("round"), QStringLiteral("sum"), QStringLiteral("print"), QStringLiteral("reversed"),
-        QStringLiteral("sorted"), QStringLiteral("any"), QStringLiteral("all"), QStringLiteral("getattr"),
-        QStringLiteral("isinstance"), QStringLiteral("super")};
+        QStringLiteral("range"), QStringLiteral("len"),   QStringLiteral("int"),       QStringLiteral("float"),
+        QStringLiteral("str"),   QStringLiteral("bool"),  QStringLiteral("list"),      QStringLiteral("tuple"),
+        QStringLiteral("dict"),  QStringLiteral("set"),   QStringLiteral("enumerate"), QStringLiteral("zip"),
+        QStringLiteral("min"),   QStringLiteral("max"),   QStringLiteral("abs"),       QStringLiteral("round"),
+        QStringLiteral("sum"),   QStringLiteral("print"), QStringLiteral("reversed"),  QStringLiteral("sorted"),
+        QStringLiteral("any"),   QStringLiteral("all"),   QStringLiteral("getattr"),   QStringLiteral("isinstance"),
+        QStringLiteral("super")};
     if (builtins.contains(name)) {
         auto b = makeValue(Kind::Builtin);
         b->text = name;

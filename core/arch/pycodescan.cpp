@@ -18,8 +18,9 @@ void calledNames(const QJsonValue &value, QStringList *names, bool skipDefinitio
         return;
     const QJsonObject o = value.toObject();
     const QString t = typeOf(o);
-    if (skipDefinitions && (t == QLatin1String("FunctionDef") || t == QLatin1String("AsyncFunctionDef")
-                            || t == QLatin1String("ClassDef")))
+    if (skipDefinitions
+        && (t == QLatin1String("FunctionDef") || t == QLatin1String("AsyncFunctionDef")
+            || t == QLatin1String("ClassDef")))
         return;
     if (t == QLatin1String("Call")) {
         const QJsonObject f = child(o, "func");
@@ -40,7 +41,8 @@ QStringList modelConstructors(const QJsonObject &module)
             continue;
         for (const QJsonValue &a : children(stmt, "names")) {
             const QJsonObject alias = a.toObject();
-            if (names.mid(0, 3).contains(alias.value(QStringLiteral("name")).toString()) && alias.value(QStringLiteral("asname")).isString())
+            if (names.mid(0, 3).contains(alias.value(QStringLiteral("name")).toString())
+                && alias.value(QStringLiteral("asname")).isString())
                 names << alias.value(QStringLiteral("asname")).toString();
         }
     }
@@ -68,9 +70,11 @@ QVector<std::pair<QString, QJsonObject>> functionsOf(const QJsonObject &module)
             result.append({stmt.value(QStringLiteral("name")).toString(), stmt});
         if (typeOf(stmt) == QLatin1String("ClassDef"))
             for (const QJsonValue &m : children(stmt, "body"))
-                if (isFunction(m.toObject()) && m.toObject().value(QStringLiteral("name")).toString() != QLatin1String("__init__"))
+                if (isFunction(m.toObject())
+                    && m.toObject().value(QStringLiteral("name")).toString() != QLatin1String("__init__"))
                     result.append({stmt.value(QStringLiteral("name")).toString() + QLatin1Char('.')
-                                       + m.toObject().value(QStringLiteral("name")).toString(), m.toObject()});
+                                       + m.toObject().value(QStringLiteral("name")).toString(),
+                                   m.toObject()});
     }
     return result;
 }

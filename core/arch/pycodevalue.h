@@ -20,24 +20,42 @@ using ValuePtr = std::shared_ptr<Value>;
 
 /** What a Python expression evaluated to, as far as building a Keras model needs to know. */
 enum class Kind {
-    None, Bool, Int, Float, Str, Tuple, List, Dict,
-    Module,      // a module or a path inside one ("tensorflow.keras.layers")
-    Keras,       // a Keras API symbol (layer class, Input, Model, initializer, …)
-    Layer,       // a layer instance: index into the interpreter's layers
-    Tensor,      // a Keras tensor: (layer, node, tensor)
-    Model,       // a model: index into the interpreter's models
-    Function,    // a function defined in the code
-    Class,       // a class defined in the code
-    Instance,    // an object of such a class (self in a model-building method)
-    Builtin,     // a Python builtin Graft evaluates (range, len, …)
-    Method,      // an attribute to call on `self` (model.add, list.append, …)
-    Json,        // a ready config fragment (a serialised initializer, …)
-    Unknown,     // anything that cannot be evaluated without running the code
+    None,
+    Bool,
+    Int,
+    Float,
+    Str,
+    Tuple,
+    List,
+    Dict,
+    Module,   // a module or a path inside one ("tensorflow.keras.layers")
+    Keras,    // a Keras API symbol (layer class, Input, Model, initializer, …)
+    Layer,    // a layer instance: index into the interpreter's layers
+    Tensor,   // a Keras tensor: (layer, node, tensor)
+    Model,    // a model: index into the interpreter's models
+    Function, // a function defined in the code
+    Class,    // a class defined in the code
+    Instance, // an object of such a class (self in a model-building method)
+    Builtin,  // a Python builtin Graft evaluates (range, len, …)
+    Method,   // an attribute to call on `self` (model.add, list.append, …)
+    Json,     // a ready config fragment (a serialised initializer, …)
+    Unknown,  // anything that cannot be evaluated without running the code
 };
 
 enum class KerasSymbol {
-    LayerClass, Input, Sequential, Model, MergeFunction, Initializer, Regularizer, Constraint, Activation,
-    ClearSession, Application, BaseLayer, BaseModel
+    LayerClass,
+    Input,
+    Sequential,
+    Model,
+    MergeFunction,
+    Initializer,
+    Regularizer,
+    Constraint,
+    Activation,
+    ClearSession,
+    Application,
+    BaseLayer,
+    BaseModel
 };
 
 /** Why a value is unknown: decides whether it may stand for the model input or needs a question. */
@@ -54,21 +72,21 @@ struct Value
     bool boolean = false;
     qint64 integer = 0;
     double real = 0.0;
-    QString text;   // Str; Module path; Keras/Builtin/Method name; Unknown description
+    QString text;                // Str; Module path; Keras/Builtin/Method name; Unknown description
     std::vector<ValuePtr> items; // Tuple, List, Dict values
     QStringList keys;            // Dict keys
     KerasSymbol symbol = KerasSymbol::LayerClass;
     UnknownKind unknown = UnknownKind::External;
-    int index = -1;              // Layer, Model, Function, Class; Tensor: the layer
+    int index = -1; // Layer, Model, Function, Class; Tensor: the layer
     int node = 0;
     int tensor = 0;
-    int line = 0;                // Unknown: where it arose
-    QString parameter;           // Unknown: the function parameter it derives from, if any
-    bool reported = false;       // Unknown: the error it stands for is reported already
-    ValuePtr self;               // Method: the receiver
+    int line = 0;          // Unknown: where it arose
+    QString parameter;     // Unknown: the function parameter it derives from, if any
+    bool reported = false; // Unknown: the error it stands for is reported already
+    ValuePtr self;         // Method: the receiver
     QJsonValue json;
     std::shared_ptr<struct Scope> scope; // Instance: its attributes
-    QString spelled;             // Keras: the name as the code wrote it ("Convolution2D")
+    QString spelled;                     // Keras: the name as the code wrote it ("Convolution2D")
 };
 
 inline ValuePtr makeValue(Kind kind)
@@ -78,7 +96,10 @@ inline ValuePtr makeValue(Kind kind)
     return v;
 }
 
-inline ValuePtr noneValue() { return makeValue(Kind::None); }
+inline ValuePtr noneValue()
+{
+    return makeValue(Kind::None);
+}
 
 inline ValuePtr intValue(qint64 i)
 {
@@ -124,13 +145,22 @@ inline ValuePtr unknownValue(UnknownKind why, const QString &description, int li
     return v;
 }
 
-inline bool isNumber(const ValuePtr &v) { return v->kind == Kind::Int || v->kind == Kind::Float || v->kind == Kind::Bool; }
-inline bool isIntegral(const ValuePtr &v) { return v->kind == Kind::Int || v->kind == Kind::Bool; }
+inline bool isNumber(const ValuePtr &v)
+{
+    return v->kind == Kind::Int || v->kind == Kind::Float || v->kind == Kind::Bool;
+}
+inline bool isIntegral(const ValuePtr &v)
+{
+    return v->kind == Kind::Int || v->kind == Kind::Bool;
+}
 inline double numberOf(const ValuePtr &v)
 {
     return v->kind == Kind::Float ? v->real : v->kind == Kind::Bool ? (v->boolean ? 1.0 : 0.0) : double(v->integer);
 }
-inline qint64 integerOf(const ValuePtr &v) { return v->kind == Kind::Bool ? (v->boolean ? 1 : 0) : v->integer; }
+inline qint64 integerOf(const ValuePtr &v)
+{
+    return v->kind == Kind::Bool ? (v->boolean ? 1 : 0) : v->integer;
+}
 
 /** Python's truth value; nullopt when it depends on data the code does not contain. */
 inline std::optional<bool> truthOf(const ValuePtr &v)
@@ -141,8 +171,11 @@ inline std::optional<bool> truthOf(const ValuePtr &v)
     case Kind::Int: return v->integer != 0;
     case Kind::Float: return v->real != 0.0;
     case Kind::Str: return !v->text.isEmpty();
-    case Kind::Tuple: case Kind::List: case Kind::Dict: return !v->items.empty();
-    case Kind::Unknown: case Kind::Tensor: return std::nullopt;
+    case Kind::Tuple:
+    case Kind::List:
+    case Kind::Dict: return !v->items.empty();
+    case Kind::Unknown:
+    case Kind::Tensor: return std::nullopt;
     default: return true;
     }
 }
@@ -154,7 +187,8 @@ inline ValuePtr valueFromJson(const QJsonValue &json)
     case QJsonValue::Bool: return boolValue(json.toBool());
     case QJsonValue::Double: {
         const double d = json.toDouble();
-        return d == double(qint64(d)) && json.toVariant().typeId() != QMetaType::Double ? intValue(qint64(d)) : floatValue(d);
+        return d == double(qint64(d)) && json.toVariant().typeId() != QMetaType::Double ? intValue(qint64(d))
+                                                                                        : floatValue(d);
     }
     case QJsonValue::String: return strValue(json.toString());
     case QJsonValue::Array: {
@@ -179,7 +213,12 @@ inline ValuePtr valueFromJson(const QJsonValue &json)
 /** One call of a layer: the tensors it was applied to. */
 struct LayerCall
 {
-    struct Ref { int layer; int node; int tensor; };
+    struct Ref
+    {
+        int layer;
+        int node;
+        int tensor;
+    };
     std::vector<Ref> inputs;
     QJsonObject kwargs;
     int line = 0;
@@ -188,19 +227,19 @@ struct LayerCall
 /** A layer instance the code created. */
 struct LayerRecord
 {
-    QString className;        // canonical Keras class, or the code's own class name when unsupported
+    QString className; // canonical Keras class, or the code's own class name when unsupported
     QString name;
     int line = 0;
-    QJsonObject config;       // complete Keras config except the holes
-    QHash<QString, QString> holes;       // config keys the code leaves unknown → description
+    QJsonObject config;                     // complete Keras config except the holes
+    QHash<QString, QString> holes;          // config keys the code leaves unknown → description
     QHash<QString, QString> holeParameters; // config key → the function parameter it depends on
-    QStringList givenKeys;    // keys the code set explicitly
-    QJsonValue inputShape;    // batch_input_shape from input_shape/batch_input_shape/input_dim, or Undefined
-    QString inputShapeHole;   // description when those were given but unknown
-    QString unsupported;      // why Graft cannot represent it (empty when it can)
+    QStringList givenKeys;                  // keys the code set explicitly
+    QJsonValue inputShape;  // batch_input_shape from input_shape/batch_input_shape/input_dim, or Undefined
+    QString inputShapeHole; // description when those were given but unknown
+    QString unsupported;    // why Graft cannot represent it (empty when it can)
     std::vector<LayerCall> calls;
-    bool wrapped = false;     // inside Bidirectional/TimeDistributed
-    int addedTo = -1;         // the Sequential model it was added to
+    bool wrapped = false; // inside Bidirectional/TimeDistributed
+    int addedTo = -1;     // the Sequential model it was added to
 };
 
 /** A model the code created. */
@@ -209,12 +248,12 @@ struct ModelRecord
     bool sequential = false;
     QString name;
     int line = 0;
-    std::vector<int> layers;  // Sequential: layers in order
-    int inputLayer = -1;      // Sequential: an InputLayer given with add(Input(…)) or InputLayer(…)
+    std::vector<int> layers; // Sequential: layers in order
+    int inputLayer = -1;     // Sequential: an InputLayer given with add(Input(…)) or InputLayer(…)
     std::vector<LayerCall::Ref> inputs, outputs; // Functional
     QString unsupported;
     QJsonValue buildShape{QJsonValue::Undefined}; // Sequential: the batch shape given to model.build(…)
-    bool built = false;       // Sequential: its layers were called in order, for .input/.output
+    bool built = false;                           // Sequential: its layers were called in order, for .input/.output
     LayerCall::Ref builtInput{-1, 0, 0};
     LayerCall::Ref builtOutput{-1, 0, 0};
 };
@@ -229,14 +268,14 @@ struct Scope
 struct FunctionRecord
 {
     QString name;
-    QJsonObject node;   // the FunctionDef / Lambda node
+    QJsonObject node; // the FunctionDef / Lambda node
     std::shared_ptr<Scope> closure;
 };
 
 struct ClassRecord
 {
     QString name;
-    QStringList bases;  // dotted base names as written
+    QStringList bases; // dotted base names as written
     bool kerasLayer = false;
     bool kerasModel = false;
     int line = 0;

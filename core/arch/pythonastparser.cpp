@@ -79,12 +79,15 @@ Expected<QJsonObject> PythonAstParser::parse(const QByteArray &source, const QSt
 {
     if (source.size() > maxSourceBytes)
         return makeError(QStringLiteral("%1 is %2 MB; model-building code larger than %3 MB is not read.")
-                             .arg(sourceName).arg(source.size() / (1024 * 1024)).arg(maxSourceBytes / (1024 * 1024)));
+                             .arg(sourceName)
+                             .arg(source.size() / (1024 * 1024))
+                             .arg(maxSourceBytes / (1024 * 1024)));
     const QString python = pythonExecutable();
     if (python.isEmpty())
-        return makeError(QStringLiteral("Reading %1 needs a Python 3 interpreter for its parser (ast), and none was found: "
-                                        "install python3 (Debian: apt install python3) or set GRAFT_PYTHON to one.")
-                             .arg(sourceName));
+        return makeError(
+            QStringLiteral("Reading %1 needs a Python 3 interpreter for its parser (ast), and none was found: "
+                           "install python3 (Debian: apt install python3) or set GRAFT_PYTHON to one.")
+                .arg(sourceName));
     QProcess process;
     process.setProgram(python);
     process.setArguments({QStringLiteral("-I"), QStringLiteral("-S"), QStringLiteral("-B"), QStringLiteral("-c"),
@@ -99,20 +102,26 @@ Expected<QJsonObject> PythonAstParser::parse(const QByteArray &source, const QSt
         process.kill();
         process.waitForFinished(2000);
         return makeError(QStringLiteral("Parsing %1 with %2 did not finish within %3 s.")
-                             .arg(sourceName, python).arg(parseTimeoutMs / 1000));
+                             .arg(sourceName, python)
+                             .arg(parseTimeoutMs / 1000));
     }
     const QByteArray output = process.readAllStandardOutput();
     if (process.exitStatus() != QProcess::NormalExit || process.exitCode() != 0 || output.isEmpty()) {
         const QString stderrText = QString::fromUtf8(process.readAllStandardError()).trimmed();
         return makeError(QStringLiteral("%1 failed while parsing %2 (exit code %3)%4")
-                             .arg(python, sourceName).arg(process.exitCode())
-                             .arg(stderrText.isEmpty() ? QString() : QStringLiteral(": ") + stderrText.section(QLatin1Char('\n'), -1)));
+                             .arg(python, sourceName)
+                             .arg(process.exitCode())
+                             .arg(stderrText.isEmpty()
+                                      ? QString()
+                                      : QStringLiteral(": ") + stderrText.section(QLatin1Char('\n'), -1)));
     }
     QJsonParseError jsonError;
     const QJsonDocument doc = QJsonDocument::fromJson(output, &jsonError);
     if (jsonError.error != QJsonParseError::NoError || !doc.isObject())
-        return makeError(QStringLiteral("The syntax tree of %1 could not be read back (%2): the code is probably nested "
-                                        "too deeply.").arg(sourceName, jsonError.errorString()));
+        return makeError(
+            QStringLiteral("The syntax tree of %1 could not be read back (%2): the code is probably nested "
+                           "too deeply.")
+                .arg(sourceName, jsonError.errorString()));
     const QJsonObject result = doc.object();
     if (result.contains(QStringLiteral("ast")))
         return result.value(QStringLiteral("ast")).toObject();
@@ -127,7 +136,9 @@ Expected<QJsonObject> PythonAstParser::parse(const QByteArray &source, const QSt
         if (syntaxError)
             *syntaxError = e;
         QString text = QStringLiteral("%1 is not valid Python 3: %2 at line %3, column %4")
-                           .arg(sourceName, message).arg(e.line).arg(e.column);
+                           .arg(sourceName, message)
+                           .arg(e.line)
+                           .arg(e.column);
         if (!e.text.trimmed().isEmpty())
             text += QStringLiteral(" (`%1`)").arg(e.text.trimmed());
         return makeError(text + QStringLiteral(". Give the Python file that builds the model."));
@@ -140,7 +151,8 @@ Expected<QByteArray> PythonAstParser::notebookCode(const QByteArray &notebookJso
     QJsonParseError jsonError;
     const QJsonDocument doc = QJsonDocument::fromJson(notebookJson, &jsonError);
     if (jsonError.error != QJsonParseError::NoError || !doc.isObject())
-        return makeError(QStringLiteral("%1 is not a Jupyter notebook (invalid JSON: %2).").arg(sourceName, jsonError.errorString()));
+        return makeError(QStringLiteral("%1 is not a Jupyter notebook (invalid JSON: %2).")
+                             .arg(sourceName, jsonError.errorString()));
     const QJsonArray cells = doc.object().value(QStringLiteral("cells")).toArray();
     if (cells.isEmpty())
         return makeError(QStringLiteral("%1 is not a Jupyter notebook with cells.").arg(sourceName));

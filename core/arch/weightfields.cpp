@@ -155,8 +155,8 @@ QString KerasLayerCatalog::classFromWeights(const QStringList &names, const QVec
         return QStringLiteral("LayerNormalization");
     if (has("alpha"))
         return QStringLiteral("PReLU");
-    const bool recurrent = has("recurrent_kernel")
-                           || (!namesKnown(names) && shapes.size() >= 2 && rank0 == 2 && shapes[1].size() == 2);
+    const bool recurrent =
+        has("recurrent_kernel") || (!namesKnown(names) && shapes.size() >= 2 && rank0 == 2 && shapes[1].size() == 2);
     if (recurrent && shapes.size() >= 2 && shapes[1].size() == 2 && shapes[1][0] > 0) {
         const std::int64_t gates = shapes[1][1] / shapes[1][0];
         return gates == 4 ? QStringLiteral("LSTM") : gates == 3 ? QStringLiteral("GRU") : QStringLiteral("SimpleRNN");

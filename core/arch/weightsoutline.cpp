@@ -20,7 +20,8 @@ QVector<Shape> OutlineLayer::weightShapes() const
     return shapes;
 }
 
-WeightsOutline WeightsOutline::fromModelSpec(const ModelSpec &model, const QString &sourcePath, const QString &kerasVersion)
+WeightsOutline WeightsOutline::fromModelSpec(const ModelSpec &model, const QString &sourcePath,
+                                             const QString &kerasVersion)
 {
     WeightsOutline outline;
     outline.sourcePath = sourcePath;

@@ -6,8 +6,7 @@ namespace graft {
 
 namespace {
 
-template<typename Enum>
-struct NamedValue
+template <typename Enum> struct NamedValue
 {
     const char *name;
     Enum value;
@@ -22,10 +21,9 @@ const NamedValue<AudioFeatureKind> featureKinds[] = {
 // The first spelling of each value is the canonical one; the others are
 // scipy.signal.get_window aliases people type.
 const NamedValue<WindowType> windowTypes[] = {
-    {"hann", WindowType::Hann},           {"hamming", WindowType::Hamming},
-    {"blackman", WindowType::Blackman},   {"boxcar", WindowType::Rectangular},
-    {"hanning", WindowType::Hann},        {"rectangular", WindowType::Rectangular},
-    {"rect", WindowType::Rectangular},    {"ones", WindowType::Rectangular},
+    {"hann", WindowType::Hann},          {"hamming", WindowType::Hamming},  {"blackman", WindowType::Blackman},
+    {"boxcar", WindowType::Rectangular}, {"hanning", WindowType::Hann},     {"rectangular", WindowType::Rectangular},
+    {"rect", WindowType::Rectangular},   {"ones", WindowType::Rectangular},
 };
 
 const NamedValue<PadMode> padModes[] = {
@@ -34,8 +32,7 @@ const NamedValue<PadMode> padModes[] = {
     {"edge", PadMode::Edge},
 };
 
-template<typename Enum, std::size_t N>
-QString nameOf(const NamedValue<Enum> (&table)[N], Enum value)
+template <typename Enum, std::size_t N> QString nameOf(const NamedValue<Enum> (&table)[N], Enum value)
 {
     for (const auto &entry : table) {
         if (entry.value == value)
@@ -44,7 +41,7 @@ QString nameOf(const NamedValue<Enum> (&table)[N], Enum value)
     return QString();
 }
 
-template<typename Enum, std::size_t N>
+template <typename Enum, std::size_t N>
 std::optional<Enum> valueOf(const NamedValue<Enum> (&table)[N], const QString &name)
 {
     const QString lowered = name.trimmed().toLower();
@@ -55,8 +52,7 @@ std::optional<Enum> valueOf(const NamedValue<Enum> (&table)[N], const QString &n
     return std::nullopt;
 }
 
-template<typename Enum, std::size_t N>
-QStringList namesOf(const NamedValue<Enum> (&table)[N])
+template <typename Enum, std::size_t N> QStringList namesOf(const NamedValue<Enum> (&table)[N])
 {
     QStringList names;
     for (const auto &entry : table)
@@ -71,15 +67,42 @@ QString number(double value)
 
 } // namespace
 
-QString featureKindName(AudioFeatureKind kind) { return nameOf(featureKinds, kind); }
-std::optional<AudioFeatureKind> featureKindFromName(const QString &name) { return valueOf(featureKinds, name); }
-QStringList featureKindNames() { return namesOf(featureKinds); }
-QString windowTypeName(WindowType window) { return nameOf(windowTypes, window); }
-std::optional<WindowType> windowTypeFromName(const QString &name) { return valueOf(windowTypes, name); }
-QStringList windowTypeNames() { return namesOf(windowTypes); }
-QString padModeName(PadMode mode) { return nameOf(padModes, mode); }
-std::optional<PadMode> padModeFromName(const QString &name) { return valueOf(padModes, name); }
-QStringList padModeNames() { return namesOf(padModes); }
+QString featureKindName(AudioFeatureKind kind)
+{
+    return nameOf(featureKinds, kind);
+}
+std::optional<AudioFeatureKind> featureKindFromName(const QString &name)
+{
+    return valueOf(featureKinds, name);
+}
+QStringList featureKindNames()
+{
+    return namesOf(featureKinds);
+}
+QString windowTypeName(WindowType window)
+{
+    return nameOf(windowTypes, window);
+}
+std::optional<WindowType> windowTypeFromName(const QString &name)
+{
+    return valueOf(windowTypes, name);
+}
+QStringList windowTypeNames()
+{
+    return namesOf(windowTypes);
+}
+QString padModeName(PadMode mode)
+{
+    return nameOf(padModes, mode);
+}
+std::optional<PadMode> padModeFromName(const QString &name)
+{
+    return valueOf(padModes, name);
+}
+QStringList padModeNames()
+{
+    return namesOf(padModes);
+}
 
 qint64 AudioFeatureParams::frameCount(qint64 sampleCount) const
 {
@@ -141,7 +164,9 @@ Expected<void> AudioFeatureParams::validateForSampleRate(int sampleRateHz) const
     const double top = effectiveFmax(sampleRateHz);
     if (top <= fmin)
         return Error{QStringLiteral("fmax (%1 Hz) must be greater than fmin (%2 Hz) at sr=%3")
-                         .arg(top).arg(fmin).arg(sampleRateHz)};
+                         .arg(top)
+                         .arg(fmin)
+                         .arg(sampleRateHz)};
     return {};
 }
 
@@ -150,27 +175,22 @@ QString AudioFeatureParams::toKeyString() const
     QStringList parts;
     parts << QStringLiteral("feature=") + featureKindName(feature)
           << QStringLiteral("sr=") + (sampleRate > 0 ? QString::number(sampleRate) : QStringLiteral("native"))
-          << QStringLiteral("mono=%1").arg(mono ? 1 : 0)
-          << QStringLiteral("offset=") + number(offset)
+          << QStringLiteral("mono=%1").arg(mono ? 1 : 0) << QStringLiteral("offset=") + number(offset)
           << QStringLiteral("duration=") + (duration ? number(*duration) : QStringLiteral("none"))
-          << QStringLiteral("n_fft=%1").arg(nFft)
-          << QStringLiteral("hop_length=%1").arg(hopLength)
+          << QStringLiteral("n_fft=%1").arg(nFft) << QStringLiteral("hop_length=%1").arg(hopLength)
           << QStringLiteral("win_length=%1").arg(effectiveWinLength())
-          << QStringLiteral("window=") + windowTypeName(window)
-          << QStringLiteral("center=%1").arg(center ? 1 : 0)
-          << QStringLiteral("pad_mode=") + padModeName(padMode)
-          << QStringLiteral("power=") + number(power)
-          << QStringLiteral("n_mels=%1").arg(nMels)
-          << QStringLiteral("fmin=") + number(fmin)
+          << QStringLiteral("window=") + windowTypeName(window) << QStringLiteral("center=%1").arg(center ? 1 : 0)
+          << QStringLiteral("pad_mode=") + padModeName(padMode) << QStringLiteral("power=") + number(power)
+          << QStringLiteral("n_mels=%1").arg(nMels) << QStringLiteral("fmin=") + number(fmin)
           << QStringLiteral("fmax=") + (fmax ? number(*fmax) : QStringLiteral("sr/2"))
           << QStringLiteral("htk=%1").arg(htk ? 1 : 0)
           << QStringLiteral("norm=") + (melNorm == MelNorm::Slaney ? QStringLiteral("slaney") : QStringLiteral("none"))
-          << QStringLiteral("ref=") + number(ref)
-          << QStringLiteral("amin=") + number(amin)
+          << QStringLiteral("ref=") + number(ref) << QStringLiteral("amin=") + number(amin)
           << QStringLiteral("top_db=") + (topDb ? number(*topDb) : QStringLiteral("none"));
     if (feature == AudioFeatureKind::Mfcc) {
         parts << QStringLiteral("n_mfcc=%1").arg(nMfcc) << QStringLiteral("dct_type=%1").arg(dctType)
-              << QStringLiteral("dct_norm=") + (dctNorm == DctNorm::Ortho ? QStringLiteral("ortho") : QStringLiteral("none"))
+              << QStringLiteral("dct_norm=")
+                     + (dctNorm == DctNorm::Ortho ? QStringLiteral("ortho") : QStringLiteral("none"))
               << QStringLiteral("lifter=") + number(lifter);
     }
     return parts.join(QLatin1Char(';'));

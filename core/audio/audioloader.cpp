@@ -40,8 +40,8 @@ Expected<SndfileHandle> openForReading(const QString &path, SF_INFO &info)
                                    .arg(QString::fromLocal8Bit(sf_strerror(nullptr))));
     }
     if (info.channels < 1 || info.samplerate < 1)
-        return loadError(path, QStringLiteral("the header declares %1 channels at %2 Hz")
-                                   .arg(info.channels).arg(info.samplerate));
+        return loadError(
+            path, QStringLiteral("the header declares %1 channels at %2 Hz").arg(info.channels).arg(info.samplerate));
     return handle;
 }
 
@@ -128,18 +128,21 @@ Expected<AudioBuffer> loadAudio(const QString &path, const AudioLoadOptions &opt
     if (startFrame > 0) {
         if (info.frames >= 0 && startFrame >= info.frames) {
             return loadError(path, QStringLiteral("offset %1 s is at or past the end of the audio (%2 s)")
-                                       .arg(options.offset).arg(double(info.frames) / nativeRate));
+                                       .arg(options.offset)
+                                       .arg(double(info.frames) / nativeRate));
         }
         if (sf_seek(file, startFrame, SEEK_SET) < 0)
             return loadError(path, QStringLiteral("cannot seek to offset %1 s: %2")
-                                       .arg(options.offset).arg(QString::fromLocal8Bit(sf_strerror(file))));
+                                       .arg(options.offset)
+                                       .arg(QString::fromLocal8Bit(sf_strerror(file))));
     }
     qint64 wanted = -1;
     if (options.duration)
         wanted = qint64(*options.duration * nativeRate);
     if (options.duration && wanted == 0)
-        return loadError(path, QStringLiteral("duration %1 s is shorter than one sample at %2 Hz")
-                                   .arg(*options.duration).arg(nativeRate));
+        return loadError(
+            path,
+            QStringLiteral("duration %1 s is shorter than one sample at %2 Hz").arg(*options.duration).arg(nativeRate));
 
     // The header's frame count is only a hint (streams and truncated files lie), so read
     // until EOF, but never past the element limit whatever the header says.
@@ -156,7 +159,8 @@ Expected<AudioBuffer> loadAudio(const QString &path, const AudioLoadOptions &opt
     while (wanted < 0 || readFrames < wanted) {
         if (readFrames * channels >= qint64(interleaved.size())) {
             if (readFrames >= maxFrames)
-                return loadError(path, QStringLiteral("more than %1 samples per channel; split the file").arg(maxFrames));
+                return loadError(path,
+                                 QStringLiteral("more than %1 samples per channel; split the file").arg(maxFrames));
             const qint64 grown = std::min(maxFrames, std::max<qint64>(65536, readFrames * 2));
             interleaved.resize(std::size_t(grown * channels));
         }
@@ -171,7 +175,8 @@ Expected<AudioBuffer> loadAudio(const QString &path, const AudioLoadOptions &opt
     interleaved.resize(std::size_t(readFrames * channels));
     if (sf_error(file) != SF_ERR_NO_ERROR)
         return loadError(path, QStringLiteral("decoding failed after %1 frames: %2")
-                                   .arg(readFrames).arg(QString::fromLocal8Bit(sf_strerror(file))));
+                                   .arg(readFrames)
+                                   .arg(QString::fromLocal8Bit(sf_strerror(file))));
     if (readFrames == 0)
         return loadError(path, QStringLiteral("it contains no audio samples"));
 

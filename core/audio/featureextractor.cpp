@@ -122,15 +122,13 @@ qint64 rightPadChunkStart(qint64 count, const AudioFeatureParams &p)
 
 FeatureExtractor::FeatureExtractor(const AudioFeatureParams &params)
     : m_params(params), m_cache(std::make_unique<Cache>())
-{
-}
+{ }
 
 FeatureExtractor::~FeatureExtractor() = default;
 
 FeatureExtractor::FeatureExtractor(const FeatureExtractor &other)
     : m_params(other.m_params), m_cache(std::make_unique<Cache>())
-{
-}
+{ }
 
 FeatureExtractor &FeatureExtractor::operator=(const FeatureExtractor &other)
 {
@@ -184,8 +182,8 @@ Expected<std::shared_ptr<const FeatureExtractor::Setup>> FeatureExtractor::setup
         built->fft = RealFft::plan(p.nFft);
         if (!built->fft)
             return Error{QStringLiteral("FFTW could not plan a transform of n_fft=%1").arg(p.nFft)};
-        const std::vector<float> dense = melFilterbank(sampleRate, p.nFft, p.nMels, p.fmin,
-                                                       p.effectiveFmax(sampleRate), p.htk, p.melNorm);
+        const std::vector<float> dense =
+            melFilterbank(sampleRate, p.nFft, p.nMels, p.fmin, p.effectiveFmax(sampleRate), p.htk, p.melNorm);
         built->mel = SparseMelFilterbank::fromDense(dense, p.nMels, built->bins);
         if (mfcc) {
             const std::vector<double> dct = dctMatrix(p.dctType, p.dctNorm, p.nMfcc, p.nMels);
@@ -219,7 +217,9 @@ Expected<FeatureMatrix> FeatureExtractor::compute(const float *samples, qint64 c
         return Error{QStringLiteral("cannot compute features of an empty signal")};
     if (!p.center && count < p.nFft)
         return Error{QStringLiteral("the signal (%1 samples) is shorter than n_fft=%2 and center is off; "
-                                    "use center or a smaller n_fft").arg(count).arg(p.nFft)};
+                                    "use center or a smaller n_fft")
+                         .arg(count)
+                         .arg(p.nFft)};
     if (!allFinite(samples, count)) {
         const qint64 at = std::find_if(samples, samples + count, [](float v) { return !std::isfinite(v); }) - samples;
         return Error{QStringLiteral("the signal has a NaN or infinite sample at index %1").arg(at)};
@@ -228,7 +228,10 @@ Expected<FeatureMatrix> FeatureExtractor::compute(const float *samples, qint64 c
     const int rows = p.featureRows();
     if (frames <= 0 || frames > std::numeric_limits<int>::max())
         return Error{QStringLiteral("%1 samples give %2 frames at n_fft=%3, hop_length=%4")
-                         .arg(count).arg(frames).arg(p.nFft).arg(p.hopLength)};
+                         .arg(count)
+                         .arg(frames)
+                         .arg(p.nFft)
+                         .arg(p.hopLength)};
     if (frames * std::max(p.nMels, rows) > limits::maxTensorElements)
         return Error{QStringLiteral("%1 frames × %2 features is too large; split the audio").arg(frames).arg(p.nMels)};
 

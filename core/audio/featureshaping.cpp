@@ -9,12 +9,9 @@ namespace {
 qint64 cropStart(qint64 available, qint64 wanted, CropAnchor anchor)
 {
     switch (anchor) {
-    case CropAnchor::Start:
-        return 0;
-    case CropAnchor::Center:
-        return (available - wanted) / 2;
-    case CropAnchor::End:
-        return available - wanted;
+    case CropAnchor::Start: return 0;
+    case CropAnchor::Center: return (available - wanted) / 2;
+    case CropAnchor::End: return available - wanted;
     }
     return 0;
 }

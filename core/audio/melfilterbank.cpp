@@ -59,8 +59,7 @@ std::vector<double> fftFrequencies(int sampleRate, int nFft)
     return frequencies;
 }
 
-std::vector<float> melFilterbank(int sampleRate, int nFft, int nMels, double fmin, double fmax, bool htk,
-                                 MelNorm norm)
+std::vector<float> melFilterbank(int sampleRate, int nFft, int nMels, double fmin, double fmax, bool htk, MelNorm norm)
 {
     const std::vector<double> fftHz = fftFrequencies(sampleRate, nFft);
     const std::vector<double> melHz = melFrequencies(nMels + 2, fmin, fmax, htk);

@@ -18,8 +18,7 @@ std::vector<double> fftFrequencies(int sampleRate, int nFft);
  * librosa.filters.mel with its default float32 dtype, bit for bit where the
  * libm agrees: (n_mels × (1 + n_fft // 2)), row-major.
  */
-std::vector<float> melFilterbank(int sampleRate, int nFft, int nMels, double fmin, double fmax, bool htk,
-                                 MelNorm norm);
+std::vector<float> melFilterbank(int sampleRate, int nFft, int nMels, double fmin, double fmax, bool htk, MelNorm norm);
 
 /**
  * The same filterbank stored as one contiguous band per filter: a mel filter is

@@ -19,7 +19,8 @@ QMutex &plannerMutex()
 
 } // namespace
 
-RealFft::RealFft(int n, void *plan) : m_size(n), m_plan(plan) {}
+RealFft::RealFft(int n, void *plan) : m_size(n), m_plan(plan)
+{ }
 
 RealFft::~RealFft()
 {
@@ -42,8 +43,8 @@ std::shared_ptr<const RealFft> RealFft::plan(int n)
     // FFTW_ESTIMATE, not MEASURE: a measured plan depends on timing, so the same
     // audio could round differently from run to run and break cached features.
     // The input is preserved (r2c default): callers keep the zeros outside the window.
-    fftw_plan created = fftw_plan_dft_r2c_1d(n, input.get(), reinterpret_cast<fftw_complex *>(output.get()),
-                                             FFTW_ESTIMATE);
+    fftw_plan created =
+        fftw_plan_dft_r2c_1d(n, input.get(), reinterpret_cast<fftw_complex *>(output.get()), FFTW_ESTIMATE);
     if (!created)
         return nullptr;
     std::shared_ptr<const RealFft> result(new RealFft(n, created));

@@ -24,7 +24,8 @@ Expected<std::vector<float>> resampleSoxrHq(const float *samples, qint64 count, 
         return std::vector<float>(samples, samples + count);
     const qint64 outputCount = resampledLength(count, inputRate, outputRate);
     if (outputCount > limits::maxTensorElements)
-        return Error{QStringLiteral("resampling %1 samples to %2 Hz gives too many samples").arg(count).arg(outputRate)};
+        return Error{
+            QStringLiteral("resampling %1 samples to %2 Hz gives too many samples").arg(count).arg(outputRate)};
     std::vector<float> output(std::size_t(outputCount), 0.0f);
     if (count == 0)
         return output;
@@ -40,7 +41,9 @@ Expected<std::vector<float>> resampleSoxrHq(const float *samples, qint64 count, 
                                             nullptr, output.data(), output.size(), &done, &io, &quality, &runtime);
     if (error)
         return Error{QStringLiteral("soxr failed resampling %1 Hz to %2 Hz: %3")
-                         .arg(inputRate).arg(outputRate).arg(QString::fromLatin1(error))};
+                         .arg(inputRate)
+                         .arg(outputRate)
+                         .arg(QString::fromLatin1(error))};
     // librosa's fix_length: whatever soxr did not produce stays zero.
     return output;
 }

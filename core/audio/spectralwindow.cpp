@@ -35,18 +35,10 @@ std::vector<double> stftWindow(WindowType type, int winLength, int nFft)
 {
     std::vector<double> window;
     switch (type) {
-    case WindowType::Hann:
-        window = periodicCosineWindow(winLength, {0.5, 1.0 - 0.5});
-        break;
-    case WindowType::Hamming:
-        window = periodicCosineWindow(winLength, {0.54, 1.0 - 0.54});
-        break;
-    case WindowType::Blackman:
-        window = periodicCosineWindow(winLength, {0.42, 0.50, 0.08});
-        break;
-    case WindowType::Rectangular:
-        window.assign(std::size_t(winLength), 1.0);
-        break;
+    case WindowType::Hann: window = periodicCosineWindow(winLength, {0.5, 1.0 - 0.5}); break;
+    case WindowType::Hamming: window = periodicCosineWindow(winLength, {0.54, 1.0 - 0.54}); break;
+    case WindowType::Blackman: window = periodicCosineWindow(winLength, {0.42, 0.50, 0.08}); break;
+    case WindowType::Rectangular: window.assign(std::size_t(winLength), 1.0); break;
     }
     if (winLength == nFft)
         return window;
@@ -88,12 +80,12 @@ std::vector<double> dctMatrix(int type, DctNorm norm, int rows, int size)
             case 3:
                 // y_k = x_0 + 2 sum_{n>=1} x_n cos(pi n (2k + 1) / 2N); ortho is DCT-II's inverse.
                 if (ortho)
-                    value = i == 0 ? std::sqrt(1.0 / n) : std::sqrt(2.0 / n) * std::cos(pi * i * (2.0 * k + 1.0) / (2.0 * n));
+                    value = i == 0 ? std::sqrt(1.0 / n)
+                                   : std::sqrt(2.0 / n) * std::cos(pi * i * (2.0 * k + 1.0) / (2.0 * n));
                 else
                     value = i == 0 ? 1.0 : 2.0 * std::cos(pi * i * (2.0 * k + 1.0) / (2.0 * n));
                 break;
-            default:
-                break;
+            default: break;
             }
             row[i] = value;
         }

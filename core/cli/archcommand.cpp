@@ -109,8 +109,8 @@ QString reportText(const ArchitectureDraft &draft, const QString &written)
         nameWidth = std::max<int>(nameWidth, int(draft.row(r).name.size() + draft.row(r).className.size() + 4));
         shapeWidth = std::max<int>(shapeWidth, int(shapesText(draft.row(r).outputShapes).size() + 2));
     }
-    text += QStringLiteral("Layer (type)").leftJustified(nameWidth) + QStringLiteral("Output Shape").leftJustified(shapeWidth)
-            + QStringLiteral("Param #     Guessed\n");
+    text += QStringLiteral("Layer (type)").leftJustified(nameWidth)
+            + QStringLiteral("Output Shape").leftJustified(shapeWidth) + QStringLiteral("Param #     Guessed\n");
     for (int r = 0; r < draft.rowCount(); ++r) {
         const DraftLayer &row = draft.row(r);
         text += QStringLiteral("%1 (%2)").arg(row.name, row.className).leftJustified(nameWidth)
@@ -160,12 +160,14 @@ QString architectureFromCode(const QString &weightsPath, const QString &codeSpec
         return {};
     }
     if (!draft->isComplete()) {
-        *error = QStringLiteral("the code leaves questions open: %1").arg(draft->questions().join(QStringLiteral("; ")));
+        *error =
+            QStringLiteral("the code leaves questions open: %1").arg(draft->questions().join(QStringLiteral("; ")));
         return {};
     }
     for (const QString &note : draft->notes())
         err() << "graft-cli inspect: " << note << '\n';
-    const QString path = QDir(folder).filePath(QFileInfo(weightsPath).completeBaseName() + QStringLiteral(".arch.json"));
+    const QString path =
+        QDir(folder).filePath(QFileInfo(weightsPath).completeBaseName() + QStringLiteral(".arch.json"));
     auto saved = draft->save(path);
     if (!saved) {
         *error = saved.errorString();
@@ -176,84 +178,95 @@ QString architectureFromCode(const QString &weightsPath, const QString &codeSpec
 
 Command archCommand()
 {
-    return {commandName, QStringLiteral("Build the architecture of a weights-only file from its Python code or by inference"),
-            [](const QStringList &arguments) -> int {
-                QCommandLineParser parser;
-                parser.setApplicationDescription(QStringLiteral(
-                    "Builds a model.to_json()-compatible architecture for a Keras weights file that has none "
-                    "(ModelCheckpoint(save_weights_only=True) output), checks it against every stored weight shape and "
-                    "prints each layer's output shape and parameters.\n"
-                    "--from-code reads the Python code that built the model (parsed with python3's ast module, never "
-                    "executed): Sequential or functional, FILE.py or FILE.py:FUNCTION, or a .ipynb notebook. Values the "
-                    "code cannot give (function parameters, data shapes) come from the weights, --input-shape or --set.\n"
-                    "--infer proposes an architecture from the layer names and weight shapes alone and marks every field "
-                    "it had to guess."));
-                parser.addHelpOption();
-                parser.addPositionalArgument(QStringLiteral("WEIGHTS"), QStringLiteral("The Keras weights file (.h5/.hdf5/.weights.h5)."));
-                const QCommandLineOption fromCode(QStringLiteral("from-code"),
-                                                  QStringLiteral("Python file that builds the model; :FUNCTION picks the function."),
-                                                  QStringLiteral("FILE.py[:FUNCTION]"));
-                const QCommandLineOption infer(QStringLiteral("infer"), QStringLiteral("Infer the architecture from names and shapes."));
-                const QCommandLineOption inputShape(QStringLiteral("input-shape"),
-                                                    QStringLiteral("The model input without batch axis, e.g. 40,87,1 (None for "
-                                                                   "a variable length)."), QStringLiteral("SHAPE"));
-                const QCommandLineOption set(QStringLiteral("set"),
-                                             QStringLiteral("Value of a function parameter or module variable the code "
-                                                            "leaves open, e.g. --set num_classes=40 (repeatable)."),
-                                             QStringLiteral("NAME=VALUE"));
-                const QCommandLineOption outFile(QStringLiteral("out"),
-                                                 QStringLiteral("Write the architecture JSON here (atomically). Without it "
-                                                                "nothing is written."), QStringLiteral("ARCH.json"));
-                const QCommandLineOption force(QStringLiteral("force"),
-                                               QStringLiteral("Write --out even when the architecture does not match every "
-                                                              "weight shape."));
-                const QCommandLineOption json(QStringLiteral("json"), QStringLiteral("Print one JSON object (layers, guessed "
-                                                                                     "fields, notes, the architecture)."));
-                parser.addOptions({fromCode, infer, inputShape, set, outFile, force, json});
-                if (!parser.parse(QStringList{QStringLiteral("graft-cli arch")} + arguments))
-                    return fail(commandName, parser.errorText(), 2);
-                if (parser.isSet(QStringLiteral("help"))) {
-                    out() << parser.helpText();
-                    return 0;
-                }
-                if (parser.positionalArguments().size() != 1)
-                    return fail(commandName, QStringLiteral("expected exactly one WEIGHTS file (see --help)"), 2);
-                if (parser.isSet(fromCode) == parser.isSet(infer))
-                    return fail(commandName, QStringLiteral("give either --from-code FILE.py[:FUNCTION] or --infer"), 2);
-                const QString weightsPath = parser.positionalArguments().front();
-                auto outline = outlineOf(weightsPath);
-                if (!outline)
-                    return fail(commandName, outline.errorString());
-                auto draft = buildDraft(parser, *outline, parser.isSet(infer), parser.value(fromCode));
-                if (!draft)
-                    return fail(commandName, draft.errorString());
+    return {
+        commandName,
+        QStringLiteral("Build the architecture of a weights-only file from its Python code or by inference"),
+        [](const QStringList &arguments) -> int {
+            QCommandLineParser parser;
+            parser.setApplicationDescription(QStringLiteral(
+                "Builds a model.to_json()-compatible architecture for a Keras weights file that has none "
+                "(ModelCheckpoint(save_weights_only=True) output), checks it against every stored weight shape and "
+                "prints each layer's output shape and parameters.\n"
+                "--from-code reads the Python code that built the model (parsed with python3's ast module, never "
+                "executed): Sequential or functional, FILE.py or FILE.py:FUNCTION, or a .ipynb notebook. Values the "
+                "code cannot give (function parameters, data shapes) come from the weights, --input-shape or --set.\n"
+                "--infer proposes an architecture from the layer names and weight shapes alone and marks every field "
+                "it had to guess."));
+            parser.addHelpOption();
+            parser.addPositionalArgument(QStringLiteral("WEIGHTS"),
+                                         QStringLiteral("The Keras weights file (.h5/.hdf5/.weights.h5)."));
+            const QCommandLineOption fromCode(
+                QStringLiteral("from-code"),
+                QStringLiteral("Python file that builds the model; :FUNCTION picks the function."),
+                QStringLiteral("FILE.py[:FUNCTION]"));
+            const QCommandLineOption infer(QStringLiteral("infer"),
+                                           QStringLiteral("Infer the architecture from names and shapes."));
+            const QCommandLineOption inputShape(
+                QStringLiteral("input-shape"),
+                QStringLiteral("The model input without batch axis, e.g. 40,87,1 (None for "
+                               "a variable length)."),
+                QStringLiteral("SHAPE"));
+            const QCommandLineOption set(QStringLiteral("set"),
+                                         QStringLiteral("Value of a function parameter or module variable the code "
+                                                        "leaves open, e.g. --set num_classes=40 (repeatable)."),
+                                         QStringLiteral("NAME=VALUE"));
+            const QCommandLineOption outFile(QStringLiteral("out"),
+                                             QStringLiteral("Write the architecture JSON here (atomically). Without it "
+                                                            "nothing is written."),
+                                             QStringLiteral("ARCH.json"));
+            const QCommandLineOption force(QStringLiteral("force"),
+                                           QStringLiteral("Write --out even when the architecture does not match every "
+                                                          "weight shape."));
+            const QCommandLineOption json(QStringLiteral("json"),
+                                          QStringLiteral("Print one JSON object (layers, guessed "
+                                                         "fields, notes, the architecture)."));
+            parser.addOptions({fromCode, infer, inputShape, set, outFile, force, json});
+            if (!parser.parse(QStringList{QStringLiteral("graft-cli arch")} + arguments))
+                return fail(commandName, parser.errorText(), 2);
+            if (parser.isSet(QStringLiteral("help"))) {
+                out() << parser.helpText();
+                return 0;
+            }
+            if (parser.positionalArguments().size() != 1)
+                return fail(commandName, QStringLiteral("expected exactly one WEIGHTS file (see --help)"), 2);
+            if (parser.isSet(fromCode) == parser.isSet(infer))
+                return fail(commandName, QStringLiteral("give either --from-code FILE.py[:FUNCTION] or --infer"), 2);
+            const QString weightsPath = parser.positionalArguments().front();
+            auto outline = outlineOf(weightsPath);
+            if (!outline)
+                return fail(commandName, outline.errorString());
+            auto draft = buildDraft(parser, *outline, parser.isSet(infer), parser.value(fromCode));
+            if (!draft)
+                return fail(commandName, draft.errorString());
 
-                QString written;
-                int status = 0;
-                QString failure;
-                if (!draft->isComplete()) {
-                    failure = QStringLiteral("the architecture is incomplete: %1").arg(draft->questions().join(QStringLiteral("; ")));
-                } else if (!draft->isConsistent() && !parser.isSet(force)) {
-                    failure = QStringLiteral("the architecture does not match the weights: %1 (--force writes it anyway)")
-                                  .arg(draft->issues().join(QStringLiteral("; ")));
-                } else if (parser.isSet(outFile)) {
-                    const QString target = parser.value(outFile);
-                    auto refused = refuseOverwritingInput(target, {weightsPath, KerasCodeReader::splitCodeSpec(parser.value(fromCode)).first});
-                    auto saved = refused ? draft->save(target) : Expected<void>(refused.error());
-                    if (saved)
-                        written = target;
-                    else
-                        failure = saved.errorString();
-                }
-                if (!failure.isEmpty())
-                    status = 1;
-                if (parser.isSet(json))
-                    out() << QJsonDocument(reportJson(*draft, written)).toJson(QJsonDocument::Indented);
+            QString written;
+            int status = 0;
+            QString failure;
+            if (!draft->isComplete()) {
+                failure = QStringLiteral("the architecture is incomplete: %1")
+                              .arg(draft->questions().join(QStringLiteral("; ")));
+            } else if (!draft->isConsistent() && !parser.isSet(force)) {
+                failure = QStringLiteral("the architecture does not match the weights: %1 (--force writes it anyway)")
+                              .arg(draft->issues().join(QStringLiteral("; ")));
+            } else if (parser.isSet(outFile)) {
+                const QString target = parser.value(outFile);
+                auto refused = refuseOverwritingInput(
+                    target, {weightsPath, KerasCodeReader::splitCodeSpec(parser.value(fromCode)).first});
+                auto saved = refused ? draft->save(target) : Expected<void>(refused.error());
+                if (saved)
+                    written = target;
                 else
-                    out() << reportText(*draft, written);
-                out().flush();
-                return failure.isEmpty() ? status : fail(commandName, failure, status);
-            }};
+                    failure = saved.errorString();
+            }
+            if (!failure.isEmpty())
+                status = 1;
+            if (parser.isSet(json))
+                out() << QJsonDocument(reportJson(*draft, written)).toJson(QJsonDocument::Indented);
+            else
+                out() << reportText(*draft, written);
+            out().flush();
+            return failure.isEmpty() ? status : fail(commandName, failure, status);
+        }};
 }
 
 } // namespace graft::cli

@@ -21,8 +21,8 @@ static void printUsage(QTextStream &stream)
 
 int run(const QStringList &arguments)
 {
-    if (arguments.size() < 2 || arguments.at(1) == QLatin1String("--help")
-        || arguments.at(1) == QLatin1String("-h") || arguments.at(1) == QLatin1String("help")) {
+    if (arguments.size() < 2 || arguments.at(1) == QLatin1String("--help") || arguments.at(1) == QLatin1String("-h")
+        || arguments.at(1) == QLatin1String("help")) {
         printUsage(arguments.size() < 2 ? err() : out());
         return arguments.size() < 2 ? 2 : 0;
     }

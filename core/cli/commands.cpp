@@ -5,15 +5,8 @@ namespace graft::cli {
 QVector<Command> allCommands()
 {
     return {
-        inspectCommand(),
-        predictCommand(),
-        evaluateCommand(),
-        archCommand(),
-        tokenizeCommand(),
-        featuresCommand(),
-        exportCommand(),
-        datasetCommand(),
-        finetuneCommand(),
+        inspectCommand(),  predictCommand(), evaluateCommand(), archCommand(),     tokenizeCommand(),
+        featuresCommand(), exportCommand(),  datasetCommand(),  finetuneCommand(),
     };
 }
 

@@ -39,7 +39,8 @@ int runDataset(const QStringList &arguments)
         "reason each was skipped, and warnings (empty or tiny classes, a single class, hidden files, symlink loops, "
         "names that are not UTF-8).\n\n"
         "PATH is a folder with one subfolder per class (audio WAV/FLAC/OGG, images PNG/JPEG/BMP or one .npy per "
-        "sample), a folder holding train/ and val/ class folders, a folder with X.npy + y.npy, an .npz or an HDF5 file.\n\n"
+        "sample), a folder holding train/ and val/ class folders, a folder with X.npy + y.npy, an .npz or an HDF5 "
+        "file.\n\n"
         "Text datasets: a CSV/TSV file with a text and a label column (--text-column, --label-column; by header "
         "name or 0-based index), or a folder of class subfolders of .txt files (Keras's text_dataset_from_directory). "
         "They are recognized by the .csv/.tsv suffix or the .txt files, or by any text option; bad rows are listed "
@@ -50,27 +51,33 @@ int runDataset(const QStringList &arguments)
     const QCommandLineOption validation(QStringLiteral("validation"),
                                         QStringLiteral("A separate validation folder with the same class folders."),
                                         QStringLiteral("DIR"));
-    const QCommandLineOption split(QStringLiteral("validation-split"),
-                                   QStringLiteral("Also show the stratified split that keeps this fraction of each class for validation."),
-                                   QStringLiteral("FRACTION"));
-    const QCommandLineOption seed(QStringLiteral("seed"), QStringLiteral("Seed of the split (default 1337)."), QStringLiteral("N"),
-                                  QStringLiteral("1337"));
-    const QCommandLineOption classNames(QStringLiteral("class-names"),
-                                        QStringLiteral("Arrays: class names, one per line or a JSON list (default: class_names.txt beside the data)."),
-                                        QStringLiteral("FILE"));
-    const QCommandLineOption textColumn(QStringLiteral("text-column"),
-                                       QStringLiteral("Text table: the text column, by header name or 0-based index (default: text)."),
-                                       QStringLiteral("C"), QStringLiteral("text"));
-    const QCommandLineOption labelColumn(QStringLiteral("label-column"),
-                                        QStringLiteral("Text table: the label column, by header name or 0-based index (default: label)."),
-                                        QStringLiteral("C"), QStringLiteral("label"));
-    const QCommandLineOption tokenizer(QStringLiteral("tokenizer"),
-                                       QStringLiteral("Text: wordpiece:vocab.txt or textvectorization:vocab.txt, for token counts and the "
-                                                      "out-of-vocabulary share."),
-                                       QStringLiteral("SPEC"));
-    const QCommandLineOption maxLen(QStringLiteral("max-len"),
-                                    QStringLiteral("Text with --tokenizer: count the texts longer than N ids (truncated for the model)."),
-                                    QStringLiteral("N"));
+    const QCommandLineOption split(
+        QStringLiteral("validation-split"),
+        QStringLiteral("Also show the stratified split that keeps this fraction of each class for validation."),
+        QStringLiteral("FRACTION"));
+    const QCommandLineOption seed(QStringLiteral("seed"), QStringLiteral("Seed of the split (default 1337)."),
+                                  QStringLiteral("N"), QStringLiteral("1337"));
+    const QCommandLineOption classNames(
+        QStringLiteral("class-names"),
+        QStringLiteral("Arrays: class names, one per line or a JSON list (default: class_names.txt beside the data)."),
+        QStringLiteral("FILE"));
+    const QCommandLineOption textColumn(
+        QStringLiteral("text-column"),
+        QStringLiteral("Text table: the text column, by header name or 0-based index (default: text)."),
+        QStringLiteral("C"), QStringLiteral("text"));
+    const QCommandLineOption labelColumn(
+        QStringLiteral("label-column"),
+        QStringLiteral("Text table: the label column, by header name or 0-based index (default: label)."),
+        QStringLiteral("C"), QStringLiteral("label"));
+    const QCommandLineOption tokenizer(
+        QStringLiteral("tokenizer"),
+        QStringLiteral("Text: wordpiece:vocab.txt or textvectorization:vocab.txt, for token counts and the "
+                       "out-of-vocabulary share."),
+        QStringLiteral("SPEC"));
+    const QCommandLineOption maxLen(
+        QStringLiteral("max-len"),
+        QStringLiteral("Text with --tokenizer: count the texts longer than N ids (truncated for the model)."),
+        QStringLiteral("N"));
     parser.addOptions({json, validation, split, seed, classNames, textColumn, labelColumn, tokenizer, maxLen});
 
     if (!parser.parse(QStringList{QStringLiteral("graft-cli dataset")} + arguments))
@@ -91,7 +98,10 @@ int runDataset(const QStringList &arguments)
         bool ok = false;
         fraction = parser.value(split).toDouble(&ok);
         if (!ok || fraction <= 0.0 || fraction >= 1.0)
-            return fail(commandName, QStringLiteral("--validation-split must be a fraction between 0 and 1, not '%1'").arg(parser.value(split)), 2);
+            return fail(commandName,
+                        QStringLiteral("--validation-split must be a fraction between 0 and 1, not '%1'")
+                            .arg(parser.value(split)),
+                        2);
     }
     bool seedOk = false;
     const quint64 seedValue = parser.value(seed).toULongLong(&seedOk);
@@ -101,7 +111,8 @@ int runDataset(const QStringList &arguments)
     QJsonObject report;
     QString text;
     QVector<int> labels;
-    const bool textOptions = parser.isSet(textColumn) || parser.isSet(labelColumn) || parser.isSet(tokenizer) || parser.isSet(maxLen);
+    const bool textOptions =
+        parser.isSet(textColumn) || parser.isSet(labelColumn) || parser.isSet(tokenizer) || parser.isSet(maxLen);
     if (textOptions || TextDatasetLoader::looksLikeTextDataset(path)) {
         TextReportOptions options;
         options.textColumn = parser.value(textColumn);
@@ -112,7 +123,9 @@ int runDataset(const QStringList &arguments)
             bool ok = false;
             options.maxLength = parser.value(maxLen).toInt(&ok);
             if (!ok || options.maxLength < 1)
-                return fail(commandName, QStringLiteral("--max-len must be a positive whole number, not '%1'").arg(parser.value(maxLen)), 2);
+                return fail(
+                    commandName,
+                    QStringLiteral("--max-len must be a positive whole number, not '%1'").arg(parser.value(maxLen)), 2);
             if (options.tokenizer.isEmpty())
                 return fail(commandName, QStringLiteral("--max-len counts tokens: give --tokenizer too"), 2);
         }
@@ -187,7 +200,8 @@ int runDataset(const QStringList &arguments)
 
 Command datasetCommand()
 {
-    return {commandName, QStringLiteral("Describe a dataset: classes, counts, formats, class weights and bad files"), runDataset};
+    return {commandName, QStringLiteral("Describe a dataset: classes, counts, formats, class weights and bad files"),
+            runDataset};
 }
 
 } // namespace graft::cli

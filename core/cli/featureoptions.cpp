@@ -45,8 +45,8 @@ Expected<void> readDouble(const QCommandLineParser &parser, const QString &name,
     return {};
 }
 
-Expected<void> readOptionalDouble(const QCommandLineParser &parser, const QString &name,
-                                  std::optional<double> &target, const QString &noneWord)
+Expected<void> readOptionalDouble(const QCommandLineParser &parser, const QString &name, std::optional<double> &target,
+                                  const QString &noneWord)
 {
     if (!parser.isSet(name))
         return {};
@@ -86,7 +86,8 @@ void addAudioFeatureOptions(QCommandLineParser &parser)
          QStringLiteral("KIND")},
         {option("sr"),
          QStringLiteral("Sample rate to load at (librosa.load sr), resampling with soxr HQ; 'native' keeps the "
-                        "file's rate (sr=None). Default: %1.").arg(d.sampleRate),
+                        "file's rate (sr=None). Default: %1.")
+             .arg(d.sampleRate),
          QStringLiteral("N|native")},
         {option("mono"), QStringLiteral("Average the channels (librosa's default).")},
         {option("no-mono"), QStringLiteral("Keep every channel: features get a leading channel axis.")},
@@ -109,14 +110,14 @@ void addAudioFeatureOptions(QCommandLineParser &parser)
         {option("pad-mode"),
          QStringLiteral("Padding for --center: constant (zeros, librosa >= 0.9), reflect or edge. Default: constant."),
          QStringLiteral("MODE")},
-        {option("power"), QStringLiteral("Exponent of the magnitude spectrogram (2 = power, 1 = magnitude). Default: 2."),
+        {option("power"),
+         QStringLiteral("Exponent of the magnitude spectrogram (2 = power, 1 = magnitude). Default: 2."),
          QStringLiteral("P")},
         {option("n-mels"), QStringLiteral("Number of mel bands. Default: %1.").arg(d.nMels), QStringLiteral("N")},
         {option("fmin"), QStringLiteral("Lowest mel frequency in Hz. Default: 0."), QStringLiteral("HZ")},
         {option("fmax"), QStringLiteral("Highest mel frequency in Hz. Default: sr / 2."), QStringLiteral("HZ")},
         {option("htk"), QStringLiteral("HTK mel scale instead of Slaney's.")},
-        {option("mel-norm"),
-         QStringLiteral("Mel filter normalisation: slaney (area, librosa's default) or none."),
+        {option("mel-norm"), QStringLiteral("Mel filter normalisation: slaney (area, librosa's default) or none."),
          QStringLiteral("slaney|none")},
         {option("ref"), QStringLiteral("power_to_db reference power. Default: 1."), QStringLiteral("VALUE")},
         {option("amin"), QStringLiteral("power_to_db floor on power. Default: 1e-10."), QStringLiteral("VALUE")},
@@ -139,14 +140,16 @@ Expected<AudioFeatureParams> audioFeatureParamsFromOptions(const QCommandLinePar
     if (parser.isSet(option("feature"))) {
         const auto kind = featureKindFromName(parser.value(option("feature")));
         if (!kind)
-            return badValue(option("feature"), parser.value(option("feature")), featureKindNames().join(QStringLiteral(", ")));
+            return badValue(option("feature"), parser.value(option("feature")),
+                            featureKindNames().join(QStringLiteral(", ")));
         p.feature = *kind;
     }
     if (parser.isSet(option("sr"))) {
         const QString text = parser.value(option("sr"));
         bool ok = false;
         const int rate = text.toInt(&ok);
-        if (text.compare(QLatin1String("native"), Qt::CaseInsensitive) == 0 || text.compare(QLatin1String("none"), Qt::CaseInsensitive) == 0)
+        if (text.compare(QLatin1String("native"), Qt::CaseInsensitive) == 0
+            || text.compare(QLatin1String("none"), Qt::CaseInsensitive) == 0)
             p.sampleRate = 0;
         else if (ok && rate > 0)
             p.sampleRate = rate;
@@ -156,13 +159,15 @@ Expected<AudioFeatureParams> audioFeatureParamsFromOptions(const QCommandLinePar
     if (parser.isSet(option("window"))) {
         const auto window = windowTypeFromName(parser.value(option("window")));
         if (!window)
-            return badValue(option("window"), parser.value(option("window")), windowTypeNames().join(QStringLiteral(", ")));
+            return badValue(option("window"), parser.value(option("window")),
+                            windowTypeNames().join(QStringLiteral(", ")));
         p.window = *window;
     }
     if (parser.isSet(option("pad-mode"))) {
         const auto mode = padModeFromName(parser.value(option("pad-mode")));
         if (!mode)
-            return badValue(option("pad-mode"), parser.value(option("pad-mode")), padModeNames().join(QStringLiteral(", ")));
+            return badValue(option("pad-mode"), parser.value(option("pad-mode")),
+                            padModeNames().join(QStringLiteral(", ")));
         p.padMode = *mode;
     }
     if (parser.isSet(option("mel-norm"))) {

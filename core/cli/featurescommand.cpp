@@ -21,7 +21,8 @@ QString shapeText(const std::vector<qint64> &shape)
     QStringList parts;
     for (qint64 dimension : shape)
         parts << QString::number(dimension);
-    return QLatin1Char('(') + parts.join(QStringLiteral(", ")) + (shape.size() == 1 ? QStringLiteral(",)") : QStringLiteral(")"));
+    return QLatin1Char('(') + parts.join(QStringLiteral(", "))
+           + (shape.size() == 1 ? QStringLiteral(",)") : QStringLiteral(")"));
 }
 
 Expected<void> writeFloat32(const QString &path, std::vector<float> values, const std::vector<qint64> &shape)
@@ -42,11 +43,13 @@ int runFeatures(const QStringList &arguments)
         "Frames = 1 + samples // hop_length when centred."));
     parser.addHelpOption();
     parser.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("The audio file."));
-    const QCommandLineOption outOption(QStringLiteral("out"), QStringLiteral("The .npy file to write the features to (required)."),
+    const QCommandLineOption outOption(QStringLiteral("out"),
+                                       QStringLiteral("The .npy file to write the features to (required)."),
                                        QStringLiteral("F.npy"));
-    const QCommandLineOption waveformOption(QStringLiteral("waveform-out"),
-                                            QStringLiteral("Also write the waveform as loaded (librosa.load's y, float32) to this .npy."),
-                                            QStringLiteral("Y.npy"));
+    const QCommandLineOption waveformOption(
+        QStringLiteral("waveform-out"),
+        QStringLiteral("Also write the waveform as loaded (librosa.load's y, float32) to this .npy."),
+        QStringLiteral("Y.npy"));
     parser.addOption(outOption);
     parser.addOption(waveformOption);
     addAudioFeatureOptions(parser);
@@ -111,7 +114,8 @@ int runFeatures(const QStringList &arguments)
 
 Command featuresCommand()
 {
-    return {commandName, QStringLiteral("Compute librosa-compatible MFCC / mel features of an audio file"), runFeatures};
+    return {commandName, QStringLiteral("Compute librosa-compatible MFCC / mel features of an audio file"),
+            runFeatures};
 }
 
 } // namespace graft::cli

@@ -52,8 +52,13 @@ public:
         const int width = 24;
         const int done = p.batches > 0 ? width * p.batch / p.batches : width;
         err() << QStringLiteral("\rEpoch %1/%2 [%3%4] %5/%6 - loss: %7 - accuracy: %8")
-                     .arg(p.epoch + 1).arg(m_epochs).arg(QString(done, QLatin1Char('=')), QString(width - done, QLatin1Char('.')))
-                     .arg(p.batch).arg(p.batches).arg(p.loss, 0, 'f', 4).arg(p.accuracy, 0, 'f', 4);
+                     .arg(p.epoch + 1)
+                     .arg(m_epochs)
+                     .arg(QString(done, QLatin1Char('=')), QString(width - done, QLatin1Char('.')))
+                     .arg(p.batch)
+                     .arg(p.batches)
+                     .arg(p.loss, 0, 'f', 4)
+                     .arg(p.accuracy, 0, 'f', 4);
         err().flush();
         m_dirty = true;
     }
@@ -83,74 +88,244 @@ private:
     QElapsedTimer m_clock;
 };
 
-
 struct Options
 {
-    QCommandLineOption arch{QStringLiteral("arch"), QStringLiteral("Architecture JSON (model.to_json()) for a weights-only MODEL. Default: <stem>.json beside MODEL."), QStringLiteral("ARCH.json")};
-    QCommandLineOption data{QStringLiteral("data"), QStringLiteral("Dataset folder: one subfolder per class (audio, images or .npy files), or train/ and val/ folders of class subfolders. With --tokenizer: a CSV/TSV file with a text and a label column, or a folder of class subfolders of .txt files."), QStringLiteral("DIR")};
-    QCommandLineOption x{QStringLiteral("x"), QStringLiteral("Features as .npy, batch axis first, in the model's input layout (instead of --data)."), QStringLiteral("X.npy")};
-    QCommandLineOption y{QStringLiteral("y"), QStringLiteral("Labels for --x: integer class indices or one-hot rows."), QStringLiteral("y.npy")};
-    QCommandLineOption classNames{QStringLiteral("class-names"), QStringLiteral("Class names for --x/--y, one per line in label order, or a JSON list in a .json file (default: class_names.txt or classes.txt beside X)."), QStringLiteral("F")};
-    QCommandLineOption valData{QStringLiteral("val-data"), QStringLiteral("Validation folder of class subfolders, or with --tokenizer a CSV/TSV file (default: val/ beside train/, else a split)."), QStringLiteral("DIR")};
-    QCommandLineOption tokenizer{QStringLiteral("tokenizer"), QStringLiteral("Text datasets: the tokenizer the model was trained with, wordpiece:vocab.txt (a BERT vocab.txt) or textvectorization:vocab.txt (a Keras TextVectorization vocabulary); none (default): --data is not text, or --x holds token ids already."), QStringLiteral("SPEC"), QStringLiteral("none")};
-    QCommandLineOption maxLen{QStringLiteral("max-len"), QStringLiteral("Text: ids per text, as pad_sequences' maxlen (default: the model's input length)."), QStringLiteral("N")};
-    QCommandLineOption padding{QStringLiteral("padding"), QStringLiteral("Text: pad short texts at the start (pre, Keras's default) or the end (post)."), QStringLiteral("pre|post"), QStringLiteral("pre")};
-    QCommandLineOption truncating{QStringLiteral("truncating"), QStringLiteral("Text: cut long texts at the start (pre, Keras's default) or the end (post)."), QStringLiteral("pre|post"), QStringLiteral("pre")};
-    QCommandLineOption textColumn{QStringLiteral("text-column"), QStringLiteral("Text CSV/TSV: the text column, by header name or 0-based index. Default: text."), QStringLiteral("C"), QStringLiteral("text")};
-    QCommandLineOption labelColumn{QStringLiteral("label-column"), QStringLiteral("Text CSV/TSV: the label column, by header name or 0-based index. Default: label."), QStringLiteral("C"), QStringLiteral("label")};
-    QCommandLineOption valSplit{QStringLiteral("val-split"), QStringLiteral("Share of samples held out (stratified, seeded) for validation when there is no validation folder. Default 0.2."), QStringLiteral("F"), QStringLiteral("0.2")};
-    QCommandLineOption oldClassNames{QStringLiteral("old-class-names"), QStringLiteral("The old model's class names in output order (default: <stem>.labels.txt or .json beside MODEL)."), QStringLiteral("F")};
-    QCommandLineOption head{QStringLiteral("head"), QStringLiteral("How the new head starts: auto (copy classes whose name matches an old class, imprint the rest; default), copy (matches; by position when old names are unknown; zero the rest), zero, random, random-scaled, mean, imprint (copy matches, that strategy for the rest), stack (old head as a hidden ReLU layer under a new softmax layer) or adapter (old model frozen, a new layer from its outputs)."), QStringLiteral("CHOICE"), QStringLiteral("auto")};
-    QCommandLineOption plan{QStringLiteral("plan"), QStringLiteral("A head plan JSON (as written beside OUT) instead of --head."), QStringLiteral("plan.json")};
-    QCommandLineOption train{QStringLiteral("train"), QStringLiteral("What trains: head (default), all, or from:LAYER (that layer and every later one)."), QStringLiteral("WHAT"), QStringLiteral("head")};
-    QCommandLineOption phase1{QStringLiteral("phase1-epochs"), QStringLiteral("Train only the head for N epochs first, then what --train says. Default 0."), QStringLiteral("N"), QStringLiteral("0")};
-    QCommandLineOption lrMult{QStringLiteral("unfreeze-lr-mult"), QStringLiteral("Learning-rate factor for the layers below the head when they train. Default 1."), QStringLiteral("X"), QStringLiteral("1")};
-    QCommandLineOption optimizer{QStringLiteral("optimizer"), QStringLiteral("adam (default), sgd or rmsprop, with Keras's update rules and defaults."), QStringLiteral("NAME"), QStringLiteral("adam")};
-    QCommandLineOption lr{QStringLiteral("lr"), QStringLiteral("Learning rate (default: Keras's, 0.001 for adam and rmsprop, 0.01 for sgd)."), QStringLiteral("X")};
-    QCommandLineOption momentum{QStringLiteral("momentum"), QStringLiteral("Momentum for sgd and rmsprop. Default 0."), QStringLiteral("X"), QStringLiteral("0")};
+    QCommandLineOption arch{
+        QStringLiteral("arch"),
+        QStringLiteral(
+            "Architecture JSON (model.to_json()) for a weights-only MODEL. Default: <stem>.json beside MODEL."),
+        QStringLiteral("ARCH.json")};
+    QCommandLineOption data{
+        QStringLiteral("data"),
+        QStringLiteral("Dataset folder: one subfolder per class (audio, images or .npy files), or train/ and val/ "
+                       "folders of class subfolders. With --tokenizer: a CSV/TSV file with a text and a label column, "
+                       "or a folder of class subfolders of .txt files."),
+        QStringLiteral("DIR")};
+    QCommandLineOption x{
+        QStringLiteral("x"),
+        QStringLiteral("Features as .npy, batch axis first, in the model's input layout (instead of --data)."),
+        QStringLiteral("X.npy")};
+    QCommandLineOption y{QStringLiteral("y"), QStringLiteral("Labels for --x: integer class indices or one-hot rows."),
+                         QStringLiteral("y.npy")};
+    QCommandLineOption classNames{QStringLiteral("class-names"),
+                                  QStringLiteral("Class names for --x/--y, one per line in label order, or a JSON list "
+                                                 "in a .json file (default: class_names.txt or classes.txt beside X)."),
+                                  QStringLiteral("F")};
+    QCommandLineOption valData{QStringLiteral("val-data"),
+                               QStringLiteral("Validation folder of class subfolders, or with --tokenizer a CSV/TSV "
+                                              "file (default: val/ beside train/, else a split)."),
+                               QStringLiteral("DIR")};
+    QCommandLineOption tokenizer{
+        QStringLiteral("tokenizer"),
+        QStringLiteral("Text datasets: the tokenizer the model was trained with, wordpiece:vocab.txt (a BERT "
+                       "vocab.txt) or textvectorization:vocab.txt (a Keras TextVectorization vocabulary); none "
+                       "(default): --data is not text, or --x holds token ids already."),
+        QStringLiteral("SPEC"), QStringLiteral("none")};
+    QCommandLineOption maxLen{
+        QStringLiteral("max-len"),
+        QStringLiteral("Text: ids per text, as pad_sequences' maxlen (default: the model's input length)."),
+        QStringLiteral("N")};
+    QCommandLineOption padding{
+        QStringLiteral("padding"),
+        QStringLiteral("Text: pad short texts at the start (pre, Keras's default) or the end (post)."),
+        QStringLiteral("pre|post"), QStringLiteral("pre")};
+    QCommandLineOption truncating{
+        QStringLiteral("truncating"),
+        QStringLiteral("Text: cut long texts at the start (pre, Keras's default) or the end (post)."),
+        QStringLiteral("pre|post"), QStringLiteral("pre")};
+    QCommandLineOption textColumn{
+        QStringLiteral("text-column"),
+        QStringLiteral("Text CSV/TSV: the text column, by header name or 0-based index. Default: text."),
+        QStringLiteral("C"), QStringLiteral("text")};
+    QCommandLineOption labelColumn{
+        QStringLiteral("label-column"),
+        QStringLiteral("Text CSV/TSV: the label column, by header name or 0-based index. Default: label."),
+        QStringLiteral("C"), QStringLiteral("label")};
+    QCommandLineOption valSplit{QStringLiteral("val-split"),
+                                QStringLiteral("Share of samples held out (stratified, seeded) for validation when "
+                                               "there is no validation folder. Default 0.2."),
+                                QStringLiteral("F"), QStringLiteral("0.2")};
+    QCommandLineOption oldClassNames{
+        QStringLiteral("old-class-names"),
+        QStringLiteral(
+            "The old model's class names in output order (default: <stem>.labels.txt or .json beside MODEL)."),
+        QStringLiteral("F")};
+    QCommandLineOption head{
+        QStringLiteral("head"),
+        QStringLiteral(
+            "How the new head starts: auto (copy classes whose name matches an old class, imprint the rest; default), "
+            "copy (matches; by position when old names are unknown; zero the rest), zero, random, random-scaled, mean, "
+            "imprint (copy matches, that strategy for the rest), stack (old head as a hidden ReLU layer under a new "
+            "softmax layer) or adapter (old model frozen, a new layer from its outputs)."),
+        QStringLiteral("CHOICE"), QStringLiteral("auto")};
+    QCommandLineOption plan{QStringLiteral("plan"),
+                            QStringLiteral("A head plan JSON (as written beside OUT) instead of --head."),
+                            QStringLiteral("plan.json")};
+    QCommandLineOption train{
+        QStringLiteral("train"),
+        QStringLiteral("What trains: head (default), all, or from:LAYER (that layer and every later one)."),
+        QStringLiteral("WHAT"), QStringLiteral("head")};
+    QCommandLineOption phase1{
+        QStringLiteral("phase1-epochs"),
+        QStringLiteral("Train only the head for N epochs first, then what --train says. Default 0."),
+        QStringLiteral("N"), QStringLiteral("0")};
+    QCommandLineOption lrMult{
+        QStringLiteral("unfreeze-lr-mult"),
+        QStringLiteral("Learning-rate factor for the layers below the head when they train. Default 1."),
+        QStringLiteral("X"), QStringLiteral("1")};
+    QCommandLineOption optimizer{
+        QStringLiteral("optimizer"),
+        QStringLiteral("adam (default), sgd or rmsprop, with Keras's update rules and defaults."),
+        QStringLiteral("NAME"), QStringLiteral("adam")};
+    QCommandLineOption lr{QStringLiteral("lr"),
+                          QStringLiteral("Learning rate (default: Keras's, 0.001 for adam and rmsprop, 0.01 for sgd)."),
+                          QStringLiteral("X")};
+    QCommandLineOption momentum{QStringLiteral("momentum"), QStringLiteral("Momentum for sgd and rmsprop. Default 0."),
+                                QStringLiteral("X"), QStringLiteral("0")};
     QCommandLineOption nesterov{QStringLiteral("nesterov"), QStringLiteral("Nesterov momentum for sgd.")};
-    QCommandLineOption labelSmoothing{QStringLiteral("label-smoothing"), QStringLiteral("Label smoothing of the categorical cross-entropy. Default 0."), QStringLiteral("X"), QStringLiteral("0")};
-    QCommandLineOption classWeights{QStringLiteral("class-weights"), QStringLiteral("none (default) or balanced (Keras's n_samples / (n_classes * count))."), QStringLiteral("MODE"), QStringLiteral("none")};
-    QCommandLineOption batch{QStringLiteral("batch"), QStringLiteral("Batch size. Default 32."), QStringLiteral("N"), QStringLiteral("32")};
-    QCommandLineOption epochs{QStringLiteral("epochs"), QStringLiteral("Train until this epoch (Keras's epochs). 0: remap and export without training. Default 10."), QStringLiteral("N"), QStringLiteral("10")};
-    QCommandLineOption initialEpoch{QStringLiteral("initial-epoch"), QStringLiteral("Continue a training: start at this epoch; the earlier history (--history) is kept in OUT's history."), QStringLiteral("N"), QStringLiteral("0")};
-    QCommandLineOption history{QStringLiteral("history"), QStringLiteral("The history CSV to continue with --initial-epoch (default: <stem>.history.csv beside MODEL)."), QStringLiteral("CSV")};
-    QCommandLineOption patience{QStringLiteral("patience"), QStringLiteral("EarlyStopping on --monitor with this patience, restoring the best epoch's weights at the end."), QStringLiteral("N")};
-    QCommandLineOption minDelta{QStringLiteral("min-delta"), QStringLiteral("EarlyStopping's min_delta. Default 0."), QStringLiteral("X"), QStringLiteral("0")};
-    QCommandLineOption monitor{QStringLiteral("monitor"), QStringLiteral("Metric the callbacks watch: val_loss (default), val_accuracy, loss, accuracy."), QStringLiteral("NAME"), QStringLiteral("val_loss")};
-    QCommandLineOption reducePatience{QStringLiteral("reduce-lr-patience"), QStringLiteral("ReduceLROnPlateau on --monitor with this patience."), QStringLiteral("N")};
-    QCommandLineOption reduceFactor{QStringLiteral("reduce-lr-factor"), QStringLiteral("ReduceLROnPlateau's factor. Default 0.1."), QStringLiteral("X"), QStringLiteral("0.1")};
-    QCommandLineOption minLr{QStringLiteral("min-lr"), QStringLiteral("ReduceLROnPlateau's min_lr. Default 0."), QStringLiteral("X"), QStringLiteral("0")};
-    QCommandLineOption checkpoint{QStringLiteral("checkpoint"), QStringLiteral("ModelCheckpoint: write the best model by --monitor to this new file during training."), QStringLiteral("FILE")};
-    QCommandLineOption state{QStringLiteral("save-state"), QStringLiteral("Write the model and optimizer state after every epoch to this file, for --resume."), QStringLiteral("FILE")};
-    QCommandLineOption resume{QStringLiteral("resume"), QStringLiteral("Continue an interrupted run from a --save-state file (same model, data and options)."), QStringLiteral("FILE")};
-    QCommandLineOption noShuffle{QStringLiteral("no-shuffle"), QStringLiteral("Do not shuffle the training samples every epoch.")};
-    QCommandLineOption seed{QStringLiteral("seed"), QStringLiteral("Seed for the split, shuffling, dropout and random rows: the same seed gives the same numbers. Default 0."), QStringLiteral("N"), QStringLiteral("0")};
-    QCommandLineOption threads{QStringLiteral("threads"), QStringLiteral("libtorch threads while training. Default 1: these models' small layers are overhead-bound, and on a busy machine a second thread stalls every step; try 2+ only for large models on an idle machine."), QStringLiteral("N"), QStringLiteral("1")};
-    QCommandLineOption compareScratch{QStringLiteral("compare-scratch"), QStringLiteral("Also train the same model from freshly initialized weights (every layer, same options) and compare.")};
-    QCommandLineOption full{QStringLiteral("full"), QStringLiteral("For .h5 OUT: write the whole model (architecture and weights), not only the weights.")};
-    QCommandLineOption out{QStringLiteral("out"), QStringLiteral("The model file to write (required, except with --demo: demo-finetuned.h5 in the current folder): .h5/.hdf5, .weights.h5, .keras or .pt. Beside it: <stem>.labels.txt, <stem>.history.csv and <stem>.plan.json."), QStringLiteral("OUT")};
-    QCommandLineOption demo{QStringLiteral("demo"), QStringLiteral("Fine-tune the bundled demo (a speaker-identification CNN trained on 18 synthetic speakers) to its 6 new speakers, without MODEL or --data. Demo defaults, each overridable: --train all --epochs 16 --batch 16 --lr 0.0005 --seed 1 --compare-scratch.")};
+    QCommandLineOption labelSmoothing{QStringLiteral("label-smoothing"),
+                                      QStringLiteral("Label smoothing of the categorical cross-entropy. Default 0."),
+                                      QStringLiteral("X"), QStringLiteral("0")};
+    QCommandLineOption classWeights{
+        QStringLiteral("class-weights"),
+        QStringLiteral("none (default) or balanced (Keras's n_samples / (n_classes * count))."), QStringLiteral("MODE"),
+        QStringLiteral("none")};
+    QCommandLineOption batch{QStringLiteral("batch"), QStringLiteral("Batch size. Default 32."), QStringLiteral("N"),
+                             QStringLiteral("32")};
+    QCommandLineOption epochs{
+        QStringLiteral("epochs"),
+        QStringLiteral("Train until this epoch (Keras's epochs). 0: remap and export without training. Default 10."),
+        QStringLiteral("N"), QStringLiteral("10")};
+    QCommandLineOption initialEpoch{
+        QStringLiteral("initial-epoch"),
+        QStringLiteral(
+            "Continue a training: start at this epoch; the earlier history (--history) is kept in OUT's history."),
+        QStringLiteral("N"), QStringLiteral("0")};
+    QCommandLineOption history{
+        QStringLiteral("history"),
+        QStringLiteral("The history CSV to continue with --initial-epoch (default: <stem>.history.csv beside MODEL)."),
+        QStringLiteral("CSV")};
+    QCommandLineOption patience{
+        QStringLiteral("patience"),
+        QStringLiteral("EarlyStopping on --monitor with this patience, restoring the best epoch's weights at the end."),
+        QStringLiteral("N")};
+    QCommandLineOption minDelta{QStringLiteral("min-delta"), QStringLiteral("EarlyStopping's min_delta. Default 0."),
+                                QStringLiteral("X"), QStringLiteral("0")};
+    QCommandLineOption monitor{
+        QStringLiteral("monitor"),
+        QStringLiteral("Metric the callbacks watch: val_loss (default), val_accuracy, loss, accuracy."),
+        QStringLiteral("NAME"), QStringLiteral("val_loss")};
+    QCommandLineOption reducePatience{QStringLiteral("reduce-lr-patience"),
+                                      QStringLiteral("ReduceLROnPlateau on --monitor with this patience."),
+                                      QStringLiteral("N")};
+    QCommandLineOption reduceFactor{QStringLiteral("reduce-lr-factor"),
+                                    QStringLiteral("ReduceLROnPlateau's factor. Default 0.1."), QStringLiteral("X"),
+                                    QStringLiteral("0.1")};
+    QCommandLineOption minLr{QStringLiteral("min-lr"), QStringLiteral("ReduceLROnPlateau's min_lr. Default 0."),
+                             QStringLiteral("X"), QStringLiteral("0")};
+    QCommandLineOption checkpoint{
+        QStringLiteral("checkpoint"),
+        QStringLiteral("ModelCheckpoint: write the best model by --monitor to this new file during training."),
+        QStringLiteral("FILE")};
+    QCommandLineOption state{
+        QStringLiteral("save-state"),
+        QStringLiteral("Write the model and optimizer state after every epoch to this file, for --resume."),
+        QStringLiteral("FILE")};
+    QCommandLineOption resume{
+        QStringLiteral("resume"),
+        QStringLiteral("Continue an interrupted run from a --save-state file (same model, data and options)."),
+        QStringLiteral("FILE")};
+    QCommandLineOption noShuffle{QStringLiteral("no-shuffle"),
+                                 QStringLiteral("Do not shuffle the training samples every epoch.")};
+    QCommandLineOption seed{
+        QStringLiteral("seed"),
+        QStringLiteral(
+            "Seed for the split, shuffling, dropout and random rows: the same seed gives the same numbers. Default 0."),
+        QStringLiteral("N"), QStringLiteral("0")};
+    QCommandLineOption threads{
+        QStringLiteral("threads"),
+        QStringLiteral(
+            "libtorch threads while training. Default 1: these models' small layers are overhead-bound, and on a busy "
+            "machine a second thread stalls every step; try 2+ only for large models on an idle machine."),
+        QStringLiteral("N"), QStringLiteral("1")};
+    QCommandLineOption compareScratch{
+        QStringLiteral("compare-scratch"),
+        QStringLiteral(
+            "Also train the same model from freshly initialized weights (every layer, same options) and compare.")};
+    QCommandLineOption full{
+        QStringLiteral("full"),
+        QStringLiteral("For .h5 OUT: write the whole model (architecture and weights), not only the weights.")};
+    QCommandLineOption out{QStringLiteral("out"),
+                           QStringLiteral("The model file to write (required, except with --demo: demo-finetuned.h5 in "
+                                          "the current folder): .h5/.hdf5, .weights.h5, .keras or .pt. Beside it: "
+                                          "<stem>.labels.txt, <stem>.history.csv and <stem>.plan.json."),
+                           QStringLiteral("OUT")};
+    QCommandLineOption demo{
+        QStringLiteral("demo"),
+        QStringLiteral("Fine-tune the bundled demo (a speaker-identification CNN trained on 18 synthetic speakers) to "
+                       "its 6 new speakers, without MODEL or --data. Demo defaults, each overridable: --train all "
+                       "--epochs 16 --batch 16 --lr 0.0005 --seed 1 --compare-scratch.")};
 
     QList<QCommandLineOption> all() const
     {
-        return {arch, data, x, y, classNames, valData, tokenizer, maxLen, padding, truncating, textColumn, labelColumn,
-                valSplit, oldClassNames, head, plan, train, phase1, lrMult,
-                optimizer, lr, momentum, nesterov, labelSmoothing, classWeights, batch, epochs, initialEpoch, history,
-                patience, minDelta, monitor, reducePatience, reduceFactor, minLr, checkpoint, state, resume, noShuffle,
-                seed, threads, compareScratch, full, out, demo};
+        return {arch,
+                data,
+                x,
+                y,
+                classNames,
+                valData,
+                tokenizer,
+                maxLen,
+                padding,
+                truncating,
+                textColumn,
+                labelColumn,
+                valSplit,
+                oldClassNames,
+                head,
+                plan,
+                train,
+                phase1,
+                lrMult,
+                optimizer,
+                lr,
+                momentum,
+                nesterov,
+                labelSmoothing,
+                classWeights,
+                batch,
+                epochs,
+                initialEpoch,
+                history,
+                patience,
+                minDelta,
+                monitor,
+                reducePatience,
+                reduceFactor,
+                minLr,
+                checkpoint,
+                state,
+                resume,
+                noShuffle,
+                seed,
+                threads,
+                compareScratch,
+                full,
+                out,
+                demo};
     }
 };
 
 /** Reads a number option; `ok` false and `error` set when it does not parse or is out of range. */
-template<typename T>
+template <typename T>
 bool readNumber(const QCommandLineParser &parser, const QCommandLineOption &option, T min, T *value, QString *error)
 {
     bool ok = false;
     const QString text = parser.value(option);
     const double v = text.toDouble(&ok);
     if (!ok || !std::isfinite(v) || v < double(min) || (std::is_integral<T>::value && v != std::floor(v))) {
-        *error = QStringLiteral("--%1: '%2' is not a valid value (at least %3)").arg(option.names().front(), text).arg(min);
+        *error =
+            QStringLiteral("--%1: '%2' is not a valid value (at least %3)").arg(option.names().front(), text).arg(min);
         return false;
     }
     *value = T(v);
@@ -168,11 +343,13 @@ Expected<TextSourceSettings> textSettingsFromOptions(const QCommandLineParser &p
         for (const QCommandLineOption *option : {&o.maxLen, &o.padding, &o.truncating, &o.textColumn, &o.labelColumn})
             if (parser.isSet(*option))
                 return makeError(QStringLiteral("--%1 is for text datasets: give --tokenizer wordpiece:VOCAB or "
-                                                "textvectorization:VOCAB").arg(option->names().front()));
+                                                "textvectorization:VOCAB")
+                                     .arg(option->names().front()));
         if (parser.isSet(o.data) && TextDatasetLoader::looksLikeTextDataset(parser.value(o.data)))
-            return makeError(QStringLiteral("%1 looks like a text dataset: give the tokenizer the model was trained with, "
-                                            "--tokenizer wordpiece:vocab.txt or textvectorization:vocab.txt")
-                                 .arg(parser.value(o.data)));
+            return makeError(
+                QStringLiteral("%1 looks like a text dataset: give the tokenizer the model was trained with, "
+                               "--tokenizer wordpiece:vocab.txt or textvectorization:vocab.txt")
+                    .arg(parser.value(o.data)));
         return text;
     }
     if (parser.isSet(o.x))
@@ -227,9 +404,17 @@ QStringList withDemoDefaults(const QStringList &arguments)
 {
     if (!arguments.contains(QStringLiteral("--demo")))
         return arguments;
-    const QStringList defaults{QStringLiteral("--train"), QStringLiteral("all"), QStringLiteral("--epochs"), QStringLiteral("16"),
-                               QStringLiteral("--batch"), QStringLiteral("16"), QStringLiteral("--lr"), QStringLiteral("0.0005"),
-                               QStringLiteral("--seed"), QStringLiteral("1"), QStringLiteral("--compare-scratch")};
+    const QStringList defaults{QStringLiteral("--train"),
+                               QStringLiteral("all"),
+                               QStringLiteral("--epochs"),
+                               QStringLiteral("16"),
+                               QStringLiteral("--batch"),
+                               QStringLiteral("16"),
+                               QStringLiteral("--lr"),
+                               QStringLiteral("0.0005"),
+                               QStringLiteral("--seed"),
+                               QStringLiteral("1"),
+                               QStringLiteral("--compare-scratch")};
     return defaults + arguments;
 }
 
@@ -250,7 +435,9 @@ int runFinetune(const QStringList &userArguments)
         "JSON (model.to_json()): the model then starts from freshly initialized weights (training from\n"
         "scratch; use --head random --train all). --demo runs the bundled speaker demo."));
     parser.addHelpOption();
-    parser.addPositionalArgument(QStringLiteral("MODEL"), QStringLiteral("The trained Keras model or weights file, or an architecture JSON to train from scratch (not with --demo)."));
+    parser.addPositionalArgument(QStringLiteral("MODEL"),
+                                 QStringLiteral("The trained Keras model or weights file, or an architecture JSON to "
+                                                "train from scratch (not with --demo)."));
     const Options o;
     parser.addOptions(o.all());
     addAudioFeatureOptions(parser);
@@ -291,14 +478,19 @@ int runFinetune(const QStringList &userArguments)
     int seed = 0, batch = 32, epochs = 10, initialEpoch = 0, phase1 = 0, threads = 1;
     double valSplit = 0.2, lrMult = 1.0, momentum = 0.0, smoothing = 0.0;
     if (!readNumber(parser, o.seed, 0, &seed, &error) || !readNumber(parser, o.batch, 1, &batch, &error)
-        || !readNumber(parser, o.epochs, 0, &epochs, &error) || !readNumber(parser, o.initialEpoch, 0, &initialEpoch, &error)
+        || !readNumber(parser, o.epochs, 0, &epochs, &error)
+        || !readNumber(parser, o.initialEpoch, 0, &initialEpoch, &error)
         || !readNumber(parser, o.phase1, 0, &phase1, &error) || !readNumber(parser, o.valSplit, 0.0, &valSplit, &error)
-        || !readNumber(parser, o.lrMult, 0.0, &lrMult, &error) || !readNumber(parser, o.momentum, 0.0, &momentum, &error)
-        || !readNumber(parser, o.labelSmoothing, 0.0, &smoothing, &error) || !readNumber(parser, o.threads, 1, &threads, &error))
+        || !readNumber(parser, o.lrMult, 0.0, &lrMult, &error)
+        || !readNumber(parser, o.momentum, 0.0, &momentum, &error)
+        || !readNumber(parser, o.labelSmoothing, 0.0, &smoothing, &error)
+        || !readNumber(parser, o.threads, 1, &threads, &error))
         return fail(commandName, error, 2);
     const auto optimizerKind = optimizerFromName(parser.value(o.optimizer));
     if (!optimizerKind)
-        return fail(commandName, QStringLiteral("--optimizer: expected adam, sgd or rmsprop, got '%1'").arg(parser.value(o.optimizer)), 2);
+        return fail(
+            commandName,
+            QStringLiteral("--optimizer: expected adam, sgd or rmsprop, got '%1'").arg(parser.value(o.optimizer)), 2);
     params.optimizer.kind = *optimizerKind;
     params.optimizer.learningRate = OptimizerSettings::defaultLearningRate(*optimizerKind);
     if (parser.isSet(o.lr) && !readNumber(parser, o.lr, 0.0, &params.optimizer.learningRate, &error))
@@ -309,27 +501,34 @@ int runFinetune(const QStringList &userArguments)
     if (!selection)
         return fail(commandName, QStringLiteral("--train: %1").arg(selection.errorString()), 2);
     const QString monitor = parser.value(o.monitor);
-    if (!QStringList{QStringLiteral("val_loss"), QStringLiteral("val_accuracy"), QStringLiteral("loss"), QStringLiteral("accuracy")}.contains(monitor))
-        return fail(commandName, QStringLiteral("--monitor: expected val_loss, val_accuracy, loss or accuracy, got '%1'").arg(monitor), 2);
+    if (!QStringList{QStringLiteral("val_loss"), QStringLiteral("val_accuracy"), QStringLiteral("loss"),
+                     QStringLiteral("accuracy")}
+             .contains(monitor))
+        return fail(
+            commandName,
+            QStringLiteral("--monitor: expected val_loss, val_accuracy, loss or accuracy, got '%1'").arg(monitor), 2);
     if (parser.isSet(o.patience)) {
         EarlyStoppingSettings es;
         es.monitor = monitor;
         es.restoreBestWeights = true;
-        if (!readNumber(parser, o.patience, 0, &es.patience, &error) || !readNumber(parser, o.minDelta, 0.0, &es.minDelta, &error))
+        if (!readNumber(parser, o.patience, 0, &es.patience, &error)
+            || !readNumber(parser, o.minDelta, 0.0, &es.minDelta, &error))
             return fail(commandName, error, 2);
         params.earlyStopping = es;
     }
     if (parser.isSet(o.reducePatience)) {
         ReduceLrSettings rl;
         rl.monitor = monitor;
-        if (!readNumber(parser, o.reducePatience, 0, &rl.patience, &error) || !readNumber(parser, o.reduceFactor, 0.0, &rl.factor, &error)
+        if (!readNumber(parser, o.reducePatience, 0, &rl.patience, &error)
+            || !readNumber(parser, o.reduceFactor, 0.0, &rl.factor, &error)
             || !readNumber(parser, o.minLr, 0.0, &rl.minLr, &error))
             return fail(commandName, error, 2);
         if (rl.factor >= 1.0)
             return fail(commandName, QStringLiteral("--reduce-lr-factor must be below 1"), 2);
         params.reduceLr = rl;
     }
-    if (parser.value(o.classWeights) != QLatin1String("none") && parser.value(o.classWeights) != QLatin1String("balanced"))
+    if (parser.value(o.classWeights) != QLatin1String("none")
+        && parser.value(o.classWeights) != QLatin1String("balanced"))
         return fail(commandName, QStringLiteral("--class-weights: expected none or balanced"), 2);
     auto audioParams = audioFeatureParamsFromOptions(parser);
     if (!audioParams)
@@ -345,11 +544,13 @@ int runFinetune(const QStringList &userArguments)
     if (fromScratch)
         err() << "Training from scratch: " << modelPath << " is an architecture; its weights start from Keras's "
               << "initializers (seed " << seed << ")\n";
-    auto loaded = fromScratch ? loadArchitectureOnly(modelPath, std::uint64_t(seed)) : KerasFileLoader::load(modelPath, loadOptions);
+    auto loaded = fromScratch ? loadArchitectureOnly(modelPath, std::uint64_t(seed))
+                              : KerasFileLoader::load(modelPath, loadOptions);
     if (!loaded)
         return fail(commandName, loaded.errorString());
     if (!loaded->hasArchitecture)
-        return fail(commandName, QStringLiteral("%1 holds weights only: give the architecture with --arch").arg(modelPath));
+        return fail(commandName,
+                    QStringLiteral("%1 holds weights only: give the architecture with --arch").arg(modelPath));
     warn(commandName, loaded->warnings);
     QStringList oldNames = loaded->classNames;
     if (parser.isSet(o.oldClassNames)) {
@@ -378,7 +579,10 @@ int runFinetune(const QStringList &userArguments)
         return fail(commandName, data.errorString());
     const QStringList classes = data->classNames;
     err() << QStringLiteral("Data: %1 classes, %2 training and %3 validation samples; %4\n")
-                 .arg(classes.size()).arg(data->train.count()).arg(data->validation.count()).arg(data->description);
+                 .arg(classes.size())
+                 .arg(data->train.count())
+                 .arg(data->validation.count())
+                 .arg(data->description);
     for (const DatasetIssue &issue : data->skipped)
         err() << "  skipped " << issue.path << ": " << issue.reason << '\n';
     if (source.text.isActive())
@@ -387,7 +591,8 @@ int runFinetune(const QStringList &userArguments)
 
     // The plan and the remapped model.
     Expected<HeadPlan> plan = parser.isSet(o.plan) ? HeadPlan::load(parser.value(o.plan))
-                                                   : HeadPlan::forChoice(parser.value(o.head), classes, oldNames, head->units, std::uint64_t(seed));
+                                                   : HeadPlan::forChoice(parser.value(o.head), classes, oldNames,
+                                                                         head->units, std::uint64_t(seed));
     if (!plan)
         return fail(commandName, plan.errorString());
     auto ordered = plan->orderedFor(classes);
@@ -395,7 +600,8 @@ int runFinetune(const QStringList &userArguments)
         return fail(commandName, ordered.errorString());
     ImprintEmbeddings embeddings;
     if (HeadRemapper::needsEmbeddings(*ordered)) {
-        auto means = ModelEvaluator::classMeanEmbeddings(loaded->model, loaded->kerasVersion, *head, data->train, classes.size());
+        auto means = ModelEvaluator::classMeanEmbeddings(loaded->model, loaded->kerasVersion, *head, data->train,
+                                                         classes.size());
         if (!means)
             return fail(commandName, QStringLiteral("imprinting: %1").arg(means.errorString()));
         embeddings = *means;
@@ -405,10 +611,12 @@ int runFinetune(const QStringList &userArguments)
         return fail(commandName, remapped.errorString());
     err() << remapped->summary.text();
     if (data->validation.count() > 0) {
-        auto zeroShot = ModelEvaluator::evaluate(remapped->model, loaded->kerasVersion, data->validation, classes.size());
+        auto zeroShot =
+            ModelEvaluator::evaluate(remapped->model, loaded->kerasVersion, data->validation, classes.size());
         if (!zeroShot)
             return fail(commandName, zeroShot.errorString());
-        err() << QStringLiteral("Zero-shot validation accuracy of the remapped model: %1 %\n").arg(zeroShot->accuracy * 100.0, 0, 'f', 1);
+        err() << QStringLiteral("Zero-shot validation accuracy of the remapped model: %1 %\n")
+                     .arg(zeroShot->accuracy * 100.0, 0, 'f', 1);
     }
 
     // Training.
@@ -447,7 +655,8 @@ int runFinetune(const QStringList &userArguments)
         cp.monitor = monitor;
         params.checkpoint = cp;
         const LoadedModel base = *loaded;
-        params.modelWriter = [base, classes, protectedInputs](const ModelSpec &model, const QString &path) -> Expected<void> {
+        params.modelWriter = [base, classes, protectedInputs](const ModelSpec &model,
+                                                              const QString &path) -> Expected<void> {
             LoadedModel m = base;
             m.model = model;
             m.classNames = classes;
@@ -462,7 +671,8 @@ int runFinetune(const QStringList &userArguments)
     params.stateCheckpointPath = parser.value(o.state);
     params.resumeFrom = parser.value(o.resume);
     if (initialEpoch > 0) {
-        const QString historyPath = parser.isSet(o.history) ? parser.value(o.history) : CompanionFiles::historyPath(modelPath);
+        const QString historyPath =
+            parser.isSet(o.history) ? parser.value(o.history) : CompanionFiles::historyPath(modelPath);
         if (QFileInfo::exists(historyPath)) {
             auto previous = HistoryCsv::read(historyPath);
             if (!previous)
@@ -470,7 +680,9 @@ int runFinetune(const QStringList &userArguments)
             for (const EpochRecord &r : *previous)
                 if (r.epoch < initialEpoch)
                     params.previousHistory << r;
-            err() << QStringLiteral("Continuing after %1 epoch(s) of %2\n").arg(params.previousHistory.size()).arg(historyPath);
+            err() << QStringLiteral("Continuing after %1 epoch(s) of %2\n")
+                         .arg(params.previousHistory.size())
+                         .arg(historyPath);
         } else if (parser.isSet(o.history)) {
             return fail(commandName, QStringLiteral("the history %1 does not exist").arg(historyPath));
         }

@@ -49,12 +49,13 @@ QJsonObject setJson(const QString &path, const TextDataset &dataset)
 {
     QJsonArray bad, warnings;
     issuesJson(dataset, bad, warnings);
-    return QJsonObject{{QStringLiteral("path"), QFileInfo(path).absoluteFilePath()},
-                       {QStringLiteral("kind"), QStringLiteral("text")},
-                       {QStringLiteral("format"), QFileInfo(path).isDir() ? QStringLiteral("folder") : QStringLiteral("table")},
-                       {QStringLiteral("samples"), int(dataset.texts.size())},
-                       {QStringLiteral("bad_files"), bad},
-                       {QStringLiteral("warnings"), warnings}};
+    return QJsonObject{
+        {QStringLiteral("path"), QFileInfo(path).absoluteFilePath()},
+        {QStringLiteral("kind"), QStringLiteral("text")},
+        {QStringLiteral("format"), QFileInfo(path).isDir() ? QStringLiteral("folder") : QStringLiteral("table")},
+        {QStringLiteral("samples"), int(dataset.texts.size())},
+        {QStringLiteral("bad_files"), bad},
+        {QStringLiteral("warnings"), warnings}};
 }
 
 void writeSet(QTextStream &out, const QString &role, const QString &path, const TextDataset &dataset,
@@ -64,13 +65,16 @@ void writeSet(QTextStream &out, const QString &role, const QString &path, const 
     out << QStringLiteral("%1: %2 (%3 texts, %4)\n")
                .arg(role, path)
                .arg(dataset.texts.size())
-               .arg(table ? QStringLiteral("table: text column \"%1\", label column \"%2\"").arg(options.textColumn, options.labelColumn)
+               .arg(table ? QStringLiteral("table: text column \"%1\", label column \"%2\"")
+                                .arg(options.textColumn, options.labelColumn)
                           : QStringLiteral("class folders of .txt files"));
     QStringList bad, warnings;
     for (const TextDatasetIssue &issue : dataset.issues)
         (QFileInfo(issue.path).isDir() ? warnings : bad) << issue.message;
     if (!bad.isEmpty()) {
-        out << QStringLiteral("  Bad %1, skipped (%2):\n").arg(table ? QStringLiteral("rows") : QStringLiteral("files")).arg(bad.size());
+        out << QStringLiteral("  Bad %1, skipped (%2):\n")
+                   .arg(table ? QStringLiteral("rows") : QStringLiteral("files"))
+                   .arg(bad.size());
         for (const TextDatasetIssue &issue : dataset.issues)
             if (!QFileInfo(issue.path).isDir())
                 out << QStringLiteral("  %1: %2\n").arg(issue.path, issue.message);
@@ -116,8 +120,13 @@ Expected<QJsonObject> tokenStats(const QString &spec, int maxLength, const QStri
                      {QStringLiteral("unknown_share"), unknownShare},
                      {QStringLiteral("empty_texts"), empty}};
     QTextStream out(text);
-    out << QStringLiteral("Tokens (%1, %2 ids): %3 per text on average, median %4, longest %5; %6 % out of the vocabulary\n")
-               .arg(spec).arg((*tokenizer)->vocabularySize()).arg(mean, 0, 'f', 1).arg(median).arg(longest)
+    out << QStringLiteral(
+               "Tokens (%1, %2 ids): %3 per text on average, median %4, longest %5; %6 % out of the vocabulary\n")
+               .arg(spec)
+               .arg((*tokenizer)->vocabularySize())
+               .arg(mean, 0, 'f', 1)
+               .arg(median)
+               .arg(longest)
                .arg(unknownShare * 100.0, 0, 'f', 2);
     if (empty > 0)
         out << QStringLiteral("  %1 texts have no tokens at all\n").arg(empty);
@@ -125,7 +134,9 @@ Expected<QJsonObject> tokenStats(const QString &spec, int maxLength, const QStri
         json.insert(QStringLiteral("max_length"), maxLength);
         json.insert(QStringLiteral("truncated_texts"), truncated);
         out << QStringLiteral("  %1 of %2 texts are longer than %3 ids and would be truncated\n")
-                   .arg(truncated).arg(texts.size()).arg(maxLength);
+                   .arg(truncated)
+                   .arg(texts.size())
+                   .arg(maxLength);
     }
     return json;
 }
@@ -146,8 +157,9 @@ Expected<TextDatasetReport> TextDatasetReport::make(const QString &path, const T
         for (int label : std::as_const(loaded->labels)) {
             const int index = int(train->classNames.indexOf(loaded->classNames.at(label)));
             if (index < 0)
-                return makeError(QStringLiteral("%1: the validation class \"%2\" is not among the training classes of %3")
-                                     .arg(options.validationPath, loaded->classNames.at(label), path));
+                return makeError(
+                    QStringLiteral("%1: the validation class \"%2\" is not among the training classes of %3")
+                        .arg(options.validationPath, loaded->classNames.at(label), path));
             validationLabels.append(index);
         }
         validation = std::move(*loaded);
@@ -190,7 +202,10 @@ Expected<TextDatasetReport> TextDatasetReport::make(const QString &path, const T
     int nameWidth = 5;
     for (const QString &name : names)
         nameWidth = std::max(nameWidth, int(name.size()));
-    out << QStringLiteral("  %1  %2  %3").arg(QStringLiteral("#"), 4).arg(QStringLiteral("class"), -nameWidth).arg(QStringLiteral("train"), 7);
+    out << QStringLiteral("  %1  %2  %3")
+               .arg(QStringLiteral("#"), 4)
+               .arg(QStringLiteral("class"), -nameWidth)
+               .arg(QStringLiteral("train"), 7);
     if (validation)
         out << QStringLiteral("  %1").arg(QStringLiteral("val"), 7);
     out << QStringLiteral("  %1\n").arg(QStringLiteral("weight"), 8);

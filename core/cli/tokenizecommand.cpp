@@ -44,12 +44,15 @@ Expected<QStringList> readStrings(const QString &path)
                              .arg(parseError.errorString()));
     }
     if (!document.isArray())
-        return makeError(QStringLiteral("%1 must hold a JSON array of strings, e.g. [\"first text\", \"second\"]").arg(path));
+        return makeError(
+            QStringLiteral("%1 must hold a JSON array of strings, e.g. [\"first text\", \"second\"]").arg(path));
     QStringList strings;
     const QJsonArray array = document.array();
     for (qsizetype i = 0; i < array.size(); ++i) {
         if (!array.at(i).isString())
-            return makeError(QStringLiteral("%1: element %2 is not a string; the input is a JSON array of strings").arg(path).arg(i));
+            return makeError(QStringLiteral("%1: element %2 is not a string; the input is a JSON array of strings")
+                                 .arg(path)
+                                 .arg(i));
         strings.append(array.at(i).toString());
     }
     return strings;
@@ -118,30 +121,38 @@ Command tokenizeCommand()
                     return 0;
                 }
                 if (!parser.positionalArguments().isEmpty())
-                    return fail(commandName, QStringLiteral("unexpected argument '%1' (see --help)")
-                                                 .arg(parser.positionalArguments().constFirst()), 2);
+                    return fail(commandName,
+                                QStringLiteral("unexpected argument '%1' (see --help)")
+                                    .arg(parser.positionalArguments().constFirst()),
+                                2);
                 if (!parser.isSet(tokenizerOption) || !parser.isSet(inputOption))
-                    return fail(commandName, QStringLiteral("--tokenizer and --json-input are required (see --help)"), 2);
+                    return fail(commandName, QStringLiteral("--tokenizer and --json-input are required (see --help)"),
+                                2);
 
-                const bool pad = parser.isSet(maxLenOption) || parser.isSet(paddingOption) || parser.isSet(truncatingOption);
+                const bool pad =
+                    parser.isSet(maxLenOption) || parser.isSet(paddingOption) || parser.isSet(truncatingOption);
                 PaddingOptions padding;
                 std::optional<int> maxLength;
                 if (parser.isSet(maxLenOption)) {
                     bool ok = false;
                     const int value = parser.value(maxLenOption).toInt(&ok);
                     if (!ok || value < 1)
-                        return fail(commandName, QStringLiteral("--max-len must be a positive integer, got '%1'")
-                                                     .arg(parser.value(maxLenOption)), 2);
+                        return fail(commandName,
+                                    QStringLiteral("--max-len must be a positive integer, got '%1'")
+                                        .arg(parser.value(maxLenOption)),
+                                    2);
                     maxLength = value;
                 }
-                for (const auto &[option, side] : {std::pair{&paddingOption, &padding.padding},
-                                                   std::pair{&truncatingOption, &padding.truncating}}) {
+                for (const auto &[option, side] :
+                     {std::pair{&paddingOption, &padding.padding}, std::pair{&truncatingOption, &padding.truncating}}) {
                     if (!parser.isSet(*option))
                         continue;
                     const std::optional<PaddingSide> parsed = parsePaddingSide(parser.value(*option));
                     if (!parsed)
-                        return fail(commandName, QStringLiteral("--%1 must be 'pre' or 'post', got '%2'")
-                                                     .arg(option->names().constFirst(), parser.value(*option)), 2);
+                        return fail(commandName,
+                                    QStringLiteral("--%1 must be 'pre' or 'post', got '%2'")
+                                        .arg(option->names().constFirst(), parser.value(*option)),
+                                    2);
                     *side = *parsed;
                 }
 

@@ -18,12 +18,11 @@ struct Error
  * Either a value or an Error (C++17 has no std::expected). Core functions that
  * can fail on outside data return this instead of throwing across module borders.
  */
-template<typename T>
-class Expected final
+template <typename T> class Expected final
 {
 public:
-    Expected(T value) : m_data(std::in_place_index<0>, std::move(value)) {}
-    Expected(Error error) : m_data(std::in_place_index<1>, std::move(error)) {}
+    Expected(T value) : m_data(std::in_place_index<0>, std::move(value)) { }
+    Expected(Error error) : m_data(std::in_place_index<1>, std::move(error)) { }
 
     bool hasValue() const { return m_data.index() == 0; }
     explicit operator bool() const { return hasValue(); }
@@ -44,12 +43,11 @@ private:
 };
 
 /** Expected<void>: success, or an Error. */
-template<>
-class Expected<void> final
+template <> class Expected<void> final
 {
 public:
     Expected() = default;
-    Expected(Error error) : m_error(std::move(error)) {}
+    Expected(Error error) : m_error(std::move(error)) { }
 
     bool hasValue() const { return !m_error.has_value(); }
     explicit operator bool() const { return hasValue(); }
@@ -60,6 +58,9 @@ private:
     std::optional<Error> m_error;
 };
 
-inline Error makeError(const QString &message) { return Error{message}; }
+inline Error makeError(const QString &message)
+{
+    return Error{message};
+}
 
 } // namespace graft

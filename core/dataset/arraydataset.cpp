@@ -45,11 +45,12 @@ Expected<ArrayDataset> ArrayDatasetLoader::withClassNames(Expected<ArrayDataset>
     if (!names)
         return names.error();
     if (names->size() < dataset->classNames.size())
-        return Error{QStringLiteral("%1 lists %2 class names but the labels of %3 go up to class %4; add the missing names")
-                         .arg(path)
-                         .arg(names->size())
-                         .arg(dataset->sourcePath)
-                         .arg(dataset->classNames.size() - 1)};
+        return Error{
+            QStringLiteral("%1 lists %2 class names but the labels of %3 go up to class %4; add the missing names")
+                .arg(path)
+                .arg(names->size())
+                .arg(dataset->sourcePath)
+                .arg(dataset->classNames.size() - 1)};
     if (names->size() > dataset->classNames.size())
         dataset->warnings << QStringLiteral("%1 lists %2 classes; classes %3 and above have no samples")
                                  .arg(path)
@@ -75,12 +76,14 @@ Expected<ArrayDataset> ArrayDatasetLoader::fromArrays(const NpyArray &x, const N
         return Error{QStringLiteral("%1: the features array (%2) has no samples").arg(sourceName, x.description())};
     const std::int64_t n = x.shape().front();
     if (y.rank() < 1 || y.shape().front() != n)
-        return Error{QStringLiteral("%1: the labels array (%2) does not have one entry per sample; the features array has %3 (%4)")
+        return Error{QStringLiteral(
+                         "%1: the labels array (%2) does not have one entry per sample; the features array has %3 (%4)")
                          .arg(sourceName, y.description())
                          .arg(n)
                          .arg(x.description())};
     if (y.rank() > 2)
-        return Error{QStringLiteral("%1: labels must be (N,) integers or (N, classes) one-hot rows, not %2").arg(sourceName, y.description())};
+        return Error{QStringLiteral("%1: labels must be (N,) integers or (N, classes) one-hot rows, not %2")
+                         .arg(sourceName, y.description())};
 
     ArrayDataset dataset;
     dataset.sourcePath = sourceName;
@@ -90,11 +93,16 @@ Expected<ArrayDataset> ArrayDatasetLoader::fromArrays(const NpyArray &x, const N
     if (width <= 1) {
         auto values = y.toInt64();
         if (!values)
-            return Error{QStringLiteral("%1: labels must be whole class indices: %2").arg(sourceName, values.errorString())};
+            return Error{
+                QStringLiteral("%1: labels must be whole class indices: %2").arg(sourceName, values.errorString())};
         for (std::int64_t i = 0; i < n; ++i) {
             const std::int64_t label = (*values)[std::size_t(i)];
             if (label < 0 || label >= maxClasses)
-                return Error{QStringLiteral("%1: label %2 of sample %3 is not a class index (0 to %4)").arg(sourceName).arg(label).arg(i).arg(maxClasses - 1)};
+                return Error{QStringLiteral("%1: label %2 of sample %3 is not a class index (0 to %4)")
+                                 .arg(sourceName)
+                                 .arg(label)
+                                 .arg(i)
+                                 .arg(maxClasses - 1)};
             dataset.labels.append(int(label));
             classCount = std::max(classCount, int(label) + 1);
         }
@@ -123,16 +131,19 @@ Expected<ArrayDataset> ArrayDatasetLoader::fromArrays(const NpyArray &x, const N
         classCount = int(width);
         dataset.oneHotLabels = true;
         if (notOneHot > 0)
-            dataset.warnings << QStringLiteral("%1 of %2 label rows are not exactly one-hot; their largest entry was taken as the class")
-                                    .arg(notOneHot)
-                                    .arg(n);
+            dataset.warnings
+                << QStringLiteral(
+                       "%1 of %2 label rows are not exactly one-hot; their largest entry was taken as the class")
+                       .arg(notOneHot)
+                       .arg(n);
     }
     for (int k = 0; k < classCount; ++k)
         dataset.classNames << QString::number(k);
 
     dataset.shape = x.shape();
     dataset.features = x.toFloat32();
-    const auto nonFinite = std::count_if(dataset.features.begin(), dataset.features.end(), [](float v) { return !std::isfinite(v); });
+    const auto nonFinite =
+        std::count_if(dataset.features.begin(), dataset.features.end(), [](float v) { return !std::isfinite(v); });
     if (nonFinite > 0)
         dataset.warnings << QStringLiteral("the features hold %1 NaN or infinite values").arg(nonFinite);
     return dataset;
@@ -164,8 +175,8 @@ Expected<ArrayDataset> ArrayDatasetLoader::fromNpz(const QString &path, const QS
     const NpyArray *x = nullptr;
     const NpyArray *y = nullptr;
     QString xName, yName;
-    for (const auto &[xKey, yKey] : {std::pair{"x", "y"}, std::pair{"X", "Y"}, std::pair{"x_train", "y_train"},
-                                     std::pair{"X_train", "y_train"}}) {
+    for (const auto &[xKey, yKey] :
+         {std::pair{"x", "y"}, std::pair{"X", "Y"}, std::pair{"x_train", "y_train"}, std::pair{"X_train", "y_train"}}) {
         x = NpzFile::find(*contents, QString::fromLatin1(xKey));
         y = NpzFile::find(*contents, QString::fromLatin1(yKey));
         if (x && y) {
@@ -176,7 +187,9 @@ Expected<ArrayDataset> ArrayDatasetLoader::fromNpz(const QString &path, const QS
     }
     if (!x || !y) {
         if (contents->size() < 2)
-            return Error{QStringLiteral("%1 holds %2 array(s); a dataset needs features and labels (keys x and y)").arg(path).arg(contents->size())};
+            return Error{QStringLiteral("%1 holds %2 array(s); a dataset needs features and labels (keys x and y)")
+                             .arg(path)
+                             .arg(contents->size())};
         x = &(*contents)[0].array;
         y = &(*contents)[1].array;
         xName = (*contents)[0].name;
@@ -203,8 +216,10 @@ Expected<ArrayDataset> ArrayDatasetLoader::load(const QString &path, const QStri
         return Error{QStringLiteral("%1 does not exist").arg(path)};
     if (info.isDir()) {
         const QDir dir(path);
-        const QString x = findSibling(dir, {QStringLiteral("X.npy"), QStringLiteral("x.npy"), QStringLiteral("features.npy")});
-        const QString y = findSibling(dir, {QStringLiteral("y.npy"), QStringLiteral("Y.npy"), QStringLiteral("labels.npy")});
+        const QString x =
+            findSibling(dir, {QStringLiteral("X.npy"), QStringLiteral("x.npy"), QStringLiteral("features.npy")});
+        const QString y =
+            findSibling(dir, {QStringLiteral("y.npy"), QStringLiteral("Y.npy"), QStringLiteral("labels.npy")});
         if (x.isEmpty() || y.isEmpty())
             return Error{QStringLiteral("%1 has no X.npy and y.npy").arg(path)};
         return fromNpyFiles(x, y, classNamesPath);
@@ -215,12 +230,15 @@ Expected<ArrayDataset> ArrayDatasetLoader::load(const QString &path, const QStri
     if (suffix == QLatin1String("h5") || suffix == QLatin1String("hdf5") || suffix == QLatin1String("hdf"))
         return fromHdf5(path, classNamesPath);
     if (suffix == QLatin1String("npy")) {
-        const QString y = findSibling(info.dir(), {QStringLiteral("y.npy"), QStringLiteral("Y.npy"), QStringLiteral("labels.npy")});
+        const QString y =
+            findSibling(info.dir(), {QStringLiteral("y.npy"), QStringLiteral("Y.npy"), QStringLiteral("labels.npy")});
         if (y.isEmpty() || QFileInfo(y).canonicalFilePath() == info.canonicalFilePath())
             return Error{QStringLiteral("%1: no y.npy with the labels beside it").arg(path)};
         return fromNpyFiles(path, y, classNamesPath);
     }
-    return Error{QStringLiteral("%1: not an array dataset (expected a folder with X.npy and y.npy, an .npz or an HDF5 file)").arg(path)};
+    return Error{
+        QStringLiteral("%1: not an array dataset (expected a folder with X.npy and y.npy, an .npz or an HDF5 file)")
+            .arg(path)};
 }
 
 } // namespace graft

@@ -53,7 +53,8 @@ void Augmenter::augmentFeatures(float *sample, const FeatureLayout &layout, cons
             for (int f = 0; f < features; ++f) {
                 for (int t = 0; t < frames; ++t) {
                     const int from = t - shift;
-                    sample[at(layout, f, t)] = from >= 0 && from < frames ? copy[at(layout, f, from)] : settings.maskValue;
+                    sample[at(layout, f, t)] =
+                        from >= 0 && from < frames ? copy[at(layout, f, from)] : settings.maskValue;
                 }
             }
         }
@@ -144,12 +145,13 @@ void Augmenter::augmentBatch(FeatureBatch &batch, const QVector<int> &trainIndic
     for (int index : trainIndices) {
         if (index < 0 || index >= batch.count())
             continue;
-        augmentFeatures(batch.sample(index), layout, effective, SeededRandom::derive(seed, std::uint64_t(epoch), std::uint64_t(index)));
+        augmentFeatures(batch.sample(index), layout, effective,
+                        SeededRandom::derive(seed, std::uint64_t(epoch), std::uint64_t(index)));
     }
 }
 
-void Augmenter::augmentImageBatch(FeatureBatch &batch, const QVector<int> &trainIndices, const ImageAugmentation &settings,
-                                  std::uint64_t seed, int epoch)
+void Augmenter::augmentImageBatch(FeatureBatch &batch, const QVector<int> &trainIndices,
+                                  const ImageAugmentation &settings, std::uint64_t seed, int epoch)
 {
     const std::vector<std::int64_t> shape = batch.sampleShape();
     if (shape.size() != 3)

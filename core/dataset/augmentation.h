@@ -13,11 +13,11 @@ namespace graft {
 /** Training-time changes to feature samples (SpecAugment masking, time shift, noise). */
 struct FeatureAugmentation
 {
-    int timeMasks = 0;          ///< SpecAugment time masks per sample
-    int maxTimeMaskWidth = 0;   ///< frames; each mask is 0..max wide
-    int frequencyMasks = 0;     ///< SpecAugment frequency masks per sample
+    int timeMasks = 0;        ///< SpecAugment time masks per sample
+    int maxTimeMaskWidth = 0; ///< frames; each mask is 0..max wide
+    int frequencyMasks = 0;   ///< SpecAugment frequency masks per sample
     int maxFrequencyMaskWidth = 0;
-    int maxTimeShift = 0;       ///< frames; rolled by -max..max with zeros (padValue) shifted in
+    int maxTimeShift = 0;             ///< frames; rolled by -max..max with zeros (padValue) shifted in
     std::optional<double> noiseSnrDb; ///< Gaussian noise at this signal-to-noise ratio
     float maskValue = 0.0f;
 
@@ -64,8 +64,8 @@ public:
     static void augmentBatch(FeatureBatch &batch, const QVector<int> &trainIndices, FeatureOrientation orientation,
                              const FeatureAugmentation &settings, std::uint64_t seed, int epoch);
     /** Augments the listed samples of an image batch (N, H, W, C). */
-    static void augmentImageBatch(FeatureBatch &batch, const QVector<int> &trainIndices, const ImageAugmentation &settings,
-                                  std::uint64_t seed, int epoch);
+    static void augmentImageBatch(FeatureBatch &batch, const QVector<int> &trainIndices,
+                                  const ImageAugmentation &settings, std::uint64_t seed, int epoch);
 };
 
 } // namespace graft

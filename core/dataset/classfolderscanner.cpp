@@ -39,7 +39,10 @@ struct Probe
     std::vector<std::int64_t> shape;
 };
 
-bool isHidden(const QString &name) { return name.startsWith(QLatin1Char('.')); }
+bool isHidden(const QString &name)
+{
+    return name.startsWith(QLatin1Char('.'));
+}
 
 // Qt decodes file names as UTF-8 and turns invalid bytes into U+FFFD, so such a
 // name cannot be re-encoded to the bytes on disk and the file cannot be opened.
@@ -67,7 +70,8 @@ QStringList undecodableNames(const QString &dir)
         QString escaped;
         for (const char c : raw) {
             const auto byte = uchar(c);
-            escaped += byte >= 0x20 && byte < 0x7f ? QString(QLatin1Char(c)) : QStringLiteral("\\x%1").arg(byte, 2, 16, QLatin1Char('0'));
+            escaped += byte >= 0x20 && byte < 0x7f ? QString(QLatin1Char(c))
+                                                   : QStringLiteral("\\x%1").arg(byte, 2, 16, QLatin1Char('0'));
         }
         names << escaped;
     }
@@ -81,11 +85,10 @@ QStringList undecodableNames(const QString &dir)
 
 QFileInfoList sortedEntries(const QString &dir)
 {
-    QFileInfoList entries = QDir(dir).entryInfoList(
-        QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden | QDir::System, QDir::NoSort);
-    std::sort(entries.begin(), entries.end(), [](const QFileInfo &a, const QFileInfo &b) {
-        return codePointLess(a.fileName(), b.fileName());
-    });
+    QFileInfoList entries =
+        QDir(dir).entryInfoList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden | QDir::System, QDir::NoSort);
+    std::sort(entries.begin(), entries.end(),
+              [](const QFileInfo &a, const QFileInfo &b) { return codePointLess(a.fileName(), b.fileName()); });
     return entries;
 }
 
@@ -130,7 +133,8 @@ Probe probeFile(const Candidate &candidate)
         // reported when the pixels are decoded for extraction.
         const QSize size = reader.size();
         if (!size.isValid()) {
-            probe.reason = QStringLiteral("cannot be decoded as an image: unreadable header (%1)").arg(reader.errorString());
+            probe.reason =
+                QStringLiteral("cannot be decoded as an image: unreadable header (%1)").arg(reader.errorString());
             return probe;
         }
         if (size.isEmpty()) {
@@ -164,20 +168,20 @@ class ClassWalker
 {
 public:
     ClassWalker(ClassFolderDataset &dataset, QSet<QString> &visitedDirs)
-        : m_dataset(dataset), m_visited(visitedDirs)
-    {
-    }
+        : m_dataset(dataset), m_visited(visitedDirs) { }
 
     void walk(const QString &dir, int label, QStringList ancestors)
     {
         const QString canonical = QFileInfo(dir).canonicalFilePath();
         ancestors.append(canonical);
         for (const QString &name : undecodableNames(dir))
-            m_dataset.badFiles.append({QDir(dir).filePath(name), QStringLiteral("name is not valid UTF-8 and cannot be opened; rename it")});
+            m_dataset.badFiles.append(
+                {QDir(dir).filePath(name), QStringLiteral("name is not valid UTF-8 and cannot be opened; rename it")});
         for (const QFileInfo &entry : sortedEntries(dir)) {
             const QString path = entry.filePath();
             if (hasUndecodableName(entry)) {
-                m_dataset.badFiles.append({path, QStringLiteral("name is not valid UTF-8 and cannot be opened; rename it")});
+                m_dataset.badFiles.append(
+                    {path, QStringLiteral("name is not valid UTF-8 and cannot be opened; rename it")});
                 continue;
             }
             if (isHidden(entry.fileName())) {
@@ -185,17 +189,21 @@ public:
                 continue;
             }
             if (entry.isSymLink() && !entry.exists()) {
-                m_dataset.badFiles.append({path, QStringLiteral("broken symbolic link to %1").arg(entry.symLinkTarget())});
+                m_dataset.badFiles.append(
+                    {path, QStringLiteral("broken symbolic link to %1").arg(entry.symLinkTarget())});
                 continue;
             }
             if (entry.isDir()) {
                 const QString target = entry.canonicalFilePath();
                 if (ancestors.contains(target)) {
-                    m_dataset.warnings.append({path, QStringLiteral("symbolic link loop (points back to %1): not followed").arg(target)});
+                    m_dataset.warnings.append(
+                        {path, QStringLiteral("symbolic link loop (points back to %1): not followed").arg(target)});
                     continue;
                 }
                 if (m_visited.contains(target)) {
-                    m_dataset.warnings.append({path, QStringLiteral("folder already scanned through another path (%1): not scanned twice").arg(target)});
+                    m_dataset.warnings.append(
+                        {path, QStringLiteral("folder already scanned through another path (%1): not scanned twice")
+                                   .arg(target)});
                     continue;
                 }
                 m_visited.insert(target);
@@ -236,8 +244,7 @@ SampleKind dominantKind(const QVector<Candidate> &candidates)
     return SampleKind(best);
 }
 
-template<typename Key>
-Key mostCommon(const QVector<Key> &values)
+template <typename Key> Key mostCommon(const QVector<Key> &values)
 {
     QMap<Key, int> counts;
     for (const Key &v : values)
@@ -263,16 +270,19 @@ void addClassWarnings(ClassFolderDataset &dataset, const ClassFolderScanOptions 
                                                             "it keeps its label index, as in Keras")
                                                  .arg(dataset.classNames[i])});
         else if (counts[i] < options.fewSamplesWarning)
-            dataset.warnings.append({folder, QStringLiteral("class '%1' has only %2 sample(s); at least %3 are advisable")
-                                                 .arg(dataset.classNames[i])
-                                                 .arg(counts[i])
-                                                 .arg(options.fewSamplesWarning)});
+            dataset.warnings.append(
+                {folder, QStringLiteral("class '%1' has only %2 sample(s); at least %3 are advisable")
+                             .arg(dataset.classNames[i])
+                             .arg(counts[i])
+                             .arg(options.fewSamplesWarning)});
     }
     if (dataset.classNames.size() == 1)
-        dataset.warnings.append({dataset.rootPath, QStringLiteral("only one class ('%1'): a classifier needs at least two")
-                                                       .arg(dataset.classNames.front())});
+        dataset.warnings.append(
+            {dataset.rootPath,
+             QStringLiteral("only one class ('%1'): a classifier needs at least two").arg(dataset.classNames.front())});
     if (dataset.samples.isEmpty())
-        dataset.warnings.append({dataset.rootPath, QStringLiteral("no usable %1 samples").arg(sampleKindName(dataset.kind))});
+        dataset.warnings.append(
+            {dataset.rootPath, QStringLiteral("no usable %1 samples").arg(sampleKindName(dataset.kind))});
 }
 
 } // namespace
@@ -284,8 +294,7 @@ QStringList ClassFolderScanner::extensions(SampleKind kind)
         return {QStringLiteral("wav"), QStringLiteral("flac"), QStringLiteral("ogg"), QStringLiteral("oga")};
     case SampleKind::Image:
         return {QStringLiteral("png"), QStringLiteral("jpg"), QStringLiteral("jpeg"), QStringLiteral("bmp")};
-    case SampleKind::FeatureArray:
-        return {QStringLiteral("npy")};
+    case SampleKind::FeatureArray: return {QStringLiteral("npy")};
     }
     return {};
 }
@@ -325,7 +334,9 @@ Expected<ClassFolderDataset> ClassFolderScanner::scan(const QString &path, const
     if (!rootInfo.exists())
         return Error{QStringLiteral("Dataset folder %1 does not exist").arg(path)};
     if (!rootInfo.isDir())
-        return Error{QStringLiteral("%1 is not a folder; a class-folder dataset is a folder with one subfolder per class").arg(path)};
+        return Error{
+            QStringLiteral("%1 is not a folder; a class-folder dataset is a folder with one subfolder per class")
+                .arg(path)};
     if (!rootInfo.isReadable())
         return Error{QStringLiteral("Dataset folder %1 is not readable").arg(path)};
 
@@ -336,11 +347,13 @@ Expected<ClassFolderDataset> ClassFolderScanner::scan(const QString &path, const
     QStringList folderNames;
     QHash<QString, QString> folderPaths;
     for (const QString &name : undecodableNames(path))
-        dataset.warnings.append({QDir(path).filePath(name), QStringLiteral("name is not valid UTF-8 and cannot be opened; rename it: skipped")});
+        dataset.warnings.append({QDir(path).filePath(name),
+                                 QStringLiteral("name is not valid UTF-8 and cannot be opened; rename it: skipped")});
     for (const QFileInfo &entry : sortedEntries(path)) {
         const QString entryPath = entry.filePath();
         if (hasUndecodableName(entry)) {
-            dataset.warnings.append({entryPath, QStringLiteral("name is not valid UTF-8 and cannot be opened; rename it: skipped")});
+            dataset.warnings.append(
+                {entryPath, QStringLiteral("name is not valid UTF-8 and cannot be opened; rename it: skipped")});
             continue;
         }
         if (isHidden(entry.fileName())) {
@@ -348,7 +361,8 @@ Expected<ClassFolderDataset> ClassFolderScanner::scan(const QString &path, const
             continue;
         }
         if (entry.isSymLink() && !entry.exists()) {
-            dataset.warnings.append({entryPath, QStringLiteral("broken symbolic link to %1: skipped").arg(entry.symLinkTarget())});
+            dataset.warnings.append(
+                {entryPath, QStringLiteral("broken symbolic link to %1: skipped").arg(entry.symLinkTarget())});
             continue;
         }
         if (!entry.isDir()) {
@@ -357,7 +371,8 @@ Expected<ClassFolderDataset> ClassFolderScanner::scan(const QString &path, const
         }
         const QString target = entry.canonicalFilePath();
         if (target == rootCanonical || rootCanonical.startsWith(target + QLatin1Char('/'))) {
-            dataset.warnings.append({entryPath, QStringLiteral("symbolic link loop (points back to %1): not a class").arg(target)});
+            dataset.warnings.append(
+                {entryPath, QStringLiteral("symbolic link loop (points back to %1): not a class").arg(target)});
             continue;
         }
         folderNames.append(entry.fileName());
@@ -368,20 +383,24 @@ Expected<ClassFolderDataset> ClassFolderScanner::scan(const QString &path, const
         dataset.classNames = *options.classNames;
         for (const QString &name : folderNames) {
             if (!dataset.classNames.contains(name))
-                dataset.warnings.append({folderPaths.value(name), QStringLiteral("folder '%1' is not one of the %2 training classes: skipped")
-                                                                      .arg(name)
-                                                                      .arg(dataset.classNames.size())});
+                dataset.warnings.append({folderPaths.value(name),
+                                         QStringLiteral("folder '%1' is not one of the %2 training classes: skipped")
+                                             .arg(name)
+                                             .arg(dataset.classNames.size())});
         }
         for (const QString &name : dataset.classNames) {
             if (!folderNames.contains(name))
-                dataset.warnings.append({QDir(path).filePath(name), QStringLiteral("no folder for class '%1'").arg(name)});
+                dataset.warnings.append(
+                    {QDir(path).filePath(name), QStringLiteral("no folder for class '%1'").arg(name)});
         }
     } else {
         dataset.classNames = folderNames; // already in code-point order
     }
     if (dataset.classNames.isEmpty())
-        return Error{QStringLiteral("%1 has no class subfolders; put the samples of each class in a subfolder named after the class")
-                         .arg(path)};
+        return Error{
+            QStringLiteral(
+                "%1 has no class subfolders; put the samples of each class in a subfolder named after the class")
+                .arg(path)};
 
     QSet<QString> visited{rootCanonical};
     ClassWalker walker(dataset, visited);
@@ -391,7 +410,8 @@ Expected<ClassFolderDataset> ClassFolderScanner::scan(const QString &path, const
             continue;
         const QString canonical = QFileInfo(folder).canonicalFilePath();
         if (visited.contains(canonical)) {
-            dataset.warnings.append({folder, QStringLiteral("same folder as another class (%1): skipped").arg(canonical)});
+            dataset.warnings.append(
+                {folder, QStringLiteral("same folder as another class (%1): skipped").arg(canonical)});
             continue;
         }
         visited.insert(canonical);
@@ -404,8 +424,9 @@ Expected<ClassFolderDataset> ClassFolderScanner::scan(const QString &path, const
         if (candidate.kind == dataset.kind)
             candidates.append(candidate);
         else
-            dataset.badFiles.append({candidate.path, QStringLiteral("%1 file in a dataset of %2 files: skipped")
-                                                         .arg(sampleKindName(candidate.kind), sampleKindName(dataset.kind))});
+            dataset.badFiles.append(
+                {candidate.path, QStringLiteral("%1 file in a dataset of %2 files: skipped")
+                                     .arg(sampleKindName(candidate.kind), sampleKindName(dataset.kind))});
     }
 
     QVector<Probe> probes(candidates.size());
@@ -438,13 +459,15 @@ Expected<ClassFolderDataset> ClassFolderScanner::scan(const QString &path, const
             continue;
         }
         if (options.probeFiles && dataset.kind == SampleKind::Audio && probe.channels != channels) {
-            dataset.badFiles.append({candidate.path, QStringLiteral("has %1; the other files have %2 (different channel count): skipped")
-                                                         .arg(describeChannels(probe.channels), describeChannels(channels))});
+            dataset.badFiles.append(
+                {candidate.path, QStringLiteral("has %1; the other files have %2 (different channel count): skipped")
+                                     .arg(describeChannels(probe.channels), describeChannels(channels))});
             continue;
         }
         if (options.probeFiles && dataset.kind == SampleKind::FeatureArray && npyShapeString(probe.shape) != shape) {
-            dataset.badFiles.append({candidate.path, QStringLiteral("array shape %1 differs from the other files' %2: skipped")
-                                                         .arg(npyShapeString(probe.shape), shape)});
+            dataset.badFiles.append(
+                {candidate.path, QStringLiteral("array shape %1 differs from the other files' %2: skipped")
+                                     .arg(npyShapeString(probe.shape), shape)});
             continue;
         }
         dataset.samples.append({candidate.path, candidate.label});

@@ -65,7 +65,8 @@ Expected<void> applyShapingOptions(const QCommandLineParser &parser, AudioShapin
         else if (value == QLatin1String("frames-features"))
             shaping.orientation = FeatureOrientation::FramesByFeatures;
         else
-            return Error{QStringLiteral("--orientation must be features-frames or frames-features, not '%1'").arg(value)};
+            return Error{
+                QStringLiteral("--orientation must be features-frames or frames-features, not '%1'").arg(value)};
     }
     if (parser.isSet(meanOpt))
         shaping.meanOverTime = true;
@@ -100,14 +101,16 @@ Expected<void> applyImageOptions(const QCommandLineParser &parser, ImageSettings
         const QRegularExpressionMatch match =
             QRegularExpression(QStringLiteral("^(\\d+)x(\\d+)$")).match(parser.value(imageSizeOpt));
         if (!match.hasMatch() || match.captured(1).toInt() <= 0 || match.captured(2).toInt() <= 0)
-            return Error{QStringLiteral("--image-size must be HEIGHTxWIDTH (e.g. 224x224), not '%1'").arg(parser.value(imageSizeOpt))};
+            return Error{QStringLiteral("--image-size must be HEIGHTxWIDTH (e.g. 224x224), not '%1'")
+                             .arg(parser.value(imageSizeOpt))};
         settings.height = match.captured(1).toInt();
         settings.width = match.captured(2).toInt();
     }
     if (parser.isSet(colorModeOpt)) {
         const auto mode = colorModeFromName(parser.value(colorModeOpt));
         if (!mode)
-            return Error{QStringLiteral("--color-mode must be rgb, grayscale or rgba, not '%1'").arg(parser.value(colorModeOpt))};
+            return Error{QStringLiteral("--color-mode must be rgb, grayscale or rgba, not '%1'")
+                             .arg(parser.value(colorModeOpt))};
         settings.colorMode = *mode;
     }
     if (parser.isSet(scaleOpt)) {
@@ -130,9 +133,12 @@ Expected<std::vector<std::int64_t>> modelInputShape(const QString &path)
     if (!loaded)
         return loaded.error();
     if (loaded->model.inputs.isEmpty())
-        return Error{QStringLiteral("%1: the model has no known input shape (weights without architecture?)").arg(path)};
+        return Error{
+            QStringLiteral("%1: the model has no known input shape (weights without architecture?)").arg(path)};
     if (loaded->model.inputs.size() > 1)
-        return Error{QStringLiteral("%1: the model has %2 inputs; folder features feed single-input models").arg(path).arg(loaded->model.inputs.size())};
+        return Error{QStringLiteral("%1: the model has %2 inputs; folder features feed single-input models")
+                         .arg(path)
+                         .arg(loaded->model.inputs.size())};
     const Shape &shape = loaded->model.inputs.front().shape;
     return std::vector<std::int64_t>(shape.begin(), shape.end());
 }
@@ -153,32 +159,55 @@ Expected<void> writeClassNames(const QString &path, const QStringList &names)
 void DatasetFeaturesCommand::addOptions(QCommandLineParser &parser)
 {
     parser.addOptions({
-        {labelsOpt, QStringLiteral("Folder mode (PATH is a class folder): write the int64 labels (N,) to this .npy (required there)."), QStringLiteral("y.npy")},
-        {classNamesOpt, QStringLiteral("Folder mode: write the class names, one per line in label order."), QStringLiteral("names.txt")},
-        {modelOpt, QStringLiteral("Folder mode: shape the samples for this Keras model's input (proposed settings; explicit options win)."), QStringLiteral("FILE")},
-        {framesOpt, QStringLiteral("Folder mode: pad (zeros at the end) or crop every sample to N frames."), QStringLiteral("N")},
-        {samplesOpt, QStringLiteral("Folder mode: pad or crop the waveform to N samples before extraction (signal[:N])."), QStringLiteral("N")},
-        {orientationOpt, QStringLiteral("Folder mode: features-frames (librosa's layout, default) or frames-features (mfcc.T)."), QStringLiteral("ORDER")},
+        {labelsOpt,
+         QStringLiteral(
+             "Folder mode (PATH is a class folder): write the int64 labels (N,) to this .npy (required there)."),
+         QStringLiteral("y.npy")},
+        {classNamesOpt, QStringLiteral("Folder mode: write the class names, one per line in label order."),
+         QStringLiteral("names.txt")},
+        {modelOpt,
+         QStringLiteral(
+             "Folder mode: shape the samples for this Keras model's input (proposed settings; explicit options win)."),
+         QStringLiteral("FILE")},
+        {framesOpt, QStringLiteral("Folder mode: pad (zeros at the end) or crop every sample to N frames."),
+         QStringLiteral("N")},
+        {samplesOpt,
+         QStringLiteral("Folder mode: pad or crop the waveform to N samples before extraction (signal[:N])."),
+         QStringLiteral("N")},
+        {orientationOpt,
+         QStringLiteral("Folder mode: features-frames (librosa's layout, default) or frames-features (mfcc.T)."),
+         QStringLiteral("ORDER")},
         {meanOpt, QStringLiteral("Folder mode: average over time, one value per coefficient (np.mean(mfcc, axis=1)).")},
-        {channelAxisOpt, QStringLiteral("Folder mode: add a size-1 channel axis: none (default), first or last."), QStringLiteral("AXIS")},
-        {cropOpt, QStringLiteral("Folder mode: which part a crop keeps: start (default), center or end."), QStringLiteral("ANCHOR")},
-        {imageSizeOpt, QStringLiteral("Folder mode, images: resize to HEIGHTxWIDTH, bilinear as Keras (default 256x256)."), QStringLiteral("HxW")},
-        {colorModeOpt, QStringLiteral("Folder mode, images: rgb (default), grayscale or rgba."), QStringLiteral("MODE")},
-        {scaleOpt, QStringLiteral("Folder mode, images: raw 0-255 values as Keras's loaders give (default) or unit (/255)."), QStringLiteral("SCALE")},
+        {channelAxisOpt, QStringLiteral("Folder mode: add a size-1 channel axis: none (default), first or last."),
+         QStringLiteral("AXIS")},
+        {cropOpt, QStringLiteral("Folder mode: which part a crop keeps: start (default), center or end."),
+         QStringLiteral("ANCHOR")},
+        {imageSizeOpt,
+         QStringLiteral("Folder mode, images: resize to HEIGHTxWIDTH, bilinear as Keras (default 256x256)."),
+         QStringLiteral("HxW")},
+        {colorModeOpt, QStringLiteral("Folder mode, images: rgb (default), grayscale or rgba."),
+         QStringLiteral("MODE")},
+        {scaleOpt,
+         QStringLiteral("Folder mode, images: raw 0-255 values as Keras's loaders give (default) or unit (/255)."),
+         QStringLiteral("SCALE")},
         {channelsFirstOpt, QStringLiteral("Folder mode, images: (C, H, W) instead of (H, W, C).")},
         {threadsOpt, QStringLiteral("Folder mode: worker threads (default: every core)."), QStringLiteral("N")},
         {noCacheOpt, QStringLiteral("Folder mode: neither read nor fill the feature cache.")},
-        {cacheDirOpt, QStringLiteral("Folder mode: feature cache folder (default: the user cache folder, graft/features)."), QStringLiteral("DIR")},
+        {cacheDirOpt,
+         QStringLiteral("Folder mode: feature cache folder (default: the user cache folder, graft/features)."),
+         QStringLiteral("DIR")},
     });
 }
 
-Expected<QString> DatasetFeaturesCommand::run(const QCommandLineParser &parser, const QString &folder, const QString &outPath,
-                                              const AudioFeatureParams &params)
+Expected<QString> DatasetFeaturesCommand::run(const QCommandLineParser &parser, const QString &folder,
+                                              const QString &outPath, const AudioFeatureParams &params)
 {
     if (!parser.isSet(labelsOpt))
-        return Error{QStringLiteral("%1 is a folder: --labels y.npy is required to write the class of each sample").arg(folder)};
+        return Error{
+            QStringLiteral("%1 is a folder: --labels y.npy is required to write the class of each sample").arg(folder)};
     if (const auto layout = ClassFolderScanner::detectSplitLayout(folder))
-        return Error{QStringLiteral("%1 holds %2 and %3: run once per folder").arg(folder, layout->trainPath, layout->validationPath)};
+        return Error{QStringLiteral("%1 holds %2 and %3: run once per folder")
+                         .arg(folder, layout->trainPath, layout->validationPath)};
     const QString labelsPath = parser.value(labelsOpt);
     if (QFileInfo(labelsPath).absoluteFilePath() == QFileInfo(outPath).absoluteFilePath())
         return Error{QStringLiteral("--out and --labels name the same file %1").arg(outPath)};
@@ -187,7 +216,8 @@ Expected<QString> DatasetFeaturesCommand::run(const QCommandLineParser &parser, 
     if (!scanned)
         return scanned.error();
     if (scanned->samples.isEmpty())
-        return Error{QStringLiteral("%1 has no usable samples (%2 bad files)").arg(folder).arg(scanned->badFiles.size())};
+        return Error{
+            QStringLiteral("%1 has no usable samples (%2 bad files)").arg(folder).arg(scanned->badFiles.size())};
     if (scanned->kind == SampleKind::FeatureArray) {
         // Only a .npy dataset can hold the output's own name; inputs are never overwritten.
         QStringList inputs;
@@ -195,7 +225,9 @@ Expected<QString> DatasetFeaturesCommand::run(const QCommandLineParser &parser, 
             inputs << sample.path;
         for (const QString &target : {outPath, labelsPath}) {
             if (!refuseOverwritingInput(target, inputs))
-                return Error{QStringLiteral("Refusing to write %1: it is one of the dataset's samples. Choose another name.").arg(target)};
+                return Error{
+                    QStringLiteral("Refusing to write %1: it is one of the dataset's samples. Choose another name.")
+                        .arg(target)};
         }
     }
 
@@ -253,9 +285,7 @@ Expected<QString> DatasetFeaturesCommand::run(const QCommandLineParser &parser, 
         batch = SampleExtractor::extractImages(scanned->samples, settings, options);
         break;
     }
-    case SampleKind::FeatureArray:
-        batch = SampleExtractor::extractArrays(scanned->samples, options);
-        break;
+    case SampleKind::FeatureArray: batch = SampleExtractor::extractArrays(scanned->samples, options); break;
     }
     if (!batch)
         return batch.error();

@@ -63,7 +63,8 @@ QJsonObject folderJson(const ClassFolderDataset &dataset)
     return object;
 }
 
-void writeClasses(QTextStream &out, const QStringList &names, const QVector<int> &counts, const QVector<int> &validationCounts)
+void writeClasses(QTextStream &out, const QStringList &names, const QVector<int> &counts,
+                  const QVector<int> &validationCounts)
 {
     const QVector<double> weights = balancedClassWeights(counts);
     int nameWidth = 5;
@@ -98,7 +99,10 @@ void writeIssues(QTextStream &out, const QString &title, const QVector<DatasetIs
 
 void writeFolder(QTextStream &out, const ClassFolderDataset &dataset, const QString &role)
 {
-    out << QStringLiteral("%1: %2 (%3 %4 samples)\n").arg(role, dataset.rootPath).arg(dataset.samples.size()).arg(sampleKindName(dataset.kind));
+    out << QStringLiteral("%1: %2 (%3 %4 samples)\n")
+               .arg(role, dataset.rootPath)
+               .arg(dataset.samples.size())
+               .arg(sampleKindName(dataset.kind));
     QStringList formats;
     for (auto it = dataset.formats.cbegin(); it != dataset.formats.cend(); ++it)
         formats << QStringLiteral("%1 × %2").arg(it.value()).arg(it.key());
@@ -138,7 +142,8 @@ QJsonObject DatasetReport::json(const ClassFolderDataset &train, const std::opti
 {
     QJsonObject object = folderJson(train);
     const QVector<int> counts = train.classCounts();
-    object.insert(QStringLiteral("classes"), classesJson(train.classNames, counts, validation ? validation->classCounts() : QVector<int>()));
+    object.insert(QStringLiteral("classes"),
+                  classesJson(train.classNames, counts, validation ? validation->classCounts() : QVector<int>()));
     object.insert(QStringLiteral("imbalance_ratio"), imbalanceRatio(counts));
     if (validation)
         object.insert(QStringLiteral("validation"), folderJson(*validation));

@@ -20,8 +20,10 @@ public:
     DatasetReport() = delete;
 
     /** A training folder and, when there is one, its validation folder. */
-    static QString text(const ClassFolderDataset &train, const std::optional<ClassFolderDataset> &validation = std::nullopt);
-    static QJsonObject json(const ClassFolderDataset &train, const std::optional<ClassFolderDataset> &validation = std::nullopt);
+    static QString text(const ClassFolderDataset &train,
+                        const std::optional<ClassFolderDataset> &validation = std::nullopt);
+    static QJsonObject json(const ClassFolderDataset &train,
+                            const std::optional<ClassFolderDataset> &validation = std::nullopt);
 
     static QString text(const ArrayDataset &dataset);
     static QJsonObject json(const ArrayDataset &dataset);

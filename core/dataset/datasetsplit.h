@@ -25,7 +25,7 @@ DatasetSplit stratifiedSplit(const QVector<int> &labels, double validationFracti
 class SeededRandom final
 {
 public:
-    explicit SeededRandom(std::uint64_t seed) : m_state(seed) {}
+    explicit SeededRandom(std::uint64_t seed) : m_state(seed) { }
     std::uint64_t next();
     /** Uniform in [0, bound); bound > 0. */
     std::uint64_t below(std::uint64_t bound);

@@ -7,12 +7,9 @@ namespace graft {
 QString sampleKindName(SampleKind kind)
 {
     switch (kind) {
-    case SampleKind::Audio:
-        return QStringLiteral("audio");
-    case SampleKind::Image:
-        return QStringLiteral("image");
-    case SampleKind::FeatureArray:
-        return QStringLiteral("npy");
+    case SampleKind::Audio: return QStringLiteral("audio");
+    case SampleKind::Image: return QStringLiteral("image");
+    case SampleKind::FeatureArray: return QStringLiteral("npy");
     }
     return QString();
 }

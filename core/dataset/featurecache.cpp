@@ -36,7 +36,8 @@ std::optional<QByteArray> readWholeFile(const QString &path)
     if (fd < 0)
         return std::nullopt;
     std::optional<QByteArray> result;
-    struct stat st{};
+    struct stat st
+    { };
     if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size <= qint64(limits::maxTensorElements) * 4 + 4096) {
         QByteArray bytes(qsizetype(st.st_size), Qt::Uninitialized);
         qsizetype got = 0;
@@ -59,12 +60,12 @@ std::optional<QByteArray> readWholeFile(const QString &path)
 
 FeatureCache::FeatureCache(QString directory)
     : m_directory(directory.isEmpty() ? defaultDirectory() : std::move(directory))
-{
-}
+{ }
 
 QString FeatureCache::defaultDirectory()
 {
-    return QDir(QStandardPaths::writableLocation(QStandardPaths::CacheLocation)).filePath(QStringLiteral("graft/features"));
+    return QDir(QStandardPaths::writableLocation(QStandardPaths::CacheLocation))
+        .filePath(QStringLiteral("graft/features"));
 }
 
 QString FeatureCache::keyFor(const QString &path, const QString &settingsKey) const
@@ -72,14 +73,16 @@ QString FeatureCache::keyFor(const QString &path, const QString &settingsKey) co
     // One stat(), no QDateTime, BLAKE2b rather than Qt's SHA-256 (7 µs here for these ~400 bytes, 2 µs):
     // a warm rerun is a key and a read per file, so both stay cheap.
     const QString absolute = QDir::isAbsolutePath(path) ? path : QFileInfo(path).absoluteFilePath();
-    struct stat st{};
+    struct stat st
+    { };
     if (::stat(QFile::encodeName(absolute).constData(), &st) != 0)
         return QString();
     QCryptographicHash hash(QCryptographicHash::Blake2b_256);
     hash.addData(QByteArray("v") + QByteArray::number(cacheVersion) + '.' + QByteArray::number(keyVersion) + '\n');
     hash.addData(absolute.toUtf8());
     hash.addData(QByteArray("\n") + QByteArray::number(qint64(st.st_size)) + '\n'
-                 + QByteArray::number(qint64(st.st_mtim.tv_sec)) + '.' + QByteArray::number(qint64(st.st_mtim.tv_nsec)) + '\n');
+                 + QByteArray::number(qint64(st.st_mtim.tv_sec)) + '.' + QByteArray::number(qint64(st.st_mtim.tv_nsec))
+                 + '\n');
     hash.addData(settingsKey.toUtf8());
     return QString::fromLatin1(hash.result().toHex());
 }
@@ -181,7 +184,8 @@ QString FeatureCache::packKeyFor(const QVector<QString> &paths, const QString &s
     for (const QString &path : paths) {
         const QString absolute = QDir::isAbsolutePath(path) ? path : QFileInfo(path).absoluteFilePath();
         const QByteArray local = QFile::encodeName(absolute);
-        struct stat st{};
+        struct stat st
+        { };
         if (::stat(local.constData(), &st) != 0)
             return QString();
         record = '\n' + local + '\n' + QByteArray::number(qint64(st.st_size)) + '\n'
@@ -211,7 +215,8 @@ std::optional<std::vector<CachedFeatures>> FeatureCache::loadPack(const QString 
     return samples;
 }
 
-bool FeatureCache::storePack(const QString &key, const std::vector<std::int64_t> &sampleShape, const float *values, int count)
+bool FeatureCache::storePack(const QString &key, const std::vector<std::int64_t> &sampleShape, const float *values,
+                             int count)
 {
     if (key.isEmpty())
         return false;

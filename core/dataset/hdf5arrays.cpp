@@ -46,8 +46,8 @@ void collectDatasets(const H5::Group &group, const QString &prefix, QVector<H5Da
                 for (hsize_t d : dims) {
                     info.shape.push_back(std::int64_t(d));
                     info.elements = std::int64_t(d) > 0 && info.elements > limits::maxTensorElements / std::int64_t(d)
-                        ? limits::maxTensorElements + 1
-                        : info.elements * std::int64_t(d);
+                                        ? limits::maxTensorElements + 1
+                                        : info.elements * std::int64_t(d);
                 }
             }
             const H5T_class_t typeClass = dataset.getTypeClass();
@@ -62,9 +62,12 @@ Expected<NpyArray> readArray(const H5::H5File &file, const H5DatasetInfo &info, 
     if (!info.numeric)
         return Error{QStringLiteral("%1: dataset '%2' is not numeric").arg(path, info.name)};
     if (info.shape.empty())
-        return Error{QStringLiteral("%1: dataset '%2' is a scalar or has more than %3 dimensions").arg(path, info.name).arg(limits::maxTensorRank)};
+        return Error{QStringLiteral("%1: dataset '%2' is a scalar or has more than %3 dimensions")
+                         .arg(path, info.name)
+                         .arg(limits::maxTensorRank)};
     if (info.elements > limits::maxTensorElements)
-        return Error{QStringLiteral("%1: dataset '%2' of shape %3 is larger than Graft's limit").arg(path, info.name, npyShapeString(info.shape))};
+        return Error{QStringLiteral("%1: dataset '%2' of shape %3 is larger than Graft's limit")
+                         .arg(path, info.name, npyShapeString(info.shape))};
     const H5::DataSet dataset = file.openDataSet(info.name.toStdString());
     if (asDouble) {
         std::vector<double> values(std::size_t(info.elements));
@@ -94,9 +97,15 @@ Expected<ArrayDataset> loadHdf5(const QString &path)
     };
     const H5DatasetInfo *x = nullptr;
     const H5DatasetInfo *y = nullptr;
-    static const std::pair<const char *, const char *> pairs[] = {
-        {"x", "y"}, {"X", "Y"}, {"x_train", "y_train"}, {"X_train", "y_train"}, {"features", "labels"},
-        {"data", "labels"}, {"images", "labels"}, {"data", "label"}, {"features", "targets"}};
+    static const std::pair<const char *, const char *> pairs[] = {{"x", "y"},
+                                                                  {"X", "Y"},
+                                                                  {"x_train", "y_train"},
+                                                                  {"X_train", "y_train"},
+                                                                  {"features", "labels"},
+                                                                  {"data", "labels"},
+                                                                  {"images", "labels"},
+                                                                  {"data", "label"},
+                                                                  {"features", "targets"}};
     for (const auto &[xName, yName] : pairs) {
         x = find(QString::fromLatin1(xName));
         y = find(QString::fromLatin1(yName));
@@ -105,7 +114,8 @@ Expected<ArrayDataset> loadHdf5(const QString &path)
     }
     if (!x || !y) {
         if (datasets.size() != 2)
-            return Error{QStringLiteral("%1: expected datasets named x and y (or X and Y), or exactly two datasets; found %2 (%3)")
+            return Error{QStringLiteral(
+                             "%1: expected datasets named x and y (or X and Y), or exactly two datasets; found %2 (%3)")
                              .arg(path)
                              .arg(datasets.size())
                              .arg([&] {

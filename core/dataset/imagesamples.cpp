@@ -51,8 +51,8 @@ float toGray(std::uint32_t r, std::uint32_t g, std::uint32_t b)
 
 } // namespace
 
-std::vector<float> resizeBilinearHalfPixel(const float *source, int height, int width, int channels,
-                                           int outHeight, int outWidth)
+std::vector<float> resizeBilinearHalfPixel(const float *source, int height, int width, int channels, int outHeight,
+                                           int outWidth)
 {
     const std::vector<Interpolation> ys = interpolationWeights(outHeight, height);
     const std::vector<Interpolation> xs = interpolationWeights(outWidth, width);
@@ -88,7 +88,8 @@ Expected<DecodedImage> decodeImage(const QString &path, ColorMode mode)
     reader.setAutoTransform(false);
     const QSize size = reader.size();
     if (size.isValid() && qint64(size.width()) * size.height() * 4 > limits::maxTensorElements)
-        return Error{QStringLiteral("%1: image of %2 × %3 pixels is too large").arg(path).arg(size.width()).arg(size.height())};
+        return Error{
+            QStringLiteral("%1: image of %2 × %3 pixels is too large").arg(path).arg(size.width()).arg(size.height())};
     QImage image = reader.read();
     if (image.isNull())
         return Error{QStringLiteral("%1: cannot be decoded as an image: %2").arg(path, reader.errorString())};
@@ -106,9 +107,7 @@ Expected<DecodedImage> decodeImage(const QString &path, ColorMode mode)
         for (int x = 0; x < decoded.width; ++x) {
             const uchar *px = line + 4 * x;
             switch (mode) {
-            case ColorMode::Grayscale:
-                *out++ = toGray(px[0], px[1], px[2]);
-                break;
+            case ColorMode::Grayscale: *out++ = toGray(px[0], px[1], px[2]); break;
             case ColorMode::Rgb:
                 *out++ = px[0];
                 *out++ = px[1];

@@ -24,8 +24,8 @@ struct DecodedImage
  * arithmetic in float32 (scale = in/out, in = (out + 0.5) * scale - 0.5,
  * lower = max(floor(in), 0), upper = min(ceil(in), size - 1)). HWC in and out.
  */
-std::vector<float> resizeBilinearHalfPixel(const float *source, int height, int width, int channels,
-                                           int outHeight, int outWidth);
+std::vector<float> resizeBilinearHalfPixel(const float *source, int height, int width, int channels, int outHeight,
+                                           int outWidth);
 
 /**
  * Decodes an image file into `mode`'s channels the way tf.io.decode_image(channels=…)

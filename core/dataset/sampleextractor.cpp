@@ -117,8 +117,9 @@ Expected<FeatureBatch> run(const QVector<DatasetSample> &samples, const Job &job
             paths.append(sample.path);
         packKey = cache->packKeyFor(paths, job.settingsKey);
         if (auto pack = cache->loadPack(packKey, total)) {
-            packHit = !job.fixedShape
-                || std::all_of(pack->begin(), pack->end(), [&](const CachedFeatures &f) { return f.shape == *job.fixedShape; });
+            packHit = !job.fixedShape || std::all_of(pack->begin(), pack->end(), [&](const CachedFeatures &f) {
+                return f.shape == *job.fixedShape;
+            });
             if (packHit) {
                 for (int i = 0; i < total; ++i)
                     place(i, std::move((*pack)[std::size_t(i)]));
@@ -176,7 +177,8 @@ Expected<FeatureBatch> run(const QVector<DatasetSample> &samples, const Job &job
     };
 
     if (missCount > 0) {
-        const int threads = std::clamp(options.threads > 0 ? options.threads : QThread::idealThreadCount(), 1, missCount);
+        const int threads =
+            std::clamp(options.threads > 0 ? options.threads : QThread::idealThreadCount(), 1, missCount);
         QThreadPool pool;
         pool.setMaxThreadCount(threads);
         for (int t = 0; t < threads; ++t)
@@ -235,8 +237,9 @@ Expected<FeatureBatch> run(const QVector<DatasetSample> &samples, const Job &job
                 s[std::size_t(job.frameAxis)] = 0;
             if (shapeText(s) != bestKey) {
                 ok[std::size_t(i)] = 0;
-                batch.badFiles.append({samples[i].path, QStringLiteral("shape %1 differs from the other samples': skipped")
-                                                            .arg(shapeText(variable[std::size_t(i)].shape))});
+                batch.badFiles.append(
+                    {samples[i].path, QStringLiteral("shape %1 differs from the other samples': skipped")
+                                          .arg(shapeText(variable[std::size_t(i)].shape))});
             } else if (sampleShape.empty()) {
                 sampleShape = variable[std::size_t(i)].shape;
             }
@@ -257,7 +260,10 @@ Expected<FeatureBatch> run(const QVector<DatasetSample> &samples, const Job &job
                                       .arg(total)
                                       .arg(batch.badFiles.front().path, batch.badFiles.front().reason)};
     if (sampleSize * kept > limits::maxTensorElements)
-        return Error{QStringLiteral("%1 samples of shape %2 exceed the %3-element limit").arg(kept).arg(shapeText(sampleShape)).arg(limits::maxTensorElements)};
+        return Error{QStringLiteral("%1 samples of shape %2 exceed the %3-element limit")
+                         .arg(kept)
+                         .arg(shapeText(sampleShape))
+                         .arg(limits::maxTensorElements)};
 
     if (job.fixedShape) {
         // Compact in place, keeping file order: failed samples leave no gap.
@@ -280,7 +286,8 @@ Expected<FeatureBatch> run(const QVector<DatasetSample> &samples, const Job &job
                 continue;
             CachedFeatures &features = variable[std::size_t(i)];
             if (features.shape != sampleShape)
-                features.values = padAxis(features, job.frameAxis, sampleShape[std::size_t(job.frameAxis)], job.padValue);
+                features.values =
+                    padAxis(features, job.frameAxis, sampleShape[std::size_t(job.frameAxis)], job.padValue);
             std::copy(features.values.begin(), features.values.end(), batch.values.begin() + write * sampleSize);
             features = {};
             ++write;
@@ -314,7 +321,8 @@ QString SampleExtractor::cancelledMessage()
     return QStringLiteral("Feature extraction was cancelled");
 }
 
-Expected<FeatureBatch> SampleExtractor::extractAudio(const QVector<DatasetSample> &samples, const AudioPipelineSettings &settings,
+Expected<FeatureBatch> SampleExtractor::extractAudio(const QVector<DatasetSample> &samples,
+                                                     const AudioPipelineSettings &settings,
                                                      const ExtractionOptions &options)
 {
     if (auto valid = settings.params.validate(); !valid)
@@ -329,8 +337,9 @@ Expected<FeatureBatch> SampleExtractor::extractAudio(const QVector<DatasetSample
         job.fixedShape = settings.fixedSampleShape(1);
     if (!job.fixedShape && !settings.shaping.meanOverTime) {
         const bool leadingChannel = settings.shaping.channelAxis == ChannelAxis::First
-            || (!settings.params.mono && settings.shaping.channelAxis == ChannelAxis::None);
-        job.frameAxis = (settings.shaping.orientation == FeatureOrientation::FeaturesByFrames ? 1 : 0) + (leadingChannel ? 1 : 0);
+                                    || (!settings.params.mono && settings.shaping.channelAxis == ChannelAxis::None);
+        job.frameAxis =
+            (settings.shaping.orientation == FeatureOrientation::FeaturesByFrames ? 1 : 0) + (leadingChannel ? 1 : 0);
     }
     job.compute = [&](const QString &path) -> Expected<CachedFeatures> {
         Expected<FeatureMatrix> features = Error{};
@@ -343,7 +352,8 @@ Expected<FeatureBatch> SampleExtractor::extractAudio(const QVector<DatasetSample
             fixed.channels = audio->channels;
             for (int c = 0; c < audio->channels; ++c) {
                 const std::vector<float> channel(audio->channel(c), audio->channel(c) + audio->frames());
-                const std::vector<float> cut = FeatureShaping::fixSampleCount(channel, settings.shaping.sampleCount, settings.shaping.crop);
+                const std::vector<float> cut =
+                    FeatureShaping::fixSampleCount(channel, settings.shaping.sampleCount, settings.shaping.crop);
                 fixed.samples.insert(fixed.samples.end(), cut.begin(), cut.end());
             }
             features = extractor.compute(fixed);
@@ -362,8 +372,8 @@ Expected<FeatureBatch> SampleExtractor::extractAudio(const QVector<DatasetSample
     return run(samples, job, options);
 }
 
-Expected<FeatureBatch> SampleExtractor::extractImages(const QVector<DatasetSample> &samples, const ImageSettings &settings,
-                                                      const ExtractionOptions &options)
+Expected<FeatureBatch> SampleExtractor::extractImages(const QVector<DatasetSample> &samples,
+                                                      const ImageSettings &settings, const ExtractionOptions &options)
 {
     Job job;
     job.settingsKey = settings.toKeyString();
@@ -377,7 +387,8 @@ Expected<FeatureBatch> SampleExtractor::extractImages(const QVector<DatasetSampl
     return run(samples, job, options);
 }
 
-Expected<FeatureBatch> SampleExtractor::extractArrays(const QVector<DatasetSample> &samples, const ExtractionOptions &options)
+Expected<FeatureBatch> SampleExtractor::extractArrays(const QVector<DatasetSample> &samples,
+                                                      const ExtractionOptions &options)
 {
     Job job;
     job.settingsKey = QStringLiteral("npy");

@@ -41,7 +41,7 @@ struct FeatureBatch
 /** How extraction runs: threads, cache, progress and cancellation. */
 struct ExtractionOptions
 {
-    int threads = 0;        ///< 0: every core (QThread::idealThreadCount)
+    int threads = 0; ///< 0: every core (QThread::idealThreadCount)
     bool useCache = true;
     QString cacheDirectory; ///< empty: FeatureCache::defaultDirectory()
     /** Called after each sample with (done, total), from worker threads but never concurrently. */
@@ -61,13 +61,15 @@ public:
     SampleExtractor() = delete;
 
     /** Audio features with librosa's parameters, shaped for the model. */
-    static Expected<FeatureBatch> extractAudio(const QVector<DatasetSample> &samples, const AudioPipelineSettings &settings,
+    static Expected<FeatureBatch> extractAudio(const QVector<DatasetSample> &samples,
+                                               const AudioPipelineSettings &settings,
                                                const ExtractionOptions &options = {});
     /** Images decoded, resized like Keras and scaled. */
     static Expected<FeatureBatch> extractImages(const QVector<DatasetSample> &samples, const ImageSettings &settings,
                                                 const ExtractionOptions &options = {});
     /** One .npy feature array per sample; files whose shape differs from the majority are skipped. */
-    static Expected<FeatureBatch> extractArrays(const QVector<DatasetSample> &samples, const ExtractionOptions &options = {});
+    static Expected<FeatureBatch> extractArrays(const QVector<DatasetSample> &samples,
+                                                const ExtractionOptions &options = {});
 
     /** The message of the error returned when options.cancel was set. */
     static QString cancelledMessage();

@@ -17,12 +17,9 @@ QString orientationName(FeatureOrientation orientation)
 QString anchorName(CropAnchor anchor)
 {
     switch (anchor) {
-    case CropAnchor::Start:
-        return QStringLiteral("start");
-    case CropAnchor::Center:
-        return QStringLiteral("center");
-    case CropAnchor::End:
-        return QStringLiteral("end");
+    case CropAnchor::Start: return QStringLiteral("start");
+    case CropAnchor::Center: return QStringLiteral("center");
+    case CropAnchor::End: return QStringLiteral("end");
     }
     return QString();
 }
@@ -30,12 +27,9 @@ QString anchorName(CropAnchor anchor)
 QString channelAxisName(ChannelAxis axis)
 {
     switch (axis) {
-    case ChannelAxis::None:
-        return QStringLiteral("none");
-    case ChannelAxis::First:
-        return QStringLiteral("first");
-    case ChannelAxis::Last:
-        return QStringLiteral("last");
+    case ChannelAxis::None: return QStringLiteral("none");
+    case ChannelAxis::First: return QStringLiteral("first");
+    case ChannelAxis::Last: return QStringLiteral("last");
     }
     return QString();
 }
@@ -71,7 +65,8 @@ QString shapeText(const std::vector<std::int64_t> &shape)
     QStringList parts;
     for (std::int64_t d : shape)
         parts << (d < 0 ? QStringLiteral("None") : QString::number(d));
-    return QStringLiteral("(") + parts.join(QStringLiteral(", ")) + (shape.size() == 1 ? QStringLiteral(",)") : QStringLiteral(")"));
+    return QStringLiteral("(") + parts.join(QStringLiteral(", "))
+           + (shape.size() == 1 ? QStringLiteral(",)") : QStringLiteral(")"));
 }
 
 QString AudioShaping::toKeyString() const
@@ -149,12 +144,9 @@ std::vector<float> AudioPipelineSettings::shape(const FeatureMatrix &input) cons
 QString colorModeName(ColorMode mode)
 {
     switch (mode) {
-    case ColorMode::Grayscale:
-        return QStringLiteral("grayscale");
-    case ColorMode::Rgb:
-        return QStringLiteral("rgb");
-    case ColorMode::Rgba:
-        return QStringLiteral("rgba");
+    case ColorMode::Grayscale: return QStringLiteral("grayscale");
+    case ColorMode::Rgb: return QStringLiteral("rgb");
+    case ColorMode::Rgba: return QStringLiteral("rgba");
     }
     return QString();
 }
@@ -171,12 +163,9 @@ std::optional<ColorMode> colorModeFromName(const QString &name)
 int ImageSettings::channels() const
 {
     switch (colorMode) {
-    case ColorMode::Grayscale:
-        return 1;
-    case ColorMode::Rgb:
-        return 3;
-    case ColorMode::Rgba:
-        return 4;
+    case ColorMode::Grayscale: return 1;
+    case ColorMode::Rgb: return 3;
+    case ColorMode::Rgba: return 4;
     }
     return 3;
 }
@@ -217,16 +206,18 @@ Expected<AudioSettingsProposal> proposeFeatureSettings(const std::vector<std::in
             dims.erase(dims.begin());
             notes << QStringLiteral("leading channel axis");
         } else {
-            return Error{QStringLiteral("Input shape %1 has no size-1 channel axis; mono audio features fit (features, frames), "
-                                        "(frames, features), either with a channel axis of 1, or (features,)")
-                             .arg(shapeText(inputShape))};
+            return Error{
+                QStringLiteral("Input shape %1 has no size-1 channel axis; mono audio features fit (features, frames), "
+                               "(frames, features), either with a channel axis of 1, or (features,)")
+                    .arg(shapeText(inputShape))};
         }
     }
 
     if (dims.size() == 1) {
         if (dims[0] <= 0)
-            return Error{QStringLiteral("Input shape %1 has a free feature dimension; set the number of features by hand")
-                             .arg(shapeText(inputShape))};
+            return Error{
+                QStringLiteral("Input shape %1 has a free feature dimension; set the number of features by hand")
+                    .arg(shapeText(inputShape))};
         setFeatureRows(proposal.settings.params, int(dims[0]));
         shaping.meanOverTime = true;
         notes.prepend(QStringLiteral("mean over time of %1 %2").arg(dims[0]).arg(featureWord(base)));
@@ -234,7 +225,8 @@ Expected<AudioSettingsProposal> proposeFeatureSettings(const std::vector<std::in
         std::int64_t rows = 0;
         std::int64_t frames = 0;
         if (dims[0] <= 0 && dims[1] <= 0)
-            return Error{QStringLiteral("Input shape %1 has no fixed dimension to match features to").arg(shapeText(inputShape))};
+            return Error{QStringLiteral("Input shape %1 has no fixed dimension to match features to")
+                             .arg(shapeText(inputShape))};
         bool featuresFirst;
         if (dims[0] <= 0)
             featuresFirst = false;
@@ -247,9 +239,12 @@ Expected<AudioSettingsProposal> proposeFeatureSettings(const std::vector<std::in
         rows = featuresFirst ? dims[0] : dims[1];
         frames = featuresFirst ? dims[1] : dims[0];
         setFeatureRows(proposal.settings.params, int(rows));
-        shaping.orientation = featuresFirst ? FeatureOrientation::FeaturesByFrames : FeatureOrientation::FramesByFeatures;
+        shaping.orientation =
+            featuresFirst ? FeatureOrientation::FeaturesByFrames : FeatureOrientation::FramesByFeatures;
         shaping.frames = frames > 0 ? int(frames) : 0;
-        QString text = QStringLiteral("%1 %2 × %3 frames").arg(rows).arg(featureWord(base))
+        QString text = QStringLiteral("%1 %2 × %3 frames")
+                           .arg(rows)
+                           .arg(featureWord(base))
                            .arg(frames > 0 ? QString::number(frames) : QStringLiteral("any number of"));
         text += featuresFirst ? QStringLiteral(" (librosa's orientation)") : QStringLiteral(" (transposed, as mfcc.T)");
         notes.prepend(text);
@@ -279,7 +274,8 @@ Expected<ImageSettingsProposal> proposeImageSettings(const std::vector<std::int6
 {
     auto isChannelCount = [](std::int64_t n) { return n == 1 || n == 3 || n == 4; };
     if (inputShape.size() != 3)
-        return Error{QStringLiteral("Input shape %1 is not an image shape: expected (height, width, channels)").arg(shapeText(inputShape))};
+        return Error{QStringLiteral("Input shape %1 is not an image shape: expected (height, width, channels)")
+                         .arg(shapeText(inputShape))};
     ImageSettingsProposal proposal;
     std::int64_t h = inputShape[0], w = inputShape[1], c = inputShape[2];
     if (!isChannelCount(c) && isChannelCount(inputShape[0])) {

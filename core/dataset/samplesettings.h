@@ -23,7 +23,7 @@ struct AudioShaping
     int frames = 0;               ///< pad/crop to this many frames; 0 keeps them (samples padded to the longest)
     std::int64_t sampleCount = 0; ///< pad/crop the waveform to this many samples before extraction (signal[:N]); 0: off
     CropAnchor crop = CropAnchor::Start;
-    bool meanOverTime = false;    ///< np.mean(mfcc, axis=1): one value per feature row
+    bool meanOverTime = false; ///< np.mean(mfcc, axis=1): one value per feature row
     ChannelAxis channelAxis = ChannelAxis::None;
     float padValue = 0.0f;
 

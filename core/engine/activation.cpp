@@ -73,47 +73,28 @@ torch::Tensor Activation::operator()(torch::Tensor x, bool ownsInput) const
     // re-strides it — 13 % of a training step of the speaker CNN in a profile.
     ownsInput = ownsInput && !(x.requires_grad() && x.is_view());
     switch (m_kind) {
-    case Kind::Linear:
-        return x;
-    case Kind::Relu:
-        return ownsInput ? x.relu_() : x.relu();
-    case Kind::Relu6:
-        return ownsInput ? x.clamp_(0.0, 6.0) : x.clamp(0.0, 6.0);
-    case Kind::LeakyRelu:
-        return torch::leaky_relu(x, m_parameter);
-    case Kind::Elu:
-        return torch::elu(x);
-    case Kind::Selu:
-        return torch::selu(x);
-    case Kind::Gelu:
-        return torch::gelu(x);
-    case Kind::GeluTanh:
-        return torch::gelu(x, "tanh");
-    case Kind::Swish:
-        return torch::silu(x);
-    case Kind::Softmax:
-        return torch::softmax(x, int64_t(m_parameter));
-    case Kind::LogSoftmax:
-        return torch::log_softmax(x, int64_t(m_parameter));
-    case Kind::Softplus:
-        return torch::softplus(x);
-    case Kind::Softsign:
-        return x / (x.abs() + 1.0);
-    case Kind::Tanh:
-        return ownsInput ? x.tanh_() : x.tanh();
-    case Kind::Sigmoid:
-        return ownsInput ? x.sigmoid_() : x.sigmoid();
+    case Kind::Linear: return x;
+    case Kind::Relu: return ownsInput ? x.relu_() : x.relu();
+    case Kind::Relu6: return ownsInput ? x.clamp_(0.0, 6.0) : x.clamp(0.0, 6.0);
+    case Kind::LeakyRelu: return torch::leaky_relu(x, m_parameter);
+    case Kind::Elu: return torch::elu(x);
+    case Kind::Selu: return torch::selu(x);
+    case Kind::Gelu: return torch::gelu(x);
+    case Kind::GeluTanh: return torch::gelu(x, "tanh");
+    case Kind::Swish: return torch::silu(x);
+    case Kind::Softmax: return torch::softmax(x, int64_t(m_parameter));
+    case Kind::LogSoftmax: return torch::log_softmax(x, int64_t(m_parameter));
+    case Kind::Softplus: return torch::softplus(x);
+    case Kind::Softsign: return x / (x.abs() + 1.0);
+    case Kind::Tanh: return ownsInput ? x.tanh_() : x.tanh();
+    case Kind::Sigmoid: return ownsInput ? x.sigmoid_() : x.sigmoid();
     case Kind::HardSigmoidKeras2:
         // Keras 2 backend: clip(0.2 * x + 0.5, 0, 1), in float32 like TensorFlow.
         return (x * 0.2 + 0.5).clamp_(0.0, 1.0);
-    case Kind::HardSigmoidKeras3:
-        return (x + 3.0).clamp_(0.0, 6.0) / 6.0;
-    case Kind::Exponential:
-        return x.exp();
-    case Kind::HardSilu:
-        return x * ((x + 3.0).clamp_(0.0, 6.0) / 6.0);
-    case Kind::Mish:
-        return x * torch::softplus(x).tanh();
+    case Kind::HardSigmoidKeras3: return (x + 3.0).clamp_(0.0, 6.0) / 6.0;
+    case Kind::Exponential: return x.exp();
+    case Kind::HardSilu: return x * ((x + 3.0).clamp_(0.0, 6.0) / 6.0);
+    case Kind::Mish: return x * torch::softplus(x).tanh();
     }
     return x;
 }

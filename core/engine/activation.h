@@ -15,13 +15,30 @@ class Activation final
 {
 public:
     enum class Kind {
-        Linear, Relu, Relu6, LeakyRelu, Elu, Selu, Gelu, GeluTanh, Swish, Softmax, LogSoftmax,
-        Softplus, Softsign, Tanh, Sigmoid, HardSigmoidKeras2, HardSigmoidKeras3, Exponential,
-        HardSilu, Mish,
+        Linear,
+        Relu,
+        Relu6,
+        LeakyRelu,
+        Elu,
+        Selu,
+        Gelu,
+        GeluTanh,
+        Swish,
+        Softmax,
+        LogSoftmax,
+        Softplus,
+        Softsign,
+        Tanh,
+        Sigmoid,
+        HardSigmoidKeras2,
+        HardSigmoidKeras3,
+        Exponential,
+        HardSilu,
+        Mish,
     };
 
     Activation() = default;
-    explicit Activation(Kind kind, double parameter = 0.0) : m_kind(kind), m_parameter(parameter) {}
+    explicit Activation(Kind kind, double parameter = 0.0) : m_kind(kind), m_parameter(parameter) { }
 
     /**
      * `value` as a Keras config holds it; an error (without the layer's name,
@@ -40,7 +57,6 @@ private:
 };
 
 /** Keras's backend relu(x, negative_slope, max_value, threshold), as the ReLU layer computes it. */
-torch::Tensor kerasRelu(const torch::Tensor &x, double negativeSlope, std::optional<double> maxValue,
-                        double threshold);
+torch::Tensor kerasRelu(const torch::Tensor &x, double negativeSlope, std::optional<double> maxValue, double threshold);
 
 } // namespace graft::engine

@@ -14,8 +14,7 @@ public:
 
     ElementwiseOp(const Layer &layer, Function function)
         : LayerOp(layer.name, layer.className), m_function(std::move(function))
-    {
-    }
+    { }
 
     std::vector<Flow> forward(const std::vector<Flow> &inputs) override
     {
@@ -30,8 +29,7 @@ private:
 class PReluOp final : public LayerOp
 {
 public:
-    PReluOp(const Layer &layer, const torch::Tensor &alpha)
-        : LayerOp(layer.name, layer.className)
+    PReluOp(const Layer &layer, const torch::Tensor &alpha) : LayerOp(layer.name, layer.className)
     {
         m_alpha = bindWeight(QStringLiteral("alpha"), alpha, true);
     }
@@ -61,7 +59,8 @@ Expected<LayerOpPtr> createActivationLayerOp(const Layer &layer, const OpContext
     if (cls == QLatin1String("Activation")) {
         auto activation = Activation::parse(config.config().value(QStringLiteral("activation")), context);
         if (!activation)
-            return makeError(QStringLiteral("%1: option 'activation' %2").arg(config.subject(), activation.errorString()));
+            return makeError(
+                QStringLiteral("%1: option 'activation' %2").arg(config.subject(), activation.errorString()));
         const Activation a = *activation;
         function = [a](const torch::Tensor &x) { return a(x); };
     } else if (cls == QLatin1String("LeakyReLU")) {

@@ -24,15 +24,17 @@ Expected<std::vector<std::int64_t>> ClassificationReport::labelsFromArray(const 
         return labels;
     }
     if (shape.size() != 1 && !(shape.size() == 2 && shape[1] == 1))
-        return makeError(QStringLiteral("labels of shape %1: expected class indices (N,) or (N, 1), or one-hot rows (N, C)")
-                             .arg(npyShapeString(shape)));
+        return makeError(
+            QStringLiteral("labels of shape %1: expected class indices (N,) or (N, 1), or one-hot rows (N, C)")
+                .arg(npyShapeString(shape)));
     auto labels = y.toInt64();
     if (!labels)
         return makeError(QStringLiteral("the labels are not class indices: %1").arg(labels.errorString()));
     return labels;
 }
 
-Expected<ClassificationReport> ClassificationReport::compute(const TensorData &outputs, const std::vector<std::int64_t> &labels,
+Expected<ClassificationReport> ClassificationReport::compute(const TensorData &outputs,
+                                                             const std::vector<std::int64_t> &labels,
                                                              const QStringList &classNames)
 {
     if (outputs.shape.empty() || outputs.shape.size() > 2)
@@ -58,7 +60,8 @@ Expected<ClassificationReport> ClassificationReport::compute(const TensorData &o
     if (r.classCount > 100000)
         return makeError(QStringLiteral("label %1 is too large for a class index").arg(maxLabel));
     if (!sigmoid && maxLabel >= width)
-        return makeError(QStringLiteral("a label is %1, but the model has only %2 output classes").arg(maxLabel).arg(width));
+        return makeError(
+            QStringLiteral("a label is %1, but the model has only %2 output classes").arg(maxLabel).arg(width));
     r.perClassSamples.assign(std::size_t(r.classCount), 0);
     r.perClassCorrect.assign(std::size_t(r.classCount), 0);
     r.confusion.assign(std::size_t(r.classCount), std::vector<std::int64_t>(std::size_t(r.classCount), 0));
@@ -114,12 +117,9 @@ QJsonObject ClassificationReport::toJson() const
             row.append(double(v));
         matrix.append(row);
     }
-    return QJsonObject{{QStringLiteral("samples"), double(samples)},
-                       {QStringLiteral("correct"), double(correct)},
-                       {QStringLiteral("accuracy"), accuracy},
-                       {QStringLiteral("per_class"), perClass},
-                       {QStringLiteral("classes"), classes},
-                       {QStringLiteral("confusion"), matrix}};
+    return QJsonObject{{QStringLiteral("samples"), double(samples)}, {QStringLiteral("correct"), double(correct)},
+                       {QStringLiteral("accuracy"), accuracy},       {QStringLiteral("per_class"), perClass},
+                       {QStringLiteral("classes"), classes},         {QStringLiteral("confusion"), matrix}};
 }
 
 QString ClassificationReport::toText() const
@@ -132,13 +132,18 @@ QString ClassificationReport::toText() const
     for (const QString &name : classNames)
         nameWidth = std::max(nameWidth, int(name.size()));
     s << QStringLiteral("%1  %2  %3  %4  %5\n")
-             .arg(QStringLiteral("class"), 5).arg(QStringLiteral("name"), -nameWidth)
-             .arg(QStringLiteral("samples"), 7).arg(QStringLiteral("correct"), 7).arg(QStringLiteral("accuracy"), 8);
+             .arg(QStringLiteral("class"), 5)
+             .arg(QStringLiteral("name"), -nameWidth)
+             .arg(QStringLiteral("samples"), 7)
+             .arg(QStringLiteral("correct"), 7)
+             .arg(QStringLiteral("accuracy"), 8);
     for (int k = 0; k < classCount; ++k) {
         const double a = classAccuracy(k);
         s << QStringLiteral("%1  %2  %3  %4  %5\n")
-                 .arg(k, 5).arg(classNames.value(k), -nameWidth)
-                 .arg(perClassSamples[std::size_t(k)], 7).arg(perClassCorrect[std::size_t(k)], 7)
+                 .arg(k, 5)
+                 .arg(classNames.value(k), -nameWidth)
+                 .arg(perClassSamples[std::size_t(k)], 7)
+                 .arg(perClassCorrect[std::size_t(k)], 7)
                  .arg(a < 0 ? QStringLiteral("-") : QString::number(a, 'f', 4), 8);
     }
     s << "\nconfusion matrix (rows: true class, columns: predicted class)\n";

@@ -24,11 +24,11 @@ struct ClassificationReport
     std::int64_t correct = 0;
     double accuracy = 0.0;
     int classCount = 0;
-    QStringList classNames;                               // may be shorter than classCount
-    std::vector<std::int64_t> perClassSamples;            // true samples of each class
+    QStringList classNames;                    // may be shorter than classCount
+    std::vector<std::int64_t> perClassSamples; // true samples of each class
     std::vector<std::int64_t> perClassCorrect;
-    std::vector<std::vector<std::int64_t>> confusion;     // [true class][predicted class]
-    std::vector<std::int64_t> predicted;                  // per sample
+    std::vector<std::vector<std::int64_t>> confusion; // [true class][predicted class]
+    std::vector<std::int64_t> predicted;              // per sample
 
     /** `outputs` (N, C) or (N, 1)/(N,) for a sigmoid; `labels` class indices. */
     static Expected<ClassificationReport> compute(const TensorData &outputs, const std::vector<std::int64_t> &labels,

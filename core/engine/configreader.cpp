@@ -39,15 +39,12 @@ QString layerSubject(const QString &layerName, const QString &className)
     return QStringLiteral("layer '%1' (%2)").arg(layerName, className);
 }
 
-ConfigReader::ConfigReader(const Layer &layer)
-    : ConfigReader(layer.name, layer.className, layer.config)
-{
-}
+ConfigReader::ConfigReader(const Layer &layer) : ConfigReader(layer.name, layer.className, layer.config)
+{ }
 
 ConfigReader::ConfigReader(const QString &layerName, const QString &className, const QJsonObject &config)
     : m_layerName(layerName), m_className(className), m_config(config)
-{
-}
+{ }
 
 QString ConfigReader::subject() const
 {
@@ -232,7 +229,8 @@ std::vector<std::pair<std::int64_t, std::int64_t>> ConfigReader::pairs(const QSt
     }
     if (!ok)
         fail(key, QStringLiteral("is %1, expected an integer, %2 integers or %2 (before, after) pairs")
-                      .arg(jsonText(v)).arg(dims));
+                      .arg(jsonText(v))
+                      .arg(dims));
     for (const auto &p : out)
         if (p.first < 0 || p.second < 0)
             fail(key, QStringLiteral("holds a negative amount"));

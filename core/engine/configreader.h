@@ -46,8 +46,7 @@ public:
     /** Lower-cased string option that must be one of `allowed` (when not empty). */
     QString choice(const QString &key, const QString &fallback, const QStringList &allowed);
     /** ((a, b), (c, d)) / (a, b) / a forms of ZeroPadding/Cropping: `dims` pairs. */
-    std::vector<std::pair<std::int64_t, std::int64_t>> pairs(const QString &key, int dims,
-                                                             std::int64_t fallback);
+    std::vector<std::pair<std::int64_t, std::int64_t>> pairs(const QString &key, int dims, std::int64_t fallback);
     bool channelsFirst();
 
     /** Records an error about `key` (only the first error is kept). */

@@ -21,9 +21,9 @@ enum class Padding { Valid, Same, Causal };
  */
 struct TapWindow
 {
-    std::int64_t firstTap = 0, taps = 0;               // the kernel taps kept
-    std::int64_t inputStart = 0, inputLength = 0;      // the input the kept taps read
-    std::int64_t before = 0, after = 0;                // padding around that input
+    std::int64_t firstTap = 0, taps = 0;          // the kernel taps kept
+    std::int64_t inputStart = 0, inputLength = 0; // the input the kept taps read
+    std::int64_t before = 0, after = 0;           // padding around that input
 };
 
 TapWindow liveTaps(std::int64_t n, std::int64_t k, std::int64_t s, std::int64_t d,
@@ -64,7 +64,7 @@ TapWindow liveTaps(std::int64_t n, std::int64_t k, std::int64_t s, std::int64_t 
 struct ConvGeometry
 {
     SpatialLayout layout;
-    std::vector<std::int64_t> kernel;   // per spatial dim
+    std::vector<std::int64_t> kernel; // per spatial dim
     std::vector<std::int64_t> strides;
     std::vector<std::int64_t> dilation;
     Padding padding = Padding::Valid;
@@ -77,8 +77,8 @@ public:
 
     ConvOp(const Layer &layer, Kind kind, ConvGeometry geometry, std::int64_t inChannels, std::int64_t groups,
            Activation activation)
-        : LayerOp(layer.name, layer.className), m_kind(kind), m_geometry(std::move(geometry)),
-          m_inChannels(inChannels), m_groups(groups), m_activation(activation)
+        : LayerOp(layer.name, layer.className), m_kind(kind), m_geometry(std::move(geometry)), m_inChannels(inChannels),
+          m_groups(groups), m_activation(activation)
     {
         const SpatialLayout &l = m_geometry.layout;
         m_strides = l.expand(m_geometry.strides, 1);
@@ -144,7 +144,8 @@ public:
         const SpatialLayout &layout = m_geometry.layout;
         if (x.dim() != layout.rank + 2)
             fail(QStringLiteral("expects %1-D inputs (batch axis included), got shape %2")
-                     .arg(layout.rank + 2).arg(shapeText(x.sizes())));
+                     .arg(layout.rank + 2)
+                     .arg(shapeText(x.sizes())));
         if (x.size(layout.channelAxis()) != m_inChannels)
             fail(QStringLiteral("expects %1 input channels, got shape %2").arg(m_inChannels).arg(shapeText(x.sizes())));
 
@@ -228,13 +229,16 @@ Expected<LayerOpPtr> createConvOp(const Layer &layer, const OpContext &context)
     g.layout.channelsFirst = config.channelsFirst();
     g.kernel = config.integers(QStringLiteral("kernel_size"), rank, {});
     g.strides = config.integers(QStringLiteral("strides"), rank, std::vector<std::int64_t>(std::size_t(rank), 1));
-    g.dilation = config.integers(QStringLiteral("dilation_rate"), rank, std::vector<std::int64_t>(std::size_t(rank), 1));
-    const QString padding = config.choice(QStringLiteral("padding"), QStringLiteral("valid"),
-                                          rank == 1 && kind == ConvOp::Kind::Regular
-                                              ? QStringList{QStringLiteral("valid"), QStringLiteral("same"), QStringLiteral("causal")}
-                                              : QStringList{QStringLiteral("valid"), QStringLiteral("same")});
-    g.padding = padding == QLatin1String("same") ? Padding::Same
-                                                 : (padding == QLatin1String("causal") ? Padding::Causal : Padding::Valid);
+    g.dilation =
+        config.integers(QStringLiteral("dilation_rate"), rank, std::vector<std::int64_t>(std::size_t(rank), 1));
+    const QString padding =
+        config.choice(QStringLiteral("padding"), QStringLiteral("valid"),
+                      rank == 1 && kind == ConvOp::Kind::Regular
+                          ? QStringList{QStringLiteral("valid"), QStringLiteral("same"), QStringLiteral("causal")}
+                          : QStringList{QStringLiteral("valid"), QStringLiteral("same")});
+    g.padding = padding == QLatin1String("same")
+                    ? Padding::Same
+                    : (padding == QLatin1String("causal") ? Padding::Causal : Padding::Valid);
     const bool useBias = config.boolean(QStringLiteral("use_bias"), true);
     const std::int64_t groups = config.integer(QStringLiteral("groups"), 1);
     const std::int64_t multiplier = config.integer(QStringLiteral("depth_multiplier"), 1);
@@ -269,10 +273,13 @@ Expected<LayerOpPtr> createConvOp(const Layer &layer, const OpContext &context)
         const std::int64_t inChannels = kernel->size(-2) * groups;
         if (filters % groups != 0)
             return makeError(QStringLiteral("%1: option 'groups' (%2) does not divide filters (%3)")
-                                 .arg(config.subject()).arg(groups).arg(filters));
+                                 .arg(config.subject())
+                                 .arg(groups)
+                                 .arg(filters));
         op = std::make_shared<ConvOp>(layer, kind, g, inChannels, groups, *activation);
         op->setKernel(*kernel);
-        auto bias = useBias ? requireWeight(layer, QStringLiteral("bias"), {filters}) : Expected<torch::Tensor>(torch::Tensor());
+        auto bias = useBias ? requireWeight(layer, QStringLiteral("bias"), {filters})
+                            : Expected<torch::Tensor>(torch::Tensor());
         if (!bias)
             return bias.error();
         op->setBias(*bias);
@@ -299,7 +306,8 @@ Expected<LayerOpPtr> createConvOp(const Layer &layer, const OpContext &context)
         op->setPointwiseKernel(*pointwise);
         outChannels = filters;
     }
-    auto bias = useBias ? requireWeight(layer, QStringLiteral("bias"), {outChannels}) : Expected<torch::Tensor>(torch::Tensor());
+    auto bias = useBias ? requireWeight(layer, QStringLiteral("bias"), {outChannels})
+                        : Expected<torch::Tensor>(torch::Tensor());
     if (!bias)
         return bias.error();
     op->setBias(*bias);

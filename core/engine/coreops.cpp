@@ -34,7 +34,8 @@ public:
         const torch::Tensor &x = inputs[0].value;
         if (x.dim() < 2 || x.size(-1) != m_weight.size(1))
             fail(QStringLiteral("expects inputs whose last dimension is %1, got shape %2")
-                     .arg(m_weight.size(1)).arg(shapeText(x.sizes())));
+                     .arg(m_weight.size(1))
+                     .arg(shapeText(x.sizes())));
         return {Flow{m_activation(torch::linear(x, m_weight, m_bias), true), inputs[0].mask}};
     }
 
@@ -63,7 +64,8 @@ public:
             const std::int64_t hi = indices.max().item<std::int64_t>();
             if (lo < 0 || hi >= m_table.size(0))
                 fail(QStringLiteral("input holds index %1, outside the vocabulary [0, %2)")
-                         .arg(lo < 0 ? lo : hi).arg(m_table.size(0)));
+                         .arg(lo < 0 ? lo : hi)
+                         .arg(m_table.size(0)));
         }
         Flow out{torch::embedding(m_table, indices), torch::Tensor()};
         if (m_maskZero)
@@ -120,10 +122,9 @@ public:
     enum class Kind { Dropout, SpatialDropout, GaussianNoise, GaussianDropout, AlphaDropout, Identity };
 
     NoiseOp(const Layer &layer, Kind kind, double amount, std::vector<std::int64_t> noiseShape, bool channelsFirst)
-        : LayerOp(layer.name, layer.className), m_kind(kind), m_amount(amount),
-          m_noiseShape(std::move(noiseShape)), m_channelsFirst(channelsFirst)
-    {
-    }
+        : LayerOp(layer.name, layer.className), m_kind(kind), m_amount(amount), m_noiseShape(std::move(noiseShape)),
+          m_channelsFirst(channelsFirst)
+    { }
 
     std::vector<Flow> forward(const std::vector<Flow> &inputs) override
     {
@@ -140,9 +141,7 @@ public:
             y = x * scaledKeepMask(noiseShapeFor(x), 1.0 - m_amount).to(x.scalar_type());
             break;
         }
-        case Kind::GaussianNoise:
-            y = x + torch::randn_like(x) * m_amount;
-            break;
+        case Kind::GaussianNoise: y = x + torch::randn_like(x) * m_amount; break;
         case Kind::GaussianDropout:
             y = x * (torch::randn_like(x) * std::sqrt(m_amount / (1.0 - m_amount)) + 1.0);
             break;
@@ -157,8 +156,7 @@ public:
             y = (x * kept + alphaP * (1.0 - kept)) * a + b;
             break;
         }
-        case Kind::Identity:
-            return {inputs[0]};
+        case Kind::Identity: return {inputs[0]};
         }
         return {Flow{y, inputs[0].mask}};
     }
@@ -193,11 +191,10 @@ public:
     /** y = x * scale + offset (Rescaling), or Keras's Normalization (x - mean) / max(sqrt(var), eps). */
     AffineOp(const Layer &layer, torch::Tensor scale, torch::Tensor offset)
         : LayerOp(layer.name, layer.className), m_scale(std::move(scale)), m_offset(std::move(offset))
-    {
-    }
+    { }
 
-    AffineOp(const Layer &layer, const torch::Tensor &mean, const torch::Tensor &variance,
-             const torch::Tensor &count, std::vector<std::int64_t> axes, bool invert, bool fromWeights)
+    AffineOp(const Layer &layer, const torch::Tensor &mean, const torch::Tensor &variance, const torch::Tensor &count,
+             std::vector<std::int64_t> axes, bool invert, bool fromWeights)
         : LayerOp(layer.name, layer.className), m_axes(std::move(axes)), m_invert(invert), m_normalization(true)
     {
         if (fromWeights) {
@@ -222,13 +219,17 @@ public:
         for (std::int64_t axis : m_axes) {
             const std::int64_t a = axis < 0 ? axis + x.dim() : axis;
             if (a <= 0 || a >= x.dim())
-                fail(QStringLiteral("axis %1 does not exist for inputs of shape %2").arg(axis).arg(shapeText(x.sizes())));
+                fail(QStringLiteral("axis %1 does not exist for inputs of shape %2")
+                         .arg(axis)
+                         .arg(shapeText(x.sizes())));
             shape[std::size_t(a)] = x.size(a);
             kept *= x.size(a);
         }
         if (kept != m_mean.numel())
             fail(QStringLiteral("has %1 means, but inputs of shape %2 need %3")
-                     .arg(m_mean.numel()).arg(shapeText(x.sizes())).arg(kept));
+                     .arg(m_mean.numel())
+                     .arg(shapeText(x.sizes()))
+                     .arg(kept));
         const torch::Tensor mean = m_mean.reshape(shape);
         // Keras divides by max(sqrt(variance), epsilon()) with epsilon() = 1e-7.
         const torch::Tensor deviation = m_variance.reshape(shape).sqrt().clamp_min(1e-7);
@@ -245,8 +246,9 @@ private:
 torch::Tensor numbersTensor(const QJsonValue &value, double fallback)
 {
     // Keras 3 may serialize arrays as {"class_name": "__numpy__", "config": {"value": [...]}}.
-    const QJsonValue v = value.isObject() ? value.toObject().value(QStringLiteral("config")).toObject().value(QStringLiteral("value"))
-                                          : value;
+    const QJsonValue v =
+        value.isObject() ? value.toObject().value(QStringLiteral("config")).toObject().value(QStringLiteral("value"))
+                         : value;
     if (v.isArray() && !v.toArray().isEmpty() && v.toArray().at(0).isArray()) {
         std::vector<float> values;
         for (const QJsonValue &row : v.toArray())
@@ -278,7 +280,8 @@ Expected<LayerOpPtr> buildDense(const Layer &layer, const OpContext &context)
     auto kernel = requireWeight(layer, QStringLiteral("kernel"), {-1, units});
     if (!kernel)
         return kernel.error();
-    auto bias = useBias ? requireWeight(layer, QStringLiteral("bias"), {units}) : Expected<torch::Tensor>(torch::Tensor());
+    auto bias =
+        useBias ? requireWeight(layer, QStringLiteral("bias"), {units}) : Expected<torch::Tensor>(torch::Tensor());
     if (!bias)
         return bias.error();
     return LayerOpPtr(std::make_shared<DenseOp>(layer, *kernel, *bias, *activation));
@@ -361,7 +364,9 @@ Expected<LayerOpPtr> buildNormalization(const Layer &layer)
     }
     if (m.numel() != v.numel())
         return makeError(QStringLiteral("%1: 'mean' has %2 values but 'variance' has %3")
-                             .arg(config.subject()).arg(m.numel()).arg(v.numel()));
+                             .arg(config.subject())
+                             .arg(m.numel())
+                             .arg(v.numel()));
     return LayerOpPtr(std::make_shared<AffineOp>(layer, m, v, *count, axes, invert, fromWeights));
 }
 
@@ -380,14 +385,15 @@ Expected<LayerOpPtr> createCoreOp(const Layer &layer, const OpContext &context)
         || cls == QLatin1String("AlphaDropout"))
         return buildNoise(layer);
     if (cls == QLatin1String("ActivityRegularization") || cls == QLatin1String("InputLayer"))
-        return LayerOpPtr(std::make_shared<NoiseOp>(layer, NoiseOp::Kind::Identity, 0.0,
-                                                    std::vector<std::int64_t>{}, false));
+        return LayerOpPtr(
+            std::make_shared<NoiseOp>(layer, NoiseOp::Kind::Identity, 0.0, std::vector<std::int64_t>{}, false));
     if (cls == QLatin1String("Rescaling")) {
         ConfigReader config(layer);
         if (!config.has(QStringLiteral("scale")))
             return makeError(QStringLiteral("%1: option 'scale' is missing").arg(config.subject()));
-        return LayerOpPtr(std::make_shared<AffineOp>(layer, numbersTensor(config.config().value(QStringLiteral("scale")), 1.0),
-                                                     numbersTensor(config.config().value(QStringLiteral("offset")), 0.0)));
+        return LayerOpPtr(
+            std::make_shared<AffineOp>(layer, numbersTensor(config.config().value(QStringLiteral("scale")), 1.0),
+                                       numbersTensor(config.config().value(QStringLiteral("offset")), 0.0)));
     }
     if (cls == QLatin1String("Normalization"))
         return buildNormalization(layer);

@@ -27,7 +27,8 @@ QString givenShapeText(const std::vector<std::int64_t> &shape)
     QStringList parts;
     for (std::int64_t d : shape)
         parts << QString::number(d);
-    return QStringLiteral("(%1%2)").arg(parts.join(QStringLiteral(", ")), shape.size() == 1 ? QStringLiteral(",") : QString());
+    return QStringLiteral("(%1%2)").arg(parts.join(QStringLiteral(", ")),
+                                        shape.size() == 1 ? QStringLiteral(",") : QString());
 }
 
 /** Puts the module in the wanted mode for one call and restores the caller's mode after. */
@@ -76,7 +77,8 @@ struct InferenceModel::Private
     QStringList outputNames;
 };
 
-InferenceModel::InferenceModel(std::unique_ptr<Private> p) : d(std::move(p)) {}
+InferenceModel::InferenceModel(std::unique_ptr<Private> p) : d(std::move(p))
+{ }
 InferenceModel::InferenceModel(InferenceModel &&other) noexcept = default;
 InferenceModel &InferenceModel::operator=(InferenceModel &&other) noexcept = default;
 InferenceModel::~InferenceModel() = default;
@@ -92,7 +94,8 @@ Expected<InferenceModel> InferenceModel::build(const LoadedModel &model)
 {
     if (!model.hasArchitecture)
         return makeError(QStringLiteral("%1 holds weights only: give the architecture (model.to_json() output) "
-                                        "to run it").arg(model.sourcePath));
+                                        "to run it")
+                             .arg(model.sourcePath));
     return build(model.model, EngineOptions::fromLoadedModel(model));
 }
 
@@ -104,9 +107,9 @@ Expected<InferenceModel> InferenceModel::build(const ModelSpec &spec, const Engi
     // Multi-backend Keras (< 2.4, no "-tf" suffix) repeats the previous state on masked steps.
     context.tfKerasMasking = context.keras3 || options.kerasVersion.endsWith(QLatin1String("-tf"))
                              || versionAtLeast(options.kerasVersion, 2, 4);
-    context.maskedBatchNormMoments = context.keras3 || versionAtLeast(options.kerasVersion, 2, 4)
-                                     || (options.kerasVersion.endsWith(QLatin1String("-tf"))
-                                         && versionAtLeast(options.kerasVersion, 2, 3));
+    context.maskedBatchNormMoments =
+        context.keras3 || versionAtLeast(options.kerasVersion, 2, 4)
+        || (options.kerasVersion.endsWith(QLatin1String("-tf")) && versionAtLeast(options.kerasVersion, 2, 3));
     try {
         auto module = KerasGraphModule::create(spec, context);
         if (!module)
@@ -115,10 +118,12 @@ Expected<InferenceModel> InferenceModel::build(const ModelSpec &spec, const Engi
         auto p = std::make_unique<Private>();
         p->module = *module;
         for (const TensorRef &ref : spec.outputs)
-            p->outputNames << (ref.tensorIndex == 0 ? ref.layer : QStringLiteral("%1:%2").arg(ref.layer).arg(ref.tensorIndex));
+            p->outputNames << (ref.tensorIndex == 0 ? ref.layer
+                                                    : QStringLiteral("%1:%2").arg(ref.layer).arg(ref.tensorIndex));
         return InferenceModel(std::move(p));
     } catch (const std::exception &e) {
-        return makeError(QStringLiteral("building the model failed: %1").arg(QString::fromUtf8(e.what()).section(QLatin1Char('\n'), 0, 0)));
+        return makeError(QStringLiteral("building the model failed: %1")
+                             .arg(QString::fromUtf8(e.what()).section(QLatin1Char('\n'), 0, 0)));
     }
 }
 
@@ -174,7 +179,8 @@ Expected<std::vector<TensorData>> InferenceModel::run(const std::vector<TensorDa
     KerasGraphModule &module = *d->module;
     const QVector<ModelInput> &expected = module.inputs();
     if (int(inputs.size()) != expected.size())
-        return makeError(QStringLiteral("the model takes %1 input(s), %2 given").arg(expected.size()).arg(inputs.size()));
+        return makeError(
+            QStringLiteral("the model takes %1 input(s), %2 given").arg(expected.size()).arg(inputs.size()));
     std::int64_t samples = -1;
     for (int i = 0; i < expected.size(); ++i) {
         const TensorData &data = inputs[std::size_t(i)];
@@ -190,7 +196,8 @@ Expected<std::vector<TensorData>> InferenceModel::run(const std::vector<TensorDa
                                  .arg(in.name, shapeToString(in.shape), givenShapeText(data.shape)));
         if (samples >= 0 && data.shape[0] != samples)
             return makeError(QStringLiteral("the inputs hold different numbers of samples (%1 and %2)")
-                                 .arg(samples).arg(data.shape[0]));
+                                 .arg(samples)
+                                 .arg(data.shape[0]));
         samples = data.shape[0];
     }
     if (samples <= 0)

@@ -21,7 +21,8 @@ void collectKerasTensors(const QJsonValue &v, QVector<TensorRef> *out)
     const QJsonObject o = v.toObject();
     if (o.value(QStringLiteral("class_name")).toString() != QLatin1String("__keras_tensor__"))
         return;
-    const QJsonArray history = o.value(QStringLiteral("config")).toObject().value(QStringLiteral("keras_history")).toArray();
+    const QJsonArray history =
+        o.value(QStringLiteral("config")).toObject().value(QStringLiteral("keras_history")).toArray();
     if (history.isEmpty())
         return;
     out->append(TensorRef{history.at(0).toString(), history.at(1).toInt(), history.at(2).toInt()});
@@ -145,10 +146,13 @@ Expected<KerasGraphModule::Plan> KerasGraphModule::planFor(const QVector<TensorR
             return makeError(QStringLiteral("tensor of '%1' is used, but no layer has that name").arg(ref.layer));
         const LayerInfo &layer = m_layers[std::size_t(layerIndex)];
         if (layer.isInput)
-            return makeError(QStringLiteral("InputLayer '%1' is used but is not one of the model's inputs").arg(ref.layer));
+            return makeError(
+                QStringLiteral("InputLayer '%1' is used but is not one of the model's inputs").arg(ref.layer));
         const int node = resolveNode(layer, ref.nodeIndex, fromOutputs);
         if (node < 0 || layer.nodes.at(node).isEmpty())
-            return makeError(QStringLiteral("layer '%1' has no call number %2 in the model config").arg(ref.layer).arg(ref.nodeIndex));
+            return makeError(QStringLiteral("layer '%1' has no call number %2 in the model config")
+                                 .arg(ref.layer)
+                                 .arg(ref.nodeIndex));
         const auto it = stepOf.constFind(qMakePair(layerIndex, node));
         if (it != stepOf.constEnd())
             return Resolved{Kind::Ready, Source{it.value(), ref.tensorIndex}, layerIndex, node};
@@ -180,14 +184,16 @@ Expected<KerasGraphModule::Plan> KerasGraphModule::planFor(const QVector<TensorR
             }
             auto r = resolve(inputs.at(frame.next), false);
             if (!r)
-                return makeError(QStringLiteral("layer '%1': %2").arg(m_layers[std::size_t(frame.layer)].name, r.errorString()));
+                return makeError(
+                    QStringLiteral("layer '%1': %2").arg(m_layers[std::size_t(frame.layer)].name, r.errorString()));
             if (r->kind == Kind::Ready) {
                 frame.inputs.push_back(r->source);
                 ++frame.next;
                 continue;
             }
             if (inProgress.contains(qMakePair(r->layer, r->node)))
-                return makeError(QStringLiteral("the graph has a cycle through layer '%1'").arg(m_layers[std::size_t(r->layer)].name));
+                return makeError(QStringLiteral("the graph has a cycle through layer '%1'")
+                                     .arg(m_layers[std::size_t(r->layer)].name));
             if (stack.size() > std::size_t(limits::maxLayers) * 4)
                 return makeError(QStringLiteral("the graph is too deep"));
             inProgress.insert(qMakePair(r->layer, r->node));
@@ -272,7 +278,9 @@ std::vector<Flow> KerasGraphModule::run(const Plan &plan, const std::vector<Flow
         for (const auto &[tensorIndex, slot] : step.outputs) {
             if (tensorIndex < 0 || std::size_t(tensorIndex) >= outputs.size())
                 throw OpError(QStringLiteral("%1: produced %2 tensor(s), but tensor %3 is used")
-                                  .arg(op.subject()).arg(outputs.size()).arg(tensorIndex));
+                                  .arg(op.subject())
+                                  .arg(outputs.size())
+                                  .arg(tensorIndex));
             slots[std::size_t(slot)] = outputs[std::size_t(tensorIndex)];
         }
         for (int slot : step.release)

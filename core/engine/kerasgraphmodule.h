@@ -26,8 +26,8 @@ public:
     /** Which layer call produces a tensor: a model input or the output `tensorIndex` of a step. */
     struct Source
     {
-        int step = -1;       // -1: model input number `index`
-        int index = 0;       // tensor index of the step's outputs, or input number
+        int step = -1; // -1: model input number `index`
+        int index = 0; // tensor index of the step's outputs, or input number
     };
 
     /** One layer call. */

@@ -8,10 +8,10 @@ namespace graft::engine {
 
 LayerOp::LayerOp(QString layerName, QString className)
     : m_layerName(std::move(layerName)), m_className(std::move(className))
-{
-}
+{ }
 
-void LayerOp::resetStates() {}
+void LayerOp::resetStates()
+{ }
 
 torch::Tensor LayerOp::bindWeight(const QString &kerasName, torch::Tensor torchLayout, bool trainable,
                                   std::function<torch::Tensor(const torch::Tensor &)> toKeras)
@@ -75,16 +75,18 @@ Expected<torch::Tensor> weightTensor(const Layer &layer, const QString &shortNam
         QStringList present;
         for (const LayerWeight &lw : layer.weights)
             present << lw.name;
-        return makeError(QStringLiteral("%1: weight '%2' is missing (the layer has: %3); the weights file "
-                                        "does not match the architecture")
-                             .arg(layerSubject(layer.name, layer.className), shortName,
-                                  present.isEmpty() ? QStringLiteral("no weights") : present.join(QStringLiteral(", "))));
+        return makeError(
+            QStringLiteral("%1: weight '%2' is missing (the layer has: %3); the weights file "
+                           "does not match the architecture")
+                .arg(layerSubject(layer.name, layer.className), shortName,
+                     present.isEmpty() ? QStringLiteral("no weights") : present.join(QStringLiteral(", "))));
     }
     const TensorData &data = w->tensor;
     if (std::int64_t(data.values.size()) != data.elementCount() || data.elementCount() < 0)
         return makeError(QStringLiteral("%1: weight '%2' has %3 values for shape %4")
                              .arg(layerSubject(layer.name, layer.className), shortName)
-                             .arg(data.values.size()).arg(data.shapeString()));
+                             .arg(data.values.size())
+                             .arg(data.shapeString()));
     bool shapeOk = expectedShape.empty() || expectedShape.size() == data.shape.size();
     for (std::size_t i = 0; shapeOk && i < expectedShape.size(); ++i)
         shapeOk = expectedShape[i] < 0 || expectedShape[i] == data.shape[i];
@@ -133,8 +135,8 @@ Expected<LayerOpPtr> createLayerOp(const Layer &layer, const OpContext &context)
 {
     using Builder = Expected<LayerOpPtr> (*)(const Layer &, const OpContext &);
     static const Builder builders[] = {
-        createCoreOp, createActivationLayerOp, createConvOp, createPoolingOp, createReshapingOp,
-        createNormalizationOp, createRecurrentOp, createMergeOp, createWrapperOp,
+        createCoreOp,          createActivationLayerOp, createConvOp,  createPoolingOp, createReshapingOp,
+        createNormalizationOp, createRecurrentOp,       createMergeOp, createWrapperOp,
     };
     for (Builder build : builders) {
         auto op = build(layer, context);

@@ -49,7 +49,7 @@ struct OpContext
 class OpError : public std::runtime_error
 {
 public:
-    explicit OpError(const QString &message) : std::runtime_error(message.toStdString()) {}
+    explicit OpError(const QString &message) : std::runtime_error(message.toStdString()) { }
 };
 
 /**

@@ -21,7 +21,7 @@ class ElementwiseMergeOp final : public LayerOp
 public:
     enum class Kind { Add, Subtract, Multiply, Average, Maximum, Minimum };
 
-    ElementwiseMergeOp(const Layer &layer, Kind kind) : LayerOp(layer.name, layer.className), m_kind(kind) {}
+    ElementwiseMergeOp(const Layer &layer, Kind kind) : LayerOp(layer.name, layer.className), m_kind(kind) { }
 
     std::vector<Flow> forward(const std::vector<Flow> &inputs) override
     {
@@ -55,7 +55,7 @@ private:
 class ConcatenateOp final : public LayerOp
 {
 public:
-    ConcatenateOp(const Layer &layer, std::int64_t axis) : LayerOp(layer.name, layer.className), m_axis(axis) {}
+    ConcatenateOp(const Layer &layer, std::int64_t axis) : LayerOp(layer.name, layer.className), m_axis(axis) { }
 
     std::vector<Flow> forward(const std::vector<Flow> &inputs) override
     {
@@ -64,7 +64,9 @@ public:
         const std::int64_t rank = inputs[0].value.dim();
         const std::int64_t axis = m_axis < 0 ? m_axis + rank : m_axis;
         if (axis < 1 || axis >= rank)
-            fail(QStringLiteral("axis %1 does not exist for inputs of shape %2").arg(m_axis).arg(shapeText(inputs[0].value.sizes())));
+            fail(QStringLiteral("axis %1 does not exist for inputs of shape %2")
+                     .arg(m_axis)
+                     .arg(shapeText(inputs[0].value.sizes())));
         std::vector<torch::Tensor> values;
         for (const Flow &f : inputs) {
             bool compatible = f.value.dim() == rank;
@@ -72,7 +74,8 @@ public:
                 compatible = d == axis || f.value.size(d) == inputs[0].value.size(d);
             if (!compatible)
                 fail(QStringLiteral("cannot concatenate shapes %1 and %2 on axis %3")
-                         .arg(shapeText(inputs[0].value.sizes()), shapeText(f.value.sizes())).arg(m_axis));
+                         .arg(shapeText(inputs[0].value.sizes()), shapeText(f.value.sizes()))
+                         .arg(m_axis));
             values.push_back(f.value);
         }
         return {Flow{torch::cat(values, axis), combinedMask(inputs)}};
@@ -87,8 +90,7 @@ class DotOp final : public LayerOp
 public:
     DotOp(const Layer &layer, std::vector<std::int64_t> axes, bool normalize)
         : LayerOp(layer.name, layer.className), m_axes(std::move(axes)), m_normalize(normalize)
-    {
-    }
+    { }
 
     std::vector<Flow> forward(const std::vector<Flow> &inputs) override
     {
@@ -102,7 +104,10 @@ public:
         const std::int64_t ax = resolve(m_axes[0], x.dim()), ay = resolve(m_axes[1], y.dim());
         if (ax == 0 || ay == 0 || x.size(ax) != y.size(ay))
             fail(QStringLiteral("cannot contract axis %1 of %2 with axis %3 of %4")
-                     .arg(ax).arg(shapeText(x.sizes())).arg(ay).arg(shapeText(y.sizes())));
+                     .arg(ax)
+                     .arg(shapeText(x.sizes()))
+                     .arg(ay)
+                     .arg(shapeText(y.sizes())));
         if (m_normalize) {
             // l2_normalize: x / sqrt(max(sum(x^2), 1e-12)).
             x = x * x.square().sum(ax, true).clamp_min(1e-12).rsqrt();
@@ -116,8 +121,8 @@ public:
             outShape.push_back(xm.size(d));
         for (std::int64_t d = 2; d < ym.dim(); ++d)
             outShape.push_back(ym.size(d));
-        const torch::Tensor product = torch::bmm(xm.reshape({x.size(0), -1, xm.size(-1)}),
-                                                 ym.reshape({y.size(0), ym.size(1), -1}));
+        const torch::Tensor product =
+            torch::bmm(xm.reshape({x.size(0), -1, xm.size(-1)}), ym.reshape({y.size(0), ym.size(1), -1}));
         if (outShape.size() == 1)
             outShape.push_back(1); // Keras returns (batch, 1) for two vectors
         return {Flow{product.reshape(outShape), torch::Tensor()}};
@@ -135,8 +140,8 @@ Expected<LayerOpPtr> createMergeOp(const Layer &layer, const OpContext &)
     const QString &cls = layer.className;
     using K = ElementwiseMergeOp::Kind;
     static const std::pair<const char *, K> elementwise[] = {
-        {"Add", K::Add}, {"Subtract", K::Subtract}, {"Multiply", K::Multiply},
-        {"Average", K::Average}, {"Maximum", K::Maximum}, {"Minimum", K::Minimum},
+        {"Add", K::Add},         {"Subtract", K::Subtract}, {"Multiply", K::Multiply},
+        {"Average", K::Average}, {"Maximum", K::Maximum},   {"Minimum", K::Minimum},
     };
     for (const auto &[name, kind] : elementwise)
         if (cls == QLatin1String(name))

@@ -19,9 +19,9 @@ public:
     /** Whose batch variance the moving variance tracks (normalization always uses the biased one). */
     enum class Lineage { Keras3, TfKeras, MultiBackend };
 
-    BatchNormOp(const Layer &layer, std::vector<std::int64_t> axes, double epsilon, double momentum,
-                Lineage lineage, bool fusedAllowed, bool maskedMoments, const torch::Tensor &gamma,
-                const torch::Tensor &beta, const torch::Tensor &mean, const torch::Tensor &variance)
+    BatchNormOp(const Layer &layer, std::vector<std::int64_t> axes, double epsilon, double momentum, Lineage lineage,
+                bool fusedAllowed, bool maskedMoments, const torch::Tensor &gamma, const torch::Tensor &beta,
+                const torch::Tensor &mean, const torch::Tensor &variance)
         : LayerOp(layer.name, layer.className), m_axes(std::move(axes)), m_epsilon(epsilon), m_momentum(momentum),
           m_lineage(lineage), m_fusedAllowed(fusedAllowed), m_maskedMoments(maskedMoments)
     {
@@ -44,14 +44,19 @@ public:
         for (std::int64_t axis : m_axes) {
             const std::int64_t a = resolveAxis(axis, x.dim());
             if (a < 0)
-                fail(QStringLiteral("axis %1 does not exist for inputs of shape %2").arg(axis).arg(shapeText(x.sizes())));
+                fail(QStringLiteral("axis %1 does not exist for inputs of shape %2")
+                         .arg(axis)
+                         .arg(shapeText(x.sizes())));
             shape[std::size_t(a)] = x.size(a);
             isFeature[std::size_t(a)] = true;
             features *= x.size(a);
         }
         if (features != m_mean.numel())
             fail(QStringLiteral("has %1 features, but inputs of shape %2 have %3 along axis %4")
-                     .arg(m_mean.numel()).arg(shapeText(x.sizes())).arg(features).arg(m_axes.front()));
+                     .arg(m_mean.numel())
+                     .arg(shapeText(x.sizes()))
+                     .arg(features)
+                     .arg(m_axes.front()));
         // Features on the last axis broadcast without a reshape.
         const bool lastAxis = m_axes.size() == 1 && resolveAxis(m_axes[0], x.dim()) == x.dim() - 1;
         auto view = [&](const torch::Tensor &t) { return lastAxis ? t : t.reshape(shape); };
@@ -110,10 +115,8 @@ private:
         // TF's fused kernel first, kept here as Bessel's n / (n - 1) as before.
         const bool fused = m_fusedAllowed && (rank == 4 || rank == 5);
         switch (m_lineage) {
-        case Lineage::Keras3:
-            return 1.0;
-        case Lineage::TfKeras:
-            return fused && n > 1.0 ? n / (n - 1.0) : 1.0;
+        case Lineage::Keras3: return 1.0;
+        case Lineage::TfKeras: return fused && n > 1.0 ? n / (n - 1.0) : 1.0;
         case Lineage::MultiBackend:
             if (rank == 4)
                 return n > 1.0 ? n / (n - 1.0) : 1.0;
@@ -152,13 +155,15 @@ public:
         for (std::int64_t axis : m_axes) {
             const std::int64_t a = resolveAxis(axis, x.dim());
             if (a < 0)
-                fail(QStringLiteral("axis %1 does not exist for inputs of shape %2").arg(axis).arg(shapeText(x.sizes())));
+                fail(QStringLiteral("axis %1 does not exist for inputs of shape %2")
+                         .arg(axis)
+                         .arg(shapeText(x.sizes())));
             axes.push_back(a);
             shape[std::size_t(a)] = x.size(a);
         }
         std::sort(axes.begin(), axes.end());
-        const bool trailing = !m_rmsScaling && axes.back() == x.dim() - 1
-                              && axes.front() == x.dim() - std::int64_t(axes.size());
+        const bool trailing =
+            !m_rmsScaling && axes.back() == x.dim() - 1 && axes.front() == x.dim() - std::int64_t(axes.size());
         if (trailing) {
             const std::vector<std::int64_t> normalized(x.sizes().end() - std::ptrdiff_t(axes.size()), x.sizes().end());
             auto affine = [&](const torch::Tensor &t) { return t.defined() ? t.reshape(normalized) : t; };
@@ -203,7 +208,8 @@ Expected<LayerOpPtr> createNormalizationOp(const Layer &layer, const OpContext &
         if (config.boolean(QStringLiteral("renorm"), false))
             config.fail(QStringLiteral("renorm"), QStringLiteral("is true; batch renormalization is not supported"));
         if (config.isSet(QStringLiteral("virtual_batch_size")))
-            config.fail(QStringLiteral("virtual_batch_size"), QStringLiteral("is set; ghost batch normalization is not supported"));
+            config.fail(QStringLiteral("virtual_batch_size"),
+                        QStringLiteral("is set; ghost batch normalization is not supported"));
         if (config.isSet(QStringLiteral("adjustment")))
             config.fail(QStringLiteral("adjustment"), QStringLiteral("is set; it is not supported"));
         if (config.failed())
@@ -219,8 +225,10 @@ Expected<LayerOpPtr> createNormalizationOp(const Layer &layer, const OpContext &
         for (const torch::Tensor *t : {&*gamma, &*beta, &*variance})
             if (t->defined() && t->numel() != n)
                 return makeError(QStringLiteral("%1: the normalization weights disagree in size (%2 vs %3)")
-                                     .arg(config.subject()).arg(t->numel()).arg(n));
-        const BatchNormOp::Lineage lineage = context.keras3 ? BatchNormOp::Lineage::Keras3
+                                     .arg(config.subject())
+                                     .arg(t->numel())
+                                     .arg(n));
+        const BatchNormOp::Lineage lineage = context.keras3           ? BatchNormOp::Lineage::Keras3
                                              : context.tfKerasMasking ? BatchNormOp::Lineage::TfKeras
                                                                       : BatchNormOp::Lineage::MultiBackend;
         // tf.keras 1.x saved "fused" (false: never the fused kernel); tf.keras 2 fuses 4-D/5-D inputs.
@@ -233,8 +241,10 @@ Expected<LayerOpPtr> createNormalizationOp(const Layer &layer, const OpContext &
     const bool rmsScaling = config.boolean(QStringLiteral("rms_scaling"), false);
     if (config.failed())
         return config.error();
-    auto gamma = scale || rmsScaling ? requireWeight(layer, QStringLiteral("gamma")) : Expected<torch::Tensor>(torch::Tensor());
-    auto beta = center && !rmsScaling ? requireWeight(layer, QStringLiteral("beta")) : Expected<torch::Tensor>(torch::Tensor());
+    auto gamma =
+        scale || rmsScaling ? requireWeight(layer, QStringLiteral("gamma")) : Expected<torch::Tensor>(torch::Tensor());
+    auto beta =
+        center && !rmsScaling ? requireWeight(layer, QStringLiteral("beta")) : Expected<torch::Tensor>(torch::Tensor());
     if (!gamma)
         return gamma.error();
     if (!beta)

@@ -16,8 +16,7 @@ public:
            std::vector<std::int64_t> strides, bool same)
         : LayerOp(layer.name, layer.className), m_isMax(isMax), m_layout(layout), m_pool(std::move(pool)),
           m_strides(std::move(strides)), m_same(same)
-    {
-    }
+    { }
 
     std::vector<Flow> forward(const std::vector<Flow> &inputs) override
     {
@@ -25,7 +24,8 @@ public:
         torch::Tensor x = inputs[0].value;
         if (x.dim() != m_layout.rank + 2)
             fail(QStringLiteral("expects %1-D inputs (batch axis included), got shape %2")
-                     .arg(m_layout.rank + 2).arg(shapeText(x.sizes())));
+                     .arg(m_layout.rank + 2)
+                     .arg(shapeText(x.sizes())));
         const std::vector<std::int64_t> axes = m_layout.spatialAxes();
         std::vector<std::int64_t> symmetric(axes.size(), 0);
         std::vector<std::pair<std::int64_t, std::int64_t>> full(axes.size(), {0, 0});
@@ -81,8 +81,7 @@ class GlobalPoolOp final : public LayerOp
 public:
     GlobalPoolOp(const Layer &layer, bool isMax, SpatialLayout layout, bool keepDims)
         : LayerOp(layer.name, layer.className), m_isMax(isMax), m_layout(layout), m_keepDims(keepDims)
-    {
-    }
+    { }
 
     std::vector<Flow> forward(const std::vector<Flow> &inputs) override
     {
@@ -90,7 +89,8 @@ public:
         const torch::Tensor &x = inputs[0].value;
         if (x.dim() != m_layout.rank + 2)
             fail(QStringLiteral("expects %1-D inputs (batch axis included), got shape %2")
-                     .arg(m_layout.rank + 2).arg(shapeText(x.sizes())));
+                     .arg(m_layout.rank + 2)
+                     .arg(shapeText(x.sizes())));
         const std::vector<std::int64_t> axes = m_layout.spatialAxes();
         const torch::Tensor &mask = inputs[0].mask;
         if (!m_isMax && m_layout.rank == 1 && mask.defined() && mask.dim() == 2) {
@@ -143,9 +143,12 @@ Expected<LayerOpPtr> createPoolingOp(const Layer &layer, const OpContext &)
         return LayerOpPtr(std::make_shared<GlobalPoolOp>(layer, isMax, layout, keepDims));
     }
     // Keras 2 Pooling1D spells pool_length/stride in very old configs; pool_size/strides otherwise.
-    const QString poolKey = config.has(QStringLiteral("pool_size")) ? QStringLiteral("pool_size") : QStringLiteral("pool_length");
-    const std::vector<std::int64_t> pool = config.integers(poolKey, rank, std::vector<std::int64_t>(std::size_t(rank), 2));
-    const QString strideKey = config.has(QStringLiteral("strides")) ? QStringLiteral("strides") : QStringLiteral("stride");
+    const QString poolKey =
+        config.has(QStringLiteral("pool_size")) ? QStringLiteral("pool_size") : QStringLiteral("pool_length");
+    const std::vector<std::int64_t> pool =
+        config.integers(poolKey, rank, std::vector<std::int64_t>(std::size_t(rank), 2));
+    const QString strideKey =
+        config.has(QStringLiteral("strides")) ? QStringLiteral("strides") : QStringLiteral("stride");
     const std::vector<std::int64_t> strides = config.integers(strideKey, rank, pool); // None: the pool size
     const QString padding = config.choice(QStringLiteral("padding"), QStringLiteral("valid"),
                                           {QStringLiteral("valid"), QStringLiteral("same")});

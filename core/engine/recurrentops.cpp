@@ -7,7 +7,8 @@ namespace graft::engine {
 namespace {
 
 /** x (N, T, F) times the kernel; each gate's columns see x dropped by that gate's mask (or all by one mask). */
-torch::Tensor projectDropped(const torch::Tensor &x, const torch::Tensor &kernel, const std::vector<torch::Tensor> &masks)
+torch::Tensor projectDropped(const torch::Tensor &x, const torch::Tensor &kernel,
+                             const std::vector<torch::Tensor> &masks)
 {
     if (masks.size() == 1)
         return torch::matmul(x * masks[0].unsqueeze(1), kernel);
@@ -19,7 +20,8 @@ torch::Tensor projectDropped(const torch::Tensor &x, const torch::Tensor &kernel
 }
 
 /** h (N, units) times `kernel` (units, gates * units): h dropped by one mask per gate, or by one shared mask. */
-torch::Tensor recurrentDropped(const torch::Tensor &h, const torch::Tensor &kernel, const std::vector<torch::Tensor> &masks)
+torch::Tensor recurrentDropped(const torch::Tensor &h, const torch::Tensor &kernel,
+                               const std::vector<torch::Tensor> &masks)
 {
     if (masks.size() == 1)
         return torch::mm(h * masks[0], kernel);
@@ -32,9 +34,8 @@ torch::Tensor recurrentDropped(const torch::Tensor &h, const torch::Tensor &kern
 
 } // namespace
 
-RecurrentOp::RecurrentOp(const QString &name, const QString &className, Options options,
-                         const torch::Tensor &kernel, const torch::Tensor &recurrentKernel,
-                         const torch::Tensor &bias)
+RecurrentOp::RecurrentOp(const QString &name, const QString &className, Options options, const torch::Tensor &kernel,
+                         const torch::Tensor &recurrentKernel, const torch::Tensor &bias)
     : LayerOp(name, className), m_options(options)
 {
     m_kernel = bindWeight(QStringLiteral("kernel"), kernel, true);
@@ -85,7 +86,9 @@ RecurrentOp::Result RecurrentOp::run(const torch::Tensor &input, const torch::Te
     if (input.dim() != 3)
         fail(QStringLiteral("expects (batch, time, features) inputs, got shape %1").arg(shapeText(input.sizes())));
     if (input.size(2) != m_kernel.size(0))
-        fail(QStringLiteral("expects %1 features per timestep, got shape %2").arg(m_kernel.size(0)).arg(shapeText(input.sizes())));
+        fail(QStringLiteral("expects %1 features per timestep, got shape %2")
+                 .arg(m_kernel.size(0))
+                 .arg(shapeText(input.sizes())));
     const std::int64_t batch = input.size(0), steps = input.size(1);
     if (steps == 0)
         fail(QStringLiteral("got a sequence of length 0"));
@@ -104,7 +107,10 @@ RecurrentOp::Result RecurrentOp::run(const torch::Tensor &input, const torch::Te
     if (!initialStates.empty()) {
         for (const torch::Tensor &s : initialStates) {
             if (s.dim() != 2 || s.size(0) != batch || s.size(1) != u)
-                fail(QStringLiteral("initial state has shape %1, needs (%2, %3)").arg(shapeText(s.sizes())).arg(batch).arg(u));
+                fail(QStringLiteral("initial state has shape %1, needs (%2, %3)")
+                         .arg(shapeText(s.sizes()))
+                         .arg(batch)
+                         .arg(u));
             states.push_back(s);
         }
     } else if (o.stateful && !m_savedStates.empty() && m_savedStates.front().size(0) == batch) {
@@ -169,8 +175,8 @@ RecurrentOp::Result RecurrentOp::run(const torch::Tensor &input, const torch::Te
             const std::vector<torch::Tensor> gx = xt.chunk(3, 1);
             torch::Tensor z, r, candidate;
             if (o.resetAfter) {
-                torch::Tensor inner = stateMasks.empty() ? torch::mm(h, m_recurrent)
-                                                         : recurrentDropped(h, m_recurrent, stateMasks);
+                torch::Tensor inner =
+                    stateMasks.empty() ? torch::mm(h, m_recurrent) : recurrentDropped(h, m_recurrent, stateMasks);
                 if (recurrentBias.defined())
                     inner = inner + recurrentBias;
                 const std::vector<torch::Tensor> gh = inner.chunk(3, 1);
@@ -178,8 +184,8 @@ RecurrentOp::Result RecurrentOp::run(const torch::Tensor &input, const torch::Te
                 r = o.recurrentActivation(gx[1] + gh[1]);
                 candidate = o.activation(gx[2] + r * gh[2]);
             } else {
-                const torch::Tensor zr = stateMasks.empty() ? torch::mm(h, recurrentZR)
-                                                            : recurrentDropped(h, recurrentZR, stateMasks);
+                const torch::Tensor zr =
+                    stateMasks.empty() ? torch::mm(h, recurrentZR) : recurrentDropped(h, recurrentZR, stateMasks);
                 const std::vector<torch::Tensor> gh = zr.chunk(2, 1);
                 z = o.recurrentActivation(gx[0] + gh[0]);
                 r = o.recurrentActivation(gx[1] + gh[1]);
@@ -223,8 +229,7 @@ RecurrentOp::Result RecurrentOp::run(const torch::Tensor &input, const torch::Te
 
 Expected<std::shared_ptr<RecurrentOp>> RecurrentOp::build(const QString &name, const QString &className,
                                                           const QJsonObject &config, const Layer &weightSource,
-                                                          const QString &weightPrefix,
-                                                          const OpContext &context)
+                                                          const QString &weightPrefix, const OpContext &context)
 {
     ConfigReader reader(name, className, config);
     Options o;
@@ -255,7 +260,8 @@ Expected<std::shared_ptr<RecurrentOp>> RecurrentOp::build(const QString &name, c
         o.splitBias = o.cell == Cell::Lstm;
     } else {
         auto activation = Activation::parse(config.value(QStringLiteral("activation")).isUndefined()
-                                                ? QJsonValue(QStringLiteral("tanh")) : config.value(QStringLiteral("activation")),
+                                                ? QJsonValue(QStringLiteral("tanh"))
+                                                : config.value(QStringLiteral("activation")),
                                             context);
         if (!activation)
             reader.fail(QStringLiteral("activation"), activation.errorString());
@@ -265,7 +271,8 @@ Expected<std::shared_ptr<RecurrentOp>> RecurrentOp::build(const QString &name, c
             // Keras 2 wrote recurrent_activation into every config (default hard_sigmoid
             // before 2.3, sigmoid after); a missing key only happens in Keras 3 defaults.
             const QJsonValue v = config.value(QStringLiteral("recurrent_activation"));
-            auto recurrent = Activation::parse(v.isUndefined() || v.isNull() ? QJsonValue(QStringLiteral("sigmoid")) : v, context);
+            auto recurrent =
+                Activation::parse(v.isUndefined() || v.isNull() ? QJsonValue(QStringLiteral("sigmoid")) : v, context);
             if (!recurrent)
                 reader.fail(QStringLiteral("recurrent_activation"), recurrent.errorString());
             else

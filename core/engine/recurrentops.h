@@ -41,8 +41,8 @@ public:
 
     struct Result
     {
-        torch::Tensor output;               // (N, T, units) or (N, units)
-        std::vector<torch::Tensor> states;  // h (and c for LSTM)
+        torch::Tensor output;              // (N, T, units) or (N, units)
+        std::vector<torch::Tensor> states; // h (and c for LSTM)
     };
 
     RecurrentOp(const QString &name, const QString &className, Options options, const torch::Tensor &kernel,
@@ -63,8 +63,7 @@ public:
     /** Reads a recurrent layer's config and weights (names relative to `weightPrefix`). */
     static Expected<std::shared_ptr<RecurrentOp>> build(const QString &name, const QString &className,
                                                         const QJsonObject &config, const Layer &weightSource,
-                                                        const QString &weightPrefix,
-                                                        const OpContext &context);
+                                                        const QString &weightPrefix, const OpContext &context);
 
 private:
     /** Per-sample masks drawn once per call (scaled by 1/(1-rate)): none, one shared, or one per gate. */

@@ -14,8 +14,7 @@ public:
 
     ShapeOp(const Layer &layer, Function function, bool keepsMask)
         : LayerOp(layer.name, layer.className), m_function(std::move(function)), m_keepsMask(keepsMask)
-    {
-    }
+    { }
 
     std::vector<Flow> forward(const std::vector<Flow> &inputs) override
     {
@@ -34,7 +33,9 @@ void requireRank(const LayerOp &op, const torch::Tensor &x, std::int64_t rank)
 {
     if (x.dim() != rank)
         throw OpError(QStringLiteral("%1: expects %2-D inputs (batch axis included), got shape %3")
-                          .arg(op.subject()).arg(rank).arg(shapeText(x.sizes())));
+                          .arg(op.subject())
+                          .arg(rank)
+                          .arg(shapeText(x.sizes())));
 }
 
 } // namespace
@@ -78,7 +79,8 @@ Expected<LayerOpPtr> createReshapingOp(const Layer &layer, const OpContext &)
                 known *= d == -1 ? 1 : d;
             }
             const std::int64_t perSample = x.size(0) > 0 ? x.numel() / x.size(0) : 0;
-            if (perSample % known != 0 || (std::find(target.begin(), target.end(), -1) == target.end() && perSample != known))
+            if (perSample % known != 0
+                || (std::find(target.begin(), target.end(), -1) == target.end() && perSample != known))
                 throw OpError(QStringLiteral("%1: cannot reshape inputs of shape %2 to %3")
                                   .arg(op.subject(), shapeText(x.sizes()), shapeText(shape)));
             return x.reshape(shape);
@@ -112,8 +114,8 @@ Expected<LayerOpPtr> createReshapingOp(const Layer &layer, const OpContext &)
         layout.rank = cls.endsWith(QLatin1String("1D")) ? 1 : 2;
         layout.channelsFirst = layout.rank == 2 && config.channelsFirst();
         const bool padding = cls.startsWith(QLatin1String("Zero"));
-        const auto amounts = config.pairs(padding ? QStringLiteral("padding") : QStringLiteral("cropping"),
-                                          layout.rank, padding ? 1 : 0);
+        const auto amounts = config.pairs(padding ? QStringLiteral("padding") : QStringLiteral("cropping"), layout.rank,
+                                          padding ? 1 : 0);
         function = [layout, amounts, padding](const LayerOp &op, const torch::Tensor &x) {
             requireRank(op, x, layout.rank + 2);
             const std::vector<std::int64_t> axes = layout.spatialAxes();
@@ -125,7 +127,10 @@ Expected<LayerOpPtr> createReshapingOp(const Layer &layer, const OpContext &)
                 const std::int64_t keep = n - amounts[i].first - amounts[i].second;
                 if (keep <= 0)
                     throw OpError(QStringLiteral("%1: cropping %2 + %3 leaves nothing of size %4 (inputs %5)")
-                                      .arg(op.subject()).arg(amounts[i].first).arg(amounts[i].second).arg(n)
+                                      .arg(op.subject())
+                                      .arg(amounts[i].first)
+                                      .arg(amounts[i].second)
+                                      .arg(n)
                                       .arg(shapeText(x.sizes())));
                 y = y.narrow(axes[i], amounts[i].first, keep);
             }
@@ -136,9 +141,9 @@ Expected<LayerOpPtr> createReshapingOp(const Layer &layer, const OpContext &)
         SpatialLayout layout;
         layout.rank = cls.endsWith(QLatin1String("1D")) ? 1 : 2;
         layout.channelsFirst = layout.rank == 2 && config.channelsFirst();
-        const std::vector<std::int64_t> size = config.integers(layout.rank == 1 && !config.has(QStringLiteral("size"))
-                                                                   ? QStringLiteral("length") : QStringLiteral("size"),
-                                                               layout.rank, std::vector<std::int64_t>(std::size_t(layout.rank), 2));
+        const std::vector<std::int64_t> size = config.integers(
+            layout.rank == 1 && !config.has(QStringLiteral("size")) ? QStringLiteral("length") : QStringLiteral("size"),
+            layout.rank, std::vector<std::int64_t>(std::size_t(layout.rank), 2));
         const QString interpolation = config.choice(QStringLiteral("interpolation"), QStringLiteral("nearest"),
                                                     {QStringLiteral("nearest"), QStringLiteral("bilinear")});
         for (auto s : size)

@@ -17,7 +17,7 @@ namespace graft::engine {
  */
 struct SpatialLayout
 {
-    int rank = 2;          // 1 or 2 spatial dimensions
+    int rank = 2; // 1 or 2 spatial dimensions
     bool channelsFirst = false;
 
     /** Axes of the spatial dimensions in the Keras tensor (batch axis = 0). */

@@ -71,8 +71,8 @@ public:
     QVector<LayerWeight> kerasWeights() const override
     {
         QVector<LayerWeight> out;
-        for (const auto &[prefix, op] : {std::pair{QStringLiteral("forward/"), m_forward},
-                                         std::pair{QStringLiteral("backward/"), m_backward}}) {
+        for (const auto &[prefix, op] :
+             {std::pair{QStringLiteral("forward/"), m_forward}, std::pair{QStringLiteral("backward/"), m_backward}}) {
             for (LayerWeight w : op->kerasWeights()) {
                 w.name = prefix + w.name;
                 w.storedName = layerName() + QLatin1Char('/') + w.name;
@@ -155,8 +155,8 @@ Expected<LayerOpPtr> createWrapperOp(const Layer &layer, const OpContext &contex
     const QString mergeText = config.config().value(QStringLiteral("merge_mode")).isNull()
                                   ? QStringLiteral("none")
                                   : config.choice(QStringLiteral("merge_mode"), QStringLiteral("concat"),
-                                                  {QStringLiteral("concat"), QStringLiteral("sum"), QStringLiteral("mul"),
-                                                   QStringLiteral("ave")});
+                                                  {QStringLiteral("concat"), QStringLiteral("sum"),
+                                                   QStringLiteral("mul"), QStringLiteral("ave")});
     if (config.failed())
         return config.error();
     BidirectionalOp::Merge merge = BidirectionalOp::Merge::None;
@@ -176,7 +176,8 @@ Expected<LayerOpPtr> createWrapperOp(const Layer &layer, const OpContext &contex
         backwardConfig = custom->config;
         backwardClass = custom->className;
     } else {
-        backwardConfig.insert(QStringLiteral("go_backwards"), !forwardConfig.value(QStringLiteral("go_backwards")).toBool(false));
+        backwardConfig.insert(QStringLiteral("go_backwards"),
+                              !forwardConfig.value(QStringLiteral("go_backwards")).toBool(false));
     }
     auto forwardOp = RecurrentOp::build(layer.name + QStringLiteral("/forward"), inner->className, forwardConfig, layer,
                                         QStringLiteral("forward/"), context);
@@ -186,8 +187,7 @@ Expected<LayerOpPtr> createWrapperOp(const Layer &layer, const OpContext &contex
                                          QStringLiteral("backward/"), context);
     if (!backwardOp)
         return backwardOp.error();
-    return LayerOpPtr(std::make_shared<BidirectionalOp>(layer, *forwardOp, *backwardOp, merge,
-                                                         context.tfKerasMasking));
+    return LayerOpPtr(std::make_shared<BidirectionalOp>(layer, *forwardOp, *backwardOp, merge, context.tfKerasMasking));
 }
 
 } // namespace graft::engine

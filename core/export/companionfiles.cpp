@@ -63,8 +63,8 @@ QByteArray CompanionFiles::historyCsv(const QVector<HistoryEpoch> &history)
 {
     QByteArray csv("epoch,loss,accuracy,val_loss,val_accuracy,lr\n");
     for (const HistoryEpoch &row : history) {
-        const QStringList fields{QString::number(row.epoch), number(row.loss), number(row.accuracy),
-                                 number(row.valLoss), number(row.valAccuracy), number(row.learningRate)};
+        const QStringList fields{QString::number(row.epoch), number(row.loss),        number(row.accuracy),
+                                 number(row.valLoss),        number(row.valAccuracy), number(row.learningRate)};
         csv += fields.join(QLatin1Char(',')).toUtf8() + '\n';
     }
     return csv;

@@ -48,9 +48,8 @@ void writeFixedStrings(H5::H5Object &object, const std::string &name, const std:
 Expected<H5::H5File> createFile(const QString &path)
 {
     silenceHdf5();
-    return h5::guarded(path, [&]() -> Expected<H5::H5File> {
-        return H5::H5File(QFile::encodeName(path).constData(), H5F_ACC_TRUNC);
-    });
+    return h5::guarded(
+        path, [&]() -> Expected<H5::H5File> { return H5::H5File(QFile::encodeName(path).constData(), H5F_ACC_TRUNC); });
 }
 
 Expected<H5::H5File> createInMemory(const QString &displayName)
@@ -60,8 +59,8 @@ Expected<H5::H5File> createInMemory(const QString &displayName)
         H5::FileAccPropList access;
         // The core driver keeps the whole file in memory; backing_store = 0 writes nothing to disk.
         H5Pset_fapl_core(access.getId(), 1 << 16, 0);
-        return H5::H5File(QFile::encodeName(displayName).constData(), H5F_ACC_TRUNC,
-                          H5::FileCreatPropList::DEFAULT, access);
+        return H5::H5File(QFile::encodeName(displayName).constData(), H5F_ACC_TRUNC, H5::FileCreatPropList::DEFAULT,
+                          access);
     });
 }
 
@@ -107,7 +106,8 @@ Expected<void> writeStringListAttribute(H5::H5Object &object, const QString &nam
     }
     if (width > objectHeaderLimit)
         return makeError(QStringLiteral("the name '%1…' in %2 is longer than HDF5's %3-byte attribute limit")
-                             .arg(values.front().left(40), name).arg(objectHeaderLimit));
+                             .arg(values.front().left(40), name)
+                             .arg(objectHeaderLimit));
     // numpy.array_split: the first (n % k) chunks hold one element more.
     const std::size_t n = encoded.size();
     std::size_t chunks = 1;

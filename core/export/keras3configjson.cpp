@@ -23,12 +23,15 @@ void noteActivationChange(const QString &layerName, const QJsonObject &config, Q
     for (const QString key : {QStringLiteral("activation"), QStringLiteral("recurrent_activation")}) {
         const QString name = config.value(key).toString();
         if (name == QLatin1String("hard_sigmoid"))
-            *warnings << QStringLiteral("Layer '%1': %2 'hard_sigmoid' is clip(0.2·x + 0.5, 0, 1) in Keras 2 but "
-                                        "relu6(x + 3) / 6 in Keras 3; in a Keras 3 file this layer computes the Keras 3 "
-                                        "function and its outputs change.").arg(layerName, key);
+            *warnings << QStringLiteral(
+                             "Layer '%1': %2 'hard_sigmoid' is clip(0.2·x + 0.5, 0, 1) in Keras 2 but "
+                             "relu6(x + 3) / 6 in Keras 3; in a Keras 3 file this layer computes the Keras 3 "
+                             "function and its outputs change.")
+                             .arg(layerName, key);
         else if (name == QLatin1String("gelu"))
             *warnings << QStringLiteral("Layer '%1': %2 'gelu' is exact in Keras 2 but the tanh approximation in "
-                                        "Keras 3; outputs change slightly.").arg(layerName, key);
+                                        "Keras 3; outputs change slightly.")
+                             .arg(layerName, key);
     }
 }
 
@@ -49,7 +52,8 @@ Expected<QJsonObject> convertWrapped(const QString &layerName, const QJsonObject
     if (!converted)
         return converted.error();
     QJsonObject out = inner;
-    out.insert(QStringLiteral("module"), inner.value(QStringLiteral("module")).toString(QStringLiteral("keras.layers")));
+    out.insert(QStringLiteral("module"),
+               inner.value(QStringLiteral("module")).toString(QStringLiteral("keras.layers")));
     out.insert(QStringLiteral("class_name"), converted->className);
     out.insert(QStringLiteral("config"), converted->config);
     if (!out.contains(QStringLiteral("registered_name")))
@@ -67,7 +71,8 @@ Expected<ConvertedLayer> convertLayer(const QString &layerName, const QString &c
     // tf.keras mixed-precision policies ({"class_name": "Policy", …}) become the plain dtype name.
     const QJsonObject dtype = config.value(QStringLiteral("dtype")).toObject();
     if (dtype.value(QStringLiteral("class_name")).toString() == QLatin1String("Policy"))
-        config.insert(QStringLiteral("dtype"), dtype.value(QStringLiteral("config")).toObject().value(QStringLiteral("name")));
+        config.insert(QStringLiteral("dtype"),
+                      dtype.value(QStringLiteral("config")).toObject().value(QStringLiteral("name")));
     if (!keras3Source)
         noteActivationChange(layerName, config, warnings);
 
@@ -87,7 +92,8 @@ Expected<ConvertedLayer> convertLayer(const QString &layerName, const QString &c
                              .arg(layerName);
         config.remove(QStringLiteral("time_major"));
     } else if (className == QLatin1String("BatchNormalization")) {
-        for (const char *key : {"fused", "renorm", "renorm_clipping", "renorm_momentum", "virtual_batch_size", "adjustment"})
+        for (const char *key :
+             {"fused", "renorm", "renorm_clipping", "renorm_momentum", "virtual_batch_size", "adjustment"})
             config.remove(QLatin1String(key));
     } else if (className == QLatin1String("LeakyReLU")) {
         if (config.contains(QStringLiteral("alpha")))
@@ -178,14 +184,16 @@ Expected<QJsonObject> layerEntry(const ModelSpec &model, const Layer &layer, boo
             config.insert(QStringLiteral("trainable"), layer.trainable);
         const QJsonValue module = layer.sourceEntry.value(QStringLiteral("module"));
         entry.insert(QStringLiteral("module"), module.isString() && converted->className == layer.className
-                                                   ? module : QJsonValue(QStringLiteral("keras.layers")));
+                                                   ? module
+                                                   : QJsonValue(QStringLiteral("keras.layers")));
         entry.insert(QStringLiteral("class_name"), converted->className);
         entry.insert(QStringLiteral("config"), config);
         const QJsonValue registered = layer.sourceEntry.value(QStringLiteral("registered_name"));
         entry.insert(QStringLiteral("registered_name"), registered.isUndefined() ? QJsonValue() : registered);
         if (!layer.supported && !module.isString())
             *warnings << QStringLiteral("Layer '%1': %2 is not a built-in Keras layer; Keras 3 needs its class "
-                                        "registered to load the file.").arg(layer.name, layer.className);
+                                        "registered to load the file.")
+                             .arg(layer.name, layer.className);
         const QJsonValue inputShape = inputShapeJson(model, layer);
         if (!layer.isInput() && !inputShape.isNull())
             entry.insert(QStringLiteral("build_config"), QJsonObject{{QStringLiteral("input_shape"), inputShape}});
@@ -217,7 +225,8 @@ QJsonObject inputLayerEntry(const ModelSpec &model)
     QJsonValue batch;
     const QJsonValue sourceConfig = model.sourceConfig.value(QStringLiteral("config"));
     const QJsonArray sourceLayers = sourceConfig.isArray()
-        ? sourceConfig.toArray() : sourceConfig.toObject().value(QStringLiteral("layers")).toArray();
+                                        ? sourceConfig.toArray()
+                                        : sourceConfig.toObject().value(QStringLiteral("layers")).toArray();
     for (const QJsonValue &first : {sourceLayers.at(0)}) {
         const QJsonObject c = first.toObject().value(QStringLiteral("config")).toObject();
         for (const char *key : {"batch_shape", "batch_input_shape"})
@@ -257,7 +266,8 @@ Expected<QJsonObject> modelObject(const ModelSpec &model, bool keras3Source, boo
                 return entry.error();
             layers.append(*entry);
         }
-        const QJsonValue buildShape = input.value(QStringLiteral("config")).toObject().value(QStringLiteral("batch_shape"));
+        const QJsonValue buildShape =
+            input.value(QStringLiteral("config")).toObject().value(QStringLiteral("batch_shape"));
         config.insert(QStringLiteral("dtype"), QStringLiteral("float32"));
         config.insert(QStringLiteral("layers"), layers);
         config.insert(QStringLiteral("build_input_shape"), buildShape);

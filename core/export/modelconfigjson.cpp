@@ -47,8 +47,8 @@ void collectTensors(const QJsonValue &v, QVector<TensorRef> *out)
     }
     const QJsonObject o = v.toObject();
     if (o.value(QStringLiteral("class_name")).toString() == QLatin1String("__keras_tensor__"))
-        out->append(refFromArray(o.value(QStringLiteral("config")).toObject()
-                                     .value(QStringLiteral("keras_history")).toArray()));
+        out->append(refFromArray(
+            o.value(QStringLiteral("config")).toObject().value(QStringLiteral("keras_history")).toArray()));
 }
 
 } // namespace
@@ -75,8 +75,8 @@ QJsonObject kerasTensorJson(const ModelSpec &model, const TensorRef &ref, int no
     Shape shape;
     QString dtype;
     QJsonObject config;
-    config.insert(QStringLiteral("shape"), tensorShape(model, ref, &shape, &dtype) ? QJsonValue(batchShapeJson(shape))
-                                                                                   : QJsonValue());
+    config.insert(QStringLiteral("shape"),
+                  tensorShape(model, ref, &shape, &dtype) ? QJsonValue(batchShapeJson(shape)) : QJsonValue());
     config.insert(QStringLiteral("dtype"), dtype);
     config.insert(QStringLiteral("keras_history"), QJsonArray{ref.layer, nodeIndex, ref.tensorIndex});
     return QJsonObject{{QStringLiteral("class_name"), QStringLiteral("__keras_tensor__")},
@@ -142,9 +142,9 @@ QJsonObject layerEntry(const ModelSpec &model, const Layer &layer, bool keras3So
 {
     QJsonObject entry = layer.sourceEntry;
     entry.insert(QStringLiteral("class_name"), layer.className);
-    QJsonObject config = layer.nestedModel ? modelObject(*layer.nestedModel, keras3Source)
-                                                 .value(QStringLiteral("config")).toObject()
-                                           : layer.config;
+    QJsonObject config = layer.nestedModel
+                             ? modelObject(*layer.nestedModel, keras3Source).value(QStringLiteral("config")).toObject()
+                             : layer.config;
     if (!layer.nestedModel || config.contains(QStringLiteral("name")))
         config.insert(QStringLiteral("name"), layer.name);
     // The freeze state lives in the config: a frozen layer reloads frozen.
@@ -157,7 +157,8 @@ QJsonObject layerEntry(const ModelSpec &model, const Layer &layer, bool keras3So
         if (sourceNodes.isArray() && sameRefs(inboundRefs(sourceNodes), layer.inboundNodes))
             entry.insert(QStringLiteral("inbound_nodes"), sourceNodes);
         else
-            entry.insert(QStringLiteral("inbound_nodes"), keras3Source ? keras3Nodes(model, layer) : keras2Nodes(layer));
+            entry.insert(QStringLiteral("inbound_nodes"),
+                         keras3Source ? keras3Nodes(model, layer) : keras2Nodes(layer));
     }
     return entry;
 }
@@ -171,9 +172,11 @@ QJsonObject modelObject(const ModelSpec &model, bool keras3Source)
     if (model.sequential) {
         // A Sequential model's InputLayer is not among model.layers; keep the source's entry for it.
         const QJsonArray sourceLayers = sourceConfig.isArray()
-            ? sourceConfig.toArray() : sourceConfig.toObject().value(QStringLiteral("layers")).toArray();
-        if (!sourceLayers.isEmpty() && sourceLayers.at(0).toObject().value(QStringLiteral("class_name")).toString()
-                                           == QLatin1String("InputLayer"))
+                                            ? sourceConfig.toArray()
+                                            : sourceConfig.toObject().value(QStringLiteral("layers")).toArray();
+        if (!sourceLayers.isEmpty()
+            && sourceLayers.at(0).toObject().value(QStringLiteral("class_name")).toString()
+                   == QLatin1String("InputLayer"))
             layers.append(sourceLayers.at(0));
         for (const Layer &layer : model.layers)
             layers.append(layerEntry(model, layer, keras3Source, false));
@@ -198,7 +201,8 @@ QJsonObject modelObject(const ModelSpec &model, bool keras3Source)
     for (const ModelInput &input : model.inputs)
         inputRefs.append(TensorRef{input.name, 0, 0});
     config.insert(QStringLiteral("input_layers"), endpoints(inputRefs, config.value(QStringLiteral("input_layers"))));
-    config.insert(QStringLiteral("output_layers"), endpoints(model.outputs, config.value(QStringLiteral("output_layers"))));
+    config.insert(QStringLiteral("output_layers"),
+                  endpoints(model.outputs, config.value(QStringLiteral("output_layers"))));
     top.insert(QStringLiteral("config"), config);
     return top;
 }

@@ -109,7 +109,8 @@ Expected<ExportFormat> ModelExporter::formatFor(const QString &targetPath, bool 
     const bool hdf5 = name.endsWith(QLatin1String(".h5")) || name.endsWith(QLatin1String(".hdf5"));
     if (fullModel && (!hdf5 || name.endsWith(QLatin1String(".weights.h5"))))
         return makeError(QStringLiteral("%1: a full model (--full) is written as Keras 2 HDF5, so the name must end "
-                                        "in .h5 or .hdf5 (a .keras archive is always a full model).").arg(targetPath));
+                                        "in .h5 or .hdf5 (a .keras archive is always a full model).")
+                             .arg(targetPath));
     if (name.endsWith(QLatin1String(".weights.h5")))
         return ExportFormat::Keras3Weights;
     if (hdf5)
@@ -120,7 +121,8 @@ Expected<ExportFormat> ModelExporter::formatFor(const QString &targetPath, bool 
         return ExportFormat::TorchScript;
     return makeError(QStringLiteral("%1: unknown model format. Name the file .h5 or .hdf5 (Keras 2 weights; with "
                                     "--full a whole model), .weights.h5 (Keras 3 weights), .keras (Keras 3 model) or "
-                                    ".pt (TorchScript).").arg(targetPath));
+                                    ".pt (TorchScript).")
+                         .arg(targetPath));
 }
 
 QString ModelExporter::formatName(ExportFormat format)
@@ -210,14 +212,16 @@ Expected<ExportResult> ModelExporter::exportModel(const LoadedModel &model, cons
         auto image = kerash5::keras3WeightsImage(*groups);
         if (!image)
             return makeError(QStringLiteral("Cannot write %1: %2").arg(targetPath, image.errorString()));
-        const QJsonObject metadata{
-            {QStringLiteral("keras_version"), keras3Version(model)},
-            {QStringLiteral("date_saved"), QDateTime::currentDateTime().toString(QStringLiteral("yyyy-MM-dd@HH:mm:ss"))}};
+        const QJsonObject metadata{{QStringLiteral("keras_version"), keras3Version(model)},
+                                   {QStringLiteral("date_saved"),
+                                    QDateTime::currentDateTime().toString(QStringLiteral("yyyy-MM-dd@HH:mm:ss"))}};
         // Python's zipfile, as Keras uses it, stores members uncompressed, in this order.
         archive = std::make_unique<ZipWriter>(targetPath);
         for (const auto &[name, bytes] :
-             {std::pair<QString, QByteArray>{QStringLiteral("metadata.json"), QJsonDocument(metadata).toJson(QJsonDocument::Compact)},
-              std::pair<QString, QByteArray>{QStringLiteral("config.json"), QJsonDocument(keras3Json).toJson(QJsonDocument::Compact)},
+             {std::pair<QString, QByteArray>{QStringLiteral("metadata.json"),
+                                             QJsonDocument(metadata).toJson(QJsonDocument::Compact)},
+              std::pair<QString, QByteArray>{QStringLiteral("config.json"),
+                                             QJsonDocument(keras3Json).toJson(QJsonDocument::Compact)},
               std::pair<QString, QByteArray>{QStringLiteral("model.weights.h5"), *image}}) {
             written = archive->addMember(name, bytes, ZipWriter::Compression::Stored);
             if (!written)
@@ -245,8 +249,8 @@ Expected<ExportResult> ModelExporter::exportModel(const LoadedModel &model, cons
     std::vector<PendingFile> companions;
     const auto addCompanion = [&](const QString &path, const QByteArray &bytes) -> Expected<void> {
         if (!refuseOverwritingInput(path, inputs)) {
-            result.warnings << QStringLiteral("%1 was not written: it is one of the files the model was read from.")
-                                   .arg(path);
+            result.warnings
+                << QStringLiteral("%1 was not written: it is one of the files the model was read from.").arg(path);
             return {};
         }
         companions.push_back(PendingFile{nullptr, path});
@@ -259,16 +263,20 @@ Expected<ExportResult> ModelExporter::exportModel(const LoadedModel &model, cons
         const std::int64_t classes = model.hasArchitecture ? outputClassCount(model.model) : -1;
         if (classes >= 0 && classes != model.classNames.size())
             result.warnings << QStringLiteral("The %1 class names do not match the model's %2 outputs; no labels file "
-                                              "was written.").arg(model.classNames.size()).arg(classes);
-        else if (auto ok = addCompanion(CompanionFiles::labelsPath(targetPath), CompanionFiles::labelsText(model.classNames)); !ok)
+                                              "was written.")
+                                   .arg(model.classNames.size())
+                                   .arg(classes);
+        else if (auto ok =
+                     addCompanion(CompanionFiles::labelsPath(targetPath), CompanionFiles::labelsText(model.classNames));
+                 !ok)
             return ok.error();
     }
     const bool weightsOnly = *format == ExportFormat::Keras2Weights || *format == ExportFormat::Keras3Weights;
     if (options.writeArchitecture && weightsOnly && model.hasArchitecture) {
         const QByteArray json = *format == ExportFormat::Keras3Weights
-            ? architectureJson(keras3Json, keras3Version(model), legacy.backend)
-            : architectureJson(exportconfig::sourceStyleConfig(model.model, keras3Source), legacy.kerasVersion,
-                               legacy.backend);
+                                    ? architectureJson(keras3Json, keras3Version(model), legacy.backend)
+                                    : architectureJson(exportconfig::sourceStyleConfig(model.model, keras3Source),
+                                                       legacy.kerasVersion, legacy.backend);
         if (auto ok = addCompanion(CompanionFiles::architecturePath(targetPath), json); !ok)
             return ok.error();
     }

@@ -9,8 +9,7 @@
 namespace graft {
 
 /** The files Graft writes a model to; chosen from the target's name. */
-enum class ExportFormat
-{
+enum class ExportFormat {
     Keras2Weights, // .h5/.hdf5: tf.keras save_weights() layout
     Keras2Full,    // .h5/.hdf5 with fullModel: save_model() layout (model_config + model_weights)
     Keras3Weights, // .weights.h5: Keras 3 save_weights()
@@ -20,11 +19,11 @@ enum class ExportFormat
 
 struct ExportOptions
 {
-    bool fullModel = false;          // .h5/.hdf5: a full model instead of weights only
-    QStringList protectedInputs;     // further files never to overwrite (besides the model's own sources)
-    bool writeLabels = true;         // <stem>.labels.txt when the class names are known
-    bool writeArchitecture = true;   // <stem>.json (model.to_json()) beside weights-only files
-    int unknownDimension = 16;       // TorchScript: size traced for input dimensions Keras leaves open
+    bool fullModel = false;        // .h5/.hdf5: a full model instead of weights only
+    QStringList protectedInputs;   // further files never to overwrite (besides the model's own sources)
+    bool writeLabels = true;       // <stem>.labels.txt when the class names are known
+    bool writeArchitecture = true; // <stem>.json (model.to_json()) beside weights-only files
+    int unknownDimension = 16;     // TorchScript: size traced for input dimensions Keras leaves open
 };
 
 struct ExportResult

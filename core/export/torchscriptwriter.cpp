@@ -26,7 +26,8 @@ std::string identifier(const QString &name, QSet<QString> *used)
     if (base.isEmpty() || base.front().isDigit())
         base.prepend(QStringLiteral("v_"));
     QString unique = base;
-    for (int i = 1; used->contains(unique) || unique == QLatin1String("self") || unique == QLatin1String("training"); ++i)
+    for (int i = 1; used->contains(unique) || unique == QLatin1String("self") || unique == QLatin1String("training");
+         ++i)
         unique = QStringLiteral("%1_%2").arg(base).arg(i);
     used->insert(unique);
     return unique.toStdString();
@@ -86,9 +87,9 @@ std::shared_ptr<torch::jit::Graph> trace(torch::jit::Module &jit, KerasGraphModu
             return {outputs.front()};
         return {c10::ivalue::Tuple::create(std::vector<c10::IValue>(outputs.begin(), outputs.end()))};
     };
-    auto traced = torch::jit::tracer::trace(std::move(stack), body,
-                                            [](const torch::autograd::Variable &) { return std::string(); },
-                                            /*strict=*/false, /*force_outplace=*/false, &jit, argumentNames);
+    auto traced = torch::jit::tracer::trace(
+        std::move(stack), body, [](const torch::autograd::Variable &) { return std::string(); },
+        /*strict=*/false, /*force_outplace=*/false, &jit, argumentNames);
     return traced.first->graph;
 }
 
@@ -141,17 +142,26 @@ std::string forwardSource(const QVector<ModelInput> &inputs, const std::vector<s
         const QString x = QString::fromStdString(names[std::size_t(i)]);
         const Shape &shape = inputs.at(i).shape;
         lines << QStringLiteral("    %1 = %1.float()").arg(x);
-        lines << QStringLiteral("    assert %1.dim() == %2, \"input '%3' must have %2 dimensions (batch first, Keras layout)\"")
-                     .arg(x).arg(shape.size() + 1).arg(inputs.at(i).name);
+        lines << QStringLiteral(
+                     "    assert %1.dim() == %2, \"input '%3' must have %2 dimensions (batch first, Keras layout)\"")
+                     .arg(x)
+                     .arg(shape.size() + 1)
+                     .arg(inputs.at(i).name);
         for (std::size_t k = 0; k < shape.size(); ++k) {
             if (shape[k] >= 0)
                 lines << QStringLiteral("    assert %1.size(%2) == %3, \"input '%4' must have size %3 on axis %2\"")
-                             .arg(x).arg(k + 1).arg(shape[k]).arg(inputs.at(i).name);
+                             .arg(x)
+                             .arg(k + 1)
+                             .arg(shape[k])
+                             .arg(inputs.at(i).name);
             else if (!openGeneric)
                 lines << QStringLiteral("    assert %1.size(%2) == %3, \"input '%4': this TorchScript file was traced "
                                         "for size %3 on axis %2 (None in Keras); export again with another "
                                         "--unknown-dim for other sizes\"")
-                             .arg(x).arg(k + 1).arg(openSize).arg(inputs.at(i).name);
+                             .arg(x)
+                             .arg(k + 1)
+                             .arg(openSize)
+                             .arg(inputs.at(i).name);
         }
         args << x;
     }
@@ -224,8 +234,8 @@ Expected<void> write(const LoadedModel &model, const QString &path, int unknownD
         torch::NoGradGuard noGrad;
         const std::string base = structure(trace(jit, *module, examples.make(2, openSize, 1), argumentNames));
         const bool batchGeneric = structure(trace(jit, *module, examples.make(3, openSize, 2), argumentNames)) == base;
-        const bool openGeneric = !hasOpenDims
-                                 || structure(trace(jit, *module, examples.make(2, openSize + 1, 3), argumentNames)) == base;
+        const bool openGeneric =
+            !hasOpenDims || structure(trace(jit, *module, examples.make(2, openSize + 1, 3), argumentNames)) == base;
         const std::shared_ptr<torch::jit::Graph> graph =
             trace(jit, *module, examples.make(batchGeneric ? 2 : 1, openSize, 4), argumentNames);
         auto function = jit._ivalue()->compilation_unit()->create_function(
@@ -237,7 +247,8 @@ Expected<void> write(const LoadedModel &model, const QString &path, int unknownD
                                         "samples of a batch one at a time.");
         if (hasOpenDims && !openGeneric)
             *warnings << QStringLiteral("The model has input dimensions of unknown size (None); the TorchScript file "
-                                        "only accepts size %1 there (--unknown-dim sets it).").arg(openSize);
+                                        "only accepts size %1 there (--unknown-dim sets it).")
+                             .arg(openSize);
 
         // The trace must compute what the engine computes, on inputs it was not traced with.
         const std::vector<torch::Tensor> check = examples.make(3, openSize, 5);
@@ -245,13 +256,15 @@ Expected<void> write(const LoadedModel &model, const QString &path, int unknownD
         if (!(difference <= 1e-5))
             return makeError(QStringLiteral("the traced TorchScript module does not reproduce the model (largest "
                                             "difference %1): a layer's computation depends on the input values, "
-                                            "which tracing cannot capture.").arg(difference));
+                                            "which tracing cannot capture.")
+                                 .arg(difference));
         jit.save(QFile::encodeName(path).toStdString());
         torch::jit::Module reloaded = torch::jit::load(QFile::encodeName(path).toStdString());
         const double reloadDifference = maxDifference(runJit(reloaded, check), module->forward(check));
         if (!(reloadDifference <= 1e-5))
             return makeError(QStringLiteral("the saved TorchScript file does not reproduce the model after reloading "
-                                            "(largest difference %1).").arg(reloadDifference));
+                                            "(largest difference %1).")
+                                 .arg(reloadDifference));
         return {};
     } catch (const engine::OpError &e) {
         if (torch::jit::tracer::isTracing())

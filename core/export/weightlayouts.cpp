@@ -25,9 +25,12 @@ Expected<void> checkComplete(const Layer &layer)
         return makeError(QStringLiteral("layer '%1' (%2) has no weights loaded although its config needs %3 "
                                         "(the source file's weights did not match it; see the load warnings). "
                                         "Nothing was written.")
-                             .arg(layer.name, layer.className).arg(layer.expectedWeights.size()));
+                             .arg(layer.name, layer.className)
+                             .arg(layer.expectedWeights.size()));
     return makeError(QStringLiteral("layer '%1' (%2) holds %3 weights but its config needs %4. Nothing was written.")
-                         .arg(layer.name, layer.className).arg(layer.weights.size()).arg(layer.expectedWeights.size()));
+                         .arg(layer.name, layer.className)
+                         .arg(layer.weights.size())
+                         .arg(layer.expectedWeights.size()));
 }
 
 /**
@@ -49,8 +52,8 @@ QString legacyWeightName(const Layer &layer, const LayerWeight &weight)
         QString innerName = inner.value(QStringLiteral("config")).toObject().value(QStringLiteral("name")).toString();
         if (innerName.isEmpty())
             innerName = kerasSnakeCase(innerClass);
-        QString path = layer.name + QLatin1Char('/') + shortName.section(QLatin1Char('/'), 0, 0)
-                       + QLatin1Char('_') + innerName;
+        QString path =
+            layer.name + QLatin1Char('/') + shortName.section(QLatin1Char('/'), 0, 0) + QLatin1Char('_') + innerName;
         if (isRecurrent(innerClass))
             path += QLatin1Char('/') + kerasSnakeCase(innerClass) + QStringLiteral("_cell");
         return path + QLatin1Char('/') + base + QStringLiteral(":0");

@@ -82,8 +82,8 @@ Expected<H5::H5File> openImage(const QByteArray &image, const QString &displayNa
         H5Pset_fapl_core(access.getId(), 1 << 16, 0);
         if (H5Pset_file_image(access.getId(), const_cast<char *>(image.constData()), size_t(image.size())) < 0)
             return makeError(QStringLiteral("%1: cannot use the data as an HDF5 image").arg(displayName));
-        return H5::H5File(QFile::encodeName(displayName).constData(), H5F_ACC_RDONLY,
-                          H5::FileCreatPropList::DEFAULT, access);
+        return H5::H5File(QFile::encodeName(displayName).constData(), H5F_ACC_RDONLY, H5::FileCreatPropList::DEFAULT,
+                          access);
     });
 }
 
@@ -166,7 +166,8 @@ Expected<TensorData> readTensor(const H5::Group &group, const QString &path)
         const H5::DataSpace space = dataset.getSpace();
         const int rank = space.getSimpleExtentNdims();
         if (rank < 0 || rank > limits::maxTensorRank)
-            return makeError(QStringLiteral("dataset %1 has rank %2 (limit %3)").arg(path).arg(rank).arg(limits::maxTensorRank));
+            return makeError(
+                QStringLiteral("dataset %1 has rank %2 (limit %3)").arg(path).arg(rank).arg(limits::maxTensorRank));
         std::vector<hsize_t> dims(size_t(rank), 0);
         if (rank > 0)
             space.getSimpleExtentDims(dims.data());
@@ -175,8 +176,8 @@ Expected<TensorData> readTensor(const H5::Group &group, const QString &path)
             tensor.shape.push_back(std::int64_t(d));
         const std::int64_t count = tensor.elementCount();
         if (count < 0)
-            return makeError(QStringLiteral("dataset %1 of shape %2 exceeds the element limit")
-                                 .arg(path, tensor.shapeString()));
+            return makeError(
+                QStringLiteral("dataset %1 of shape %2 exceeds the element limit").arg(path, tensor.shapeString()));
         const H5T_class_t typeClass = dataset.getTypeClass();
         if (typeClass != H5T_FLOAT && typeClass != H5T_INTEGER)
             return makeError(QStringLiteral("dataset %1 is not numeric").arg(path));
@@ -187,12 +188,15 @@ Expected<TensorData> readTensor(const H5::Group &group, const QString &path)
         // A header can promise billions of elements it never stored (chunked, no
         // chunks written): refuse before allocating. Keras always writes its weights.
         if (count > 0 && storage == 0)
-            return makeError(QStringLiteral("dataset %1 declares shape %2 but stores no data (damaged or not written by Keras)")
-                                 .arg(path, tensor.shapeString()));
+            return makeError(
+                QStringLiteral("dataset %1 declares shape %2 but stores no data (damaged or not written by Keras)")
+                    .arg(path, tensor.shapeString()));
         if (creation.getLayout() == H5D_CONTIGUOUS && count > 0 && storage > 0
             && storage < hsize_t(count) * elementSize)
             return makeError(QStringLiteral("dataset %1 is truncated: %2 bytes stored for shape %3")
-                                 .arg(path).arg(storage).arg(tensor.shapeString()));
+                                 .arg(path)
+                                 .arg(storage)
+                                 .arg(tensor.shapeString()));
         tensor.values.resize(size_t(count));
         if (count > 0)
             dataset.read(tensor.values.data(), H5::PredType::NATIVE_FLOAT);

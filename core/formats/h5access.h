@@ -38,15 +38,14 @@ bool isGroup(const H5::Group &group, const QString &name);
 Expected<TensorData> readTensor(const H5::Group &group, const QString &path);
 
 /** Runs `body`, turning HDF5 exceptions into an Error that names `context`. */
-template<typename F>
-auto guarded(const QString &context, F &&body) -> decltype(body())
+template <typename F> auto guarded(const QString &context, F &&body) -> decltype(body())
 {
     try {
         return body();
     } catch (const H5::Exception &e) {
-        return makeError(QStringLiteral("%1: HDF5 error in %2: %3")
-                             .arg(context, QString::fromStdString(e.getFuncName()),
-                                  QString::fromStdString(e.getDetailMsg())));
+        return makeError(
+            QStringLiteral("%1: HDF5 error in %2: %3")
+                .arg(context, QString::fromStdString(e.getFuncName()), QString::fromStdString(e.getDetailMsg())));
     } catch (const std::exception &e) {
         return makeError(QStringLiteral("%1: %2").arg(context, QString::fromLocal8Bit(e.what())));
     }

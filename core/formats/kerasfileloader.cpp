@@ -68,7 +68,8 @@ Expected<FileContents> readHdf5(const H5::H5File &file, const QString &displayNa
                 return contents; // saved without weights: architecture only
             const H5::Group weights = root.openGroup("model_weights");
             if (contents.kerasVersion.isEmpty())
-                contents.kerasVersion = h5::readStringAttribute(weights, QStringLiteral("keras_version")).value_or(QString());
+                contents.kerasVersion =
+                    h5::readStringAttribute(weights, QStringLiteral("keras_version")).value_or(QString());
             if (contents.backend.isEmpty())
                 contents.backend = h5::readStringAttribute(weights, QStringLiteral("backend")).value_or(QString());
             auto stored = KerasH5WeightsReader::readLegacy(weights, displayName);
@@ -77,7 +78,8 @@ Expected<FileContents> readHdf5(const H5::H5File &file, const QString &displayNa
             contents.legacyWeights = std::move(stored).value();
             return contents;
         }
-        if (h5::hasAttribute(root, QStringLiteral("layer_names")) || h5::hasAttribute(root, QStringLiteral("layer_names0"))) {
+        if (h5::hasAttribute(root, QStringLiteral("layer_names"))
+            || h5::hasAttribute(root, QStringLiteral("layer_names0"))) {
             contents.format = QStringLiteral("keras2-h5-weights");
             auto stored = KerasH5WeightsReader::readLegacy(root, displayName);
             if (!stored)
@@ -97,7 +99,8 @@ Expected<FileContents> readKerasZip(const QString &path)
     if (!zip)
         return makeError(QStringLiteral("%1 cannot be opened as a .keras archive: %2").arg(path, zip.errorString()));
     if (!zip->contains(QStringLiteral("config.json")))
-        return makeError(QStringLiteral("%1 is a zip file but not a Keras 3 .keras archive: it has no config.json.").arg(path));
+        return makeError(
+            QStringLiteral("%1 is a zip file but not a Keras 3 .keras archive: it has no config.json.").arg(path));
     FileContents contents;
     contents.format = QStringLiteral("keras3-zip");
     contents.keras3 = true;
@@ -108,11 +111,12 @@ Expected<FileContents> readKerasZip(const QString &path)
     if (zip->contains(QStringLiteral("metadata.json"))) {
         auto metadata = zip->read(QStringLiteral("metadata.json"));
         if (metadata)
-            contents.kerasVersion = QJsonDocument::fromJson(*metadata).object()
-                                        .value(QStringLiteral("keras_version")).toString();
+            contents.kerasVersion =
+                QJsonDocument::fromJson(*metadata).object().value(QStringLiteral("keras_version")).toString();
     }
     if (!zip->contains(QStringLiteral("model.weights.h5")))
-        return makeError(QStringLiteral("%1 has no model.weights.h5: the archive holds an architecture but no weights.").arg(path));
+        return makeError(
+            QStringLiteral("%1 has no model.weights.h5: the archive holds an architecture but no weights.").arg(path));
     auto weightsImage = zip->read(QStringLiteral("model.weights.h5"));
     if (!weightsImage)
         return makeError(QStringLiteral("%1: %2").arg(path, weightsImage.errorString()));
@@ -207,12 +211,11 @@ Expected<LoadedModel> KerasFileLoader::load(const QString &path, const LoadOptio
         contents = readHdf5(*file, path, false);
         break;
     }
-    case Container::Zip:
-        contents = readKerasZip(path);
-        break;
+    case Container::Zip: contents = readKerasZip(path); break;
     case Container::Unknown:
         return makeError(QStringLiteral("%1 is neither an HDF5 file nor a zip archive: not a Keras model or "
-                                        "weights file.").arg(path));
+                                        "weights file.")
+                             .arg(path));
     }
     if (!contents)
         return contents.error();
@@ -230,7 +233,8 @@ Expected<LoadedModel> KerasFileLoader::load(const QString &path, const LoadOptio
     if (!options.architectureJsonPath.isEmpty()) {
         QFile json(options.architectureJsonPath);
         if (!json.open(QIODevice::ReadOnly))
-            return makeError(QStringLiteral("Cannot read the architecture %1: %2").arg(options.architectureJsonPath, json.errorString()));
+            return makeError(QStringLiteral("Cannot read the architecture %1: %2")
+                                 .arg(options.architectureJsonPath, json.errorString()));
         architecture = json.readAll();
         architectureSource = options.architectureJsonPath;
     } else if (architecture.isEmpty() && options.searchBesideFile) {
@@ -246,7 +250,8 @@ Expected<LoadedModel> KerasFileLoader::load(const QString &path, const LoadOptio
 
     bool subclassed = false;
     if (!architecture.isEmpty()) {
-        auto spec = parseArchitecture(architecture, architectureSource == QLatin1String("file") ? path : architectureSource);
+        auto spec =
+            parseArchitecture(architecture, architectureSource == QLatin1String("file") ? path : architectureSource);
         if (spec) {
             loaded.model = std::move(spec).value();
             loaded.hasArchitecture = true;
@@ -264,16 +269,18 @@ Expected<LoadedModel> KerasFileLoader::load(const QString &path, const LoadOptio
         if (!shapes)
             loaded.warnings << shapes.errorString();
         const QStringList problems = contents->keras3
-            ? WeightAssigner::assignKeras3(loaded.model, contents->keras3Weights, path)
-            : WeightAssigner::assignLegacy(loaded.model, contents->legacyWeights, path);
+                                         ? WeightAssigner::assignKeras3(loaded.model, contents->keras3Weights, path)
+                                         : WeightAssigner::assignLegacy(loaded.model, contents->legacyWeights, path);
         loaded.warnings += problems;
     } else {
         loaded.model = contents->keras3 ? WeightAssigner::listKeras3(contents->keras3Weights)
                                         : WeightAssigner::listLegacy(contents->legacyWeights);
         if (!subclassed)
-            loaded.warnings << QStringLiteral("%1 holds weights without an architecture: layers are listed by name with "
-                                              "their weight shapes. Give the model's JSON (model.to_json()) or its "
-                                              "Python code to run or fine-tune it.").arg(path);
+            loaded.warnings << QStringLiteral(
+                                   "%1 holds weights without an architecture: layers are listed by name with "
+                                   "their weight shapes. Give the model's JSON (model.to_json()) or its "
+                                   "Python code to run or fine-tune it.")
+                                   .arg(path);
     }
     for (const Layer &layer : loaded.model.layers)
         for (const QString &issue : layer.issues)

@@ -4,8 +4,7 @@
 
 namespace graft {
 
-Expected<QVector<StoredLayerWeights>> KerasH5WeightsReader::readLegacy(const H5::Group &group,
-                                                                       const QString &fileName)
+Expected<QVector<StoredLayerWeights>> KerasH5WeightsReader::readLegacy(const H5::Group &group, const QString &fileName)
 {
     return h5::guarded(fileName, [&]() -> Expected<QVector<StoredLayerWeights>> {
         auto layerNames = h5::readStringListAttribute(group, QStringLiteral("layer_names"));
@@ -26,7 +25,8 @@ Expected<QVector<StoredLayerWeights>> KerasH5WeightsReader::readLegacy(const H5:
             for (const QString &weightName : *weightNames) {
                 auto tensor = h5::readTensor(layerGroup, weightName);
                 if (!tensor)
-                    return makeError(QStringLiteral("%1: layer '%2': %3").arg(fileName, layerName, tensor.errorString()));
+                    return makeError(
+                        QStringLiteral("%1: layer '%2': %3").arg(fileName, layerName, tensor.errorString()));
                 stored.weights.append(StoredWeight{weightName, std::move(tensor).value()});
             }
             layers.append(std::move(stored));
@@ -37,8 +37,8 @@ Expected<QVector<StoredLayerWeights>> KerasH5WeightsReader::readLegacy(const H5:
 
 namespace {
 
-Expected<void> collectVars(const H5::Group &group, const QString &path, const QString &fileName,
-                           int depth, QVector<Keras3VarsGroup> *out)
+Expected<void> collectVars(const H5::Group &group, const QString &path, const QString &fileName, int depth,
+                           QVector<Keras3VarsGroup> *out)
 {
     if (depth > 32)
         return makeError(QStringLiteral("%1: objects nested deeper than 32 levels at %2").arg(fileName, path));
@@ -55,7 +55,9 @@ Expected<void> collectVars(const H5::Group &group, const QString &path, const QS
             const QString varName = QString::number(i);
             if (!h5::hasChild(vars, varName))
                 return makeError(QStringLiteral("%1: %2/vars has %3 entries but no variable '%4'")
-                                     .arg(fileName, path).arg(count).arg(varName));
+                                     .arg(fileName, path)
+                                     .arg(count)
+                                     .arg(varName));
             auto tensor = h5::readTensor(vars, varName);
             if (!tensor)
                 return makeError(QStringLiteral("%1: %2/vars: %3").arg(fileName, path, tensor.errorString()));
@@ -66,8 +68,8 @@ Expected<void> collectVars(const H5::Group &group, const QString &path, const QS
     for (const QString &child : children) {
         if (child == QLatin1String("vars") || !h5::isGroup(group, child))
             continue;
-        auto nested = collectVars(group.openGroup(child.toStdString()), path + QLatin1Char('/') + child,
-                                  fileName, depth + 1, out);
+        auto nested = collectVars(group.openGroup(child.toStdString()), path + QLatin1Char('/') + child, fileName,
+                                  depth + 1, out);
         if (!nested)
             return nested;
     }

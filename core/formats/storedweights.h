@@ -24,8 +24,8 @@ struct StoredLayerWeights
 /** One `vars` group of a Keras 3 weights file: its object path and variables in order. */
 struct Keras3VarsGroup
 {
-    QString path;  // "layers/conv2d_1", "layers/lstm/cell"
-    QString name;  // the `name` attribute Keras ≥ 3.6 writes on the vars group, if any
+    QString path; // "layers/conv2d_1", "layers/lstm/cell"
+    QString name; // the `name` attribute Keras ≥ 3.6 writes on the vars group, if any
     QVector<TensorData> vars;
 };
 

@@ -75,8 +75,8 @@ QStringList assignLayer(Layer &layer, const StoredLayerWeights &stored, const QS
         layer.weights.clear();
         for (const StoredWeight &w : stored.weights) {
             const QString shortName = WeightAssigner::shortWeightName(w.storedName);
-            layer.weights.append(LayerWeight{shortName, w.storedName, w.tensor,
-                                             WeightAssigner::isIntrinsicallyTrainable(shortName)});
+            layer.weights.append(
+                LayerWeight{shortName, w.storedName, w.tensor, WeightAssigner::isIntrinsicallyTrainable(shortName)});
         }
         return problems;
     }
@@ -84,7 +84,9 @@ QStringList assignLayer(Layer &layer, const StoredLayerWeights &stored, const QS
     if (slots.size() != stored.weights.size()) {
         problems << QStringLiteral("%1: layer '%2' (%3) expects %4 weights but the file's layer '%5' has %6.")
                         .arg(fileName, layer.name, layer.className)
-                        .arg(slots.size()).arg(stored.layerName).arg(stored.weights.size());
+                        .arg(slots.size())
+                        .arg(stored.layerName)
+                        .arg(stored.weights.size());
         return problems;
     }
     for (int i = 0; i < slots.size(); ++i) {
@@ -94,8 +96,7 @@ QStringList assignLayer(Layer &layer, const StoredLayerWeights &stored, const QS
             problems << QStringLiteral("%1: layer '%2' weight '%3': the architecture needs shape %4, the file "
                                        "stores %5 (as '%6').")
                             .arg(fileName, slot.layer->name, slot.spec.name,
-                                 TensorData{slot.spec.shape, {}}.shapeString(), w.tensor.shapeString(),
-                                 w.storedName);
+                                 TensorData{slot.spec.shape, {}}.shapeString(), w.tensor.shapeString(), w.storedName);
         }
     }
     if (!problems.isEmpty())
@@ -198,8 +199,11 @@ QStringList WeightAssigner::assignLegacy(ModelSpec &model, const QVector<StoredL
             modelNames << l->name;
         problems << QStringLiteral("%1 holds weights for %2 layers (%3) but the architecture has %4 layers with "
                                    "weights (%5).")
-                        .arg(fileName).arg(fileLayers.size()).arg(fileNames.join(QStringLiteral(", ")))
-                        .arg(targets.size()).arg(modelNames.join(QStringLiteral(", ")));
+                        .arg(fileName)
+                        .arg(fileLayers.size())
+                        .arg(fileNames.join(QStringLiteral(", ")))
+                        .arg(targets.size())
+                        .arg(modelNames.join(QStringLiteral(", ")));
         return problems;
     }
     for (int i = 0; i < targets.size(); ++i)
@@ -217,7 +221,8 @@ void assignKeras3Model(ModelSpec &model, const QString &prefix, const QHash<QStr
         Layer &layer = model.layers[index];
         layer.keras3Path = paths.at(index);
         if (layer.nestedModel) {
-            assignKeras3Model(*layer.nestedModel, layer.keras3Path + QLatin1Char('/'), byPath, fileName, problems, used);
+            assignKeras3Model(*layer.nestedModel, layer.keras3Path + QLatin1Char('/'), byPath, fileName, problems,
+                              used);
             continue;
         }
         QVector<TensorData> vars;
@@ -239,8 +244,10 @@ void assignKeras3Model(ModelSpec &model, const QString &prefix, const QHash<QStr
         }
         if (vars.size() != layer.expectedWeights.size()) {
             *problems << QStringLiteral("%1: layer '%2' (%3) expects %4 variables at %5 but the file has %6.")
-                             .arg(fileName, layer.name, layer.className).arg(layer.expectedWeights.size())
-                             .arg(layer.keras3Path).arg(vars.size());
+                             .arg(fileName, layer.name, layer.className)
+                             .arg(layer.expectedWeights.size())
+                             .arg(layer.keras3Path)
+                             .arg(vars.size());
             continue;
         }
         bool ok = true;
@@ -276,7 +283,8 @@ QStringList WeightAssigner::assignKeras3(ModelSpec &model, const QVector<Keras3V
     assignKeras3Model(model, QString(), byPath, fileName, &problems, &used);
     for (const Keras3VarsGroup &g : stored)
         if (!g.vars.isEmpty() && !used.contains(g.path))
-            problems << QStringLiteral("%1: variables at %2 belong to no layer of the architecture.").arg(fileName, g.path);
+            problems
+                << QStringLiteral("%1: variables at %2 belong to no layer of the architecture.").arg(fileName, g.path);
     return problems;
 }
 
@@ -290,8 +298,8 @@ void markGuessedClass(Layer &layer)
     // classes Graft knows it cannot run (QKeras), so they are reported by name.
     layer.supported = layer.className.isEmpty() || isSupportedLayerClass(layer.className);
     if (!layer.supported)
-        layer.issues << QStringLiteral("Layer class %1 (from the layer's name) is not supported by Graft.")
-                            .arg(layer.className);
+        layer.issues
+            << QStringLiteral("Layer class %1 (from the layer's name) is not supported by Graft.").arg(layer.className);
 }
 
 } // namespace
@@ -328,8 +336,8 @@ ModelSpec WeightAssigner::listKeras3(const QVector<Keras3VarsGroup> &stored)
         layer.classGuessed = true;
         layer.supported = layer.className.isEmpty() || isSupportedLayerClass(layer.className);
         for (int i = 0; i < g.vars.size(); ++i)
-            layer.weights.append(LayerWeight{QStringLiteral("var%1").arg(i), QStringLiteral("%1/vars/%2").arg(g.path).arg(i),
-                                             g.vars.at(i), true});
+            layer.weights.append(LayerWeight{QStringLiteral("var%1").arg(i),
+                                             QStringLiteral("%1/vars/%2").arg(g.path).arg(i), g.vars.at(i), true});
         model.layers.append(std::move(layer));
     }
     return model;

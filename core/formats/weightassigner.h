@@ -20,8 +20,7 @@ public:
     /** Returns the problems found (empty when every weight matched). */
     static QStringList assignLegacy(ModelSpec &model, const QVector<StoredLayerWeights> &stored,
                                     const QString &fileName);
-    static QStringList assignKeras3(ModelSpec &model, const QVector<Keras3VarsGroup> &stored,
-                                    const QString &fileName);
+    static QStringList assignKeras3(ModelSpec &model, const QVector<Keras3VarsGroup> &stored, const QString &fileName);
 
     /** Without an architecture: one layer per stored group, names and shapes only. */
     static ModelSpec listLegacy(const QVector<StoredLayerWeights> &stored);

@@ -9,15 +9,13 @@
 #include <limits>
 #include <stdexcept>
 
-static_assert(Q_BYTE_ORDER == Q_LITTLE_ENDIAN,
-              "NpyArray stores little-endian bytes and reads them as native values");
+static_assert(Q_BYTE_ORDER == Q_LITTLE_ENDIAN, "NpyArray stores little-endian bytes and reads them as native values");
 
 namespace graft {
 
 namespace {
 
-template<typename T>
-T loadAt(const QByteArray &bytes, std::int64_t index)
+template <typename T> T loadAt(const QByteArray &bytes, std::int64_t index)
 {
     T value;
     std::memcpy(&value, bytes.constData() + index * std::int64_t(sizeof(T)), sizeof(T));
@@ -25,49 +23,56 @@ T loadAt(const QByteArray &bytes, std::int64_t index)
 }
 
 // Calls f(index, value) with each element converted to Out.
-template<typename Out, typename F>
-void forEachAs(NpyDtype dtype, const QByteArray &bytes, std::int64_t count, F &&f)
+template <typename Out, typename F> void forEachAs(NpyDtype dtype, const QByteArray &bytes, std::int64_t count, F &&f)
 {
     switch (dtype) {
     case NpyDtype::Float32:
-        for (std::int64_t i = 0; i < count; ++i) f(i, loadAt<float>(bytes, i));
+        for (std::int64_t i = 0; i < count; ++i)
+            f(i, loadAt<float>(bytes, i));
         return;
     case NpyDtype::Float64:
-        for (std::int64_t i = 0; i < count; ++i) f(i, loadAt<double>(bytes, i));
+        for (std::int64_t i = 0; i < count; ++i)
+            f(i, loadAt<double>(bytes, i));
         return;
     case NpyDtype::Int8:
-        for (std::int64_t i = 0; i < count; ++i) f(i, loadAt<std::int8_t>(bytes, i));
+        for (std::int64_t i = 0; i < count; ++i)
+            f(i, loadAt<std::int8_t>(bytes, i));
         return;
     case NpyDtype::Int16:
-        for (std::int64_t i = 0; i < count; ++i) f(i, loadAt<std::int16_t>(bytes, i));
+        for (std::int64_t i = 0; i < count; ++i)
+            f(i, loadAt<std::int16_t>(bytes, i));
         return;
     case NpyDtype::Int32:
-        for (std::int64_t i = 0; i < count; ++i) f(i, loadAt<std::int32_t>(bytes, i));
+        for (std::int64_t i = 0; i < count; ++i)
+            f(i, loadAt<std::int32_t>(bytes, i));
         return;
     case NpyDtype::Int64:
-        for (std::int64_t i = 0; i < count; ++i) f(i, loadAt<std::int64_t>(bytes, i));
+        for (std::int64_t i = 0; i < count; ++i)
+            f(i, loadAt<std::int64_t>(bytes, i));
         return;
     case NpyDtype::UInt8:
     case NpyDtype::Bool:
-        for (std::int64_t i = 0; i < count; ++i) f(i, loadAt<std::uint8_t>(bytes, i));
+        for (std::int64_t i = 0; i < count; ++i)
+            f(i, loadAt<std::uint8_t>(bytes, i));
         return;
     case NpyDtype::UInt16:
-        for (std::int64_t i = 0; i < count; ++i) f(i, loadAt<std::uint16_t>(bytes, i));
+        for (std::int64_t i = 0; i < count; ++i)
+            f(i, loadAt<std::uint16_t>(bytes, i));
         return;
     case NpyDtype::UInt32:
-        for (std::int64_t i = 0; i < count; ++i) f(i, loadAt<std::uint32_t>(bytes, i));
+        for (std::int64_t i = 0; i < count; ++i)
+            f(i, loadAt<std::uint32_t>(bytes, i));
         return;
     case NpyDtype::UInt64:
-        for (std::int64_t i = 0; i < count; ++i) f(i, loadAt<std::uint64_t>(bytes, i));
+        for (std::int64_t i = 0; i < count; ++i)
+            f(i, loadAt<std::uint64_t>(bytes, i));
         return;
     }
 }
 
-template<typename T>
-QByteArray bytesOf(const std::vector<T> &values)
+template <typename T> QByteArray bytesOf(const std::vector<T> &values)
 {
-    return QByteArray(reinterpret_cast<const char *>(values.data()),
-                      qsizetype(values.size() * sizeof(T)));
+    return QByteArray(reinterpret_cast<const char *>(values.data()), qsizetype(values.size() * sizeof(T)));
 }
 
 NpyArray constructOrThrow(Expected<NpyArray> made)
@@ -84,19 +89,15 @@ int npyDtypeSize(NpyDtype dtype)
     switch (dtype) {
     case NpyDtype::Int8:
     case NpyDtype::UInt8:
-    case NpyDtype::Bool:
-        return 1;
+    case NpyDtype::Bool: return 1;
     case NpyDtype::Int16:
-    case NpyDtype::UInt16:
-        return 2;
+    case NpyDtype::UInt16: return 2;
     case NpyDtype::Float32:
     case NpyDtype::Int32:
-    case NpyDtype::UInt32:
-        return 4;
+    case NpyDtype::UInt32: return 4;
     case NpyDtype::Float64:
     case NpyDtype::Int64:
-    case NpyDtype::UInt64:
-        return 8;
+    case NpyDtype::UInt64: return 8;
     }
     return 1;
 }
@@ -167,27 +168,24 @@ Expected<std::int64_t> npyCheckedElementCount(const std::vector<std::int64_t> &s
     return count;
 }
 
-NpyArray::NpyArray() : m_shape{0} {}
+NpyArray::NpyArray() : m_shape{0}
+{ }
 
 NpyArray::NpyArray(NpyDtype dtype, std::vector<std::int64_t> shape, QByteArray bytes)
     : m_dtype(dtype), m_shape(std::move(shape)), m_bytes(std::move(bytes))
-{
-}
+{ }
 
 NpyArray::NpyArray(std::vector<float> values, std::vector<std::int64_t> shape)
     : NpyArray(constructOrThrow(fromFloat32(std::move(values), std::move(shape))))
-{
-}
+{ }
 
 NpyArray::NpyArray(std::vector<std::int64_t> values, std::vector<std::int64_t> shape)
     : NpyArray(constructOrThrow(fromInt64(std::move(values), std::move(shape))))
-{
-}
+{ }
 
 NpyArray::NpyArray(std::vector<double> values, std::vector<std::int64_t> shape)
     : NpyArray(constructOrThrow(fromFloat64(std::move(values), std::move(shape))))
-{
-}
+{ }
 
 Expected<NpyArray> NpyArray::fromFloat32(std::vector<float> values, std::vector<std::int64_t> shape)
 {
@@ -204,25 +202,21 @@ Expected<NpyArray> NpyArray::fromFloat64(std::vector<double> values, std::vector
     return fromRawBytes(NpyDtype::Float64, std::move(shape), bytesOf(values));
 }
 
-Expected<NpyArray> NpyArray::fromInt32(const std::vector<std::int32_t> &values,
-                                       std::vector<std::int64_t> shape)
+Expected<NpyArray> NpyArray::fromInt32(const std::vector<std::int32_t> &values, std::vector<std::int64_t> shape)
 {
     return fromRawBytes(NpyDtype::Int32, std::move(shape), bytesOf(values));
 }
 
-Expected<NpyArray> NpyArray::fromUInt8(const std::vector<std::uint8_t> &values,
-                                       std::vector<std::int64_t> shape)
+Expected<NpyArray> NpyArray::fromUInt8(const std::vector<std::uint8_t> &values, std::vector<std::int64_t> shape)
 {
     return fromRawBytes(NpyDtype::UInt8, std::move(shape), bytesOf(values));
 }
 
-Expected<NpyArray> NpyArray::fromRawBytes(NpyDtype dtype, std::vector<std::int64_t> shape,
-                                          QByteArray bytes)
+Expected<NpyArray> NpyArray::fromRawBytes(NpyDtype dtype, std::vector<std::int64_t> shape, QByteArray bytes)
 {
     const Expected<std::int64_t> count = npyCheckedElementCount(shape);
     if (!count)
-        return makeError(QStringLiteral("Cannot make a %1 array: %2")
-                             .arg(npyDtypeName(dtype), count.errorString()));
+        return makeError(QStringLiteral("Cannot make a %1 array: %2").arg(npyDtypeName(dtype), count.errorString()));
     const std::int64_t expected = *count * npyDtypeSize(dtype);
     if (std::int64_t(bytes.size()) != expected)
         return makeError(QStringLiteral("Cannot make a %1 array of shape %2: it needs %3 bytes "

@@ -61,8 +61,7 @@ public:
      * limits and that `bytes` holds exactly elementCount * itemsize bytes.
      * Bool bytes other than 0 are stored as 1.
      */
-    static Expected<NpyArray> fromRawBytes(NpyDtype dtype, std::vector<std::int64_t> shape,
-                                           QByteArray bytes);
+    static Expected<NpyArray> fromRawBytes(NpyDtype dtype, std::vector<std::int64_t> shape, QByteArray bytes);
 
     NpyDtype dtype() const { return m_dtype; }
     const std::vector<std::int64_t> &shape() const { return m_shape; }

@@ -40,8 +40,7 @@ Error readError(const QString &source, const QString &what)
 }
 
 /** Where the header dict ends (= where the data starts), from the fixed-size preamble. */
-Expected<std::int64_t> parsePreamble(const QByteArray &prefix, const QString &source,
-                                     int *headerOffset)
+Expected<std::int64_t> parsePreamble(const QByteArray &prefix, const QString &source, int *headerOffset)
 {
     if (prefix.size() < kMagicSize || std::memcmp(prefix.constData(), kMagic, kMagicSize) != 0)
         return readError(source, QStringLiteral("it is not a NumPy .npy file (the file does not "
@@ -79,7 +78,7 @@ Expected<std::int64_t> parsePreamble(const QByteArray &prefix, const QString &so
 class HeaderDictParser final
 {
 public:
-    explicit HeaderDictParser(const QByteArray &text) : m_text(text) {}
+    explicit HeaderDictParser(const QByteArray &text) : m_text(text) { }
 
     Expected<NpyHeader> parse()
     {
@@ -179,8 +178,7 @@ private:
     void skipSpace()
     {
         while (m_pos < m_text.size()
-               && (m_text[m_pos] == ' ' || m_text[m_pos] == '\t' || m_text[m_pos] == '\n'
-                   || m_text[m_pos] == '\r'))
+               && (m_text[m_pos] == ' ' || m_text[m_pos] == '\t' || m_text[m_pos] == '\n' || m_text[m_pos] == '\r'))
             ++m_pos;
     }
 
@@ -244,12 +242,15 @@ private:
                                             "unpickles data. Save a numeric array instead, e.g. "
                                             "np.save(path, np.asarray(x, dtype=np.float32)).")
                                  .arg(QString::fromLatin1(descr)));
-        struct Known { const char *code; NpyDtype dtype; };
+        struct Known
+        {
+            const char *code;
+            NpyDtype dtype;
+        };
         static const Known known[] = {
-            {"f4", NpyDtype::Float32}, {"f8", NpyDtype::Float64}, {"i1", NpyDtype::Int8},
-            {"i2", NpyDtype::Int16},   {"i4", NpyDtype::Int32},   {"i8", NpyDtype::Int64},
-            {"u1", NpyDtype::UInt8},   {"u2", NpyDtype::UInt16},  {"u4", NpyDtype::UInt32},
-            {"u8", NpyDtype::UInt64},  {"b1", NpyDtype::Bool},    {"?", NpyDtype::Bool},
+            {"f4", NpyDtype::Float32}, {"f8", NpyDtype::Float64}, {"i1", NpyDtype::Int8},  {"i2", NpyDtype::Int16},
+            {"i4", NpyDtype::Int32},   {"i8", NpyDtype::Int64},   {"u1", NpyDtype::UInt8}, {"u2", NpyDtype::UInt16},
+            {"u4", NpyDtype::UInt32},  {"u8", NpyDtype::UInt64},  {"b1", NpyDtype::Bool},  {"?", NpyDtype::Bool},
         };
         for (const Known &k : known) {
             if (type != k.code)
@@ -324,8 +325,7 @@ void swapBytes(QByteArray &data, int itemSize)
 }
 
 /** Fortran (column-major) element order to C (row-major) order. */
-QByteArray fortranToC(const QByteArray &data, const std::vector<std::int64_t> &shape, int itemSize,
-                      std::int64_t count)
+QByteArray fortranToC(const QByteArray &data, const std::vector<std::int64_t> &shape, int itemSize, std::int64_t count)
 {
     if (shape.size() < 2 || count == 0)
         return data;
@@ -429,8 +429,7 @@ Expected<NpyArray> NpyFile::fromBytes(const QByteArray &bytes, const QString &so
 QByteArray NpyFile::toBytes(const NpyArray &array)
 {
     QByteArray dict = "{'descr': '" + descrOf(array.dtype())
-                      + "', 'fortran_order': False, 'shape': " + npyShapeString(array.shape()).toLatin1()
-                      + ", }";
+                      + "', 'fortran_order': False, 'shape': " + npyShapeString(array.shape()).toLatin1() + ", }";
     // Pad with spaces to a newline so that the data starts 64-byte aligned, as numpy does.
     const qsizetype preamble = kMagicSize + 2 + 2;
     const qsizetype unpadded = preamble + dict.size() + 1;
@@ -455,8 +454,10 @@ Expected<void> NpyFile::write(const QString &path, const NpyArray &array)
     // QSaveFile renames its temporary over the target: over /dev/null or a FIFO
     // that would replace the device node itself (as root, silently).
     if (const QFileInfo target(path); target.exists() && !target.isFile())
-        return makeError(QStringLiteral("Cannot write %1: it exists and is not a regular file (a folder, device or pipe); "
-                                        "give a file path.").arg(path));
+        return makeError(
+            QStringLiteral("Cannot write %1: it exists and is not a regular file (a folder, device or pipe); "
+                           "give a file path.")
+                .arg(path));
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly))
         return makeError(QStringLiteral("Cannot write %1: %2.").arg(path, file.errorString()));

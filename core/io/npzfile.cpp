@@ -21,8 +21,8 @@ Expected<NpzContents> readArchive(const ZipArchive &archive)
         const Expected<QByteArray> bytes = archive.read(member);
         if (!bytes)
             return bytes.error();
-        Expected<NpyArray> array = NpyFile::fromBytes(
-            *bytes, QStringLiteral("%1 (member %2)").arg(archive.displayName(), member));
+        Expected<NpyArray> array =
+            NpyFile::fromBytes(*bytes, QStringLiteral("%1 (member %2)").arg(archive.displayName(), member));
         if (!array)
             return array.error();
         contents.push_back(NpzEntry{member.chopped(kSuffix.size()), std::move(array).value()});
@@ -56,8 +56,7 @@ Expected<void> NpzFile::write(const QString &path, const NpzContents &contents, 
             return makeError(QStringLiteral("Cannot write %1: an array has an empty name.").arg(path));
         const Expected<void> added = writer.addMember(
             entry.name + kSuffix, NpyFile::toBytes(entry.array),
-            compression == Compression::Deflated ? ZipWriter::Compression::Deflated
-                                                 : ZipWriter::Compression::Stored);
+            compression == Compression::Deflated ? ZipWriter::Compression::Deflated : ZipWriter::Compression::Stored);
         if (!added)
             return added;
     }

@@ -38,17 +38,14 @@ QString describeOpenError(int code, const QByteArray &start = QByteArray())
             return QStringLiteral("the zip archive is truncated or damaged (its central directory "
                                   "is missing).");
         return QStringLiteral("it is not a zip archive.");
-    case ZIP_ER_NOENT:
-        return QStringLiteral("the file does not exist.");
+    case ZIP_ER_NOENT: return QStringLiteral("the file does not exist.");
     case ZIP_ER_INCONS:
         return QStringLiteral("the zip archive is truncated or damaged (its directory is inconsistent).");
     case ZIP_ER_EOF:
     case ZIP_ER_READ:
     case ZIP_ER_SEEK:
-        return QStringLiteral("the zip archive is truncated or unreadable (%1).")
-            .arg(zipErrorString(code));
-    default:
-        return zipErrorString(code) + QLatin1Char('.');
+        return QStringLiteral("the zip archive is truncated or unreadable (%1).").arg(zipErrorString(code));
+    default: return zipErrorString(code) + QLatin1Char('.');
     }
 }
 
@@ -88,9 +85,9 @@ struct ZipArchive::Impl
                 names << QString::fromUtf8(zip_get_name(archive, zip_uint64_t(i), 0));
             if (count > 10)
                 names << QStringLiteral("...");
-            return memberError(member, QStringLiteral("the archive has no such member (it holds: %1).")
-                                           .arg(names.isEmpty() ? QStringLiteral("nothing")
-                                                                : names.join(QStringLiteral(", "))));
+            return memberError(
+                member, QStringLiteral("the archive has no such member (it holds: %1).")
+                            .arg(names.isEmpty() ? QStringLiteral("nothing") : names.join(QStringLiteral(", "))));
         }
         return zip_uint64_t(index);
     }
@@ -107,8 +104,7 @@ struct ZipArchive::Impl
     }
 
     /** Inflates `member`, handing each chunk to `sink`; enforces the bound and the declared size. */
-    template<typename Sink>
-    Expected<void> stream(const QString &member, Sink &&sink) const
+    template <typename Sink> Expected<void> stream(const QString &member, Sink &&sink) const
     {
         const Expected<zip_uint64_t> index = locate(member);
         if (!index)
@@ -129,9 +125,9 @@ struct ZipArchive::Impl
         for (;;) {
             const zip_int64_t got = zip_fread(file.get(), chunk.data(), zip_uint64_t(chunk.size()));
             if (got < 0)
-                return memberError(member, QStringLiteral("the member is corrupted (%1).")
-                                               .arg(QString::fromUtf8(
-                                                   zip_error_strerror(zip_file_get_error(file.get())))));
+                return memberError(member,
+                                   QStringLiteral("the member is corrupted (%1).")
+                                       .arg(QString::fromUtf8(zip_error_strerror(zip_file_get_error(file.get())))));
             if (got == 0)
                 break;
             total += got;
@@ -158,7 +154,8 @@ struct ZipArchive::Impl
     }
 };
 
-ZipArchive::ZipArchive(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
+ZipArchive::ZipArchive(std::unique_ptr<Impl> impl) : m_impl(std::move(impl))
+{ }
 ZipArchive::ZipArchive(ZipArchive &&other) noexcept = default;
 ZipArchive &ZipArchive::operator=(ZipArchive &&other) noexcept = default;
 ZipArchive::~ZipArchive() = default;
@@ -184,8 +181,8 @@ Expected<ZipArchive> ZipArchive::fromBytes(const QByteArray &bytes, const QStrin
     impl->memory = bytes;
     zip_error_t error;
     zip_error_init(&error);
-    zip_source_t *source = zip_source_buffer_create(impl->memory.constData(),
-                                                    zip_uint64_t(impl->memory.size()), 0, &error);
+    zip_source_t *source =
+        zip_source_buffer_create(impl->memory.constData(), zip_uint64_t(impl->memory.size()), 0, &error);
     if (!source) {
         const QString text = QString::fromUtf8(zip_error_strerror(&error));
         zip_error_fini(&error);
@@ -196,8 +193,7 @@ Expected<ZipArchive> ZipArchive::fromBytes(const QByteArray &bytes, const QStrin
         const int code = zip_error_code_zip(&error);
         zip_source_free(source);
         zip_error_fini(&error);
-        return makeError(QStringLiteral("Cannot open %1: %2")
-                             .arg(displayName, describeOpenError(code, bytes.left(4))));
+        return makeError(QStringLiteral("Cannot open %1: %2").arg(displayName, describeOpenError(code, bytes.left(4))));
     }
     zip_error_fini(&error);
     return ZipArchive(std::move(impl));
@@ -271,8 +267,8 @@ Expected<void> ZipArchive::extractTo(const QString &member, const QString &desti
         return makeError(QStringLiteral("Cannot write %1: %2.").arg(destinationPath, out.errorString()));
     const Expected<void> streamed = m_impl->stream(member, [&](const char *bytes, zip_int64_t size) {
         if (out.write(bytes, size) != size)
-            return Expected<void>(makeError(QStringLiteral("Cannot write %1: %2.")
-                                                .arg(destinationPath, out.errorString())));
+            return Expected<void>(
+                makeError(QStringLiteral("Cannot write %1: %2.").arg(destinationPath, out.errorString())));
         return Expected<void>();
     });
     if (!streamed)
@@ -283,7 +279,8 @@ Expected<void> ZipArchive::extractTo(const QString &member, const QString &desti
 
 // ---------------------------------------------------------------------------
 
-ZipWriter::ZipWriter(QString path) : m_path(std::move(path)) {}
+ZipWriter::ZipWriter(QString path) : m_path(std::move(path))
+{ }
 ZipWriter::~ZipWriter() = default;
 
 Expected<void> ZipWriter::addMember(const QString &name, const QByteArray &data, Compression compression)
@@ -317,8 +314,10 @@ Expected<void> ZipWriter::finish()
         return makeError(QStringLiteral("Cannot write %1: the archive is already finished.").arg(m_path));
     // The atomic rename would replace a device node or FIFO itself, not write into it.
     if (const QFileInfo existing(m_path); existing.exists() && !existing.isFile())
-        return makeError(QStringLiteral("Cannot write %1: it exists and is not a regular file (a folder, device or pipe); "
-                                        "give a file path.").arg(m_path));
+        return makeError(
+            QStringLiteral("Cannot write %1: it exists and is not a regular file (a folder, device or pipe); "
+                           "give a file path.")
+                .arg(m_path));
     AtomicFileTarget target(m_path);
     const Expected<void> prepared = target.prepare();
     if (!prepared)
@@ -338,22 +337,22 @@ Expected<void> ZipWriter::finish()
         empty.close();
     } else {
         int code = 0;
-        zip_t *archive = zip_open(QFile::encodeName(target.temporaryPath()).constData(),
-                                  ZIP_CREATE | ZIP_TRUNCATE, &code);
+        zip_t *archive =
+            zip_open(QFile::encodeName(target.temporaryPath()).constData(), ZIP_CREATE | ZIP_TRUNCATE, &code);
         if (!archive)
             return failure(describeOpenError(code));
         for (const Member &member : m_members) {
-            zip_source_t *source = member.sourcePath.isEmpty()
-                ? zip_source_buffer(archive, member.data.constData(), zip_uint64_t(member.data.size()), 0)
-                : zip_source_file(archive, QFile::encodeName(member.sourcePath).constData(), 0, 0);
+            zip_source_t *source =
+                member.sourcePath.isEmpty()
+                    ? zip_source_buffer(archive, member.data.constData(), zip_uint64_t(member.data.size()), 0)
+                    : zip_source_file(archive, QFile::encodeName(member.sourcePath).constData(), 0, 0);
             zip_int64_t index = -1;
             if (source) {
                 index = zip_file_add(archive, member.name.toUtf8().constData(), source, ZIP_FL_ENC_UTF_8);
                 if (index < 0)
                     zip_source_free(source);
             }
-            const zip_int32_t method = member.compression == Compression::Deflated ? ZIP_CM_DEFLATE
-                                                                                     : ZIP_CM_STORE;
+            const zip_int32_t method = member.compression == Compression::Deflated ? ZIP_CM_DEFLATE : ZIP_CM_STORE;
             if (index < 0 || zip_set_file_compression(archive, zip_uint64_t(index), method, 0) != 0) {
                 const QString text = QString::fromUtf8(zip_strerror(archive));
                 zip_discard(archive);
@@ -367,8 +366,8 @@ Expected<void> ZipWriter::finish()
         }
     }
     // The temporary file was created owner-only; the archive is an ordinary document.
-    QFile::setPermissions(target.temporaryPath(), QFile::ReadOwner | QFile::WriteOwner
-                                                      | QFile::ReadGroup | QFile::ReadOther);
+    QFile::setPermissions(target.temporaryPath(),
+                          QFile::ReadOwner | QFile::WriteOwner | QFile::ReadGroup | QFile::ReadOther);
     const Expected<void> committed = target.commit();
     if (!committed)
         return committed;

@@ -145,7 +145,8 @@ Expected<ModelSpec> parseModel(const QJsonObject &json, int depth)
         model.name = config.value(QStringLiteral("name")).toString();
     }
     if (layerEntries.size() > limits::maxLayers)
-        return makeError(QStringLiteral("the config lists %1 layers (limit %2)").arg(layerEntries.size()).arg(limits::maxLayers));
+        return makeError(
+            QStringLiteral("the config lists %1 layers (limit %2)").arg(layerEntries.size()).arg(limits::maxLayers));
     if (model.name.isEmpty())
         model.name = json.value(QStringLiteral("name")).toString();
     model.sequential = model.className == QLatin1String("Sequential");
@@ -175,11 +176,12 @@ Expected<ModelSpec> parseModel(const QJsonObject &json, int depth)
             input.name = inputLayer.name;
         }
         if (!haveShape && !model.layers.isEmpty())
-            haveShape = KerasConfigParser::inputShapeFromLayerConfig(model.layers.front().config, &input.shape, &input.dtype);
+            haveShape =
+                KerasConfigParser::inputShapeFromLayerConfig(model.layers.front().config, &input.shape, &input.dtype);
         if (!haveShape) {
             const QJsonArray built = json.value(QStringLiteral("build_input_shape")).toArray();
-            const QJsonArray built3 = json.value(QStringLiteral("build_config")).toObject()
-                                          .value(QStringLiteral("input_shape")).toArray();
+            const QJsonArray built3 =
+                json.value(QStringLiteral("build_config")).toObject().value(QStringLiteral("input_shape")).toArray();
             const QJsonArray configBuilt = config.value(QStringLiteral("build_input_shape")).toArray();
             const QJsonArray dims = !built3.isEmpty() ? built3 : (!built.isEmpty() ? built : configBuilt);
             if (!dims.isEmpty()) {
@@ -270,7 +272,8 @@ Expected<ModelSpec> KerasConfigParser::parse(const QByteArray &jsonText, const Q
     const QJsonDocument doc = QJsonDocument::fromJson(jsonText, &parseError);
     if (parseError.error != QJsonParseError::NoError)
         return makeError(QStringLiteral("%1 is not valid JSON: %2 at offset %3")
-                             .arg(sourceName, parseError.errorString()).arg(parseError.offset));
+                             .arg(sourceName, parseError.errorString())
+                             .arg(parseError.offset));
     if (!doc.isObject())
         return makeError(QStringLiteral("%1 is not a Keras model config (expected a JSON object)").arg(sourceName));
     auto model = parse(doc.object());

@@ -77,18 +77,18 @@ struct WeightSpec
 struct Layer
 {
     QString name;
-    QString className;      // "Conv2D", or e.g. "QConv2D" (then supported = false)
-    QJsonObject config;     // Keras 2 or Keras 3 spelling, unchanged
+    QString className;  // "Conv2D", or e.g. "QConv2D" (then supported = false)
+    QJsonObject config; // Keras 2 or Keras 3 spelling, unchanged
     QVector<InboundNode> inboundNodes;
     QVector<LayerWeight> weights;
-    bool trainable = true;  // the layer's `trainable` flag (freezing)
+    bool trainable = true; // the layer's `trainable` flag (freezing)
     bool supported = true;
-    bool classGuessed = false; // className inferred from the name: the file had no architecture
-    QString keras3Path;     // "layers/conv2d_1" inside Keras 3 weight files, when known
-    QVector<Shape> outputShapes;     // per output tensor, without the batch axis
+    bool classGuessed = false;           // className inferred from the name: the file had no architecture
+    QString keras3Path;                  // "layers/conv2d_1" inside Keras 3 weight files, when known
+    QVector<Shape> outputShapes;         // per output tensor, without the batch axis
     QVector<WeightSpec> expectedWeights; // from the config, when shape inference knows the class
     std::shared_ptr<ModelSpec> nestedModel;
-    QStringList issues;     // what is wrong with this layer, for the user
+    QStringList issues;      // what is wrong with this layer, for the user
     QJsonObject sourceEntry; // the layer's entry in the model config as read, for export
 
     bool hasWeights() const { return !weights.isEmpty(); }

@@ -24,15 +24,14 @@ QString guessLayerClassFromName(const QString &layerName)
     static const QHash<QString, QString> bySnake = [] {
         const QStringList classes = {
             "Dense", "Conv1D", "Conv2D", "Conv3D", "DepthwiseConv2D", "SeparableConv2D", "Conv2DTranspose",
-            "MaxPooling1D", "MaxPooling2D", "AveragePooling1D", "AveragePooling2D",
-            "GlobalAveragePooling1D", "GlobalAveragePooling2D", "GlobalMaxPooling1D", "GlobalMaxPooling2D",
-            "ZeroPadding1D", "ZeroPadding2D", "Cropping1D", "Cropping2D", "UpSampling1D", "UpSampling2D",
-            "Flatten", "Reshape", "Permute", "RepeatVector", "Dropout", "SpatialDropout1D",
-            "SpatialDropout2D", "GaussianNoise", "GaussianDropout", "Activation", "LeakyReLU", "PReLU",
-            "ELU", "ReLU", "ThresholdedReLU", "Softmax", "BatchNormalization", "LayerNormalization",
-            "Embedding", "SimpleRNN", "LSTM", "GRU", "Bidirectional", "TimeDistributed", "Add",
-            "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Concatenate", "Dot", "Rescaling",
-            "Normalization", "InputLayer", "Sequential", "Functional", "Model",
+            "MaxPooling1D", "MaxPooling2D", "AveragePooling1D", "AveragePooling2D", "GlobalAveragePooling1D",
+            "GlobalAveragePooling2D", "GlobalMaxPooling1D", "GlobalMaxPooling2D", "ZeroPadding1D", "ZeroPadding2D",
+            "Cropping1D", "Cropping2D", "UpSampling1D", "UpSampling2D", "Flatten", "Reshape", "Permute", "RepeatVector",
+            "Dropout", "SpatialDropout1D", "SpatialDropout2D", "GaussianNoise", "GaussianDropout", "Activation",
+            "LeakyReLU", "PReLU", "ELU", "ReLU", "ThresholdedReLU", "Softmax", "BatchNormalization",
+            "LayerNormalization", "Embedding", "SimpleRNN", "LSTM", "GRU", "Bidirectional", "TimeDistributed", "Add",
+            "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Concatenate", "Dot", "Rescaling", "Normalization",
+            "InputLayer", "Sequential", "Functional", "Model",
             // QKeras, recognised so that it can be reported as unsupported by name.
             "QConv1D", "QConv2D", "QDense", "QActivation", "QBatchNormalization", "QDepthwiseConv2D",
             "QSeparableConv2D", "QAveragePooling2D", "QSimpleRNN", "QLSTM", "QGRU"};

@@ -26,12 +26,24 @@ QString shapeText(const Shape &s)
 const QSet<QString> &identityClasses()
 {
     static const QSet<QString> classes = {
-        QStringLiteral("Dropout"), QStringLiteral("SpatialDropout1D"), QStringLiteral("SpatialDropout2D"),
-        QStringLiteral("GaussianNoise"), QStringLiteral("GaussianDropout"), QStringLiteral("AlphaDropout"),
-        QStringLiteral("ActivityRegularization"), QStringLiteral("Activation"), QStringLiteral("LeakyReLU"),
-        QStringLiteral("PReLU"), QStringLiteral("ELU"), QStringLiteral("ReLU"),
-        QStringLiteral("ThresholdedReLU"), QStringLiteral("Softmax"), QStringLiteral("BatchNormalization"),
-        QStringLiteral("LayerNormalization"), QStringLiteral("Rescaling"), QStringLiteral("Normalization"),
+        QStringLiteral("Dropout"),
+        QStringLiteral("SpatialDropout1D"),
+        QStringLiteral("SpatialDropout2D"),
+        QStringLiteral("GaussianNoise"),
+        QStringLiteral("GaussianDropout"),
+        QStringLiteral("AlphaDropout"),
+        QStringLiteral("ActivityRegularization"),
+        QStringLiteral("Activation"),
+        QStringLiteral("LeakyReLU"),
+        QStringLiteral("PReLU"),
+        QStringLiteral("ELU"),
+        QStringLiteral("ReLU"),
+        QStringLiteral("ThresholdedReLU"),
+        QStringLiteral("Softmax"),
+        QStringLiteral("BatchNormalization"),
+        QStringLiteral("LayerNormalization"),
+        QStringLiteral("Rescaling"),
+        QStringLiteral("Normalization"),
     };
     return classes;
 }
@@ -39,8 +51,8 @@ const QSet<QString> &identityClasses()
 const QSet<QString> &elementwiseMergeClasses()
 {
     static const QSet<QString> classes = {
-        QStringLiteral("Add"), QStringLiteral("Subtract"), QStringLiteral("Multiply"),
-        QStringLiteral("Average"), QStringLiteral("Maximum"), QStringLiteral("Minimum"),
+        QStringLiteral("Add"),     QStringLiteral("Subtract"), QStringLiteral("Multiply"),
+        QStringLiteral("Average"), QStringLiteral("Maximum"),  QStringLiteral("Minimum"),
     };
     return classes;
 }
@@ -54,11 +66,14 @@ std::int64_t floorDiv(std::int64_t a, std::int64_t b)
 }
 
 /** Positions of the spatial axes in a shape without batch axis, for `rank` spatial dimensions. */
-Expected<std::vector<std::size_t>> spatialAxes(const QString &className, const QJsonObject &config, const Shape &in, int rank)
+Expected<std::vector<std::size_t>> spatialAxes(const QString &className, const QJsonObject &config, const Shape &in,
+                                               int rank)
 {
     if (int(in.size()) < rank + 1)
         return makeError(QStringLiteral("%1 expects an input of rank %2 (batch axis included), got %3")
-                             .arg(className).arg(rank + 2).arg(shapeText(in)));
+                             .arg(className)
+                             .arg(rank + 2)
+                             .arg(shapeText(in)));
     const std::size_t first = in.size() - std::size_t(rank) - (channelsFirst(config) ? 0 : 1);
     std::vector<std::size_t> axes;
     for (int i = 0; i < rank; ++i)
@@ -82,11 +97,14 @@ Result convShape(const QString &className, const QJsonObject &config, const Shap
     const Shape kernel = intTuple(config, pooling ? QStringLiteral("pool_size") : QStringLiteral("kernel_size"), rank,
                                   pooling ? Shape(std::size_t(rank), 2) : Shape(), &ok);
     if (!ok || kernel.empty())
-        return makeError(QStringLiteral("%1 has no valid %2 in its config").arg(className, pooling ? QStringLiteral("pool_size") : QStringLiteral("kernel_size")));
+        return makeError(QStringLiteral("%1 has no valid %2 in its config")
+                             .arg(className, pooling ? QStringLiteral("pool_size") : QStringLiteral("kernel_size")));
     // Keras: pooling strides=None means strides = pool_size.
-    const Shape strides = intTuple(config, QStringLiteral("strides"), rank, pooling ? kernel : Shape(std::size_t(rank), 1));
-    const Shape dilation = pooling ? Shape(std::size_t(rank), 1)
-                                   : intTuple(config, QStringLiteral("dilation_rate"), rank, Shape(std::size_t(rank), 1));
+    const Shape strides =
+        intTuple(config, QStringLiteral("strides"), rank, pooling ? kernel : Shape(std::size_t(rank), 1));
+    const Shape dilation = pooling
+                               ? Shape(std::size_t(rank), 1)
+                               : intTuple(config, QStringLiteral("dilation_rate"), rank, Shape(std::size_t(rank), 1));
     const QString padding = paddingMode(config);
     if (padding != QLatin1String("valid") && padding != QLatin1String("same")
         && !(padding == QLatin1String("causal") && rank == 1 && !pooling))
@@ -99,10 +117,14 @@ Result convShape(const QString &className, const QJsonObject &config, const Shap
         const std::int64_t n = LayerShapes::convOutputLength(in[axis], kernel[std::size_t(i)], padding,
                                                              strides[std::size_t(i)], dilation[std::size_t(i)]);
         if (in[axis] >= 0 && n <= 0)
-            return makeError(QStringLiteral("%1: a window of %2 (dilation %3, padding '%4') does not fit input shape %5: "
-                                            "the output length would be %6")
-                                 .arg(className).arg(kernel[std::size_t(i)]).arg(dilation[std::size_t(i)])
-                                 .arg(padding, shapeText(in)).arg(n));
+            return makeError(
+                QStringLiteral("%1: a window of %2 (dilation %3, padding '%4') does not fit input shape %5: "
+                               "the output length would be %6")
+                    .arg(className)
+                    .arg(kernel[std::size_t(i)])
+                    .arg(dilation[std::size_t(i)])
+                    .arg(padding, shapeText(in))
+                    .arg(n));
         out[axis] = n;
     }
     if (!pooling) {
@@ -136,8 +158,8 @@ Result globalPoolShape(const QString &className, const QJsonObject &config, cons
 }
 
 /** ZeroPadding/Cropping amounts as (before, after) per spatial axis: int, (a, b) or ((t, b), (l, r)). */
-Expected<QVector<std::pair<std::int64_t, std::int64_t>>> padAmounts(const QString &className, const QJsonValue &v, int rank,
-                                                                    std::int64_t fallback)
+Expected<QVector<std::pair<std::int64_t, std::int64_t>>> padAmounts(const QString &className, const QJsonValue &v,
+                                                                    int rank, std::int64_t fallback)
 {
     QVector<std::pair<std::int64_t, std::int64_t>> amounts(rank, {fallback, fallback});
     if (v.isDouble()) {
@@ -157,7 +179,8 @@ Expected<QVector<std::pair<std::int64_t, std::int64_t>>> padAmounts(const QStrin
             else if (a.at(i).toArray().size() == 2)
                 amounts[i] = {a.at(i).toArray().at(0).toInt(), a.at(i).toArray().at(1).toInt()};
             else
-                return makeError(QStringLiteral("%1: cannot read the padding/cropping amounts in its config").arg(className));
+                return makeError(
+                    QStringLiteral("%1: cannot read the padding/cropping amounts in its config").arg(className));
         }
         return amounts;
     }
@@ -171,8 +194,8 @@ Result padOrCropShape(const QString &className, const QJsonObject &config, const
     if (!axes)
         return axes.error();
     const bool crop = className.startsWith(QLatin1String("Cropping"));
-    auto amounts = padAmounts(className, config.value(crop ? QStringLiteral("cropping") : QStringLiteral("padding")), rank,
-                              crop && rank == 2 ? 0 : 1);
+    auto amounts = padAmounts(className, config.value(crop ? QStringLiteral("cropping") : QStringLiteral("padding")),
+                              rank, crop && rank == 2 ? 0 : 1);
     if (!amounts)
         return amounts.error();
     Shape out = in;
@@ -184,7 +207,10 @@ Result padOrCropShape(const QString &className, const QJsonObject &config, const
         out[axis] = crop ? in[axis] - delta : in[axis] + delta;
         if (out[axis] <= 0)
             return makeError(QStringLiteral("%1: cropping %2 from axis %3 of input shape %4 leaves nothing")
-                                 .arg(className).arg(delta).arg(axis + 1).arg(shapeText(in)));
+                                 .arg(className)
+                                 .arg(delta)
+                                 .arg(axis + 1)
+                                 .arg(shapeText(in)));
     }
     return Shapes{out};
 }
@@ -227,11 +253,16 @@ Result reshapeShape(const QJsonObject &config, const Shape &in)
     if (unknownIndex >= 0) {
         if (knownProduct == 0 || total % knownProduct != 0)
             return makeError(QStringLiteral("Reshape: input shape %1 (%2 values) cannot be reshaped to target_shape %3")
-                                 .arg(shapeText(in)).arg(total).arg(shapeText(out)));
+                                 .arg(shapeText(in))
+                                 .arg(total)
+                                 .arg(shapeText(out)));
         out[std::size_t(unknownIndex)] = total / knownProduct;
     } else if (knownProduct != total) {
         return makeError(QStringLiteral("Reshape: input shape %1 has %2 values, target_shape %3 has %4")
-                             .arg(shapeText(in)).arg(total).arg(shapeText(out)).arg(knownProduct));
+                             .arg(shapeText(in))
+                             .arg(total)
+                             .arg(shapeText(out))
+                             .arg(knownProduct));
     }
     return Shapes{out};
 }
@@ -241,7 +272,9 @@ Result permuteShape(const QJsonObject &config, const Shape &in)
     const QJsonArray dims = config.value(QStringLiteral("dims")).toArray();
     if (dims.size() != int(in.size()))
         return makeError(QStringLiteral("Permute: dims has %1 entries but the input shape %2 has %3 axes")
-                             .arg(dims.size()).arg(shapeText(in)).arg(in.size()));
+                             .arg(dims.size())
+                             .arg(shapeText(in))
+                             .arg(in.size()));
     Shape out;
     std::vector<bool> used(in.size(), false);
     for (const QJsonValue &d : dims) {
@@ -263,8 +296,9 @@ Result recurrentShape(const QString &className, const QJsonObject &config, const
     if (units <= 0)
         return makeError(QStringLiteral("%1 has no valid 'units' in its config").arg(className));
     if (boolValue(config, QStringLiteral("time_major"), false))
-        return makeError(QStringLiteral("%1 with time_major=True is not supported (inputs are (batch, timesteps, features))")
-                             .arg(className));
+        return makeError(
+            QStringLiteral("%1 with time_major=True is not supported (inputs are (batch, timesteps, features))")
+                .arg(className));
     Shapes outs;
     if (boolValue(config, QStringLiteral("return_sequences"), false))
         outs.append(Shape{in[0], units});
@@ -306,7 +340,8 @@ Result bidirectionalShape(const QJsonObject &config, const Shape &in)
     } else if (mode == QLatin1String("sum") || mode == QLatin1String("mul") || mode == QLatin1String("ave")) {
         outs << f->front();
     } else {
-        return makeError(QStringLiteral("Bidirectional: merge_mode '%1' is not one of concat, sum, mul, ave, None").arg(mode));
+        return makeError(
+            QStringLiteral("Bidirectional: merge_mode '%1' is not one of concat, sum, mul, ave, None").arg(mode));
     }
     outs << f->mid(1) << b->mid(1); // forward states, then backward states
     return outs;
@@ -317,9 +352,9 @@ Result timeDistributedShape(const QJsonObject &config, const Shape &in)
     if (in.empty())
         return makeError(QStringLiteral("TimeDistributed needs an input with a time axis, got %1").arg(shapeText(in)));
     const QJsonObject inner = wrappedLayer(config);
-    auto innerOut = LayerShapes::outputShapes(inner.value(QStringLiteral("class_name")).toString(),
-                                              inner.value(QStringLiteral("config")).toObject(),
-                                              {Shape(in.begin() + 1, in.end())});
+    auto innerOut =
+        LayerShapes::outputShapes(inner.value(QStringLiteral("class_name")).toString(),
+                                  inner.value(QStringLiteral("config")).toObject(), {Shape(in.begin() + 1, in.end())});
     if (!innerOut)
         return innerOut.error();
     Shapes outs;
@@ -334,7 +369,8 @@ Result elementwiseShape(const QString &className, const Shapes &ins)
 {
     if (ins.size() < 2 || (className == QLatin1String("Subtract") && ins.size() != 2))
         return makeError(QStringLiteral("%1 needs %2 inputs, got %3")
-                             .arg(className, className == QLatin1String("Subtract") ? QStringLiteral("exactly 2") : QStringLiteral("at least 2"))
+                             .arg(className, className == QLatin1String("Subtract") ? QStringLiteral("exactly 2")
+                                                                                    : QStringLiteral("at least 2"))
                              .arg(ins.size()));
     Shape out = ins.front();
     for (int k = 1; k < ins.size(); ++k) {
@@ -368,7 +404,8 @@ Result concatenateShape(const QJsonObject &config, const Shapes &ins)
     const int axis = axisIndex(kerasAxis, rank);
     if (axis < 0)
         return makeError(QStringLiteral("Concatenate: axis %1 is out of range for input shape %2")
-                             .arg(kerasAxis).arg(shapeText(ins.front())));
+                             .arg(kerasAxis)
+                             .arg(shapeText(ins.front())));
     Shape out = ins.front();
     for (int k = 1; k < ins.size(); ++k) {
         const Shape &s = ins[k];
@@ -377,12 +414,15 @@ Result concatenateShape(const QJsonObject &config, const Shapes &ins)
                                  .arg(shapeText(ins.front()), shapeText(s)));
         for (int i = 0; i < rank; ++i) {
             if (i == axis) {
-                out[std::size_t(i)] = out[std::size_t(i)] < 0 || s[std::size_t(i)] < 0 ? -1 : out[std::size_t(i)] + s[std::size_t(i)];
+                out[std::size_t(i)] =
+                    out[std::size_t(i)] < 0 || s[std::size_t(i)] < 0 ? -1 : out[std::size_t(i)] + s[std::size_t(i)];
             } else if (out[std::size_t(i)] < 0) {
                 out[std::size_t(i)] = s[std::size_t(i)];
             } else if (s[std::size_t(i)] >= 0 && s[std::size_t(i)] != out[std::size_t(i)]) {
-                return makeError(QStringLiteral("Concatenate: input shapes %1 and %2 differ outside the concatenation axis %3")
-                                     .arg(shapeText(ins.front()), shapeText(s)).arg(kerasAxis));
+                return makeError(
+                    QStringLiteral("Concatenate: input shapes %1 and %2 differ outside the concatenation axis %3")
+                        .arg(shapeText(ins.front()), shapeText(s))
+                        .arg(kerasAxis));
             }
         }
     }
@@ -409,10 +449,15 @@ Result dotShape(const QJsonObject &config, const Shapes &ins)
     const int ib = axisIndex(axes[1] < 0 ? axes[1] + std::int64_t(b.size()) + 1 : axes[1], int(b.size()));
     if (ia < 0 || ib < 0)
         return makeError(QStringLiteral("Dot: axes (%1, %2) are out of range for input shapes %3 and %4")
-                             .arg(axes[0]).arg(axes[1]).arg(shapeText(a), shapeText(b)));
+                             .arg(axes[0])
+                             .arg(axes[1])
+                             .arg(shapeText(a), shapeText(b)));
     if (a[std::size_t(ia)] >= 0 && b[std::size_t(ib)] >= 0 && a[std::size_t(ia)] != b[std::size_t(ib)])
         return makeError(QStringLiteral("Dot: dimension %1 of %2 does not match dimension %3 of %4")
-                             .arg(axes[0]).arg(shapeText(a)).arg(axes[1]).arg(shapeText(b)));
+                             .arg(axes[0])
+                             .arg(shapeText(a))
+                             .arg(axes[1])
+                             .arg(shapeText(b)));
     Shape out;
     for (std::size_t i = 0; i < a.size(); ++i)
         if (int(i) != ia)
@@ -470,7 +515,8 @@ Expected<QVector<Shape>> LayerShapes::outputShapes(const QString &className, con
         return Shapes{in};
     if (className == QLatin1String("Dense")) {
         if (in.empty())
-            return makeError(QStringLiteral("Dense needs an input of rank 2 or more (batch axis included), got %1").arg(shapeText(in)));
+            return makeError(QStringLiteral("Dense needs an input of rank 2 or more (batch axis included), got %1")
+                                 .arg(shapeText(in)));
         Shape out = in;
         out.back() = intValue(config, QStringLiteral("units"), -1);
         return Shapes{out};
@@ -493,7 +539,8 @@ Expected<QVector<Shape>> LayerShapes::outputShapes(const QString &className, con
         return permuteShape(config, in);
     if (className == QLatin1String("RepeatVector")) {
         if (in.size() != 1)
-            return makeError(QStringLiteral("RepeatVector expects an input of rank 2 (batch axis included), got %1").arg(shapeText(in)));
+            return makeError(QStringLiteral("RepeatVector expects an input of rank 2 (batch axis included), got %1")
+                                 .arg(shapeText(in)));
         return Shapes{{intValue(config, QStringLiteral("n"), -1), in[0]}};
     }
     if (className == QLatin1String("Embedding"))

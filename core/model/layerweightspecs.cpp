@@ -36,7 +36,9 @@ Expected<std::int64_t> channelsOf(const QString &className, const QJsonObject &c
 {
     if (int(in.size()) < spatialRank + 1)
         return makeError(QStringLiteral("%1 expects an input of rank %2 (batch axis included), got %3")
-                             .arg(className).arg(spatialRank + 2).arg(shapeText(in)));
+                             .arg(className)
+                             .arg(spatialRank + 2)
+                             .arg(shapeText(in)));
     const std::int64_t channels = channelsFirst(config) ? in.at(in.size() - spatialRank - 1) : in.back();
     if (channels < 0)
         return makeError(QStringLiteral("%1 needs a known channel dimension to size its kernel; input shape is %2")
@@ -83,7 +85,10 @@ Result convSpecs(const QString &className, const QJsonObject &config, const Shap
         const std::int64_t groups = intValue(config, QStringLiteral("groups"), 1);
         if (groups < 1 || *channels % groups != 0 || filters % groups != 0)
             return makeError(QStringLiteral("%1: groups=%2 does not divide the %3 input channels and %4 filters")
-                                 .arg(className).arg(groups).arg(*channels).arg(filters));
+                                 .arg(className)
+                                 .arg(groups)
+                                 .arg(*channels)
+                                 .arg(filters));
         Shape k = kernel;
         k.push_back(*channels / groups);
         k.push_back(filters);
@@ -111,10 +116,15 @@ Expected<QVector<int>> normalizedAxes(const QString &className, const QJsonValue
         const int index = axisIndex(a, int(in.size()));
         if (index < 0)
             return makeError(QStringLiteral("%1: axis %2 is out of range for input shape %3")
-                                 .arg(className).arg(a).arg(shapeText(in)));
+                                 .arg(className)
+                                 .arg(a)
+                                 .arg(shapeText(in)));
         if (in.at(std::size_t(index)) < 0)
-            return makeError(QStringLiteral("%1: axis %2 of input shape %3 is unknown; Keras needs it to size the weights")
-                                 .arg(className).arg(a).arg(shapeText(in)));
+            return makeError(
+                QStringLiteral("%1: axis %2 of input shape %3 is unknown; Keras needs it to size the weights")
+                    .arg(className)
+                    .arg(a)
+                    .arg(shapeText(in)));
         axes << index + 1;
     }
     return axes;
@@ -191,7 +201,8 @@ Result recurrentSpecs(const QString &className, const QJsonObject &config, const
                              .arg(className, shapeText(in)));
     const std::int64_t features = in.back();
     if (features < 0)
-        return makeError(QStringLiteral("%1 needs a known feature dimension; input shape is %2").arg(className, shapeText(in)));
+        return makeError(
+            QStringLiteral("%1 needs a known feature dimension; input shape is %2").arg(className, shapeText(in)));
     const std::int64_t units = intValue(config, QStringLiteral("units"), -1);
     if (units <= 0)
         return makeError(QStringLiteral("%1 has no valid 'units' in its config").arg(className));
@@ -217,11 +228,13 @@ Result wrapperSpecs(const QString &className, const QJsonObject &config, const S
     if (innerClass.isEmpty())
         return makeError(QStringLiteral("%1 has no wrapped layer in its config").arg(className));
     if (!LayerCatalog::knows(innerClass))
-        return makeError(QStringLiteral("%1 wraps a %2 layer, which Graft does not support").arg(className, innerClass));
+        return makeError(
+            QStringLiteral("%1 wraps a %2 layer, which Graft does not support").arg(className, innerClass));
     const QJsonObject innerConfig = inner.value(QStringLiteral("config")).toObject();
     if (className == QLatin1String("TimeDistributed")) {
         if (in.empty())
-            return makeError(QStringLiteral("TimeDistributed needs an input with a time axis, got %1").arg(shapeText(in)));
+            return makeError(
+                QStringLiteral("TimeDistributed needs an input with a time axis, got %1").arg(shapeText(in)));
         return LayerWeightSpecs::forLayer(innerClass, innerConfig, {Shape(in.begin() + 1, in.end())});
     }
     auto forward = LayerWeightSpecs::forLayer(innerClass, innerConfig, {in});
@@ -257,13 +270,15 @@ Result preluSpecs(const QJsonObject &config, const Shape &in)
         axes << jsonInteger(e.toDouble());
     for (std::int64_t a : axes) {
         if (a < 1 || a > std::int64_t(alpha.size()))
-            return makeError(QStringLiteral("PReLU: shared axis %1 is out of range for input shape %2").arg(a).arg(shapeText(in)));
+            return makeError(
+                QStringLiteral("PReLU: shared axis %1 is out of range for input shape %2").arg(a).arg(shapeText(in)));
         alpha[std::size_t(a - 1)] = 1;
     }
     for (std::int64_t d : alpha)
         if (d < 0)
-            return makeError(QStringLiteral("PReLU needs known dimensions (or shared_axes) to size alpha; input shape is %1")
-                                 .arg(shapeText(in)));
+            return makeError(
+                QStringLiteral("PReLU needs known dimensions (or shared_axes) to size alpha; input shape is %1")
+                    .arg(shapeText(in)));
     return Specs{{QStringLiteral("alpha"), alpha, true}};
 }
 
@@ -288,8 +303,9 @@ Expected<QVector<WeightSpec>> LayerWeightSpecs::forLayer(const QString &classNam
     const Shape &in = inputShapes.front();
     if (className == QLatin1String("Dense")) {
         if (in.empty() || in.back() < 0)
-            return makeError(QStringLiteral("Dense needs a known last input dimension to size its kernel; input shape is %1")
-                                 .arg(shapeText(in)));
+            return makeError(
+                QStringLiteral("Dense needs a known last input dimension to size its kernel; input shape is %1")
+                    .arg(shapeText(in)));
         const std::int64_t units = intValue(config, QStringLiteral("units"), -1);
         if (units <= 0)
             return makeError(QStringLiteral("Dense has no valid 'units' in its config"));

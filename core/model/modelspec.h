@@ -41,14 +41,14 @@ struct ModelSpec
 struct LoadedModel
 {
     QString sourcePath;
-    QString format;        // "keras2-h5-full", "keras2-h5-weights", "keras3-weights-h5", "keras3-zip"
-    QString kerasVersion;  // empty when the file does not say
+    QString format;       // "keras2-h5-full", "keras2-h5-weights", "keras3-weights-h5", "keras3-zip"
+    QString kerasVersion; // empty when the file does not say
     QString backend;
     bool hasArchitecture = false;
     QString architectureSource; // "file", or the path of the JSON the architecture came from
     ModelSpec model;
     QJsonObject trainingConfig;
-    QStringList warnings;  // missing architecture, weight mismatches, unsupported layers
+    QStringList warnings;   // missing architecture, weight mismatches, unsupported layers
     QStringList classNames; // old class names, when a labels file was found or given
 
     ParamCount params() const { return model.params(); }

@@ -42,8 +42,8 @@ QString ModelSummary::table(const LoadedModel &model)
                 .arg(model.model.name.isEmpty() ? QStringLiteral("model") : model.model.name, model.format,
                      model.kerasVersion.isEmpty() ? QStringLiteral("unknown") : model.kerasVersion);
     text += QString(width, QLatin1Char('_')) + QLatin1Char('\n');
-    text += QStringLiteral("Layer (type)").leftJustified(nameWidth) + QStringLiteral("Output Shape").leftJustified(shapeWidth)
-            + QStringLiteral("Param #") + QLatin1Char('\n');
+    text += QStringLiteral("Layer (type)").leftJustified(nameWidth)
+            + QStringLiteral("Output Shape").leftJustified(shapeWidth) + QStringLiteral("Param #") + QLatin1Char('\n');
     text += QString(width, QLatin1Char('=')) + QLatin1Char('\n');
     for (int i = 0; i < model.model.layers.size(); ++i) {
         const Layer &layer = model.model.layers.at(i);
@@ -55,7 +55,8 @@ QString ModelSummary::table(const LoadedModel &model)
             name += QStringLiteral(" [unsupported]");
         text += name.leftJustified(nameWidth) + QLatin1Char(' ') + outputShapeText(layer).leftJustified(shapeWidth - 1)
                 + number(layer.params().total) + QLatin1Char('\n');
-        text += QString(width, i + 1 == model.model.layers.size() ? QLatin1Char('=') : QLatin1Char('_')) + QLatin1Char('\n');
+        text += QString(width, i + 1 == model.model.layers.size() ? QLatin1Char('=') : QLatin1Char('_'))
+                + QLatin1Char('\n');
     }
     const ParamCount p = model.params();
     text += QStringLiteral("Total params: %1\nTrainable params: %2\nNon-trainable params: %3\n")
@@ -69,7 +70,8 @@ QJsonObject ModelSummary::json(const LoadedModel &model)
 {
     QJsonObject root;
     root.insert(QStringLiteral("format"), model.format);
-    root.insert(QStringLiteral("keras_version"), model.kerasVersion.isEmpty() ? QJsonValue() : QJsonValue(model.kerasVersion));
+    root.insert(QStringLiteral("keras_version"),
+                model.kerasVersion.isEmpty() ? QJsonValue() : QJsonValue(model.kerasVersion));
     root.insert(QStringLiteral("has_architecture"), model.hasArchitecture);
     QJsonValue inputShape;
     if (model.hasArchitecture && !model.model.inputs.isEmpty()) {

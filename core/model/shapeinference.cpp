@@ -63,8 +63,7 @@ class GraphWalker final
 public:
     GraphWalker(ShapeInferenceReport *report, QString pathPrefix, int depth)
         : m_report(report), m_prefix(std::move(pathPrefix)), m_depth(depth)
-    {
-    }
+    { }
 
     /** `overrides` replaces declared input shapes when the model is called as a layer. */
     OptionalShapes walk(ModelSpec &model, const QVector<Shape> *overrides)
@@ -72,9 +71,10 @@ public:
         for (Layer &layer : model.layers) {
             layer.outputShapes.clear();
             layer.expectedWeights.clear();
-            layer.issues.erase(std::remove_if(layer.issues.begin(), layer.issues.end(),
-                                              [](const QString &s) { return s.startsWith(ShapeInference::issuePrefix()); }),
-                               layer.issues.end());
+            layer.issues.erase(
+                std::remove_if(layer.issues.begin(), layer.issues.end(),
+                               [](const QString &s) { return s.startsWith(ShapeInference::issuePrefix()); }),
+                layer.issues.end());
         }
         seedInputs(model, overrides);
         for (const Layer &layer : model.layers)
@@ -120,7 +120,8 @@ public:
         }
         for (const auto &[i, j] : pending)
             addIssue(model.layers[i], QStringLiteral("input shape unknown: call %1 depends on itself through a cycle "
-                                                     "of layer calls").arg(j + 1));
+                                                     "of layer calls")
+                                          .arg(j + 1));
 
         for (const Layer &layer : model.layers) {
             ++m_report->layerCount;
@@ -141,14 +142,17 @@ private:
     {
         if (shape.size() > std::size_t(limits::maxTensorRank))
             return QStringLiteral("input shape %1 has rank %2 (limit %3): not a shape any real model takes")
-                .arg(shapeToString(shape)).arg(shape.size()).arg(limits::maxTensorRank);
+                .arg(shapeToString(shape))
+                .arg(shape.size())
+                .arg(limits::maxTensorRank);
         std::int64_t count = 1;
         for (std::int64_t d : shape) {
             if (d < -1)
                 return QStringLiteral("input shape %1 has a dimension of %2").arg(shapeToString(shape)).arg(d);
             if (d > 0 && count > limits::maxTensorElements / d)
                 return QStringLiteral("input shape %1 has more than %2 elements per sample (the element limit)")
-                    .arg(shapeToString(shape)).arg(limits::maxTensorElements);
+                    .arg(shapeToString(shape))
+                    .arg(limits::maxTensorElements);
             if (d > 0)
                 count *= d;
         }
@@ -173,8 +177,9 @@ private:
             Layer *inputLayer = model.layer(input.name);
             Shape declared;
             // An empty shape is a scalar input only when the config says so explicitly.
-            bool known = !input.shape.empty()
-                         || (inputLayer && KerasConfigParser::inputShapeFromLayerConfig(inputLayer->config, &declared, nullptr));
+            bool known =
+                !input.shape.empty()
+                || (inputLayer && KerasConfigParser::inputShapeFromLayerConfig(inputLayer->config, &declared, nullptr));
             Shape shape = input.shape;
             if (overrides && k < overrides->size()) {
                 shape = overrides->at(k);
@@ -182,12 +187,14 @@ private:
             }
             if (!known) {
                 if (inputLayer)
-                    addIssue(*inputLayer, QStringLiteral("input shape unknown: the config gives no shape for input '%1'")
-                                              .arg(input.name));
+                    addIssue(*inputLayer,
+                             QStringLiteral("input shape unknown: the config gives no shape for input '%1'")
+                                 .arg(input.name));
                 else
-                    m_report->issues.append(QStringLiteral("%1%2: input shape unknown: the config gives no shape for this "
-                                                           "input (no batch_input_shape on the first layer)")
-                                                .arg(m_prefix, input.name));
+                    m_report->issues.append(
+                        QStringLiteral("%1%2: input shape unknown: the config gives no shape for this "
+                                       "input (no batch_input_shape on the first layer)")
+                            .arg(m_prefix, input.name));
                 continue;
             }
             if (const QString refused = exceededLimit(shape); !refused.isEmpty()) {
@@ -245,8 +252,9 @@ private:
             addIssue(layer, QStringLiteral("call %1 has no input tensors in the config").arg(nodeIndex + 1));
             return;
         }
-        Expected<QVector<Shape>> outputs = layer.nestedModel ? inferNested(layer, nodeIndex, inputs)
-                                                             : LayerShapes::outputShapes(layer.className, layer.config, inputs);
+        Expected<QVector<Shape>> outputs = layer.nestedModel
+                                               ? inferNested(layer, nodeIndex, inputs)
+                                               : LayerShapes::outputShapes(layer.className, layer.config, inputs);
         if (!outputs) {
             addIssue(layer, outputs.errorString());
             return;
@@ -272,9 +280,11 @@ private:
         if (nodeIndex == 0)
             layer.expectedWeights = *weights;
         else if (!sameWeights(layer.expectedWeights, *weights))
-            addIssue(layer, QStringLiteral("call %1 on input shape %2 would need weights %3, but the first call built %4")
-                                .arg(nodeIndex + 1).arg(shapeToString(inputs.front()), weightsText(*weights),
-                                     weightsText(layer.expectedWeights)));
+            addIssue(
+                layer,
+                QStringLiteral("call %1 on input shape %2 would need weights %3, but the first call built %4")
+                    .arg(nodeIndex + 1)
+                    .arg(shapeToString(inputs.front()), weightsText(*weights), weightsText(layer.expectedWeights)));
     }
 
     Expected<QVector<Shape>> inferNested(Layer &layer, int nodeIndex, const QVector<Shape> &inputs)
@@ -290,7 +300,8 @@ private:
         }
         if (nested->inputs.size() != inputs.size())
             return makeError(QStringLiteral("the nested model expects %1 input(s) but is called on %2")
-                                 .arg(nested->inputs.size()).arg(inputs.size()));
+                                 .arg(nested->inputs.size())
+                                 .arg(inputs.size()));
         QVector<Shape> overrides = inputs;
         for (int k = 0; k < inputs.size(); ++k) {
             const Shape &declared = nested->inputs.at(k).shape;

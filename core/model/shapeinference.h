@@ -11,11 +11,11 @@ namespace graft {
 /** What one shape-inference pass found: counts and every issue, named by layer path. */
 struct ShapeInferenceReport
 {
-    int layerCount = 0;       // layers visited, nested models' layers included
-    int inferredLayers = 0;   // of those, layers whose output shapes are known
+    int layerCount = 0;               // layers visited, nested models' layers included
+    int inferredLayers = 0;           // of those, layers whose output shapes are known
     QVector<Shape> modelOutputShapes; // per model.outputs entry; empty when outputsKnown is false
     bool outputsKnown = false;
-    QStringList issues;       // "conv2d_1: …", nested layers as "model_1/dense: …"
+    QStringList issues; // "conv2d_1: …", nested layers as "model_1/dense: …"
 
     bool complete() const { return issues.isEmpty() && inferredLayers == layerCount; }
 };

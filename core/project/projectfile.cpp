@@ -28,8 +28,7 @@ class FieldReader final
 public:
     FieldReader(const QJsonObject &object, QString file, QString where, QString *error)
         : m_object(object), m_file(std::move(file)), m_where(std::move(where)), m_error(error)
-    {
-    }
+    { }
 
     bool ok() const { return m_error->isEmpty(); }
     bool has(const QString &key) const { return m_object.contains(key) && !m_object.value(key).isNull(); }
@@ -139,7 +138,7 @@ public:
     }
 
     /** One of `names`; the enum value is `names`' index mapped through `values`. */
-    template<typename Enum>
+    template <typename Enum>
     void choice(const QString &key, Enum &out, const QStringList &names, const QList<Enum> &values) const
     {
         if (!has(key))
@@ -191,11 +190,13 @@ const QList<AudioFeatureKind> featureValues{AudioFeatureKind::Mfcc, AudioFeature
                                             AudioFeatureKind::MelSpectrogramDb};
 const QStringList windowNames{QStringLiteral("hann"), QStringLiteral("hamming"), QStringLiteral("blackman"),
                               QStringLiteral("boxcar")};
-const QList<WindowType> windowValues{WindowType::Hann, WindowType::Hamming, WindowType::Blackman, WindowType::Rectangular};
+const QList<WindowType> windowValues{WindowType::Hann, WindowType::Hamming, WindowType::Blackman,
+                                     WindowType::Rectangular};
 const QStringList padNames{QStringLiteral("constant"), QStringLiteral("reflect"), QStringLiteral("edge")};
 const QList<PadMode> padValues{PadMode::Constant, PadMode::Reflect, PadMode::Edge};
 const QStringList orientationNames{QStringLiteral("features_frames"), QStringLiteral("frames_features")};
-const QList<FeatureOrientation> orientationValues{FeatureOrientation::FeaturesByFrames, FeatureOrientation::FramesByFeatures};
+const QList<FeatureOrientation> orientationValues{FeatureOrientation::FeaturesByFrames,
+                                                  FeatureOrientation::FramesByFeatures};
 const QStringList cropNames{QStringLiteral("start"), QStringLiteral("center"), QStringLiteral("end")};
 const QList<CropAnchor> cropValues{CropAnchor::Start, CropAnchor::Center, CropAnchor::End};
 const QStringList axisNames{QStringLiteral("none"), QStringLiteral("first"), QStringLiteral("last")};
@@ -205,12 +206,12 @@ const QList<ColorMode> colorValues{ColorMode::Grayscale, ColorMode::Rgb, ColorMo
 const QStringList scaleNames{QStringLiteral("raw"), QStringLiteral("unit")};
 const QList<PixelScale> scaleValues{PixelScale::Raw, PixelScale::UnitInterval};
 
-const QStringList tokenizerNames{QStringLiteral("wordpiece"), QStringLiteral("textvectorization"), QStringLiteral("none")};
+const QStringList tokenizerNames{QStringLiteral("wordpiece"), QStringLiteral("textvectorization"),
+                                 QStringLiteral("none")};
 const QStringList sideNames{QStringLiteral("pre"), QStringLiteral("post")};
 const QList<PaddingSide> sideValues{PaddingSide::Pre, PaddingSide::Post};
 
-template<typename Enum>
-QString nameOf(Enum value, const QStringList &names, const QList<Enum> &values)
+template <typename Enum> QString nameOf(Enum value, const QStringList &names, const QList<Enum> &values)
 {
     return names.value(values.indexOf(value));
 }
@@ -308,13 +309,15 @@ QJsonObject audioJson(const AudioPipelineSettings &s)
         {QStringLiteral("fmin"), p.fmin},
         {QStringLiteral("fmax"), optionalValue(p.fmax)},
         {QStringLiteral("htk"), p.htk},
-        {QStringLiteral("norm"), p.melNorm == MelNorm::Slaney ? QJsonValue(QStringLiteral("slaney")) : QJsonValue(QJsonValue::Null)},
+        {QStringLiteral("norm"),
+         p.melNorm == MelNorm::Slaney ? QJsonValue(QStringLiteral("slaney")) : QJsonValue(QJsonValue::Null)},
         {QStringLiteral("ref"), p.ref},
         {QStringLiteral("amin"), p.amin},
         {QStringLiteral("top_db"), optionalValue(p.topDb)},
         {QStringLiteral("n_mfcc"), p.nMfcc},
         {QStringLiteral("dct_type"), p.dctType},
-        {QStringLiteral("dct_norm"), p.dctNorm == DctNorm::Ortho ? QJsonValue(QStringLiteral("ortho")) : QJsonValue(QJsonValue::Null)},
+        {QStringLiteral("dct_norm"),
+         p.dctNorm == DctNorm::Ortho ? QJsonValue(QStringLiteral("ortho")) : QJsonValue(QJsonValue::Null)},
         {QStringLiteral("lifter"), p.lifter},
         {QStringLiteral("shaping"),
          QJsonObject{{QStringLiteral("orientation"), nameOf(sh.orientation, orientationNames, orientationValues)},
@@ -356,8 +359,10 @@ QJsonObject textJson(const ProjectText &t, const QDir &base)
 void readTraining(const FieldReader &r, ProjectTrainingSettings &t)
 {
     r.string(QStringLiteral("optimizer"), t.optimizer);
-    if (r.ok() && !QStringList{QStringLiteral("adam"), QStringLiteral("sgd"), QStringLiteral("rmsprop")}.contains(t.optimizer))
-        r.fail(QStringLiteral("optimizer"), QStringLiteral("must be one of adam, sgd, rmsprop (found '%1')").arg(t.optimizer));
+    if (r.ok()
+        && !QStringList{QStringLiteral("adam"), QStringLiteral("sgd"), QStringLiteral("rmsprop")}.contains(t.optimizer))
+        r.fail(QStringLiteral("optimizer"),
+               QStringLiteral("must be one of adam, sgd, rmsprop (found '%1')").arg(t.optimizer));
     r.optionalNumber(QStringLiteral("learning_rate"), t.learningRate, 0, 1e3);
     r.number(QStringLiteral("momentum"), t.momentum, 0, 1);
     r.boolean(QStringLiteral("nesterov"), t.nesterov);
@@ -378,9 +383,12 @@ void readTraining(const FieldReader &r, ProjectTrainingSettings &t)
     r.boolean(QStringLiteral("shuffle"), t.shuffle);
     r.seed(QStringLiteral("seed"), t.seed);
     r.string(QStringLiteral("monitor"), t.monitor);
-    if (r.ok() && !QStringList{QStringLiteral("val_loss"), QStringLiteral("val_accuracy"), QStringLiteral("loss"),
-                               QStringLiteral("accuracy")}.contains(t.monitor))
-        r.fail(QStringLiteral("monitor"), QStringLiteral("must be one of val_loss, val_accuracy, loss, accuracy (found '%1')").arg(t.monitor));
+    if (r.ok()
+        && !QStringList{QStringLiteral("val_loss"), QStringLiteral("val_accuracy"), QStringLiteral("loss"),
+                        QStringLiteral("accuracy")}
+                .contains(t.monitor))
+        r.fail(QStringLiteral("monitor"),
+               QStringLiteral("must be one of val_loss, val_accuracy, loss, accuracy (found '%1')").arg(t.monitor));
     r.optionalInteger(QStringLiteral("early_stopping_patience"), t.earlyStoppingPatience, 0, 1000000);
     r.number(QStringLiteral("min_delta"), t.minDelta, 0, 1e9);
     r.optionalInteger(QStringLiteral("reduce_lr_patience"), t.reduceLrPatience, 0, 1000000);
@@ -404,7 +412,8 @@ QJsonObject trainingJson(const ProjectTrainingSettings &t)
         {QStringLiteral("label_smoothing"), t.labelSmoothing},
         {QStringLiteral("class_weights"), t.balancedClassWeights ? QStringLiteral("balanced") : QStringLiteral("none")},
         {QStringLiteral("shuffle"), t.shuffle},
-        {QStringLiteral("seed"), double(t.seed) <= maxExactInteger ? QJsonValue(double(t.seed)) : QJsonValue(QString::number(t.seed))},
+        {QStringLiteral("seed"),
+         double(t.seed) <= maxExactInteger ? QJsonValue(double(t.seed)) : QJsonValue(QString::number(t.seed))},
         {QStringLiteral("monitor"), t.monitor},
         {QStringLiteral("early_stopping_patience"), optionalValue(t.earlyStoppingPatience)},
         {QStringLiteral("min_delta"), t.minDelta},
@@ -429,7 +438,9 @@ Expected<Project> ProjectFile::read(const QString &path)
         return Error{QStringLiteral("%1: cannot open the project file (%2).").arg(path, file.errorString())};
     if (file.size() > maxBytes)
         return Error{QStringLiteral("%1: %2 bytes is too large for a project file (at most %3); is it one?")
-                         .arg(path).arg(file.size()).arg(maxBytes)};
+                         .arg(path)
+                         .arg(file.size())
+                         .arg(maxBytes)};
     return parse(file.readAll(), path);
 }
 
@@ -441,20 +452,27 @@ Expected<Project> ProjectFile::parse(const QByteArray &json, const QString &proj
     const QJsonDocument document = QJsonDocument::fromJson(json, &parseError);
     if (parseError.error != QJsonParseError::NoError)
         return Error{QStringLiteral("%1: not valid JSON at byte %2 (%3).")
-                         .arg(projectPath).arg(parseError.offset).arg(parseError.errorString())};
+                         .arg(projectPath)
+                         .arg(parseError.offset)
+                         .arg(parseError.errorString())};
     if (!document.isObject())
-        return Error{QStringLiteral("%1: a project file holds one JSON object, not %2.")
-                         .arg(projectPath, document.isArray() ? QStringLiteral("an array") : QStringLiteral("a value"))};
+        return Error{
+            QStringLiteral("%1: a project file holds one JSON object, not %2.")
+                .arg(projectPath, document.isArray() ? QStringLiteral("an array") : QStringLiteral("a value"))};
     const QJsonObject root = document.object();
     if (root.value(QStringLiteral("format")).toString() != formatTag)
-        return Error{QStringLiteral("%1: not a Graft project (\"format\" must be \"%2\").").arg(projectPath, formatTag)};
+        return Error{
+            QStringLiteral("%1: not a Graft project (\"format\" must be \"%2\").").arg(projectPath, formatTag)};
     const QJsonValue versionValue = root.value(QStringLiteral("version"));
     const double fileVersion = versionValue.toDouble(-1);
     if (!versionValue.isDouble() || fileVersion != std::floor(fileVersion) || fileVersion < 1)
         return Error{QStringLiteral("%1: \"version\" must be a whole number from 1.").arg(projectPath)};
     if (fileVersion > version)
         return Error{QStringLiteral("%1: written by a newer Graft (project version %2); this one reads version %3. "
-                                    "Update Graft to open it.").arg(projectPath).arg(fileVersion).arg(version)};
+                                    "Update Graft to open it.")
+                         .arg(projectPath)
+                         .arg(fileVersion)
+                         .arg(version)};
 
     const QDir base = QFileInfo(projectPath).absoluteDir();
     QString error;
@@ -489,7 +507,8 @@ Expected<Project> ProjectFile::parse(const QByteArray &json, const QString &proj
     if (r.has(QStringLiteral("head_plan"))) {
         const QJsonValue plan = root.value(QStringLiteral("head_plan"));
         if (!plan.isObject())
-            r.fail(QStringLiteral("head_plan"), QStringLiteral("must be an object (a head plan as graft-cli finetune writes it)"));
+            r.fail(QStringLiteral("head_plan"),
+                   QStringLiteral("must be an object (a head plan as graft-cli finetune writes it)"));
         else
             project.headPlan = plan.toObject();
     }
@@ -517,13 +536,14 @@ QByteArray ProjectFile::serialize(const Project &project, const QString &project
                      {QStringLiteral("validation_path"), storedPath(project.dataset.validationPath, base)},
                      {QStringLiteral("validation_split"), project.dataset.validationSplit}}},
         {QStringLiteral("features"),
-         QJsonObject{{QStringLiteral("audio"), audioJson(project.audio)},
-                     {QStringLiteral("image"),
-                      QJsonObject{{QStringLiteral("height"), project.image.height},
-                                  {QStringLiteral("width"), project.image.width},
-                                  {QStringLiteral("color_mode"), nameOf(project.image.colorMode, colorNames, colorValues)},
-                                  {QStringLiteral("scale"), nameOf(project.image.scale, scaleNames, scaleValues)},
-                                  {QStringLiteral("channels_first"), project.image.channelsFirst}}}}},
+         QJsonObject{
+             {QStringLiteral("audio"), audioJson(project.audio)},
+             {QStringLiteral("image"),
+              QJsonObject{{QStringLiteral("height"), project.image.height},
+                          {QStringLiteral("width"), project.image.width},
+                          {QStringLiteral("color_mode"), nameOf(project.image.colorMode, colorNames, colorValues)},
+                          {QStringLiteral("scale"), nameOf(project.image.scale, scaleNames, scaleValues)},
+                          {QStringLiteral("channels_first"), project.image.channelsFirst}}}}},
         {QStringLiteral("training"), trainingJson(project.training)},
     };
     if (project.text)

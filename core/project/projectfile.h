@@ -17,33 +17,33 @@ namespace graft {
 struct ProjectModel
 {
     QString path;
-    QString architecturePath;   ///< empty: in the file, or <stem>.json beside it
-    QString oldClassNamesPath;  ///< empty: <stem>.labels.txt beside it, if any
+    QString architecturePath;  ///< empty: in the file, or <stem>.json beside it
+    QString oldClassNamesPath; ///< empty: <stem>.labels.txt beside it, if any
 };
 
 /** The dataset and how validation data is found. */
 struct ProjectDataset
 {
-    QString path;                    ///< class folder, train/+val/ folder, X/y folder or array file
-    QString validationPath;          ///< empty: val/ beside train/, else a split
-    double validationSplit = 0.2;    ///< share held out (stratified, seeded) without a validation folder
+    QString path;                 ///< class folder, train/+val/ folder, X/y folder or array file
+    QString validationPath;       ///< empty: val/ beside train/, else a split
+    double validationSplit = 0.2; ///< share held out (stratified, seeded) without a validation folder
 };
 
 /** How a text dataset becomes Embedding ids (the Dataset page's Text settings), named as graft-cli's options. */
 struct ProjectText
 {
-    QString tokenizer = QStringLiteral("wordpiece");  ///< wordpiece, textvectorization, none (already tokenized)
-    QString vocabularyPath;                           ///< the tokenizer's vocab.txt
-    QString textColumn = QStringLiteral("text");      ///< CSV/TSV column, by name or 0-based index
+    QString tokenizer = QStringLiteral("wordpiece"); ///< wordpiece, textvectorization, none (already tokenized)
+    QString vocabularyPath;                          ///< the tokenizer's vocab.txt
+    QString textColumn = QStringLiteral("text");     ///< CSV/TSV column, by name or 0-based index
     QString labelColumn = QStringLiteral("label");
-    int maxLength = 0;                                ///< pad_sequences maxlen; 0: the model's input length
-    PaddingOptions padding;                           ///< Keras's defaults: 'pre', 'pre', 0
+    int maxLength = 0;      ///< pad_sequences maxlen; 0: the model's input length
+    PaddingOptions padding; ///< Keras's defaults: 'pre', 'pre', 0
 
     bool operator==(const ProjectText &o) const
     {
         return tokenizer == o.tokenizer && vocabularyPath == o.vocabularyPath && textColumn == o.textColumn
-            && labelColumn == o.labelColumn && maxLength == o.maxLength && padding.padding == o.padding.padding
-            && padding.truncating == o.padding.truncating && padding.value == o.padding.value;
+               && labelColumn == o.labelColumn && maxLength == o.maxLength && padding.padding == o.padding.padding
+               && padding.truncating == o.padding.truncating && padding.value == o.padding.value;
     }
 };
 
@@ -56,7 +56,7 @@ struct ProjectTrainingSettings
     bool nesterov = false;
     int batchSize = 32;
     int epochs = 10;
-    QString train = QStringLiteral("head");     ///< head, all, from:LAYER
+    QString train = QStringLiteral("head"); ///< head, all, from:LAYER
     int phase1Epochs = 0;
     double unfreezeLrMultiplier = 1.0;
     double labelSmoothing = 0.0;

@@ -32,7 +32,7 @@ bool isCased(char32_t c)
 {
     const QChar::Category category = QChar::category(c);
     return category == QChar::Letter_Uppercase || category == QChar::Letter_Lowercase
-        || category == QChar::Letter_Titlecase;
+           || category == QChar::Letter_Titlecase;
 }
 
 bool isCaseIgnorable(char32_t c)
@@ -42,18 +42,28 @@ bool isCaseIgnorable(char32_t c)
     case QChar::Mark_Enclosing:
     case QChar::Other_Format:
     case QChar::Letter_Modifier:
-    case QChar::Symbol_Modifier:
-        return true;
-    default:
-        break;
+    case QChar::Symbol_Modifier: return true;
+    default: break;
     }
     switch (c) {
-    case 0x0027: case 0x002E: case 0x003A: case 0x00B7: case 0x0387: case 0x055F: case 0x05F4:
-    case 0x2018: case 0x2019: case 0x2024: case 0x2027: case 0xFE13: case 0xFE52: case 0xFE55:
-    case 0xFF07: case 0xFF0E: case 0xFF1A:
-        return true;
-    default:
-        return false;
+    case 0x0027:
+    case 0x002E:
+    case 0x003A:
+    case 0x00B7:
+    case 0x0387:
+    case 0x055F:
+    case 0x05F4:
+    case 0x2018:
+    case 0x2019:
+    case 0x2024:
+    case 0x2027:
+    case 0xFE13:
+    case 0xFE52:
+    case 0xFE55:
+    case 0xFF07:
+    case 0xFF0E:
+    case 0xFF1A: return true;
+    default: return false;
     }
 }
 
@@ -93,10 +103,8 @@ bool BertNormalizer::isControl(char32_t c)
     case QChar::Other_Control:
     case QChar::Other_Format:
     case QChar::Other_PrivateUse:
-    case QChar::Other_Surrogate:
-        return true;
-    default:
-        return false;
+    case QChar::Other_Surrogate: return true;
+    default: return false;
     }
 }
 
@@ -106,11 +114,21 @@ bool BertNormalizer::isWhitespace(char32_t c)
     // both for cleaning and for splitting; the Rust tokenizers agree on every
     // character left after control characters are removed.
     switch (c) {
-    case 0x0009: case 0x000A: case 0x000B: case 0x000C: case 0x000D: case 0x0020: case 0x00A0:
-    case 0x1680: case 0x2028: case 0x2029: case 0x202F: case 0x205F: case 0x3000: case 0xFEFF:
-        return true;
-    default:
-        return c >= 0x2000 && c <= 0x200A;
+    case 0x0009:
+    case 0x000A:
+    case 0x000B:
+    case 0x000C:
+    case 0x000D:
+    case 0x0020:
+    case 0x00A0:
+    case 0x1680:
+    case 0x2028:
+    case 0x2029:
+    case 0x202F:
+    case 0x205F:
+    case 0x3000:
+    case 0xFEFF: return true;
+    default: return c >= 0x2000 && c <= 0x200A;
     }
 }
 
@@ -126,10 +144,8 @@ bool BertNormalizer::isPunctuation(char32_t c)
     case QChar::Punctuation_Close:
     case QChar::Punctuation_InitialQuote:
     case QChar::Punctuation_FinalQuote:
-    case QChar::Punctuation_Other:
-        return true;
-    default:
-        return false;
+    case QChar::Punctuation_Other: return true;
+    default: return false;
     }
 }
 
@@ -138,8 +154,8 @@ bool BertNormalizer::isChineseIdeograph(char32_t c)
     // The CJK Unified/Compatibility Ideograph blocks of Hugging Face's _is_chinese_char
     // (transformers, tokenizers.js). Hangul, kana and fullwidth forms are not in it.
     return (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF) || (c >= 0x20000 && c <= 0x2A6DF)
-        || (c >= 0x2A700 && c <= 0x2B73F) || (c >= 0x2B740 && c <= 0x2B81F) || (c >= 0x2B820 && c <= 0x2CEAF)
-        || (c >= 0xF900 && c <= 0xFAFF) || (c >= 0x2F800 && c <= 0x2FA1F);
+           || (c >= 0x2A700 && c <= 0x2B73F) || (c >= 0x2B740 && c <= 0x2B81F) || (c >= 0x2B820 && c <= 0x2CEAF)
+           || (c >= 0xF900 && c <= 0xFAFF) || (c >= 0x2F800 && c <= 0x2FA1F);
 }
 
 QString BertNormalizer::normalize(QStringView text)

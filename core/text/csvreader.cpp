@@ -98,7 +98,8 @@ ParsedRecords parseRecords(QStringView text, QChar delimiter, int maxRecords)
 
 } // namespace
 
-CsvReader::CsvReader(CsvOptions options) : m_options(std::move(options)) {}
+CsvReader::CsvReader(CsvOptions options) : m_options(std::move(options))
+{ }
 
 QChar CsvReader::detectDelimiter(QStringView text)
 {

@@ -18,18 +18,20 @@ Expected<int> resolveColumn(const CsvColumn &column, const QStringList &header, 
 {
     if (column.index >= 0) {
         if (!header.isEmpty() && column.index >= header.size()) {
-            return makeError(QStringLiteral("%1 has %2 columns, so there is no %3 column at index %4 (indices start at 0)")
-                                 .arg(sourceName)
-                                 .arg(header.size())
-                                 .arg(role)
-                                 .arg(column.index));
+            return makeError(
+                QStringLiteral("%1 has %2 columns, so there is no %3 column at index %4 (indices start at 0)")
+                    .arg(sourceName)
+                    .arg(header.size())
+                    .arg(role)
+                    .arg(column.index));
         }
         return column.index;
     }
     if (header.isEmpty()) {
-        return makeError(QStringLiteral("%1: the %2 column \"%3\" is chosen by name but the file is read without a header; "
-                                        "choose it by index instead")
-                             .arg(sourceName, role, column.name));
+        return makeError(
+            QStringLiteral("%1: the %2 column \"%3\" is chosen by name but the file is read without a header; "
+                           "choose it by index instead")
+                .arg(sourceName, role, column.name));
     }
     const QString wanted = column.name.trimmed();
     const int exact = int(header.indexOf(wanted));
@@ -110,17 +112,21 @@ Expected<TextDataset> TextDatasetLoader::fromCsvTable(const CsvTable &table, con
     if (!options.csv.hasHeader && table.records.isEmpty())
         return makeError(QStringLiteral("%1 has no rows").arg(sourceName));
 
-    const Expected<int> textColumn = resolveColumn(options.textColumn, table.header, QStringLiteral("text"), sourceName);
+    const Expected<int> textColumn =
+        resolveColumn(options.textColumn, table.header, QStringLiteral("text"), sourceName);
     if (!textColumn)
         return textColumn.error();
-    const Expected<int> labelColumn = resolveColumn(options.labelColumn, table.header, QStringLiteral("label"), sourceName);
+    const Expected<int> labelColumn =
+        resolveColumn(options.labelColumn, table.header, QStringLiteral("label"), sourceName);
     if (!labelColumn)
         return labelColumn.error();
     if (*textColumn == *labelColumn)
-        return makeError(QStringLiteral("%1: the text and label columns are both column %2").arg(sourceName).arg(*textColumn));
+        return makeError(
+            QStringLiteral("%1: the text and label columns are both column %2").arg(sourceName).arg(*textColumn));
 
     // Without a header the first row fixes the width every row must have.
-    const qsizetype expectedFields = options.csv.hasHeader ? table.header.size() : table.records.constFirst().fields.size();
+    const qsizetype expectedFields =
+        options.csv.hasHeader ? table.header.size() : table.records.constFirst().fields.size();
     const qsizetype neededFields = std::max(*textColumn, *labelColumn) + 1;
 
     TextDataset dataset;
@@ -154,14 +160,15 @@ Expected<TextDataset> TextDatasetLoader::fromCsvTable(const CsvTable &table, con
         labelNames.append(label);
     }
     std::stable_sort(dataset.issues.begin(), dataset.issues.end(),
-              [](const TextDatasetIssue &a, const TextDatasetIssue &b) { return a.line < b.line; });
+                     [](const TextDatasetIssue &a, const TextDatasetIssue &b) { return a.line < b.line; });
 
     if (dataset.texts.isEmpty()) {
         return makeError(QStringLiteral("%1 has no usable rows (%2 rows rejected%3)")
                              .arg(sourceName)
                              .arg(dataset.issues.size())
-                             .arg(dataset.issues.isEmpty() ? QString()
-                                                           : QStringLiteral(", first: ") + dataset.issues.constFirst().message));
+                             .arg(dataset.issues.isEmpty()
+                                      ? QString()
+                                      : QStringLiteral(", first: ") + dataset.issues.constFirst().message));
     }
     assignLabels(labelNames, dataset);
     return dataset;
@@ -207,12 +214,12 @@ Expected<TextDataset> TextDatasetLoader::fromDirectory(const QString &path)
     if (!rootInfo.exists())
         return makeError(QStringLiteral("%1 does not exist").arg(path));
     if (!rootInfo.isDir())
-        return makeError(QStringLiteral("%1 is not a folder; a text dataset folder holds one subfolder per class").arg(path));
+        return makeError(
+            QStringLiteral("%1 is not a folder; a text dataset folder holds one subfolder per class").arg(path));
 
     const QDir root(path);
     // Hidden folders (".git", ".ipynb_checkpoints") are not classes, as in Keras.
-    const QStringList classNames =
-        sortedByCodePoint(root.entryList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::NoSort));
+    const QStringList classNames = sortedByCodePoint(root.entryList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::NoSort));
     if (classNames.isEmpty()) {
         return makeError(QStringLiteral("%1 has no class subfolders; put each class's .txt files in a subfolder "
                                         "named after the class")
@@ -236,8 +243,8 @@ Expected<TextDataset> TextDatasetLoader::fromDirectory(const QString &path)
 
         int samples = 0;
         for (const QString &folder : std::as_const(folders)) {
-            const QStringList files = sortedByCodePoint(
-                QDir(folder).entryList(QDir::Files | QDir::Hidden, QDir::NoSort));
+            const QStringList files =
+                sortedByCodePoint(QDir(folder).entryList(QDir::Files | QDir::Hidden, QDir::NoSort));
             for (const QString &name : files) {
                 if (!name.toLower().endsWith(QLatin1String(".txt")))
                     continue;
@@ -259,11 +266,12 @@ Expected<TextDataset> TextDatasetLoader::fromDirectory(const QString &path)
             }
         }
         if (samples == 0) {
-            dataset.issues.append({classPath, 0,
-                                   QStringLiteral("class folder \"%1\" has no usable .txt files; it keeps class index %2 "
-                                                  "but no samples")
-                                       .arg(classNames.at(classIndex))
-                                       .arg(classIndex)});
+            dataset.issues.append(
+                {classPath, 0,
+                 QStringLiteral("class folder \"%1\" has no usable .txt files; it keeps class index %2 "
+                                "but no samples")
+                     .arg(classNames.at(classIndex))
+                     .arg(classIndex)});
         }
     }
     if (dataset.texts.isEmpty())

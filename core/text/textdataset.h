@@ -12,8 +12,8 @@ namespace graft {
 /** A sample (or folder) left out of a text dataset, and why. */
 struct TextDatasetIssue
 {
-    QString path;  // the file at fault
-    int line = 0;  // 1-based line of the CSV record; 0 for folder datasets
+    QString path; // the file at fault
+    int line = 0; // 1-based line of the CSV record; 0 for folder datasets
     QString message;
 };
 
@@ -24,8 +24,8 @@ struct TextDataset
     QVector<int> labels;
     QStringList classNames;
     QVector<TextDatasetIssue> issues;
-    QStringList sources;  ///< per text: the CSV file or the .txt file it came from
-    QVector<int> lines;   ///< per text: the 1-based line its CSV record starts on; 0 for .txt files
+    QStringList sources; ///< per text: the CSV file or the .txt file it came from
+    QVector<int> lines;  ///< per text: the 1-based line its CSV record starts on; 0 for .txt files
 };
 
 /** A CSV column, by header name or by 0-based index. */

@@ -11,9 +11,10 @@ Expected<std::unique_ptr<TextTokenizer>> TextTokenizer::fromSpec(const QString &
     const QString kind = colon < 0 ? QString() : spec.left(colon).trimmed().toLower();
     const QString path = colon < 0 ? QString() : spec.mid(colon + 1);
     if (path.isEmpty() || (kind != QLatin1String("wordpiece") && kind != QLatin1String("textvectorization"))) {
-        return makeError(QStringLiteral("tokenizer \"%1\" is not understood; use wordpiece:VOCAB.txt (a BERT vocab.txt) "
-                                        "or textvectorization:VOCAB.txt (a Keras TextVectorization vocabulary)")
-                             .arg(spec));
+        return makeError(
+            QStringLiteral("tokenizer \"%1\" is not understood; use wordpiece:VOCAB.txt (a BERT vocab.txt) "
+                           "or textvectorization:VOCAB.txt (a Keras TextVectorization vocabulary)")
+                .arg(spec));
     }
     if (kind == QLatin1String("wordpiece")) {
         Expected<WordPieceTokenizer> tokenizer = WordPieceTokenizer::fromVocabularyFile(path);

@@ -37,7 +37,7 @@ Expected<TextVectorizationTokenizer> TextVectorizationTokenizer::fromVocabularyF
 }
 
 Expected<TextVectorizationTokenizer> TextVectorizationTokenizer::fromVocabulary(const QStringList &lines,
-                                                                               const QString &sourceName)
+                                                                                const QString &sourceName)
 {
     const bool hasReservedLines = lines.size() >= 2 && lines.at(0) == maskToken && lines.at(1) == oovToken;
     const int firstTokenLine = hasReservedLines ? 2 : 0;

@@ -28,8 +28,8 @@ public:
      */
     static Expected<TextVectorizationTokenizer> fromVocabularyFile(const QString &path);
     /** Same rules, on lines already read; `sourceName` names them in errors. */
-    static Expected<TextVectorizationTokenizer> fromVocabulary(const QStringList &lines,
-                                                               const QString &sourceName = QStringLiteral("vocabulary"));
+    static Expected<TextVectorizationTokenizer> fromVocabulary(
+        const QStringList &lines, const QString &sourceName = QStringLiteral("vocabulary"));
 
     /** Keras "lower_and_strip_punctuation": ASCII-only lowercasing, then the 32 ASCII punctuation characters removed. */
     static QString standardize(const QString &text);

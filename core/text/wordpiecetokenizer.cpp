@@ -33,7 +33,8 @@ Expected<WordPieceTokenizer> WordPieceTokenizer::fromVocabularyFile(const QStrin
     return fromVocabulary(TextFile::splitLines(*text), path);
 }
 
-Expected<WordPieceTokenizer> WordPieceTokenizer::fromVocabulary(const QStringList &vocabulary, const QString &sourceName)
+Expected<WordPieceTokenizer> WordPieceTokenizer::fromVocabulary(const QStringList &vocabulary,
+                                                                const QString &sourceName)
 {
     if (vocabulary.isEmpty())
         return makeError(QStringLiteral("%1 is empty; a BERT vocab.txt has one token per line").arg(sourceName));
@@ -73,8 +74,7 @@ TokenizedText WordPieceTokenizer::tokenize(const QString &text) const
     while (position < text.size()) {
         const QString *match = nullptr;
         for (const QString &special : m_specialTokens) {
-            if (QStringView(text).mid(position).startsWith(special)
-                && (!match || special.size() > match->size())) {
+            if (QStringView(text).mid(position).startsWith(special) && (!match || special.size() > match->size())) {
                 match = &special;
             }
         }

@@ -5,8 +5,8 @@
 
 namespace graft::training {
 
-void adamStep(float *__restrict w, const float *__restrict g, float *__restrict m, float *__restrict v,
-              std::int64_t n, float alpha, float oneMinusBeta1, float oneMinusBeta2, float epsilon)
+void adamStep(float *__restrict w, const float *__restrict g, float *__restrict m, float *__restrict v, std::int64_t n,
+              float alpha, float oneMinusBeta1, float oneMinusBeta2, float epsilon)
 {
     for (std::int64_t i = 0; i < n; ++i) {
         const float gi = g[i];

@@ -10,7 +10,7 @@ namespace graft::training {
  * w -= m·alpha / (√v + ε). One pass over the four buffers instead of six
  * whole-buffer kernels, each of which would stream them from memory again.
  */
-void adamStep(float *__restrict w, const float *__restrict g, float *__restrict m, float *__restrict v,
-              std::int64_t n, float alpha, float oneMinusBeta1, float oneMinusBeta2, float epsilon);
+void adamStep(float *__restrict w, const float *__restrict g, float *__restrict m, float *__restrict v, std::int64_t n,
+              float alpha, float oneMinusBeta1, float oneMinusBeta2, float epsilon);
 
 } // namespace graft::training

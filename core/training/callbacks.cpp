@@ -123,8 +123,7 @@ ReduceLrOnPlateau::ReduceLrOnPlateau(ReduceLrSettings settings)
       m_maximize(m_settings.mode == MonitorMode::Max
                  || (m_settings.mode == MonitorMode::Auto && m_settings.monitor.contains(QLatin1String("acc")))),
       m_best(m_maximize ? -infinity : infinity)
-{
-}
+{ }
 
 double ReduceLrOnPlateau::onEpochEnd(int epoch, std::optional<double> value, double currentLr)
 {
@@ -172,8 +171,7 @@ void ReduceLrOnPlateau::restoreState(const QJsonObject &state)
 
 BestModelTracker::BestModelTracker(const QString &monitor, MonitorMode mode)
     : m_maximize(monitorMaximizes(monitor, mode)), m_best(m_maximize ? -infinity : infinity)
-{
-}
+{ }
 
 bool BestModelTracker::onEpochEnd(std::optional<double> value)
 {

@@ -33,10 +33,12 @@ Expected<DemoFiles> demoFilesIn(const QString &folder)
     for (const QString &file : {files.weights, files.architecture, files.labels})
         if (!QFileInfo(file).isFile())
             return makeError(QStringLiteral("the demo in %1 is incomplete: %2 is missing (regenerate it with "
-                                            "resources/demo/make_demo.py)").arg(files.folder, file));
+                                            "resources/demo/make_demo.py)")
+                                 .arg(files.folder, file));
     for (const QString &split : {QStringLiteral("train"), QStringLiteral("val")})
         if (!QFileInfo(files.dataset + QLatin1Char('/') + split).isDir())
-            return makeError(QStringLiteral("the demo in %1 is incomplete: %2/%3 is missing").arg(files.folder, files.dataset, split));
+            return makeError(QStringLiteral("the demo in %1 is incomplete: %2/%3 is missing")
+                                 .arg(files.folder, files.dataset, split));
     return files;
 }
 
@@ -61,8 +63,9 @@ Expected<DemoFiles> demoFiles()
             return files;
         problems << files.errorString();
     }
-    return makeError(QStringLiteral("the bundled demo was not found (searched %1; set GRAFT_DEMO_DIR to its folder): %2")
-                         .arg(paths.join(QStringLiteral(", ")), problems.last()));
+    return makeError(
+        QStringLiteral("the bundled demo was not found (searched %1; set GRAFT_DEMO_DIR to its folder): %2")
+            .arg(paths.join(QStringLiteral(", ")), problems.last()));
 }
 
 } // namespace graft

@@ -43,9 +43,10 @@ void FlatParameters::bind(const std::vector<std::pair<std::vector<torch::Tensor>
             const std::vector<std::int64_t> sizes(param.sizes().begin(), param.sizes().end());
             // A parameter keeps its memory layout (a conv kernel stored channels-last stays
             // so); anything that is not a dense permutation becomes contiguous.
-            const std::vector<std::int64_t> strides = param.is_non_overlapping_and_dense()
-                ? std::vector<std::int64_t>(param.strides().begin(), param.strides().end())
-                : contiguousStrides(sizes);
+            const std::vector<std::int64_t> strides =
+                param.is_non_overlapping_and_dense()
+                    ? std::vector<std::int64_t>(param.strides().begin(), param.strides().end())
+                    : contiguousStrides(sizes);
             group.values.narrow(0, offset, n).as_strided(sizes, strides).copy_(param);
             param.set_(group.values.storage(), offset, sizes, strides);
             param.mutable_grad() = group.grads.narrow(0, offset, n).as_strided(sizes, strides);

@@ -18,8 +18,9 @@ struct StrategyName
 };
 
 constexpr StrategyName strategyNames[] = {
-    {HeadStrategy::Copy, "copy"},   {HeadStrategy::Zero, "zero"}, {HeadStrategy::Random, "random"},
-    {HeadStrategy::RandomScaled, "random-scaled"}, {HeadStrategy::Mean, "mean"}, {HeadStrategy::Imprint, "imprint"},
+    {HeadStrategy::Copy, "copy"},     {HeadStrategy::Zero, "zero"},
+    {HeadStrategy::Random, "random"}, {HeadStrategy::RandomScaled, "random-scaled"},
+    {HeadStrategy::Mean, "mean"},     {HeadStrategy::Imprint, "imprint"},
 };
 
 QString normalizedName(const QString &name)
@@ -86,8 +87,7 @@ QString HeadRow::describe(const QStringList &oldClassNames) const
             parts << QString::number(s);
         return QStringLiteral("mean of %1").arg(parts.join(QStringLiteral(", ")));
     }
-    default:
-        return headStrategyName(strategy);
+    default: return headStrategyName(strategy);
     }
 }
 
@@ -164,7 +164,8 @@ Expected<HeadPlan> HeadPlan::forChoice(const QString &choice, const QStringList 
             }
     } else {
         return makeError(QStringLiteral("--head '%1': expected auto, copy, zero, random, random-scaled, mean, imprint, "
-                                        "stack or adapter").arg(choice));
+                                        "stack or adapter")
+                             .arg(choice));
     }
     plan.seed = seed;
     return plan;
@@ -178,7 +179,8 @@ Expected<void> HeadPlan::validate() const
         return makeError(QStringLiteral("the head plan does not say how many outputs the old head has (old_units)"));
     if (!oldClassNames.isEmpty() && oldClassNames.size() != oldUnits)
         return makeError(QStringLiteral("the head plan lists %1 old class names for %2 old outputs")
-                             .arg(oldClassNames.size()).arg(oldUnits));
+                             .arg(oldClassNames.size())
+                             .arg(oldUnits));
     QSet<QString> seen;
     for (int i = 0; i < rows.size(); ++i) {
         const HeadRow &row = rows.at(i);
@@ -190,12 +192,16 @@ Expected<void> HeadPlan::validate() const
         seen.insert(row.className);
         if (row.strategy == HeadStrategy::Copy && (row.source < 0 || row.source >= oldUnits))
             return makeError(QStringLiteral("%1: copy needs an old neuron between 0 and %2, got %3")
-                                 .arg(where).arg(oldUnits - 1).arg(row.source));
+                                 .arg(where)
+                                 .arg(oldUnits - 1)
+                                 .arg(row.source));
         if (row.strategy == HeadStrategy::Mean)
             for (int s : row.meanSources)
                 if (s < 0 || s >= oldUnits)
                     return makeError(QStringLiteral("%1: mean source %2 is not an old neuron (0 to %3)")
-                                         .arg(where).arg(s).arg(oldUnits - 1));
+                                         .arg(where)
+                                         .arg(s)
+                                         .arg(oldUnits - 1));
     }
     return {};
 }
@@ -267,7 +273,8 @@ Expected<HeadPlan> HeadPlan::fromJson(const QJsonObject &json)
         return makeError(QStringLiteral("not a Graft head plan (\"format\" must be \"%1\")").arg(formatTag));
     if (json.value(QStringLiteral("version")).toInt() != formatVersion)
         return makeError(QStringLiteral("head plan version %1 is not supported (this Graft reads version %2)")
-                             .arg(json.value(QStringLiteral("version")).toVariant().toString()).arg(formatVersion));
+                             .arg(json.value(QStringLiteral("version")).toVariant().toString())
+                             .arg(formatVersion));
     HeadPlan plan;
     const auto mode = headModeFromName(json.value(QStringLiteral("mode")).toString(QStringLiteral("per-row")));
     if (!mode)
@@ -293,7 +300,8 @@ Expected<HeadPlan> HeadPlan::fromJson(const QJsonObject &json)
         if (!strategy)
             return makeError(QStringLiteral("head plan row %1 ('%2'): unknown strategy '%3' (copy, zero, random, "
                                             "random-scaled, mean or imprint)")
-                                 .arg(i + 1).arg(row.className, strategyText));
+                                 .arg(i + 1)
+                                 .arg(row.className, strategyText));
         row.strategy = *strategy;
         if (row.strategy == HeadStrategy::Copy) {
             const QJsonValue source = r.value(QStringLiteral("source"));
@@ -304,11 +312,13 @@ Expected<HeadPlan> HeadPlan::fromJson(const QJsonObject &json)
                 if (row.source < 0)
                     return makeError(QStringLiteral("head plan row %1 ('%2'): old class '%3' is not among the old "
                                                     "class names")
-                                         .arg(i + 1).arg(row.className, r.value(QStringLiteral("source_class")).toString()));
+                                         .arg(i + 1)
+                                         .arg(row.className, r.value(QStringLiteral("source_class")).toString()));
             } else {
                 return makeError(QStringLiteral("head plan row %1 ('%2'): copy needs \"source\" (an old neuron "
                                                 "index) or \"source_class\"")
-                                     .arg(i + 1).arg(row.className));
+                                     .arg(i + 1)
+                                     .arg(row.className));
             }
         }
         for (const QJsonValue &s : r.value(QStringLiteral("sources")).toArray())

@@ -19,7 +19,7 @@ enum class HeadStrategy {
     Random,       ///< Keras's Dense default: Glorot uniform kernel, zero bias
     RandomScaled, ///< Glorot uniform rescaled to the mean norm of the old kernel columns, zero bias
     Mean,         ///< mean of the chosen old neurons' columns and biases (all when none chosen)
-    Imprint,      ///< normalized mean penultimate activation of the class, scaled to the mean old norm; bias = mean old bias
+    Imprint, ///< normalized mean penultimate activation of the class, scaled to the mean old norm; bias = mean old bias
 };
 
 /** "copy", "zero", "random", "random-scaled", "mean", "imprint". */

@@ -16,8 +16,8 @@ namespace {
 // Weightless layers that may sit between the output Dense and the model output.
 bool isPassThrough(const QString &className)
 {
-    static const QSet<QString> classes{QStringLiteral("Activation"), QStringLiteral("Softmax"),
-                                       QStringLiteral("Dropout"), QStringLiteral("GaussianNoise"),
+    static const QSet<QString> classes{QStringLiteral("Activation"),      QStringLiteral("Softmax"),
+                                       QStringLiteral("Dropout"),         QStringLiteral("GaussianNoise"),
                                        QStringLiteral("GaussianDropout"), QStringLiteral("AlphaDropout")};
     return classes.contains(className);
 }
@@ -127,8 +127,7 @@ Expected<void> remapRows(Layer &dense, const OutputHead &head, const HeadPlan &p
             bias.values[std::size_t(r)] = old.b(row.source);
             (*copiedFrom)[r] = row.source;
             break;
-        case HeadStrategy::Zero:
-            break;
+        case HeadStrategy::Zero: break;
         case HeadStrategy::Random:
         case HeadStrategy::RandomScaled: {
             std::vector<float> column = glorotColumn(in, m, plan.seed, std::uint64_t(r));
@@ -166,10 +165,15 @@ Expected<void> remapRows(Layer &dense, const OutputHead &head, const HeadPlan &p
             const std::vector<float> mean = embeddings.classMeans.value(r);
             if (mean.empty())
                 return makeError(QStringLiteral("class '%1' has no training samples to imprint its output neuron from; "
-                                                "choose another strategy for it").arg(row.className));
+                                                "choose another strategy for it")
+                                     .arg(row.className));
             if (int(mean.size()) != in)
                 return makeError(QStringLiteral("class '%1': its mean embedding has %2 values, but layer '%3' takes %4 "
-                                                "inputs").arg(row.className).arg(mean.size()).arg(head.layer).arg(in));
+                                                "inputs")
+                                     .arg(row.className)
+                                     .arg(mean.size())
+                                     .arg(head.layer)
+                                     .arg(in));
             double norm = 0.0;
             for (float v : mean)
                 norm += double(v) * double(v);
@@ -224,8 +228,13 @@ QString HeadPlanSummary::text() const
 {
     QStringList lines;
     lines << QStringLiteral("Head %1 (%2): %3 → %4 outputs, %5 → %6 parameters; model %7 → %8 parameters")
-                 .arg(headLayer, headModeName(mode)).arg(oldUnits).arg(newUnits).arg(headParamsBefore)
-                 .arg(headParamsAfter).arg(modelParamsBefore).arg(modelParamsAfter);
+                 .arg(headLayer, headModeName(mode))
+                 .arg(oldUnits)
+                 .arg(newUnits)
+                 .arg(headParamsBefore)
+                 .arg(headParamsAfter)
+                 .arg(modelParamsBefore)
+                 .arg(modelParamsAfter);
     lines << QStringLiteral("%1 of %2 new classes copy an old neuron exactly").arg(copiedRows).arg(newUnits);
     for (const QString &row : rowDescriptions)
         lines << QStringLiteral("  ") + row;
@@ -237,8 +246,10 @@ QString HeadPlanSummary::text() const
 Expected<OutputHead> HeadRemapper::locate(const ModelSpec &model, const QString &layerName)
 {
     if (model.outputs.size() != 1)
-        return makeError(QStringLiteral("model '%1' has %2 outputs; remapping a head needs a classifier with exactly one")
-                             .arg(model.name).arg(model.outputs.size()));
+        return makeError(
+            QStringLiteral("model '%1' has %2 outputs; remapping a head needs a classifier with exactly one")
+                .arg(model.name)
+                .arg(model.outputs.size()));
     OutputHead head;
     const Layer *layer = model.layer(model.outputs.front().layer);
     while (layer && layer->className != QLatin1String("Dense")) {
@@ -257,14 +268,18 @@ Expected<OutputHead> HeadRemapper::locate(const ModelSpec &model, const QString 
                              .arg(layerName, layer->name));
     if (layer->inboundNodes.size() != 1 || layer->inboundNodes.front().inputs.size() != 1)
         return makeError(QStringLiteral("output Dense '%1' is called %2 times (a shared layer); it cannot be remapped")
-                             .arg(layer->name).arg(layer->inboundNodes.size()));
+                             .arg(layer->name)
+                             .arg(layer->inboundNodes.size()));
     if (consumers(model, layer->name) > (head.trailingLayers.isEmpty() ? 0 : 1))
-        return makeError(QStringLiteral("output Dense '%1' also feeds other layers; changing its units would break them")
-                             .arg(layer->name));
+        return makeError(
+            QStringLiteral("output Dense '%1' also feeds other layers; changing its units would break them")
+                .arg(layer->name));
     const LayerWeight *kernel = layer->weight(QStringLiteral("kernel"));
-    if (!kernel || kernel->tensor.shape.size() != 2 || kernel->tensor.elementCount() != std::int64_t(kernel->tensor.values.size()))
-        return makeError(QStringLiteral("output Dense '%1' has no usable kernel weight (load the model's weights first)")
-                             .arg(layer->name));
+    if (!kernel || kernel->tensor.shape.size() != 2
+        || kernel->tensor.elementCount() != std::int64_t(kernel->tensor.values.size()))
+        return makeError(
+            QStringLiteral("output Dense '%1' has no usable kernel weight (load the model's weights first)")
+                .arg(layer->name));
     head.layer = layer->name;
     head.inputSize = int(kernel->tensor.shape[0]);
     head.units = int(kernel->tensor.shape[1]);
@@ -272,7 +287,9 @@ Expected<OutputHead> HeadRemapper::locate(const ModelSpec &model, const QString 
     head.hasBias = bias != nullptr;
     if (bias && bias->tensor.values.size() != std::size_t(head.units))
         return makeError(QStringLiteral("output Dense '%1': bias has %2 values for %3 units")
-                             .arg(layer->name).arg(bias->tensor.values.size()).arg(head.units));
+                             .arg(layer->name)
+                             .arg(bias->tensor.values.size())
+                             .arg(head.units));
     head.activation = activationOf(*layer);
     head.inputTensor = layer->inboundNodes.front().inputs.front();
     return head;
@@ -296,7 +313,9 @@ Expected<RemappedModel> HeadRemapper::apply(const ModelSpec &model, const HeadPl
         return head.error();
     if (plan.oldUnits != head->units)
         return makeError(QStringLiteral("the head plan was made for %1 old outputs, but layer '%2' has %3")
-                             .arg(plan.oldUnits).arg(head->layer).arg(head->units));
+                             .arg(plan.oldUnits)
+                             .arg(head->layer)
+                             .arg(head->units));
     if (auto ok = plan.validate(); !ok)
         return ok.error();
 
@@ -351,7 +370,8 @@ Expected<RemappedModel> HeadRemapper::apply(const ModelSpec &model, const HeadPl
     if (!report->outputsKnown || report->modelOutputShapes.size() != 1
         || report->modelOutputShapes.front().back() != plan.rows.size())
         return makeError(QStringLiteral("after remapping, the model's output shape is not (None, %1): %2")
-                             .arg(plan.rows.size()).arg(report->issues.join(QStringLiteral("; "))));
+                             .arg(plan.rows.size())
+                             .arg(report->issues.join(QStringLiteral("; "))));
 
     HeadPlanSummary &summary = result.summary;
     summary.headLayer = result.headLayer;
@@ -365,10 +385,9 @@ Expected<RemappedModel> HeadRemapper::apply(const ModelSpec &model, const HeadPl
     QSet<int> kept;
     for (int r = 0; r < plan.rows.size(); ++r) {
         const HeadRow &row = plan.rows.at(r);
-        summary.rowDescriptions << QStringLiteral("%1: %2").arg(row.className,
-                                                              plan.mode == HeadMode::PerRow
-                                                                  ? row.describe(plan.oldClassNames)
-                                                                  : QStringLiteral("new %1 unit").arg(headModeName(plan.mode)));
+        summary.rowDescriptions << QStringLiteral("%1: %2").arg(
+            row.className, plan.mode == HeadMode::PerRow ? row.describe(plan.oldClassNames)
+                                                         : QStringLiteral("new %1 unit").arg(headModeName(plan.mode)));
         if (result.copiedFrom.value(r, -1) >= 0) {
             ++summary.copiedRows;
             kept.insert(result.copiedFrom.at(r));
@@ -377,8 +396,8 @@ Expected<RemappedModel> HeadRemapper::apply(const ModelSpec &model, const HeadPl
     if (plan.mode == HeadMode::PerRow)
         for (int j = 0; j < head->units; ++j)
             if (!kept.contains(j))
-                summary.droppedOldClasses << (plan.oldClassNames.value(j).isEmpty() ? QString::number(j)
-                                                                                     : plan.oldClassNames.at(j));
+                summary.droppedOldClasses
+                    << (plan.oldClassNames.value(j).isEmpty() ? QString::number(j) : plan.oldClassNames.at(j));
     return result;
 }
 

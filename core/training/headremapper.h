@@ -16,9 +16,9 @@ namespace graft {
 /** The Dense layer that produces a classifier's outputs, and what sits between it and the model output. */
 struct OutputHead
 {
-    QString layer;              ///< the Dense
-    int units = 0;              ///< N
-    int inputSize = 0;          ///< size of the penultimate activations
+    QString layer;     ///< the Dense
+    int units = 0;     ///< N
+    int inputSize = 0; ///< size of the penultimate activations
     bool hasBias = true;
     QString activation;         ///< the Dense's own activation ("softmax", "linear", …)
     TensorRef inputTensor;      ///< the penultimate activations (what imprinting averages)
@@ -37,7 +37,7 @@ struct HeadPlanSummary
     std::int64_t modelParamsBefore = 0;
     std::int64_t modelParamsAfter = 0;
     int copiedRows = 0;
-    QStringList rowDescriptions; ///< "alice: copy ← 3 (alice)" per new class
+    QStringList rowDescriptions;   ///< "alice: copy ← 3 (alice)" per new class
     QStringList droppedOldClasses; ///< old classes no row copies (shrinking)
 
     /** A short multi-line text for the CLI. */
@@ -54,10 +54,10 @@ struct ImprintEmbeddings
 struct RemappedModel
 {
     ModelSpec model;
-    HeadPlan plan;            ///< as applied (rows in output order)
-    QString headLayer;        ///< the layer whose outputs are the new classes
-    QStringList newLayers;    ///< layers added by stack/adapter
-    QVector<int> copiedFrom;  ///< per new class: the old neuron copied bit for bit, or -1
+    HeadPlan plan;           ///< as applied (rows in output order)
+    QString headLayer;       ///< the layer whose outputs are the new classes
+    QStringList newLayers;   ///< layers added by stack/adapter
+    QVector<int> copiedFrom; ///< per new class: the old neuron copied bit for bit, or -1
     HeadPlanSummary summary;
 
     QStringList classNames() const { return plan.classNames(); }

@@ -31,7 +31,8 @@ Expected<QVector<EpochRecord>> HistoryCsv::read(const QString &path)
     const int valAccCol = column({"val_accuracy", "val_acc"});
     const int lrCol = column({"lr", "learning_rate"});
     if (epochCol < 0 || lossCol < 0)
-        return makeError(QStringLiteral("%1 is not a training history: its header has no epoch and loss columns").arg(path));
+        return makeError(
+            QStringLiteral("%1 is not a training history: its header has no epoch and loss columns").arg(path));
     QVector<EpochRecord> history;
     for (int l = 1; l < lines.size(); ++l) {
         const QStringList cells = lines.at(l).trimmed().split(QLatin1Char(','));
@@ -46,7 +47,10 @@ Expected<QVector<EpochRecord>> HistoryCsv::read(const QString &path)
         bool epochOk = false;
         r.epoch = cells.value(epochCol).toInt(&epochOk);
         if (!epochOk)
-            return makeError(QStringLiteral("%1, line %2: '%3' is not an epoch number").arg(path).arg(l + 1).arg(cells.value(epochCol)));
+            return makeError(QStringLiteral("%1, line %2: '%3' is not an epoch number")
+                                 .arg(path)
+                                 .arg(l + 1)
+                                 .arg(cells.value(epochCol)));
         r.loss = value(lossCol, std::nan(""));
         r.accuracy = value(accCol, std::nan(""));
         bool hasValLoss = false;
@@ -63,12 +67,9 @@ QJsonArray HistoryCsv::toJson(const QVector<EpochRecord> &history)
 {
     QJsonArray out;
     for (const EpochRecord &r : history) {
-        QJsonObject o{{QStringLiteral("epoch"), r.epoch},
-                      {QStringLiteral("loss"), r.loss},
-                      {QStringLiteral("accuracy"), r.accuracy},
-                      {QStringLiteral("lr"), r.learningRate},
-                      {QStringLiteral("seconds"), r.seconds},
-                      {QStringLiteral("phase"), r.phase}};
+        QJsonObject o{{QStringLiteral("epoch"), r.epoch},       {QStringLiteral("loss"), r.loss},
+                      {QStringLiteral("accuracy"), r.accuracy}, {QStringLiteral("lr"), r.learningRate},
+                      {QStringLiteral("seconds"), r.seconds},   {QStringLiteral("phase"), r.phase}};
         if (r.hasValidation) {
             o.insert(QStringLiteral("val_loss"), r.valLoss);
             o.insert(QStringLiteral("val_accuracy"), r.valAccuracy);

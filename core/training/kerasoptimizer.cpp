@@ -6,7 +6,8 @@
 
 namespace graft::training {
 
-KerasOptimizer::KerasOptimizer(OptimizerSettings settings) : m_settings(std::move(settings)) {}
+KerasOptimizer::KerasOptimizer(OptimizerSettings settings) : m_settings(std::move(settings))
+{ }
 
 void KerasOptimizer::reset(const FlatParameters &parameters)
 {
@@ -117,13 +118,15 @@ Expected<void> KerasOptimizer::loadSlots(const std::map<std::string, torch::Tens
     for (std::size_t i = 0; i < m_slots.size(); ++i) {
         const std::string prefix = "g" + std::to_string(i) + "/";
         for (auto [name, slot] : {std::pair<const char *, torch::Tensor *>{"first", &m_slots[i].first},
-                                  {"second", &m_slots[i].second}, {"third", &m_slots[i].third}}) {
+                                  {"second", &m_slots[i].second},
+                                  {"third", &m_slots[i].third}}) {
             if (!slot->defined())
                 continue;
             const auto it = saved.find(prefix + name);
             if (it == saved.end() || it->second.numel() != slot->numel())
                 return makeError(QStringLiteral("the checkpoint's optimizer state does not match this model and "
-                                                "optimizer (slot %1%2)").arg(QString::fromStdString(prefix), QLatin1String(name)));
+                                                "optimizer (slot %1%2)")
+                                     .arg(QString::fromStdString(prefix), QLatin1String(name)));
             slot->copy_(it->second.reshape(slot->sizes()));
         }
     }

@@ -147,8 +147,8 @@ void syncSourceConfig(ModelSpec &model, const QStringList &removedLayers)
         config.insert(QStringLiteral("layers"), entries);
         if (!model.sequential) {
             const QJsonValue oldOutputs = config.value(QStringLiteral("output_layers"));
-            const bool flat = oldOutputs.isArray() && !oldOutputs.toArray().isEmpty()
-                              && oldOutputs.toArray().at(0).isString();
+            const bool flat =
+                oldOutputs.isArray() && !oldOutputs.toArray().isEmpty() && oldOutputs.toArray().at(0).isString();
             if (flat && model.outputs.size() == 1) {
                 config.insert(QStringLiteral("output_layers"), refArray(model.outputs.front()));
             } else {

@@ -40,7 +40,8 @@ Expected<ClassificationReport> ModelEvaluator::evaluate(const ModelSpec &model, 
         return scores.error();
     if (std::int64_t(scores->size()) != samples.count() * classCount)
         return makeError(QStringLiteral("the model gives %1 values per sample, the data has %2 classes")
-                             .arg(std::int64_t(scores->size()) / std::max<std::int64_t>(samples.count(), 1)).arg(classCount));
+                             .arg(std::int64_t(scores->size()) / std::max<std::int64_t>(samples.count(), 1))
+                             .arg(classCount));
     return ClassificationReport::fromScores(*scores, classCount, samples.labels, true);
 }
 
@@ -61,8 +62,11 @@ Expected<ImprintEmbeddings> ModelEvaluator::classMeanEmbeddings(const ModelSpec 
     const std::int64_t dim = n > 0 ? std::int64_t(features.values.size()) / n : 0;
     if (dim != head.inputSize)
         return makeError(QStringLiteral("the activations feeding '%1' have %2 values per sample, expected %3")
-                             .arg(head.layer).arg(dim).arg(head.inputSize));
-    std::vector<std::vector<double>> sums(static_cast<std::size_t>(classCount), std::vector<double>(static_cast<std::size_t>(dim), 0.0));
+                             .arg(head.layer)
+                             .arg(dim)
+                             .arg(head.inputSize));
+    std::vector<std::vector<double>> sums(static_cast<std::size_t>(classCount),
+                                          std::vector<double>(static_cast<std::size_t>(dim), 0.0));
     std::vector<std::int64_t> counts(std::size_t(classCount), 0);
     for (std::int64_t i = 0; i < n; ++i) {
         const int label = samples.labels[int(i)];

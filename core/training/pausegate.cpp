@@ -22,7 +22,9 @@ void PauseGate::resume()
 void PauseGate::wake()
 {
     // Taking the mutex orders the wake-up after a waiter's check of the cancel flag: none is lost.
-    { const std::lock_guard<std::mutex> lock(m_mutex); }
+    {
+        const std::lock_guard<std::mutex> lock(m_mutex);
+    }
     m_changed.notify_all();
 }
 

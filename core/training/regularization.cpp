@@ -50,13 +50,15 @@ bool isSet(const QJsonValue &value)
 /** Recurrent layers whose dropout and recurrent_dropout the engine applies in training. */
 bool appliesRecurrentDropout(const QString &className)
 {
-    return className == QLatin1String("SimpleRNN") || className == QLatin1String("LSTM") || className == QLatin1String("GRU");
+    return className == QLatin1String("SimpleRNN") || className == QLatin1String("LSTM")
+           || className == QLatin1String("GRU");
 }
 
 /** A recurrent layer's config (Keras writes recurrent_dropout and recurrent_initializer) with a dropout rate. */
 bool hasRecurrentDropout(const QJsonObject &config)
 {
-    const bool recurrent = config.contains(QStringLiteral("recurrent_dropout")) || config.contains(QStringLiteral("recurrent_initializer"));
+    const bool recurrent = config.contains(QStringLiteral("recurrent_dropout"))
+                           || config.contains(QStringLiteral("recurrent_initializer"));
     return config.value(QStringLiteral("recurrent_dropout")).toDouble() > 0.0
            || (recurrent && config.value(QStringLiteral("dropout")).toDouble() > 0.0);
 }
@@ -82,37 +84,47 @@ void Regularization::collectFrom(const ModelSpec &spec, engine::KerasGraphModule
             continue;
         }
         const QJsonObject &config = layer.config;
-        if (layer.className == QLatin1String("ActivityRegularization") || isSet(config.value(QStringLiteral("activity_regularizer"))))
-            m_warnings << QStringLiteral("layer '%1': its activity regularizer is not added to the training loss").arg(layer.name);
+        if (layer.className == QLatin1String("ActivityRegularization")
+            || isSet(config.value(QStringLiteral("activity_regularizer"))))
+            m_warnings << QStringLiteral("layer '%1': its activity regularizer is not added to the training loss")
+                              .arg(layer.name);
         if (!appliesRecurrentDropout(layer.className) && hasRecurrentDropout(config))
-            m_warnings << QStringLiteral("layer '%1': its dropout/recurrent_dropout is not applied in training (the layer trains "
-                                         "without it)").arg(layer.name);
+            m_warnings << QStringLiteral(
+                              "layer '%1': its dropout/recurrent_dropout is not applied in training (the layer trains "
+                              "without it)")
+                              .arg(layer.name);
         if (config.value(QStringLiteral("layer")).isObject()) {
             const QJsonObject wrapped = config.value(QStringLiteral("layer")).toObject();
             const QJsonObject inner = wrapped.value(QStringLiteral("config")).toObject();
             for (auto it = inner.begin(); it != inner.end(); ++it)
                 if (it.key().endsWith(QLatin1String("_regularizer")) && isSet(it.value()))
-                    m_warnings << QStringLiteral("layer '%1': the %2 of its wrapped layer is not added to the training loss")
+                    m_warnings << QStringLiteral(
+                                      "layer '%1': the %2 of its wrapped layer is not added to the training loss")
                                       .arg(layer.name, it.key());
             // Bidirectional's two directions are RecurrentOps: they apply it (independent masks).
             const bool applied = layer.className == QLatin1String("Bidirectional")
                                  && appliesRecurrentDropout(wrapped.value(QStringLiteral("class_name")).toString());
             if (!applied && hasRecurrentDropout(inner))
-                m_warnings << QStringLiteral("layer '%1': the dropout/recurrent_dropout of its wrapped layer is not applied in training")
-                                  .arg(layer.name);
+                m_warnings
+                    << QStringLiteral(
+                           "layer '%1': the dropout/recurrent_dropout of its wrapped layer is not applied in training")
+                           .arg(layer.name);
         }
         const auto parameters = op->named_parameters(false);
         for (auto it = config.begin(); it != config.end(); ++it) {
             const QString key = it.key();
-            if (!key.endsWith(QLatin1String("_regularizer")) || key == QLatin1String("activity_regularizer") || !isSet(it.value()))
+            if (!key.endsWith(QLatin1String("_regularizer")) || key == QLatin1String("activity_regularizer")
+                || !isSet(it.value()))
                 continue;
-            const std::string weight = key.chopped(int(qstrlen("_regularizer"))).toStdString(); // kernel_regularizer → kernel
+            const std::string weight =
+                key.chopped(int(qstrlen("_regularizer"))).toStdString(); // kernel_regularizer → kernel
             const auto penalty = penaltyOf(it.value());
             const torch::Tensor *tensor = parameters.find(weight); // depthwise_regularizer → depthwise_kernel
             if (!tensor)
                 tensor = parameters.find(weight + "_kernel");
             if (!penalty || !tensor) {
-                m_warnings << QStringLiteral("layer '%1': its %2 is not supported and is not added to the training loss")
+                m_warnings << QStringLiteral(
+                                  "layer '%1': its %2 is not supported and is not added to the training loss")
                                   .arg(layer.name, key);
                 continue;
             }

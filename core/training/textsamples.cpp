@@ -97,9 +97,10 @@ struct Encoder
                 const TokenizedText tokens = tokenizer.tokenize(dataset.texts.at(i));
                 const int at = int(tokens.ids.indexOf(*bad));
                 const QString token = at >= 0 ? QStringLiteral(" (\"%1\")").arg(tokens.tokens.at(at)) : QString();
-                data.skipped.append({dataset.sources.value(i),
-                                     QStringLiteral("%1: token id %2%3 is outside %4")
-                                         .arg(where(dataset, i)).arg(*bad).arg(token, idLimitWhat)});
+                data.skipped.append({dataset.sources.value(i), QStringLiteral("%1: token id %2%3 is outside %4")
+                                                                   .arg(where(dataset, i))
+                                                                   .arg(*bad)
+                                                                   .arg(token, idLimitWhat)});
                 continue;
             }
             for (int id : row)
@@ -120,7 +121,9 @@ Expected<QVector<int>> mapLabels(const TextDataset &validation, const QStringLis
         const int index = int(classNames.indexOf(name));
         if (index < 0)
             return makeError(QStringLiteral("%1: the validation class \"%2\" is not among the %3 training classes (%4)")
-                                 .arg(path, name).arg(classNames.size()).arg(classNames.join(QStringLiteral(", "))));
+                                 .arg(path, name)
+                                 .arg(classNames.size())
+                                 .arg(classNames.join(QStringLiteral(", "))));
         map.append(index);
     }
     for (const QString &name : classNames)
@@ -169,8 +172,10 @@ Expected<TrainingData> TextSampleLoader::load(const TrainingDataSource &source, 
     if (text.maxLength < 0)
         return makeError(QStringLiteral("the maximum text length must be positive, got %1").arg(text.maxLength));
     if (text.maxLength > 0 && modelLength > 0 && text.maxLength != modelLength)
-        return makeError(QStringLiteral("the maximum length is %1 ids but the model takes %2 ids per text (input shape (%2,))")
-                             .arg(text.maxLength).arg(modelLength));
+        return makeError(
+            QStringLiteral("the maximum length is %1 ids but the model takes %2 ids per text (input shape (%2,))")
+                .arg(text.maxLength)
+                .arg(modelLength));
 
     auto tokenizer = TextTokenizer::fromSpec(text.tokenizer);
     if (!tokenizer)
@@ -203,13 +208,15 @@ Expected<TrainingData> TextSampleLoader::load(const TrainingDataSource &source, 
             return labels.error();
         validationLabels = *labels;
         if (!missing.isEmpty())
-            data.notes << QStringLiteral("%1 has no samples of %2").arg(validationPath, missing.join(QStringLiteral(", ")));
+            data.notes
+                << QStringLiteral("%1 has no samples of %2").arg(validationPath, missing.join(QStringLiteral(", ")));
         takeIssues(*read, data);
         validation = std::move(*read);
     }
 
-    Encoder encoder{**tokenizer, (*tokenizer)->unknownTokenId(), vocabulary,
-                    QStringLiteral("the vocabulary's %1 ids").arg(vocabulary), text.padding, {}};
+    Encoder encoder{**tokenizer,  (*tokenizer)->unknownTokenId(),
+                    vocabulary,   QStringLiteral("the vocabulary's %1 ids").arg(vocabulary),
+                    text.padding, {}};
     if (embeddingInputDim > 0) {
         encoder.idLimit = embeddingInputDim;
         encoder.idLimitWhat = QStringLiteral("the model's Embedding input_dim %1").arg(embeddingInputDim);
@@ -217,10 +224,12 @@ Expected<TrainingData> TextSampleLoader::load(const TrainingDataSource &source, 
             data.notes << QStringLiteral("the vocabulary %1 has %2 ids but the model's Embedding takes %3: texts with "
                                          "higher ids are skipped; is this the tokenizer the model was trained with?")
                               .arg(text.tokenizer.section(QLatin1Char(':'), 1))
-                              .arg(vocabulary).arg(embeddingInputDim);
+                              .arg(vocabulary)
+                              .arg(embeddingInputDim);
     }
     if (text.padding.value < 0 || text.padding.value >= encoder.idLimit)
-        return makeError(QStringLiteral("the padding value %1 is outside %2").arg(text.padding.value).arg(encoder.idLimitWhat));
+        return makeError(
+            QStringLiteral("the padding value %1 is outside %2").arg(text.padding.value).arg(encoder.idLimitWhat));
 
     const QVector<QVector<int>> trainIds = encoder.tokenize(*train);
     const QVector<QVector<int>> validationIds = validation ? encoder.tokenize(*validation) : QVector<QVector<int>>();
@@ -241,29 +250,43 @@ Expected<TrainingData> TextSampleLoader::load(const TrainingDataSource &source, 
         data.train = all.subset(split.train);
         data.validation = all.subset(split.validation);
         data.notes << QStringLiteral("validation: a stratified %1 % split (seed %2)")
-                          .arg(source.validationSplit * 100.0).arg(source.seed);
+                          .arg(source.validationSplit * 100.0)
+                          .arg(source.seed);
     }
     if (data.train.count() == 0) {
-        QString why = data.skipped.isEmpty() ? QString() : QStringLiteral(", first: ") + data.skipped.constFirst().reason;
+        QString why =
+            data.skipped.isEmpty() ? QString() : QStringLiteral(", first: ") + data.skipped.constFirst().reason;
         if (embeddingInputDim > 0 && vocabulary > embeddingInputDim)
             why += QStringLiteral("; the tokenizer's vocabulary has %1 ids, the model's Embedding only %2: is it the "
-                                  "tokenizer the model was trained with?").arg(vocabulary).arg(embeddingInputDim);
-        return makeError(QStringLiteral("%1: no usable texts are left (%2 skipped%3)").arg(trainPath).arg(data.skipped.size()).arg(why));
+                                  "tokenizer the model was trained with?")
+                       .arg(vocabulary)
+                       .arg(embeddingInputDim);
+        return makeError(QStringLiteral("%1: no usable texts are left (%2 skipped%3)")
+                             .arg(trainPath)
+                             .arg(data.skipped.size())
+                             .arg(why));
     }
 
     const TokenStats &stats = encoder.stats;
     const QString kind = tokenizerDisplayName(text.tokenizer);
     data.description = QStringLiteral("%1 ids, %2 per text ('%3' padding, '%4' truncating)")
-                           .arg(kind).arg(length).arg(sideName(text.padding.padding), sideName(text.padding.truncating));
+                           .arg(kind)
+                           .arg(length)
+                           .arg(sideName(text.padding.padding), sideName(text.padding.truncating));
     const int texts = int(trainIds.size() + validationIds.size());
     if (stats.truncated > 0)
         data.notes << QStringLiteral("%1 of %2 texts have more than %3 tokens (the longest %4) and lose their %5")
-                          .arg(stats.truncated).arg(texts).arg(length).arg(stats.longest)
-                          .arg(text.padding.truncating == PaddingSide::Pre ? QStringLiteral("start") : QStringLiteral("end"));
+                          .arg(stats.truncated)
+                          .arg(texts)
+                          .arg(length)
+                          .arg(stats.longest)
+                          .arg(text.padding.truncating == PaddingSide::Pre ? QStringLiteral("start")
+                                                                           : QStringLiteral("end"));
     if (stats.tokens > 0 && stats.unknown > 0)
         data.notes << QStringLiteral("%1 % of the tokens are out of the vocabulary (%2 of %3)")
                           .arg(100.0 * double(stats.unknown) / double(stats.tokens), 0, 'f', 1)
-                          .arg(stats.unknown).arg(stats.tokens);
+                          .arg(stats.unknown)
+                          .arg(stats.tokens);
     if (stats.empty > 0)
         data.notes << QStringLiteral("%1 texts have no tokens at all and are only padding").arg(stats.empty);
     return data;

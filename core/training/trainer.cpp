@@ -19,8 +19,7 @@ namespace {
 class IntraOpThreadsScope final
 {
 public:
-    explicit IntraOpThreadsScope(int threads)
-        : m_previous(at::get_num_threads())
+    explicit IntraOpThreadsScope(int threads) : m_previous(at::get_num_threads())
     {
         if (threads > 0 && threads != m_previous)
             at::set_num_threads(threads);
@@ -39,8 +38,8 @@ private:
 
 } // namespace
 
-Expected<TrainingResult> Trainer::run(const TrainingParams &params, TrainingObserver *observer, const std::atomic_bool *cancel,
-                                      PauseGate *pause)
+Expected<TrainingResult> Trainer::run(const TrainingParams &params, TrainingObserver *observer,
+                                      const std::atomic_bool *cancel, PauseGate *pause)
 {
     // Nothing may escape: libtorch throws c10::Error, allocation throws bad_alloc.
     try {

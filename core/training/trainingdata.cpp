@@ -38,7 +38,8 @@ struct Extracted
     QString description;
 };
 
-Expected<Extracted> extract(const ClassFolderDataset &dataset, const TrainingDataSource &source, const Shape &inputShape)
+Expected<Extracted> extract(const ClassFolderDataset &dataset, const TrainingDataSource &source,
+                            const Shape &inputShape)
 {
     Extracted out;
     Expected<FeatureBatch> batch = makeError(QString());
@@ -126,7 +127,8 @@ Expected<TrainingData> fromFolders(const TrainingDataSource &source, const Shape
         data.train = all.subset(split.train);
         data.validation = all.subset(split.validation);
         data.notes << QStringLiteral("validation: a stratified %1 % split (seed %2)")
-                          .arg(source.validationSplit * 100.0).arg(source.seed);
+                          .arg(source.validationSplit * 100.0)
+                          .arg(source.seed);
     }
     return data;
 }
@@ -155,11 +157,14 @@ Expected<TrainingData> fromArrays(const TrainingDataSource &source)
     const DatasetSplit split = stratifiedSplit(all.labels, source.validationSplit, source.seed);
     data.train = all.subset(split.train);
     data.validation = all.subset(split.validation);
-    data.notes << QStringLiteral("validation: a stratified %1 % split (seed %2)").arg(source.validationSplit * 100.0).arg(source.seed);
+    data.notes << QStringLiteral("validation: a stratified %1 % split (seed %2)")
+                      .arg(source.validationSplit * 100.0)
+                      .arg(source.seed);
     return data;
 }
 
-Expected<TrainingData> loadChecked(const TrainingDataSource &source, const Shape &modelInputShape, int embeddingInputDim)
+Expected<TrainingData> loadChecked(const TrainingDataSource &source, const Shape &modelInputShape,
+                                   int embeddingInputDim)
 {
     if (source.dataPath.isEmpty() == source.featuresPath.isEmpty())
         return makeError(QStringLiteral("give either a dataset folder or X/y arrays"));
@@ -182,7 +187,8 @@ Expected<TrainingData> loadChecked(const TrainingDataSource &source, const Shape
         && std::vector<std::int64_t>(data->validation.shape.begin() + 1, data->validation.shape.end()) != sampleShape)
         return makeError(QStringLiteral("validation samples have shape %1, training samples %2")
                              .arg(shapeToString(std::vector<std::int64_t>(data->validation.shape.begin() + 1,
-                                                                          data->validation.shape.end()), false),
+                                                                          data->validation.shape.end()),
+                                                false),
                                   shapeToString(sampleShape, false)));
     if (data->train.count() == 0)
         return makeError(QStringLiteral("no training samples are left"));

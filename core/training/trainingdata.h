@@ -23,11 +23,11 @@ namespace graft {
  */
 struct TextSourceSettings
 {
-    QString tokenizer;           ///< "wordpiece:VOCAB.txt", "textvectorization:VOCAB.txt"; empty: not a text dataset
+    QString tokenizer; ///< "wordpiece:VOCAB.txt", "textvectorization:VOCAB.txt"; empty: not a text dataset
     QString textColumn = QStringLiteral("text");   ///< CSV column, by name or 0-based index
     QString labelColumn = QStringLiteral("label"); ///< CSV column, by name or 0-based index
-    int maxLength = 0;           ///< pad_sequences maxlen; 0: the model's input length
-    PaddingOptions padding;      ///< Keras pad_sequences defaults: 'pre' and 'pre'
+    int maxLength = 0;                             ///< pad_sequences maxlen; 0: the model's input length
+    PaddingOptions padding;                        ///< Keras pad_sequences defaults: 'pre' and 'pre'
 
     bool isActive() const { return !tokenizer.isEmpty(); }
 };
@@ -35,18 +35,18 @@ struct TextSourceSettings
 /** Where training samples come from and how they become model inputs. */
 struct TrainingDataSource
 {
-    QString dataPath;            ///< class folders, or a folder with train/ and val/ class folders
-    QString validationPath;      ///< class folders for validation (else split or val/ beside train/)
-    QString featuresPath;        ///< X.npy (instead of dataPath), Keras layout, batch axis first
-    QString labelsPath;          ///< y.npy: integer labels or one-hot rows
-    QString classNamesPath;      ///< one class name per line or a JSON list (arrays; default: beside X)
+    QString dataPath;             ///< class folders, or a folder with train/ and val/ class folders
+    QString validationPath;       ///< class folders for validation (else split or val/ beside train/)
+    QString featuresPath;         ///< X.npy (instead of dataPath), Keras layout, batch axis first
+    QString labelsPath;           ///< y.npy: integer labels or one-hot rows
+    QString classNamesPath;       ///< one class name per line or a JSON list (arrays; default: beside X)
     double validationSplit = 0.2; ///< stratified share for validation when there is no validation folder
     std::uint64_t seed = 0;
-    AudioFeatureParams audio;    ///< librosa parameters; the shaping is proposed from the model input
+    AudioFeatureParams audio; ///< librosa parameters; the shaping is proposed from the model input
     std::optional<AudioPipelineSettings> audioSettings; ///< exact pipeline, overriding the proposal
     std::optional<ImageSettings> imageSettings;         ///< exact image settings, overriding the proposal
     ExtractionOptions extraction;
-    TextSourceSettings text;     ///< for text classifiers: dataPath is a CSV/TSV or class folders of .txt
+    TextSourceSettings text; ///< for text classifiers: dataPath is a CSV/TSV or class folders of .txt
 };
 
 /** Model-ready training and validation samples with their class names. */
@@ -55,7 +55,7 @@ struct TrainingData
     QStringList classNames;
     SampleSet train;
     SampleSet validation;
-    QString description;         ///< how samples were made ("40 MFCC × 87 frames (librosa's orientation), …")
+    QString description;           ///< how samples were made ("40 MFCC × 87 frames (librosa's orientation), …")
     QVector<DatasetIssue> skipped; ///< files that could not be used, and why
     QStringList notes;
 };

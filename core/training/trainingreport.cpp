@@ -21,7 +21,10 @@ QString percent(double v)
 QString TrainingReport::epochLine(const EpochRecord &r, int epochs)
 {
     QString line = QStringLiteral("Epoch %1/%2 - %3 s - loss: %4 - accuracy: %5")
-                       .arg(r.epoch + 1).arg(epochs).arg(r.seconds, 0, 'f', 1).arg(fixed(r.loss), fixed(r.accuracy));
+                       .arg(r.epoch + 1)
+                       .arg(epochs)
+                       .arg(r.seconds, 0, 'f', 1)
+                       .arg(fixed(r.loss), fixed(r.accuracy));
     if (r.hasValidation)
         line += QStringLiteral(" - val_loss: %1 - val_accuracy: %2").arg(fixed(r.valLoss), fixed(r.valAccuracy));
     line += QStringLiteral(" - lr: %1").arg(QString::number(r.learningRate, 'g', 6));
@@ -55,7 +58,9 @@ QString TrainingReport::classification(const ClassificationReport &report, const
             QStringList cells;
             for (int p = 0; p < k; ++p)
                 cells << QStringLiteral("%1").arg(report.confusion[t][p], 3);
-            out += QStringLiteral("  %1 %2\n").arg(classNames.value(t, QString::number(t)).left(32), -width).arg(cells.join(QLatin1Char(' ')));
+            out += QStringLiteral("  %1 %2\n")
+                       .arg(classNames.value(t, QString::number(t)).left(32), -width)
+                       .arg(cells.join(QLatin1Char(' ')));
         }
     }
     return out;
@@ -64,7 +69,9 @@ QString TrainingReport::classification(const ClassificationReport &report, const
 QString TrainingReport::summary(const TrainingResult &result, const QStringList &classNames)
 {
     QString out = QStringLiteral("Training %1 after %2 epoch(s) in %3 s")
-                      .arg(stopReasonText(result.stopReason)).arg(result.history.size()).arg(result.seconds, 0, 'f', 1);
+                      .arg(stopReasonText(result.stopReason))
+                      .arg(result.history.size())
+                      .arg(result.seconds, 0, 'f', 1);
     if (!result.stopMessage.isEmpty())
         out += QStringLiteral(": ") + result.stopMessage;
     out += QLatin1Char('\n');
@@ -73,7 +80,8 @@ QString TrainingReport::summary(const TrainingResult &result, const QStringList 
     for (const QString &w : result.warnings)
         out += QStringLiteral("Warning: %1\n").arg(w);
     if (result.finalValidation.samples > 0)
-        out += QStringLiteral("Validation with the final weights:\n") + classification(result.finalValidation, classNames);
+        out +=
+            QStringLiteral("Validation with the final weights:\n") + classification(result.finalValidation, classNames);
     return out;
 }
 
@@ -98,8 +106,9 @@ QString TrainingReport::comparison(const FineTuneOutcome &outcome)
     out += QStringLiteral("Final validation accuracy: fine-tuned %1, from scratch %2 (%3)\n")
                .arg(percent(a.finalValidation.accuracy), percent(b.finalValidation.accuracy),
                     a.finalValidation.accuracy > b.finalValidation.accuracy ? QStringLiteral("the transfer helps")
-                    : a.finalValidation.accuracy < b.finalValidation.accuracy ? QStringLiteral("training from scratch did better")
-                                                                             : QStringLiteral("a tie"));
+                    : a.finalValidation.accuracy < b.finalValidation.accuracy
+                        ? QStringLiteral("training from scratch did better")
+                        : QStringLiteral("a tie"));
     return out;
 }
 

@@ -36,7 +36,8 @@ bool calledInInferenceMode(const Layer &layer)
 {
     // `base_model(x, training=False)`: Keras runs that call in inference mode even inside fit().
     for (const InboundNode &node : layer.inboundNodes)
-        if (node.kwargs.value(QStringLiteral("training")).isBool() && !node.kwargs.value(QStringLiteral("training")).toBool())
+        if (node.kwargs.value(QStringLiteral("training")).isBool()
+            && !node.kwargs.value(QStringLiteral("training")).toBool())
             return true;
     return false;
 }
@@ -85,8 +86,8 @@ struct Collected
     std::vector<std::shared_ptr<torch::nn::Module>> inferenceOps;
 };
 
-void collect(const ModelSpec &spec, engine::KerasGraphModule &module, const QVector<bool> *topFlags, bool parentTrainable,
-             const QSet<QString> &headLayers, bool freezeBatchNorm, Collected *out)
+void collect(const ModelSpec &spec, engine::KerasGraphModule &module, const QVector<bool> *topFlags,
+             bool parentTrainable, const QSet<QString> &headLayers, bool freezeBatchNorm, Collected *out)
 {
     for (int i = 0; i < spec.layers.size(); ++i) {
         const Layer &layer = spec.layers.at(i);
@@ -125,11 +126,10 @@ QString formatRate(double lr)
 
 } // namespace
 
-TrainingSession::TrainingSession(const TrainingParams &params, TrainingObserver *observer, const std::atomic_bool *cancel,
-                                 PauseGate *pause)
+TrainingSession::TrainingSession(const TrainingParams &params, TrainingObserver *observer,
+                                 const std::atomic_bool *cancel, PauseGate *pause)
     : m_params(params), m_observer(observer), m_cancel(cancel), m_pause(pause)
-{
-}
+{ }
 
 void TrainingSession::note(const QString &message) const
 {
@@ -146,7 +146,8 @@ Expected<void> TrainingSession::build()
         return makeError(QStringLiteral("the number of classes is unknown: give the class names"));
     if (head && head->units != m_classCount)
         return makeError(QStringLiteral("the model has %1 outputs but the data has %2 classes; remap the head first")
-                             .arg(head->units).arg(m_classCount));
+                             .arg(head->units)
+                             .arg(m_classCount));
     if (auto ok = p.train.check(m_classCount, QStringLiteral("training")); !ok)
         return ok.error();
     if (p.validation.count() > 0)
@@ -155,7 +156,8 @@ Expected<void> TrainingSession::build()
     if (p.batchSize <= 0)
         return makeError(QStringLiteral("the batch size must be positive, got %1").arg(p.batchSize));
     if (!p.classWeights.isEmpty() && p.classWeights.size() != m_classCount)
-        return makeError(QStringLiteral("%1 class weights given for %2 classes").arg(p.classWeights.size()).arg(m_classCount));
+        return makeError(
+            QStringLiteral("%1 class weights given for %2 classes").arg(p.classWeights.size()).arg(m_classCount));
     if (p.labelSmoothing < 0.0 || p.labelSmoothing > 1.0)
         return makeError(QStringLiteral("label smoothing must be between 0 and 1, got %1").arg(p.labelSmoothing));
     if (p.checkpoint) {
@@ -170,7 +172,8 @@ Expected<void> TrainingSession::build()
     // A softmax Dense at the output: train on its logits with log_softmax inside the loss,
     // which is what Keras's categorical_crossentropy does when it sees a softmax output.
     if (head && head->trailingLayers.isEmpty() && head->activation == QLatin1String("softmax")) {
-        modeledit::setConfigValue(*trainSpec.layer(head->layer), QStringLiteral("activation"), QStringLiteral("linear"));
+        modeledit::setConfigValue(*trainSpec.layer(head->layer), QStringLiteral("activation"),
+                                  QStringLiteral("linear"));
         m_logits = true;
     }
     auto inference = InferenceModel::build(trainSpec, EngineOptions::forKerasVersion(p.kerasVersion));
@@ -179,7 +182,8 @@ Expected<void> TrainingSession::build()
     m_inference.emplace(std::move(inference).value());
     m_module = m_inference->module();
     if (m_inference->outputCount() != 1)
-        return makeError(QStringLiteral("training needs a model with one output, this one has %1").arg(m_inference->outputCount()));
+        return makeError(
+            QStringLiteral("training needs a model with one output, this one has %1").arg(m_inference->outputCount()));
     m_regularization = Regularization::collect(trainSpec, *m_module);
     for (const QString &warning : m_regularization.warnings())
         note(QStringLiteral("Warning: %1").arg(warning));
@@ -224,8 +228,9 @@ Expected<void> TrainingSession::configurePhase(int phase)
     Collected collected;
     collect(m_params.model, *m_module, &*flags, true, headLayers, m_params.freezeBatchNormWhenFrozen, &collected);
     if (collected.head.empty() && collected.body.empty())
-        return makeError(QStringLiteral("no layer with weights trains in this selection (%1); choose other layers to train")
-                             .arg(trainPresetName(m_params.trainable.preset)));
+        return makeError(
+            QStringLiteral("no layer with weights trains in this selection (%1); choose other layers to train")
+                .arg(trainPresetName(m_params.trainable.preset)));
     m_inferenceOps = collected.inferenceOps;
     m_flat.bind({{collected.head, 1.0}, {collected.body, m_params.unfreezeLrMultiplier}});
     m_optimizer->reset(m_flat);
@@ -237,7 +242,9 @@ Expected<void> TrainingSession::configurePhase(int phase)
     for (const torch::Tensor &t : collected.body)
         bodyCount += t.numel();
     note(QStringLiteral("Phase %1: %2 layer(s) train, %3 parameters%4")
-             .arg(phase).arg(layers).arg(m_flat.parameterCount())
+             .arg(phase)
+             .arg(layers)
+             .arg(m_flat.parameterCount())
              .arg(bodyCount > 0 && m_params.unfreezeLrMultiplier != 1.0
                       ? QStringLiteral(" (learning rate × %1 below the head)").arg(m_params.unfreezeLrMultiplier)
                       : QString()));
@@ -262,8 +269,8 @@ torch::Tensor TrainingSession::lossOf(const torch::Tensor &output, const torch::
     };
     if (m_logits && !weighted && smoothing == 0.0)
         return withPenalties(at::cross_entropy_loss(output, labels));
-    const torch::Tensor logp = m_logits ? torch::log_softmax(output, 1)
-                                        : torch::clamp(output / output.sum(1, true), 1e-7, 1.0 - 1e-7).log();
+    const torch::Tensor logp =
+        m_logits ? torch::log_softmax(output, 1) : torch::clamp(output / output.sum(1, true), 1e-7, 1.0 - 1e-7).log();
     torch::Tensor perSample = -logp.gather(1, labels.unsqueeze(1)).squeeze(1);
     if (smoothing > 0.0) // -sum(y * log p) with y = onehot * (1 - s) + s / K
         perSample = perSample * (1.0 - smoothing) - logp.sum(1) * (smoothing / double(m_classCount));
@@ -384,11 +391,13 @@ Expected<TrainingResult> TrainingSession::run()
                 if (!lastGoodBuffers.empty())
                     restore(ModuleSnapshot{{}, lastGoodBuffers.buffers});
                 result.stopReason = StopReason::NonFiniteLoss;
-                result.stopMessage = QStringLiteral("the loss became %1 in epoch %2, batch %3; training stopped and the "
-                                                    "weights of the last batch with a finite loss were kept (try a "
-                                                    "lower learning rate)")
-                                         .arg(std::isnan(lossValue) ? QStringLiteral("NaN") : QStringLiteral("infinite"))
-                                         .arg(epoch + 1).arg(b + 1);
+                result.stopMessage =
+                    QStringLiteral("the loss became %1 in epoch %2, batch %3; training stopped and the "
+                                   "weights of the last batch with a finite loss were kept (try a "
+                                   "lower learning rate)")
+                        .arg(std::isnan(lossValue) ? QStringLiteral("NaN") : QStringLiteral("infinite"))
+                        .arg(epoch + 1)
+                        .arg(b + 1);
                 stop = true;
                 break;
             }
@@ -429,13 +438,16 @@ Expected<TrainingResult> TrainingSession::run()
 
         // Callbacks in the order Keras users list them: EarlyStopping, ModelCheckpoint, ReduceLROnPlateau.
         if (m_earlyStopping) {
-            const EarlyStopping::Decision d = m_earlyStopping->onEpochEnd(epoch, record.metric(p.earlyStopping->monitor));
+            const EarlyStopping::Decision d =
+                m_earlyStopping->onEpochEnd(epoch, record.metric(p.earlyStopping->monitor));
             if (d.snapshotWeights)
                 m_bestWeights = snapshot();
             if (d.stop) {
                 result.stopReason = StopReason::EarlyStopping;
                 result.stopMessage = QStringLiteral("early stopping after epoch %1: %2 did not improve for %3 epoch(s)")
-                                         .arg(epoch + 1).arg(p.earlyStopping->monitor).arg(m_earlyStopping->wait());
+                                         .arg(epoch + 1)
+                                         .arg(p.earlyStopping->monitor)
+                                         .arg(m_earlyStopping->wait());
                 stop = true;
             }
         }
@@ -447,12 +459,17 @@ Expected<TrainingResult> TrainingSession::run()
             if (!result.checkpointsWritten.contains(p.checkpoint->path))
                 result.checkpointsWritten << p.checkpoint->path;
             note(QStringLiteral("Epoch %1: %2 improved to %3, model saved to %4")
-                     .arg(epoch + 1).arg(p.checkpoint->monitor).arg(m_bestModel->best()).arg(p.checkpoint->path));
+                     .arg(epoch + 1)
+                     .arg(p.checkpoint->monitor)
+                     .arg(m_bestModel->best())
+                     .arg(p.checkpoint->path));
         }
         if (m_reduceLr) {
             const double lr = m_reduceLr->onEpochEnd(epoch, record.metric(p.reduceLr->monitor), m_lr);
             if (lr != m_lr)
-                note(QStringLiteral("Epoch %1: ReduceLROnPlateau reducing learning rate to %2").arg(epoch + 1).arg(formatRate(lr)));
+                note(QStringLiteral("Epoch %1: ReduceLROnPlateau reducing learning rate to %2")
+                         .arg(epoch + 1)
+                         .arg(formatRate(lr)));
             m_lr = lr;
         }
         if (!p.stateCheckpointPath.isEmpty())
@@ -465,7 +482,8 @@ Expected<TrainingResult> TrainingSession::run()
         if (m_earlyStopping->restoreAtEnd() && !m_bestWeights.empty()) {
             restore(m_bestWeights);
             result.restoredBestWeights = true;
-            note(QStringLiteral("Restoring model weights from the end of the best epoch: %1").arg(result.bestEpoch + 1));
+            note(
+                QStringLiteral("Restoring model weights from the end of the best epoch: %1").arg(result.bestEpoch + 1));
         }
     }
     result.model = p.model;
@@ -475,7 +493,8 @@ Expected<TrainingResult> TrainingSession::run()
         const bool wasCancelled = cancelled();
         Pass final = wasCancelled ? Pass{} : evaluate(m_valX, m_valY, true);
         if (!final.scores.empty()) {
-            result.finalValidation = ClassificationReport::fromScores(final.scores, m_classCount, p.validation.labels, !m_logits);
+            result.finalValidation =
+                ClassificationReport::fromScores(final.scores, m_classCount, p.validation.labels, !m_logits);
             if (!p.keptOldClasses.isEmpty())
                 result.finalValidation.keptOldClassAccuracy =
                     ClassificationReport::accuracyOver(result.finalValidation.confusion, p.keptOldClasses);

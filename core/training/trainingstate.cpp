@@ -136,7 +136,8 @@ Expected<int> TrainingSession::loadState(const QString &path)
         const QJsonObject meta = QJsonDocument::fromJson(QByteArray::fromStdString(metaValue.toStringRef())).object();
         if (meta.value(QStringLiteral("format")).toString() != QLatin1String("graft-training-state")
             || meta.value(QStringLiteral("version")).toInt() != stateVersion)
-            return makeError(QStringLiteral("%1 is not a Graft training state of version %2").arg(path).arg(stateVersion));
+            return makeError(
+                QStringLiteral("%1 is not a Graft training state of version %2").arg(path).arg(stateVersion));
         if (meta.value(QStringLiteral("optimizer")).toString() != optimizerName(m_params.optimizer.kind))
             return makeError(QStringLiteral("%1 was saved with optimizer %2, this run uses %3")
                                  .arg(what, meta.value(QStringLiteral("optimizer")).toString(),

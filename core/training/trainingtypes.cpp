@@ -20,14 +20,20 @@ Expected<void> SampleSet::check(int classCount, const QString &what) const
     if (shape.empty() || count() <= 0)
         return makeError(QStringLiteral("the %1 data holds no samples").arg(what));
     if (std::int64_t(values.size()) != count() * sampleSize())
-        return makeError(QStringLiteral("the %1 data has %2 values for shape %3").arg(what).arg(values.size())
+        return makeError(QStringLiteral("the %1 data has %2 values for shape %3")
+                             .arg(what)
+                             .arg(values.size())
                              .arg(shapeToString(std::vector<std::int64_t>(shape.begin() + 1, shape.end()))));
     if (labels.size() != count())
-        return makeError(QStringLiteral("the %1 data has %2 samples but %3 labels").arg(what).arg(count()).arg(labels.size()));
+        return makeError(
+            QStringLiteral("the %1 data has %2 samples but %3 labels").arg(what).arg(count()).arg(labels.size()));
     for (int i = 0; i < labels.size(); ++i)
         if (labels[i] < 0 || labels[i] >= classCount)
             return makeError(QStringLiteral("the %1 data: sample %2 has label %3, outside the %4 classes")
-                                 .arg(what).arg(i).arg(labels[i]).arg(classCount));
+                                 .arg(what)
+                                 .arg(i)
+                                 .arg(labels[i])
+                                 .arg(classCount));
     return {};
 }
 
@@ -96,7 +102,8 @@ Expected<TrainableSelection> TrainableSelection::parse(const QString &text)
         s.preset = TrainPreset::FromLayer;
         s.fromLayer = t.mid(5);
     } else {
-        return makeError(QStringLiteral("'%1' is not a training selection: use head, all, custom or from:LAYER").arg(text));
+        return makeError(
+            QStringLiteral("'%1' is not a training selection: use head, all, custom or from:LAYER").arg(text));
     }
     return s;
 }
@@ -164,7 +171,8 @@ ClassificationReport ClassificationReport::fromScores(const std::vector<float> &
     return report;
 }
 
-std::optional<double> ClassificationReport::accuracyOver(const QVector<QVector<int>> &confusion, const QVector<int> &classes)
+std::optional<double> ClassificationReport::accuracyOver(const QVector<QVector<int>> &confusion,
+                                                         const QVector<int> &classes)
 {
     std::int64_t total = 0, correct = 0;
     for (int c : classes) {

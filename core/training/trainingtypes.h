@@ -96,7 +96,7 @@ struct BatchProgress
 {
     int epoch = 0;
     int epochs = 0;
-    int batch = 0;   ///< 1-based
+    int batch = 0; ///< 1-based
     int batches = 0;
     double loss = 0.0;
     double accuracy = 0.0;
@@ -109,10 +109,10 @@ struct BatchProgress
 struct TrainingClassificationReport
 {
     std::int64_t samples = 0;
-    double loss = 0.0;     ///< categorical cross-entropy (no label smoothing, no class weights); NaN when unknown
+    double loss = 0.0; ///< categorical cross-entropy (no label smoothing, no class weights); NaN when unknown
     double accuracy = 0.0;
-    QVector<double> perClassAccuracy;   ///< NaN for classes without samples
-    QVector<QVector<int>> confusion;    ///< [true][predicted]
+    QVector<double> perClassAccuracy;           ///< NaN for classes without samples
+    QVector<QVector<int>> confusion;            ///< [true][predicted]
     std::optional<double> keptOldClassAccuracy; ///< over samples of classes that copy an old neuron
 
     /** Builds the report from probabilities or logits (N, classes) and labels. */
@@ -138,26 +138,26 @@ using ModelWriter = std::function<Expected<void>(const ModelSpec &model, const Q
 /** Everything one training run needs. Params in: copied into the job, never shared with the caller. */
 struct TrainingParams
 {
-    ModelSpec model;               ///< with its (remapped) head and initial weights
-    QString kerasVersion;          ///< from the source file: changes some layers' maths (see EngineOptions)
-    QString sourcePath;            ///< the file the model came from: never written
-    QStringList headLayers;        ///< what "head only" trains (RemappedModel::headLayer, + stack's hidden layer)
-    QVector<int> keptOldClasses;   ///< new class indices that copy an old neuron (old-class accuracy)
+    ModelSpec model;             ///< with its (remapped) head and initial weights
+    QString kerasVersion;        ///< from the source file: changes some layers' maths (see EngineOptions)
+    QString sourcePath;          ///< the file the model came from: never written
+    QStringList headLayers;      ///< what "head only" trains (RemappedModel::headLayer, + stack's hidden layer)
+    QVector<int> keptOldClasses; ///< new class indices that copy an old neuron (old-class accuracy)
     QStringList classNames;
 
     SampleSet train;
-    SampleSet validation;          ///< may be empty (then no val_ metrics)
+    SampleSet validation; ///< may be empty (then no val_ metrics)
 
     TrainableSelection trainable;
-    int phase1Epochs = 0;          ///< > 0: head only for that many epochs, then `trainable`
-    double unfreezeLrMultiplier = 1.0; ///< learning-rate factor for non-head layers when they train
+    int phase1Epochs = 0;                  ///< > 0: head only for that many epochs, then `trainable`
+    double unfreezeLrMultiplier = 1.0;     ///< learning-rate factor for non-head layers when they train
     bool freezeBatchNormWhenFrozen = true; ///< frozen BatchNormalization runs in inference mode (Keras >= 2.1.3)
 
     OptimizerSettings optimizer;
     double labelSmoothing = 0.0;
-    QVector<double> classWeights;  ///< empty: all 1 (Keras's class_weight)
+    QVector<double> classWeights; ///< empty: all 1 (Keras's class_weight)
     int batchSize = 32;
-    int epochs = 10;               ///< the last epoch is epochs - 1 (Keras's `epochs` with initial_epoch)
+    int epochs = 10; ///< the last epoch is epochs - 1 (Keras's `epochs` with initial_epoch)
     int initialEpoch = 0;
     bool shuffle = true;
     std::uint64_t seed = 0;
@@ -172,21 +172,21 @@ struct TrainingParams
     std::optional<EarlyStoppingSettings> earlyStopping;
     std::optional<ReduceLrSettings> reduceLr;
     std::optional<CheckpointSettings> checkpoint; ///< ModelCheckpoint: best model to a new file
-    ModelWriter modelWriter;       ///< required with `checkpoint`
+    ModelWriter modelWriter;                      ///< required with `checkpoint`
 
-    QString stateCheckpointPath;   ///< model + optimizer state after every epoch (resumable); empty: none
-    QString resumeFrom;            ///< a state checkpoint to continue from
+    QString stateCheckpointPath;          ///< model + optimizer state after every epoch (resumable); empty: none
+    QString resumeFrom;                   ///< a state checkpoint to continue from
     QVector<EpochRecord> previousHistory; ///< continue-training: history so far (--initial-epoch)
 };
 
 /** What a training run produced. */
 struct TrainingResult
 {
-    ModelSpec model;               ///< trained weights written back (restored best when asked)
-    QVector<EpochRecord> history;  ///< previousHistory + this run's epochs
+    ModelSpec model;              ///< trained weights written back (restored best when asked)
+    QVector<EpochRecord> history; ///< previousHistory + this run's epochs
     StopReason stopReason = StopReason::Completed;
     QString stopMessage;
-    int bestEpoch = -1;            ///< of the EarlyStopping monitor, when there is one
+    int bestEpoch = -1; ///< of the EarlyStopping monitor, when there is one
     bool restoredBestWeights = false;
     ClassificationReport finalValidation; ///< on the validation data with the returned weights
     QStringList checkpointsWritten;

@@ -100,7 +100,9 @@ QJsonObject initializerConfig(const Layer &layer, QString *shortName)
         const QString direction = shortName->section(QLatin1Char('/'), 0, 0);
         *shortName = shortName->section(QLatin1Char('/'), -1);
         if (direction == QLatin1String("backward") && config.contains(QStringLiteral("backward_layer")))
-            return layerconfig::wrappedLayer(config, QStringLiteral("backward_layer")).value(QStringLiteral("config")).toObject();
+            return layerconfig::wrappedLayer(config, QStringLiteral("backward_layer"))
+                .value(QStringLiteral("config"))
+                .toObject();
     }
     if (config.contains(QStringLiteral("layer")))
         return layerconfig::wrappedLayer(config).value(QStringLiteral("config")).toObject();
@@ -118,8 +120,10 @@ QJsonValue initializerFor(const QJsonObject &config, const QString &shortName)
         {QStringLiteral("beta"), {QStringLiteral("beta_initializer"), QStringLiteral("zeros")}},
         {QStringLiteral("moving_mean"), {QStringLiteral("moving_mean_initializer"), QStringLiteral("zeros")}},
         {QStringLiteral("moving_variance"), {QStringLiteral("moving_variance_initializer"), QStringLiteral("ones")}},
-        {QStringLiteral("depthwise_kernel"), {QStringLiteral("depthwise_initializer"), QStringLiteral("glorot_uniform")}},
-        {QStringLiteral("pointwise_kernel"), {QStringLiteral("pointwise_initializer"), QStringLiteral("glorot_uniform")}},
+        {QStringLiteral("depthwise_kernel"),
+         {QStringLiteral("depthwise_initializer"), QStringLiteral("glorot_uniform")}},
+        {QStringLiteral("pointwise_kernel"),
+         {QStringLiteral("pointwise_initializer"), QStringLiteral("glorot_uniform")}},
         {QStringLiteral("alpha"), {QStringLiteral("alpha_initializer"), QStringLiteral("zeros")}},
         {QStringLiteral("variance"), {QString(), QStringLiteral("ones")}},
         {QStringLiteral("mean"), {QString(), QStringLiteral("zeros")}},
@@ -134,8 +138,8 @@ QJsonValue initializerFor(const QJsonObject &config, const QString &shortName)
 
 } // namespace
 
-Expected<std::vector<float>> WeightInitializer::values(const QJsonValue &initializer, const std::vector<std::int64_t> &shape,
-                                                       std::uint64_t seed)
+Expected<std::vector<float>> WeightInitializer::values(const QJsonValue &initializer,
+                                                       const std::vector<std::int64_t> &shape, std::uint64_t seed)
 {
     QString name;
     QJsonObject config;
@@ -177,8 +181,9 @@ Expected<std::vector<float>> WeightInitializer::values(const QJsonValue &initial
         varianceScaling = false;
     }
     if (varianceScaling) {
-        const double fan = mode == QLatin1String("fan_out") ? fans.out
-                           : mode == QLatin1String("fan_avg") ? (fans.in + fans.out) / 2.0 : fans.in;
+        const double fan = mode == QLatin1String("fan_out")   ? fans.out
+                           : mode == QLatin1String("fan_avg") ? (fans.in + fans.out) / 2.0
+                                                              : fans.in;
         const double s = scale / std::max(1.0, fan);
         if (distribution == QLatin1String("uniform")) {
             const double limit = std::sqrt(3.0 * s);
@@ -218,7 +223,8 @@ Expected<std::vector<float>> WeightInitializer::values(const QJsonValue &initial
         out = orthogonal(shape, number("gain", 1.0), random);
     } else if (kind == QLatin1String("identity")) {
         if (shape.size() != 2)
-            return makeError(QStringLiteral("the Identity initializer needs a 2-D weight, got %1").arg(shapeToString(shape, false)));
+            return makeError(
+                QStringLiteral("the Identity initializer needs a 2-D weight, got %1").arg(shapeToString(shape, false)));
         const double gain = number("gain", 1.0);
         for (std::int64_t i = 0; i < std::min(shape[0], shape[1]); ++i)
             out[std::size_t(i * shape[1] + i)] = float(gain);
@@ -256,13 +262,17 @@ Expected<void> WeightInitializer::initialize(ModelSpec &model, std::uint64_t see
             auto v = values(initializerFor(config, shortName), weight.tensor.shape,
                             SeededRandom::derive(layerSeed, std::uint64_t(w) + 1));
             if (!v)
-                return makeError(QStringLiteral("layer '%1', weight '%2': %3").arg(layer.name, weight.name, v.errorString()));
+                return makeError(
+                    QStringLiteral("layer '%1', weight '%2': %3").arg(layer.name, weight.name, v.errorString()));
             weight.tensor.values = std::move(v).value();
             // LSTM's unit_forget_bias: the forget gate's bias block (i, f, c, o) starts at one.
             const bool lstm = layer.className.contains(QLatin1String("LSTM"))
-                              || layerconfig::wrappedLayer(layer.config).value(QStringLiteral("class_name")).toString()
+                              || layerconfig::wrappedLayer(layer.config)
+                                     .value(QStringLiteral("class_name"))
+                                     .toString()
                                      .contains(QLatin1String("LSTM"));
-            if (lstm && shortName == QLatin1String("bias") && config.value(QStringLiteral("unit_forget_bias")).toBool(true)
+            if (lstm && shortName == QLatin1String("bias")
+                && config.value(QStringLiteral("unit_forget_bias")).toBool(true)
                 && weight.tensor.values.size() % 4 == 0) {
                 const std::size_t units = weight.tensor.values.size() / 4;
                 std::fill(weight.tensor.values.begin() + std::ptrdiff_t(units),

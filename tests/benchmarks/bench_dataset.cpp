@@ -50,7 +50,8 @@ int main(int argc, char **argv)
         return elapsed;
     };
     auto report = [&](const char *name, double elapsed) {
-        std::printf("  %-40s %9.4f s  %8.0fx real time  %8.0f files/s\n", name, elapsed, seconds / elapsed, files / elapsed);
+        std::printf("  %-40s %9.4f s  %8.0fx real time  %8.0f files/s\n", name, elapsed, seconds / elapsed,
+                    files / elapsed);
     };
 
     ExtractionOptions uncached;

@@ -43,8 +43,14 @@ QJsonObject layer(const QString &cls, QJsonObject config)
 
 QJsonObject conv(const QString &name, int filters, int k, const QJsonArray &inputShape = {})
 {
-    QJsonObject c{{"name", name}, {"filters", filters}, {"kernel_size", QJsonArray{k, k}}, {"strides", QJsonArray{3, 3}},
-                  {"padding", "same"}, {"activation", "relu"}, {"use_bias", true}, {"data_format", "channels_last"}};
+    QJsonObject c{{"name", name},
+                  {"filters", filters},
+                  {"kernel_size", QJsonArray{k, k}},
+                  {"strides", QJsonArray{3, 3}},
+                  {"padding", "same"},
+                  {"activation", "relu"},
+                  {"use_bias", true},
+                  {"data_format", "channels_last"}};
     if (!inputShape.isEmpty())
         c.insert("batch_input_shape", inputShape);
     return layer("Conv2D", c);
@@ -71,7 +77,8 @@ QJsonObject speakerCnnConfig()
     layers.append(layer("Dense", {{"name", "dense1"}, {"units", 128}, {"activation", "relu"}}));
     layers.append(layer("Dropout", {{"name", "drop4"}, {"rate", 0.2}}));
     layers.append(layer("Dense", {{"name", "dense2"}, {"units", 40}, {"activation", "softmax"}}));
-    return QJsonObject{{"class_name", "Sequential"}, {"config", QJsonObject{{"name", "speaker_cnn"}, {"layers", layers}}}};
+    return QJsonObject{{"class_name", "Sequential"},
+                       {"config", QJsonObject{{"name", "speaker_cnn"}, {"layers", layers}}}};
 }
 
 TensorData randomTensor(std::vector<std::int64_t> shape, double scale, QRandomGenerator &rng)
@@ -117,7 +124,12 @@ int main(int argc, char **argv)
         std::int64_t units = 0;
         if (cls == "Conv2D") {
             const std::int64_t k = l.config.value("kernel_size").toArray().at(0).toInt();
-            const std::int64_t in = l.name == "conv0" ? 1 : (l.name == "conv1" ? 32 : (l.name == "conv2" ? 32 : (l.name == "conv3" ? 64 : (l.name == "conv4" ? 64 : 128))));
+            const std::int64_t in =
+                l.name == "conv0"
+                    ? 1
+                    : (l.name == "conv1"
+                           ? 32
+                           : (l.name == "conv2" ? 32 : (l.name == "conv3" ? 64 : (l.name == "conv4" ? 64 : 128))));
             units = l.config.value("filters").toInt();
             kernelShape = {k, k, in, units};
         } else if (cls == "Dense") {
@@ -131,7 +143,8 @@ int main(int argc, char **argv)
             fanIn *= kernelShape[i];
         const TensorData kernel = randomTensor(kernelShape, std::sqrt(6.0 / double(fanIn)), rng);
         const TensorData bias = randomTensor({units}, 0.05, rng);
-        l.weights = {LayerWeight{"kernel", l.name + "/kernel:0", kernel, true}, LayerWeight{"bias", l.name + "/bias:0", bias, true}};
+        l.weights = {LayerWeight{"kernel", l.name + "/kernel:0", kernel, true},
+                     LayerWeight{"bias", l.name + "/bias:0", bias, true}};
         weightFile.push_back({l.name + "_kernel", NpyArray(kernel.values, kernel.shape)});
         weightFile.push_back({l.name + "_bias", NpyArray(bias.values, bias.shape)});
     }
@@ -144,14 +157,19 @@ int main(int argc, char **argv)
     }
     const TensorData input = randomTensor({samples, 40, 87, 1}, 1.0, rng);
     QTemporaryDir dir;
-    if (!NpzFile::write(dir.filePath("weights.npz"), weightFile) || !NpyFile::write(dir.filePath("input.npy"), NpyArray(input.values, input.shape))) {
+    if (!NpzFile::write(dir.filePath("weights.npz"), weightFile)
+        || !NpyFile::write(dir.filePath("input.npy"), NpyArray(input.values, input.shape))) {
         std::fprintf(stderr, "cannot write the benchmark files\n");
         return 1;
     }
     const int threads = std::max(1, QThread::idealThreadCount());
     out() << "speaker-identification CNN, " << params << " parameters, " << samples << " samples of 40x87x1, "
           << threads << " thread(s), median of " << runs << " runs\n";
-    out() << QString("%1 %2 %3 %4\n").arg("batch", 6).arg("graft samples/s", 16).arg("torch samples/s", 16).arg("ratio", 7);
+    out() << QString("%1 %2 %3 %4\n")
+                 .arg("batch", 6)
+                 .arg("graft samples/s", 16)
+                 .arg("torch samples/s", 16)
+                 .arg("ratio", 7);
     out().flush();
 
     for (const int batch : {32, 1}) {
@@ -170,8 +188,9 @@ int main(int argc, char **argv)
         const double graftRate = median(rates);
 
         QProcess python;
-        python.start("/usr/bin/python3", {QStringLiteral(GRAFT_SOURCE_DIR "/tests/benchmarks/bench_inference_torch.py"), dir.path(),
-                                          QString::number(threads), QString::number(runs), QString::number(batch)});
+        python.start("/usr/bin/python3",
+                     {QStringLiteral(GRAFT_SOURCE_DIR "/tests/benchmarks/bench_inference_torch.py"), dir.path(),
+                      QString::number(threads), QString::number(runs), QString::number(batch)});
         if (!python.waitForFinished(-1) || python.exitCode() != 0) {
             std::fprintf(stderr, "python3-torch run failed: %s\n", python.readAllStandardError().constData());
             return 1;
@@ -187,8 +206,11 @@ int main(int argc, char **argv)
                 maxDiff = std::max(maxDiff, double(std::fabs(t[i] - graftOut->front().values[i])));
         }
         out() << QString("%1 %2 %3 %4   (outputs differ by at most %5)\n")
-                     .arg(batch, 6).arg(graftRate, 16, 'f', 1).arg(torchRate, 16, 'f', 1)
-                     .arg(torchRate > 0 ? graftRate / torchRate : 0.0, 7, 'f', 2).arg(maxDiff, 0, 'g', 3);
+                     .arg(batch, 6)
+                     .arg(graftRate, 16, 'f', 1)
+                     .arg(torchRate, 16, 'f', 1)
+                     .arg(torchRate > 0 ? graftRate / torchRate : 0.0, 7, 'f', 2)
+                     .arg(maxDiff, 0, 'g', 3);
         out().flush();
     }
     return 0;

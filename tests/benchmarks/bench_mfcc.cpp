@@ -63,7 +63,8 @@ std::vector<float> baselineMfcc(const std::vector<float> &y, int sr, const Audio
     for (int m = 0; m < p.nMels; ++m)
         for (int f = 0; f < bins; ++f)
             for (qint64 t = 0; t < frames; ++t)
-                melSpec[std::size_t(m) * frames + t] += mel[std::size_t(m) * bins + f] * power[std::size_t(f) * frames + t];
+                melSpec[std::size_t(m) * frames + t] +=
+                    mel[std::size_t(m) * bins + f] * power[std::size_t(f) * frames + t];
     float maximum = -1e30f;
     for (float &v : melSpec) {
         v = 10.0f * std::log10(std::max(1e-10f, v));
@@ -75,7 +76,8 @@ std::vector<float> baselineMfcc(const std::vector<float> &y, int sr, const Audio
     for (int k = 0; k < p.nMfcc; ++k)
         for (int m = 0; m < p.nMels; ++m)
             for (qint64 t = 0; t < frames; ++t)
-                mfcc[std::size_t(k) * frames + t] += float(dct[std::size_t(k) * p.nMels + m]) * melSpec[std::size_t(m) * frames + t];
+                mfcc[std::size_t(k) * frames + t] +=
+                    float(dct[std::size_t(k) * p.nMels + m]) * melSpec[std::size_t(m) * frames + t];
     return mfcc;
 }
 
@@ -99,8 +101,7 @@ struct Timing
     double cpu = 0;
 };
 
-template<typename Run>
-Timing medianTiming(int runs, Run run)
+template <typename Run> Timing medianTiming(int runs, Run run)
 {
     std::vector<double> wall, cpu;
     for (int r = 0; r < runs; ++r) {
@@ -141,7 +142,8 @@ int main(int argc, char **argv)
 
     QStringList unique;
     double roundSeconds = 0;
-    for (const QString &name : QDir(dir).entryList({QStringLiteral("*.wav"), QStringLiteral("*.flac"), QStringLiteral("*.ogg")}, QDir::Files, QDir::Name)) {
+    for (const QString &name : QDir(dir).entryList(
+             {QStringLiteral("*.wav"), QStringLiteral("*.flac"), QStringLiteral("*.ogg")}, QDir::Files, QDir::Name)) {
         const QString path = QDir(dir).filePath(name);
         auto info = probeAudio(path);
         if (!info) {

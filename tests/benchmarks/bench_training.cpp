@@ -37,8 +37,10 @@ QJsonObject entry(const QString &cls, QJsonObject config, const QString &input)
     QJsonArray nodes;
     if (!input.isEmpty())
         nodes.append(QJsonArray{QJsonArray{input, 0, 0, QJsonObject()}});
-    return QJsonObject{{QStringLiteral("class_name"), cls}, {QStringLiteral("name"), name},
-                       {QStringLiteral("config"), config}, {QStringLiteral("inbound_nodes"), nodes}};
+    return QJsonObject{{QStringLiteral("class_name"), cls},
+                       {QStringLiteral("name"), name},
+                       {QStringLiteral("config"), config},
+                       {QStringLiteral("inbound_nodes"), nodes}};
 }
 
 /** createModel() of ../shared/fixtures/seed/createModel.py as tf.keras 2.3 writes its config. */
@@ -48,7 +50,8 @@ QJsonObject speakerCnn(int classes)
     layers.append(entry(QStringLiteral("InputLayer"),
                         {{QStringLiteral("name"), QStringLiteral("input_1")},
                          {QStringLiteral("batch_input_shape"), QJsonArray{QJsonValue(), 40, 87, 1}},
-                         {QStringLiteral("dtype"), QStringLiteral("float32")}}, QString()));
+                         {QStringLiteral("dtype"), QStringLiteral("float32")}},
+                        QString()));
     QString previous = QStringLiteral("input_1");
     int conv = 0, pool = 0, drop = 0, dense = 0;
     auto suffix = [](int n) { return n == 0 ? QString() : QStringLiteral("_%1").arg(n); };
@@ -72,7 +75,8 @@ QJsonObject speakerCnn(int classes)
                                              {QStringLiteral("pool_size"), QJsonArray{3, 3}},
                                              {QStringLiteral("strides"), QJsonArray{3, 3}},
                                              {QStringLiteral("padding"), QStringLiteral("same")}});
-        add(QStringLiteral("Dropout"), {{QStringLiteral("name"), QStringLiteral("dropout") + suffix(drop++)}, {QStringLiteral("rate"), 0.3}});
+        add(QStringLiteral("Dropout"),
+            {{QStringLiteral("name"), QStringLiteral("dropout") + suffix(drop++)}, {QStringLiteral("rate"), 0.3}});
     };
     auto denseLayer = [&](int units, const QString &activation) {
         add(QStringLiteral("Dense"), {{QStringLiteral("name"), QStringLiteral("dense") + suffix(dense++)},
@@ -85,9 +89,11 @@ QJsonObject speakerCnn(int classes)
     block(128, 3);
     add(QStringLiteral("Flatten"), {{QStringLiteral("name"), QStringLiteral("flatten")}});
     denseLayer(256, QStringLiteral("relu"));
-    add(QStringLiteral("Dropout"), {{QStringLiteral("name"), QStringLiteral("dropout") + suffix(drop++)}, {QStringLiteral("rate"), 0.2}});
+    add(QStringLiteral("Dropout"),
+        {{QStringLiteral("name"), QStringLiteral("dropout") + suffix(drop++)}, {QStringLiteral("rate"), 0.2}});
     denseLayer(128, QStringLiteral("relu"));
-    add(QStringLiteral("Dropout"), {{QStringLiteral("name"), QStringLiteral("dropout") + suffix(drop++)}, {QStringLiteral("rate"), 0.2}});
+    add(QStringLiteral("Dropout"),
+        {{QStringLiteral("name"), QStringLiteral("dropout") + suffix(drop++)}, {QStringLiteral("rate"), 0.2}});
     denseLayer(classes, QStringLiteral("softmax"));
     QJsonObject config{{QStringLiteral("name"), QStringLiteral("model")},
                        {QStringLiteral("layers"), layers},
@@ -102,7 +108,8 @@ struct EpochTimes final : TrainingObserver
     void epochFinished(const EpochRecord &record) override
     {
         seconds.push_back(record.seconds);
-        std::printf("  Graft epoch %d: %.0f samples/s (loss %.4f)\n", record.epoch + 1, samples / record.seconds, record.loss);
+        std::printf("  Graft epoch %d: %.0f samples/s (loss %.4f)\n", record.epoch + 1, samples / record.seconds,
+                    record.loss);
         std::fflush(stdout);
     }
     double samples = 0;
@@ -123,7 +130,11 @@ QString argument(const QStringList &args, const QString &name, const QString &fa
 /** Self time per (op, input shapes), most expensive first: the profile a --trace run writes. */
 void writeOpTable(const std::vector<torch::autograd::profiler::KinetoEvent> &events, const QString &path)
 {
-    struct Span { std::uint64_t start, end; std::string key; };
+    struct Span
+    {
+        std::uint64_t start, end;
+        std::string key;
+    };
     std::vector<Span> spans;
     for (const auto &e : events) {
         std::string key = e.name();
@@ -136,9 +147,8 @@ void writeOpTable(const std::vector<torch::autograd::profiler::KinetoEvent> &eve
             }
         spans.push_back({e.startUs(), e.startUs() + e.durationUs(), key});
     }
-    std::sort(spans.begin(), spans.end(), [](const Span &a, const Span &b) {
-        return a.start != b.start ? a.start < b.start : a.end > b.end;
-    });
+    std::sort(spans.begin(), spans.end(),
+              [](const Span &a, const Span &b) { return a.start != b.start ? a.start < b.start : a.end > b.end; });
     std::map<std::string, std::pair<double, int>> self;
     std::vector<const Span *> stack;
     for (const Span &span : spans) {
@@ -292,7 +302,8 @@ int main(int argc, char **argv)
         torchOneRates.push_back(oneThread);
         ratios.push_back(graft / reference);
         oneRatios.push_back(graft / oneThread);
-        std::printf("  round ratio: %.2fx vs %d threads, %.2fx vs 1 thread\n", ratios.back(), threads, oneRatios.back());
+        std::printf("  round ratio: %.2fx vs %d threads, %.2fx vs 1 thread\n", ratios.back(), threads,
+                    oneRatios.back());
     }
     std::printf("Graft: median %.1f samples/s over %d round(s)\n", median(graftRates), rounds);
     if (!withPython)

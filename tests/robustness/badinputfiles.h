@@ -52,8 +52,8 @@ inline QByteArray contentHash(const QString &path)
     if (info.isDir()) {
         QStringList files;
         std::function<void(const QString &)> walk = [&](const QString &dir) {
-            for (const QFileInfo &entry : QDir(dir).entryInfoList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden,
-                                                                   QDir::Name)) {
+            for (const QFileInfo &entry :
+                 QDir(dir).entryInfoList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden, QDir::Name)) {
                 if (entry.isDir() && !entry.isSymLink())
                     walk(entry.filePath());
                 else
@@ -210,10 +210,12 @@ inline QByteArray denseModelJson(int inputs, int units, const QString &inputShap
 
 inline LayerData denseWeights(int inputs, int units, float fill = 0.25f)
 {
-    return LayerData{QStringLiteral("dense"),
-                     {WeightData{QStringLiteral("dense/kernel:0"), {hsize_t(inputs), hsize_t(units)},
-                                 std::vector<float>(size_t(inputs * units), fill)},
-                      WeightData{QStringLiteral("dense/bias:0"), {hsize_t(units)}, std::vector<float>(size_t(units), 0.0f)}}};
+    return LayerData{
+        QStringLiteral("dense"),
+        {WeightData{QStringLiteral("dense/kernel:0"),
+                    {hsize_t(inputs), hsize_t(units)},
+                    std::vector<float>(size_t(inputs * units), fill)},
+         WeightData{QStringLiteral("dense/bias:0"), {hsize_t(units)}, std::vector<float>(size_t(units), 0.0f)}}};
 }
 
 // ---- zip ----
@@ -245,8 +247,7 @@ inline std::vector<ZipMember> zipMembers(const QString &path)
     auto zip = ZipArchive::open(path);
     if (!zip)
         qFatal("cannot open %s", qPrintable(path));
-    for (const QString &name : zip->memberNames())
-        {
+    for (const QString &name : zip->memberNames()) {
         auto data = zip->read(name);
         members.push_back({name, data ? *data : QByteArray()});
     }
@@ -290,7 +291,8 @@ inline QString writeAudio(const QString &path, int format, int channels, int fra
     for (int i = 0; i < frames; ++i)
         for (int c = 0; c < channels; ++c)
             samples[size_t(i) * size_t(channels) + size_t(c)] =
-                nan ? std::numeric_limits<float>::quiet_NaN() : float(0.3 * std::sin(2 * M_PI * 440.0 * i / sampleRate));
+                nan ? std::numeric_limits<float>::quiet_NaN()
+                    : float(0.3 * std::sin(2 * M_PI * 440.0 * i / sampleRate));
     if (frames > 0)
         sf_writef_float(file, samples.data(), frames);
     sf_close(file);

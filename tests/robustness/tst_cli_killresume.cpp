@@ -77,16 +77,20 @@ bool writeDataset(const QString &dir)
     if (!arch.open(QIODevice::WriteOnly) || arch.write(architectureJson) < 0)
         return false;
     return writeNpy(dir + QStringLiteral("/X.npy"), "<f4", {samples, features}, x)
-        && writeNpy(dir + QStringLiteral("/y.npy"), "<i8", {samples}, y);
+           && writeNpy(dir + QStringLiteral("/y.npy"), "<i8", {samples}, y);
 }
 
 QStringList trainArguments(const QString &dir, const QString &out)
 {
     return {QStringLiteral("finetune"), dir + QStringLiteral("/mlp.json"),
-            QStringLiteral("--x"), dir + QStringLiteral("/X.npy"), QStringLiteral("--y"), dir + QStringLiteral("/y.npy"),
-            QStringLiteral("--head"), QStringLiteral("random"), QStringLiteral("--train"), QStringLiteral("all"),
-            QStringLiteral("--epochs"), QString::number(epochs), QStringLiteral("--batch"), QStringLiteral("8"),
-            QStringLiteral("--seed"), QStringLiteral("3"), QStringLiteral("--out"), dir + QLatin1Char('/') + out};
+            QStringLiteral("--x"),      dir + QStringLiteral("/X.npy"),
+            QStringLiteral("--y"),      dir + QStringLiteral("/y.npy"),
+            QStringLiteral("--head"),   QStringLiteral("random"),
+            QStringLiteral("--train"),  QStringLiteral("all"),
+            QStringLiteral("--epochs"), QString::number(epochs),
+            QStringLiteral("--batch"),  QStringLiteral("8"),
+            QStringLiteral("--seed"),   QStringLiteral("3"),
+            QStringLiteral("--out"),    dir + QLatin1Char('/') + out};
 }
 
 QByteArray contentsOf(const QString &path)
@@ -99,8 +103,8 @@ QByteArray predictions(const QString &dir, const QString &model)
 {
     const QString out = dir + QLatin1Char('/') + model + QStringLiteral(".predictions.npy");
     const CliResult run = runCli({QStringLiteral("predict"), dir + QLatin1Char('/') + model, QStringLiteral("--arch"),
-                            dir + QStringLiteral("/mlp.json"), QStringLiteral("--input"), dir + QStringLiteral("/X.npy"),
-                            QStringLiteral("--output"), out});
+                                  dir + QStringLiteral("/mlp.json"), QStringLiteral("--input"),
+                                  dir + QStringLiteral("/X.npy"), QStringLiteral("--output"), out});
     if (run.exitCode != 0)
         qWarning("predict %s failed: %s", qPrintable(model), run.err.constData());
     return contentsOf(out);
@@ -127,8 +131,8 @@ private Q_SLOTS:
         // The same run, saving its state after every epoch, killed inside epoch 2 or later.
         const QString state = d + QStringLiteral("/run.state");
         QProcess victim;
-        victim.start(QStringLiteral(GRAFT_CLI_PATH),
-                     trainArguments(d, QStringLiteral("killed.h5")) << QStringLiteral("--save-state") << state);
+        victim.start(QStringLiteral(GRAFT_CLI_PATH), trainArguments(d, QStringLiteral("killed.h5"))
+                                                         << QStringLiteral("--save-state") << state);
         QVERIFY(victim.waitForStarted());
         QElapsedTimer clock;
         clock.start();
@@ -159,8 +163,9 @@ private Q_SLOTS:
         QVERIFY2(!QFileInfo::exists(d + QStringLiteral("/killed.h5")), "a killed run must not leave a model behind");
 
         // Resume from the state the killed run left, saving on into the same file.
-        const CliResult resumed = runCli(trainArguments(d, QStringLiteral("resumed.h5"))
-                                   << QStringLiteral("--save-state") << state << QStringLiteral("--resume") << state);
+        const CliResult resumed =
+            runCli(trainArguments(d, QStringLiteral("resumed.h5"))
+                   << QStringLiteral("--save-state") << state << QStringLiteral("--resume") << state);
         QVERIFY2(resumed.exitCode == 0, resumed.err.constData());
         QVERIFY2(resumed.err.contains("Resumed from"), resumed.err.constData());
 

@@ -86,7 +86,8 @@ private Q_SLOTS:
             const int val = QDir(speakers(QStringLiteral("new/val/") + name)).entryList(QDir::Files).size();
             QCOMPARE(model->index(row, ClassCountModel::NameColumn).data().toString(), name);
             QCOMPARE(model->index(row, ClassCountModel::TrainColumn).data(ClassCountModel::ValueRole).toInt(), train);
-            QCOMPARE(model->index(row, ClassCountModel::ValidationColumn).data(ClassCountModel::ValueRole).toInt(), val);
+            QCOMPARE(model->index(row, ClassCountModel::ValidationColumn).data(ClassCountModel::ValueRole).toInt(),
+                     val);
             // Balanced: every class has as many samples, so every weight is 1.
             QCOMPARE(model->index(row, ClassCountModel::WeightColumn).data(ClassCountModel::ValueRole).toDouble(), 1.0);
         }
@@ -95,10 +96,11 @@ private Q_SLOTS:
         QVERIFY(page.dataset()->validation->badFiles.isEmpty());
         QCOMPARE(page.issuesTable()->rowCount(), int(page.dataset()->issues().size()));
         for (int row = 0; row < page.issuesTable()->rowCount(); ++row)
-            QVERIFY2(page.issuesTable()->item(row, 0)->text().startsWith(QStringLiteral("val/"))
-                         && page.issuesTable()->item(row, 0)->toolTip().contains(QStringLiteral("sample-speakers/new/val/")),
-                     qPrintable(page.issuesTable()->item(row, 0)->text() + QStringLiteral(": ")
-                                + page.issuesTable()->item(row, 1)->text()));
+            QVERIFY2(
+                page.issuesTable()->item(row, 0)->text().startsWith(QStringLiteral("val/"))
+                    && page.issuesTable()->item(row, 0)->toolTip().contains(QStringLiteral("sample-speakers/new/val/")),
+                qPrintable(page.issuesTable()->item(row, 0)->text() + QStringLiteral(": ")
+                           + page.issuesTable()->item(row, 1)->text()));
 
         // The chart has one training and one validation bar per class with the counts.
         auto *bars = qobject_cast<QCPBars *>(page.countsChart()->plottable(0));
@@ -134,7 +136,8 @@ private Q_SLOTS:
         // GRAFT_TEST_GRAB_DIR=… saves what the page looks like (to check the layout by eye).
         if (qEnvironmentVariableIsSet("GRAFT_TEST_GRAB_DIR")) {
             QVERIFY(preview.wait(20000));
-            QVERIFY(page.grab().save(QDir(qEnvironmentVariable("GRAFT_TEST_GRAB_DIR")).filePath(QStringLiteral("datasetpage.png"))));
+            QVERIFY(page.grab().save(
+                QDir(qEnvironmentVariable("GRAFT_TEST_GRAB_DIR")).filePath(QStringLiteral("datasetpage.png"))));
         }
     }
 

@@ -29,10 +29,7 @@ class TestExportDialog : public QObject
     Q_OBJECT
 
 private:
-    static QString fixture(const QString &relative)
-    {
-        return QStringLiteral(GRAFT_FIXTURES_DIR "/keras/") + relative;
-    }
+    static QString fixture(const QString &relative) { return QStringLiteral(GRAFT_FIXTURES_DIR "/keras/") + relative; }
 
     static QByteArray fileHash(const QString &path)
     {

@@ -87,7 +87,8 @@ private Q_SLOTS:
         QVERIFY(!wizard.button(QWizard::NextButton)->isEnabled());
         wizard.next();
         QCOMPARE(wizard.currentId(), int(FineTuneWizard::WeightsPageId));
-        QVERIFY2(page->message().contains(missing) && page->message().contains(QStringLiteral("no such file")), qPrintable(page->message()));
+        QVERIFY2(page->message().contains(missing) && page->message().contains(QStringLiteral("no such file")),
+                 qPrintable(page->message()));
 
         // A file that is not Keras: the loader's error, read off the GUI thread.
         const QString garbage = dir.filePath(QStringLiteral("notes.h5"));
@@ -99,7 +100,8 @@ private Q_SLOTS:
         page->setPath(garbage);
         QVERIFY(finished.wait(20000));
         QCOMPARE(finished.takeFirst().front().toBool(), false);
-        QVERIFY2(page->message().contains(garbage) && page->message().contains(QStringLiteral("neither an HDF5 file nor a zip")),
+        QVERIFY2(page->message().contains(garbage)
+                     && page->message().contains(QStringLiteral("neither an HDF5 file nor a zip")),
                  qPrintable(page->message()));
         QVERIFY(!wizard.button(QWizard::NextButton)->isEnabled());
         wizard.next();
@@ -162,7 +164,8 @@ private Q_SLOTS:
         wizard->weightsPage()->setPath(weights);
         QVERIFY(weightsLoaded.wait(20000));
         QCOMPARE(weightsLoaded.front().front().toBool(), true);
-        QVERIFY2(wizard->weightsPage()->message().contains(QStringLiteral("No architecture")), qPrintable(wizard->weightsPage()->message()));
+        QVERIFY2(wizard->weightsPage()->message().contains(QStringLiteral("No architecture")),
+                 qPrintable(wizard->weightsPage()->message()));
         clickNext(wizard);
 
         // 2. Architecture and old class names.
@@ -185,7 +188,8 @@ private Q_SLOTS:
 
         // 3. Dataset: classes and counts, features proposed from the model's input.
         wizard::DataPage *data = wizard->dataPage();
-        QAbstractItemModelTester classTester(data->classModel(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester classTester(data->classModel(),
+                                             QAbstractItemModelTester::FailureReportingMode::QtTest);
         QVERIFY(!wizard->button(QWizard::NextButton)->isEnabled());
         QSignalSpy dataLoaded(data, &wizard::DataPage::loadFinished);
         data->setPath(m_demo.dataset);
@@ -197,7 +201,8 @@ private Q_SLOTS:
         for (int c : data->classModel()->trainCounts())
             trainTotal += c;
         QCOMPARE(trainTotal, int(wizard->data()->train.count()));
-        QVERIFY2(data->message().contains(QStringLiteral("Features: ") + wizard->data()->description), qPrintable(data->message()));
+        QVERIFY2(data->message().contains(QStringLiteral("Features: ") + wizard->data()->description),
+                 qPrintable(data->message()));
         clickNext(wizard);
 
         // 4. Head plan: --head auto (copy matching names, imprint the rest), edits undoable.
@@ -207,7 +212,8 @@ private Q_SLOTS:
         const QStringList newNames = wizard->data()->classNames;
         QCOMPARE(plan->rowCount(), newNames.size());
         for (int r = 0; r < plan->rowCount(); ++r)
-            QCOMPARE(plan->plan().rows[r].strategy, oldNames.contains(plan->plan().rows[r].className) ? HeadStrategy::Copy : HeadStrategy::Imprint);
+            QCOMPARE(plan->plan().rows[r].strategy,
+                     oldNames.contains(plan->plan().rows[r].className) ? HeadStrategy::Copy : HeadStrategy::Imprint);
         QVERIFY(plan->setData(plan->index(0, HeadPlanModel::StrategyColumn), int(HeadStrategy::Zero)));
         QCOMPARE(plan->plan().rows[0].strategy, HeadStrategy::Zero);
         plan->undoStack()->undo();
@@ -232,8 +238,8 @@ private Q_SLOTS:
         // 6. Summary, then Train.
         QCOMPARE(wizard->currentId(), int(FineTuneWizard::SummaryPageId));
         const QString summary = wizard->summaryPage()->text();
-        for (const QString &expected : {QStringLiteral("2 epochs, batch 16"), QStringLiteral("seed 3"), weights, m_demo.architecture,
-                                        newNames.front(), wizard->data()->description})
+        for (const QString &expected : {QStringLiteral("2 epochs, batch 16"), QStringLiteral("seed 3"), weights,
+                                        m_demo.architecture, newNames.front(), wizard->data()->description})
             QVERIFY2(summary.contains(expected), qPrintable(expected + QStringLiteral(" not in:\n") + summary));
         QCOMPARE(wizard->button(QWizard::NextButton)->text(), QStringLiteral("&Train"));
         QSignalSpy trained(wizard->trainPage(), &wizard::TrainPage::trainingFinished);
@@ -256,7 +262,8 @@ private Q_SLOTS:
         // 8. Export: Finish only once the file is written.
         QCOMPARE(wizard->currentId(), int(FineTuneWizard::ExportPageId));
         wizard::ExportPage *exportPage = wizard->exportPage();
-        QVERIFY2(exportPage->targetPath().endsWith(QStringLiteral("base-speakers-finetuned.h5")), qPrintable(exportPage->targetPath()));
+        QVERIFY2(exportPage->targetPath().endsWith(QStringLiteral("base-speakers-finetuned.h5")),
+                 qPrintable(exportPage->targetPath()));
         QVERIFY(!wizard->button(QWizard::FinishButton)->isEnabled());
         const QString target = dir.filePath(QStringLiteral("out/speakers.h5"));
         QVERIFY(QDir().mkpath(dir.filePath(QStringLiteral("out"))));
@@ -316,7 +323,8 @@ private Q_SLOTS:
         QVERIFY(wizard.dataPage()->isLoading());
         wizard.dataPage()->cancel();
         QVERIFY(!wizard.dataPage()->isLoading());
-        QVERIFY2(wizard.dataPage()->message().contains(QStringLiteral("cancelled")), qPrintable(wizard.dataPage()->message()));
+        QVERIFY2(wizard.dataPage()->message().contains(QStringLiteral("cancelled")),
+                 qPrintable(wizard.dataPage()->message()));
         QVERIFY(!dataLoaded.wait(1500));
         QVERIFY(!wizard.data());
         QCOMPARE(wizard.currentId(), int(FineTuneWizard::DatasetPageId));

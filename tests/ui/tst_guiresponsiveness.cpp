@@ -107,7 +107,8 @@ private Q_SLOTS:
         const int replots = page->plots()->replotCount() - replotsBefore;
         page->stop();
         QTRY_VERIFY_WITH_TIMEOUT(!finished.isEmpty(), 10000);
-        qInfo("%d probe ticks in 3 s; longest gap %lld ms wall clock, %lld ms of GUI-thread CPU; %lld batch signals, %lld epochs, %d replots",
+        qInfo("%d probe ticks in 3 s; longest gap %lld ms wall clock, %lld ms of GUI-thread CPU; %lld batch signals, "
+              "%lld epochs, %d replots",
               ticks, worst, worstCpu, qlonglong(batches.count()), qlonglong(epochs.count()), replots);
         QVERIFY2(batches.count() >= 5, "training made progress while probed");
         // One replot per 100 ms at most (TrainingPlots' timer), however many epochs end meanwhile.

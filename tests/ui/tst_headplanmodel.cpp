@@ -15,9 +15,10 @@ namespace {
 HeadPlan samplePlan()
 {
     // Old head: 4 classes. New: two of them kept, three new.
-    HeadPlan plan = HeadPlan::automatic({QStringLiteral("cat"), QStringLiteral("Dog"), QStringLiteral("owl"),
-                                         QStringLiteral("fox"), QStringLiteral("eel")},
-                                        {QStringLiteral("ant"), QStringLiteral("cat"), QStringLiteral("dog"), QStringLiteral("bee")}, 4);
+    HeadPlan plan = HeadPlan::automatic(
+        {QStringLiteral("cat"), QStringLiteral("Dog"), QStringLiteral("owl"), QStringLiteral("fox"),
+         QStringLiteral("eel")},
+        {QStringLiteral("ant"), QStringLiteral("cat"), QStringLiteral("dog"), QStringLiteral("bee")}, 4);
     plan.outputLayer = QStringLiteral("dense_1");
     return plan;
 }
@@ -37,11 +38,13 @@ private Q_SLOTS:
         QCOMPARE(model.rowCount(), 5);
         QCOMPARE(model.columnCount(), int(HeadPlanModel::ColumnCount));
         QCOMPARE(model.index(0, HeadPlanModel::ClassColumn).data().toString(), QStringLiteral("cat"));
-        QCOMPARE(model.index(0, HeadPlanModel::StrategyColumn).data(HeadPlanModel::StrategyRole).toInt(), int(HeadStrategy::Copy));
+        QCOMPARE(model.index(0, HeadPlanModel::StrategyColumn).data(HeadPlanModel::StrategyRole).toInt(),
+                 int(HeadStrategy::Copy));
         QCOMPARE(model.index(0, HeadPlanModel::SourceColumn).data().toString(), QStringLiteral("1 · cat"));
         // Case-insensitive match: "Dog" copies old "dog".
         QCOMPARE(model.index(1, HeadPlanModel::SourceColumn).data(HeadPlanModel::SourceRole).toInt(), 2);
-        QCOMPARE(model.index(2, HeadPlanModel::StrategyColumn).data(HeadPlanModel::StrategyRole).toInt(), int(HeadStrategy::Imprint));
+        QCOMPARE(model.index(2, HeadPlanModel::StrategyColumn).data(HeadPlanModel::StrategyRole).toInt(),
+                 int(HeadStrategy::Imprint));
         QVERIFY(!(model.flags(model.index(0, HeadPlanModel::ClassColumn)) & Qt::ItemIsEditable));
         QVERIFY(model.flags(model.index(0, HeadPlanModel::StrategyColumn)) & Qt::ItemIsEditable);
         QVERIFY(!(model.flags(model.index(0, HeadPlanModel::NormColumn)) & Qt::ItemIsEditable));

@@ -33,10 +33,7 @@ class TestMainWindow : public QObject
     Q_OBJECT
 
 private:
-    static QString fixture(const QString &relative)
-    {
-        return QStringLiteral(GRAFT_FIXTURES_DIR "/keras/") + relative;
-    }
+    static QString fixture(const QString &relative) { return QStringLiteral(GRAFT_FIXTURES_DIR "/keras/") + relative; }
 
     static void drop(QWidget *target, const QList<QUrl> &urls)
     {
@@ -156,8 +153,9 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(!plan->rowNorms().isEmpty(), 10000);
         QCOMPARE(plan->rowNorms().size(), 5);
         QCOMPARE(plan->rowNorms()[0], 0.0); // the zeroed row
-        QVERIFY(plan->rowNorms()[1] > 0.0);  // a copied row
-        QVERIFY2(window.headPage()->summaryText().contains(QStringLiteral("dense_1 → 6 units")), qPrintable(window.headPage()->summaryText()));
+        QVERIFY(plan->rowNorms()[1] > 0.0); // a copied row
+        QVERIFY2(window.headPage()->summaryText().contains(QStringLiteral("dense_1 → 6 units")),
+                 qPrintable(window.headPage()->summaryText()));
     }
 
     void demoOpensReadyToTrain()
@@ -172,7 +170,8 @@ private Q_SLOTS:
         QSignalSpy failedModel(&window, &MainWindow::loadFailed);
         window.openDemo();
         QTRY_VERIFY_WITH_TIMEOUT(!ready.isEmpty() || !failedData.isEmpty() || !failedModel.isEmpty(), 120000);
-        QVERIFY2(failedModel.isEmpty(), failedModel.isEmpty() ? "" : qPrintable(failedModel.front().front().toString()));
+        QVERIFY2(failedModel.isEmpty(),
+                 failedModel.isEmpty() ? "" : qPrintable(failedModel.front().front().toString()));
         QVERIFY2(failedData.isEmpty(), failedData.isEmpty() ? "" : qPrintable(failedData.front().front().toString()));
         QVERIFY(window.currentModel());
         QVERIFY(window.currentDataset());

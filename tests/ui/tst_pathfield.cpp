@@ -85,10 +85,11 @@ private Q_SLOTS:
             order << QStringLiteral("browsed");
             QCOMPARE(path, field.path());
         });
-        answerDialog([&field] { field.browse(); }, [chosen](QFileDialog *dialog) {
-            dialog->selectFile(chosen);
-            QMetaObject::invokeMethod(dialog, "accept"); // a slot, protected in C++
-        });
+        answerDialog([&field] { field.browse(); },
+                     [chosen](QFileDialog *dialog) {
+                         dialog->selectFile(chosen);
+                         QMetaObject::invokeMethod(dialog, "accept"); // a slot, protected in C++
+                     });
         // An empty field opens at the remembered folder, not at the start folder.
         QCOMPARE(m_seenDirectory, QFileInfo(chosen).absolutePath());
         QCOMPARE(field.path(), QDir::toNativeSeparators(chosen));

@@ -48,10 +48,13 @@ private Q_SLOTS:
     void menuHasProjectActions()
     {
         MainWindow window;
-        for (const char *name : {"openProjectAction", "saveProjectAction", "saveProjectAsAction", "pauseTrainingAction"})
+        for (const char *name :
+             {"openProjectAction", "saveProjectAction", "saveProjectAsAction", "pauseTrainingAction"})
             QVERIFY2(window.findChild<QAction *>(QLatin1String(name)), name);
-        QCOMPARE(window.findChild<QAction *>(QStringLiteral("saveProjectAction"))->shortcut(), QKeySequence(QKeySequence::Save));
-        QVERIFY(!window.findChild<QAction *>(QStringLiteral("pauseTrainingAction"))->isEnabled()); // nothing is training
+        QCOMPARE(window.findChild<QAction *>(QStringLiteral("saveProjectAction"))->shortcut(),
+                 QKeySequence(QKeySequence::Save));
+        QVERIFY(
+            !window.findChild<QAction *>(QStringLiteral("pauseTrainingAction"))->isEnabled()); // nothing is training
     }
 
     void saveAndReopenRestoresSession()
@@ -159,7 +162,8 @@ private Q_SLOTS:
         MainWindow window;
         window.setShowErrorDialogs(false);
         const QStringList problems = openAndWait(window, projectPath);
-        QVERIFY2(problems.join(QLatin1Char('\n')).contains(QLatin1String("gone.weights.h5")), qPrintable(problems.join(QLatin1Char('\n'))));
+        QVERIFY2(problems.join(QLatin1Char('\n')).contains(QLatin1String("gone.weights.h5")),
+                 qPrintable(problems.join(QLatin1Char('\n'))));
         QVERIFY(!window.currentModel());
     }
 
@@ -182,7 +186,8 @@ private Q_SLOTS:
         window.setShowErrorDialogs(false);
         const QStringList problems = openAndWait(window, projectPath);
         QVERIFY2(!problems.contains(QStringLiteral("timed out")), "the project waited for a dataset that never came");
-        QVERIFY2(problems.join(QLatin1Char('\n')).contains(QLatin1String("no-classes-here")), qPrintable(problems.join(QLatin1Char('\n'))));
+        QVERIFY2(problems.join(QLatin1Char('\n')).contains(QLatin1String("no-classes-here")),
+                 qPrintable(problems.join(QLatin1Char('\n'))));
         QVERIFY(window.currentModel()); // the model the project names is still opened
     }
 };

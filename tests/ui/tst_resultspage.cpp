@@ -28,8 +28,8 @@ TrainingResult result(double valAccuracy)
     }
     // 3 classes; class 2 has no samples.
     const QVector<int> labels{0, 0, 0, 1, 1};
-    const std::vector<float> scores{0.9f, 0.05f, 0.05f, 0.8f, 0.1f, 0.1f, 0.2f, 0.7f, 0.1f,
-                                    0.1f, 0.8f, 0.1f, 0.1f, 0.2f, 0.7f};
+    const std::vector<float> scores{0.9f, 0.05f, 0.05f, 0.8f, 0.1f, 0.1f, 0.2f, 0.7f,
+                                    0.1f, 0.1f,  0.8f,  0.1f, 0.1f, 0.2f, 0.7f};
     r.finalValidation = ClassificationReport::fromScores(scores, 3, labels);
     r.finalValidation.accuracy = valAccuracy;
     r.finalValidation.keptOldClassAccuracy = 2.0 / 3.0;
@@ -71,7 +71,8 @@ private Q_SLOTS:
         QCOMPARE(map->cellValue(2, 2), 0.0);
 
         QVERIFY2(!page.comparisonText().isEmpty(), "comparison text");
-        QVERIFY2(page.comparisonText().contains(QStringLiteral("scratch"), Qt::CaseInsensitive), qPrintable(page.comparisonText()));
+        QVERIFY2(page.comparisonText().contains(QStringLiteral("scratch"), Qt::CaseInsensitive),
+                 qPrintable(page.comparisonText()));
         page.clear();
         QVERIFY(!page.hasResults());
         QCOMPARE(page.perClassTable()->rowCount(), 0);

@@ -48,8 +48,8 @@ using namespace graft::testmodels;
 namespace {
 
 // TextVectorization vocabulary as Keras accepts it for `vocabulary=path`: ids start at 2.
-const QStringList vocabularyTokens{QStringLiteral("the"), QStringLiteral("cat"), QStringLiteral("dog"),
-                                   QStringLiteral("sat"), QStringLiteral("on"),  QStringLiteral("mat"),
+const QStringList vocabularyTokens{QStringLiteral("the"),  QStringLiteral("cat"), QStringLiteral("dog"),
+                                   QStringLiteral("sat"),  QStringLiteral("on"),  QStringLiteral("mat"),
                                    QStringLiteral("rain"), QStringLiteral("sun"), QStringLiteral("goal"),
                                    QStringLiteral("team"), QStringLiteral("won")};
 
@@ -102,11 +102,15 @@ private:
             const int sample = model->index(row, TokenPreviewModel::SampleColumn).data().toInt();
             QVERIFY(sample >= 0 && sample < dataset.texts.size());
             const TokenizedText expected = (*tokenizer)->tokenize(dataset.texts.at(sample));
-            QCOMPARE(model->index(row, TokenPreviewModel::TokensColumn).data(TokenPreviewModel::TokensRole).toStringList(),
-                     expected.tokens);
-            QCOMPARE(model->index(row, TokenPreviewModel::IdsColumn).data(TokenPreviewModel::IdsRole).value<QList<int>>(),
-                     list(expected.ids));
-            QCOMPARE(model->index(row, TokenPreviewModel::ModelInputColumn).data(TokenPreviewModel::IdsRole).value<QList<int>>(),
+            QCOMPARE(
+                model->index(row, TokenPreviewModel::TokensColumn).data(TokenPreviewModel::TokensRole).toStringList(),
+                expected.tokens);
+            QCOMPARE(
+                model->index(row, TokenPreviewModel::IdsColumn).data(TokenPreviewModel::IdsRole).value<QList<int>>(),
+                list(expected.ids));
+            QCOMPARE(model->index(row, TokenPreviewModel::ModelInputColumn)
+                         .data(TokenPreviewModel::IdsRole)
+                         .value<QList<int>>(),
                      list(padSequence(expected.ids, maxLength, padding)));
             QCOMPARE(model->index(row, TokenPreviewModel::ClassColumn).data().toString(),
                      dataset.classNames.value(dataset.labels.value(sample)));
@@ -174,7 +178,8 @@ private Q_SLOTS:
         QCOMPARE(settings->labelColumnCombo()->currentText(), QStringLiteral("label"));
 
         // Classes (sorted) and counts, in the class table and the chart; the bad rows listed.
-        QCOMPARE(page.classNames(), (QStringList{QStringLiteral("animals"), QStringLiteral("sports"), QStringLiteral("weather")}));
+        QCOMPARE(page.classNames(),
+                 (QStringList{QStringLiteral("animals"), QStringLiteral("sports"), QStringLiteral("weather")}));
         QCOMPARE(page.classCounts(), (QVector<int>{4, 2, 3}));
         QAbstractItemModelTester classTester(page.classModel(), QAbstractItemModelTester::FailureReportingMode::QtTest);
         QCOMPARE(page.classModel()->index(0, ClassCountModel::TrainColumn).data(ClassCountModel::ValueRole).toInt(), 4);
@@ -201,12 +206,15 @@ private Q_SLOTS:
         // Written out by hand for the first rows (vocabulary ids start at 2; pad 'pre', truncate 'pre').
         QCOMPARE(preview->index(0, TokenPreviewModel::IdsColumn).data(TokenPreviewModel::IdsRole).value<QList<int>>(),
                  (QList<int>{2, 3, 5, 6, 2, 7}));
-        QCOMPARE(preview->index(1, TokenPreviewModel::ModelInputColumn).data(TokenPreviewModel::IdsRole).value<QList<int>>(),
-                 (QList<int>{0, 0, 0, 0, 8, 8}));
+        QCOMPARE(
+            preview->index(1, TokenPreviewModel::ModelInputColumn).data(TokenPreviewModel::IdsRole).value<QList<int>>(),
+            (QList<int>{0, 0, 0, 0, 8, 8}));
         QCOMPARE(preview->index(2, TokenPreviewModel::TokensColumn).data(TokenPreviewModel::TokensRole).toStringList(),
-                 (QStringList{QStringLiteral("the"), QStringLiteral("team"), QStringLiteral("won"), QStringLiteral("goal")}));
-        QCOMPARE(preview->index(6, TokenPreviewModel::ModelInputColumn).data(TokenPreviewModel::IdsRole).value<QList<int>>(),
-                 (QList<int>{10, 10, 10, 10, 2, 11})); // 9 ids, the first 3 cut
+                 (QStringList{QStringLiteral("the"), QStringLiteral("team"), QStringLiteral("won"),
+                              QStringLiteral("goal")}));
+        QCOMPARE(
+            preview->index(6, TokenPreviewModel::ModelInputColumn).data(TokenPreviewModel::IdsRole).value<QList<int>>(),
+            (QList<int>{10, 10, 10, 10, 2, 11})); // 9 ids, the first 3 cut
         // "zebra" is out of vocabulary: id 1, counted and highlighted.
         QCOMPARE(preview->index(3, TokenPreviewModel::IdsColumn).data(TokenPreviewModel::IdsRole).value<QList<int>>(),
                  (QList<int>{2, 1, 5}));
@@ -238,10 +246,12 @@ private Q_SLOTS:
         waitForPreview(page);
         const PaddingOptions post{PaddingSide::Post, PaddingSide::Post, 0};
         compareWithCore(preview, texts, spec, 4, post);
-        QCOMPARE(preview->index(1, TokenPreviewModel::ModelInputColumn).data(TokenPreviewModel::IdsRole).value<QList<int>>(),
-                 (QList<int>{8, 8, 0, 0}));
-        QCOMPARE(preview->index(0, TokenPreviewModel::ModelInputColumn).data(TokenPreviewModel::IdsRole).value<QList<int>>(),
-                 (QList<int>{2, 3, 5, 6}));
+        QCOMPARE(
+            preview->index(1, TokenPreviewModel::ModelInputColumn).data(TokenPreviewModel::IdsRole).value<QList<int>>(),
+            (QList<int>{8, 8, 0, 0}));
+        QCOMPARE(
+            preview->index(0, TokenPreviewModel::ModelInputColumn).data(TokenPreviewModel::IdsRole).value<QList<int>>(),
+            (QList<int>{2, 3, 5, 6}));
 
         // The settings flow into the training source.
         const TextSourceSettings text = page.textSettings();
@@ -369,9 +379,9 @@ private Q_SLOTS:
     {
         const QString root = m_dir.filePath(QStringLiteral("folders"));
         const QStringList vocabulary{QStringLiteral("[PAD]"), QStringLiteral("[UNK]"), QStringLiteral("[CLS]"),
-                                     QStringLiteral("[SEP]"), QStringLiteral("the"), QStringLiteral("cat"),
-                                     QStringLiteral("##s"), QStringLiteral("sleep"), QStringLiteral("!"),
-                                     QStringLiteral("rain"), QStringLiteral("##y")};
+                                     QStringLiteral("[SEP]"), QStringLiteral("the"),   QStringLiteral("cat"),
+                                     QStringLiteral("##s"),   QStringLiteral("sleep"), QStringLiteral("!"),
+                                     QStringLiteral("rain"),  QStringLiteral("##y")};
         const QString vocab = m_dir.filePath(QStringLiteral("bert-vocab.txt"));
         writeFile(vocab, vocabulary.join(QLatin1Char('\n')).toUtf8() + '\n');
         QVERIFY(QDir().mkpath(root + QStringLiteral("/pets")));
@@ -402,18 +412,21 @@ private Q_SLOTS:
         TokenPreviewModel *preview = page.textPreview()->model();
         QAbstractItemModelTester tester(preview, QAbstractItemModelTester::FailureReportingMode::QtTest);
         QCOMPARE(preview->rowCount(), 3);
-        compareWithCore(preview, page.dataset()->text->train, QStringLiteral("wordpiece:") + vocab, 5, PaddingOptions{});
+        compareWithCore(preview, page.dataset()->text->train, QStringLiteral("wordpiece:") + vocab, 5,
+                        PaddingOptions{});
         QCOMPARE(preview->index(0, TokenPreviewModel::TokensColumn).data(TokenPreviewModel::TokensRole).toStringList(),
-                 (QStringList{QStringLiteral("the"), QStringLiteral("cat"), QStringLiteral("##s"), QStringLiteral("sleep"),
-                              QStringLiteral("!")}));
-        QCOMPARE(preview->index(0, TokenPreviewModel::ModelInputColumn).data(TokenPreviewModel::IdsRole).value<QList<int>>(),
-                 (QList<int>{4, 5, 6, 7, 8}));
+                 (QStringList{QStringLiteral("the"), QStringLiteral("cat"), QStringLiteral("##s"),
+                              QStringLiteral("sleep"), QStringLiteral("!")}));
+        QCOMPARE(
+            preview->index(0, TokenPreviewModel::ModelInputColumn).data(TokenPreviewModel::IdsRole).value<QList<int>>(),
+            (QList<int>{4, 5, 6, 7, 8}));
         // "café" is lower-cased and stripped of its accent, and still unknown: [UNK] = 1.
         QCOMPARE(preview->index(1, TokenPreviewModel::IdsColumn).data(TokenPreviewModel::IdsRole).value<QList<int>>(),
                  (QList<int>{1, 5, 6}));
         QCOMPARE(preview->index(1, 0).data(TokenPreviewModel::UnknownCountRole).toInt(), 1);
-        QCOMPARE(preview->index(2, TokenPreviewModel::ModelInputColumn).data(TokenPreviewModel::IdsRole).value<QList<int>>(),
-                 (QList<int>{0, 0, 0, 9, 10}));
+        QCOMPARE(
+            preview->index(2, TokenPreviewModel::ModelInputColumn).data(TokenPreviewModel::IdsRole).value<QList<int>>(),
+            (QList<int>{0, 0, 0, 9, 10}));
         QCOMPARE(page.trainingDataSource(root).text.tokenizer, QStringLiteral("wordpiece:") + vocab);
 
         // Without a vocabulary the preview and the load say what to choose.
@@ -499,8 +512,8 @@ private Q_SLOTS:
         openAndWait(page, path);
         waitForPreview(page);
         probe.stop();
-        qInfo("100000-row table opened and previewed in %lld ms; %d probe ticks, longest gap %lld ms",
-              clock.elapsed(), ticks, worst);
+        qInfo("100000-row table opened and previewed in %lld ms; %d probe ticks, longest gap %lld ms", clock.elapsed(),
+              ticks, worst);
         QCOMPARE(page.classCounts().size(), 7);
         QCOMPARE(page.dataset()->text->train.texts.size(), 100000);
         QCOMPARE(page.textPreview()->model()->rowCount(), TextPreviewPanel::firstSamples);
@@ -520,10 +533,12 @@ private Q_SLOTS:
         model->sourcePath = QStringLiteral("/nonexistent/text.keras");
         model->format = QStringLiteral("test");
         model->hasArchitecture = true;
-        model->model = buildModel(chainModelJson({6}, {{QStringLiteral("Embedding"), embedding},
-                                                       {QStringLiteral("Flatten"), QJsonObject{{QStringLiteral("name"), QStringLiteral("flatten")}}},
-                                                       {QStringLiteral("Dense"), denseConfig(QStringLiteral("dense"), 3, QStringLiteral("softmax"))}}),
-                                  7, &error);
+        model->model = buildModel(
+            chainModelJson(
+                {6}, {{QStringLiteral("Embedding"), embedding},
+                      {QStringLiteral("Flatten"), QJsonObject{{QStringLiteral("name"), QStringLiteral("flatten")}}},
+                      {QStringLiteral("Dense"), denseConfig(QStringLiteral("dense"), 3, QStringLiteral("softmax"))}}),
+            7, &error);
         QVERIFY2(!model->model.layers.isEmpty(), qPrintable(error));
 
         MainWindow window;
@@ -551,7 +566,8 @@ private Q_SLOTS:
         QVERIFY2(loaded.wait(30000), failed.size() > 1 ? qPrintable(failed.back().front().toString()) : "no signal");
         const auto data = window.currentDataset();
         QVERIFY(data);
-        QCOMPARE(data->classNames, (QStringList{QStringLiteral("animals"), QStringLiteral("sports"), QStringLiteral("weather")}));
+        QCOMPARE(data->classNames,
+                 (QStringList{QStringLiteral("animals"), QStringLiteral("sports"), QStringLiteral("weather")}));
         QCOMPARE(data->train.count() + data->validation.count(), 9);
         QCOMPARE(data->train.shape.size(), std::size_t(2));
         QCOMPARE(data->train.shape.at(1), std::int64_t(6));

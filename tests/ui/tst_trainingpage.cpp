@@ -234,12 +234,14 @@ private Q_SLOTS:
         const auto after = paused.front().at(1).value<BatchProgress>();
         QVERIFY(after.batch > 0);
         QTest::qWait(100); // signals queued before the pause arrive
-        QCOMPARE(page.progressText(), QStringLiteral("Paused after batch %1 of epoch %2").arg(after.batch).arg(after.epoch + 1));
+        QCOMPARE(page.progressText(),
+                 QStringLiteral("Paused after batch %1 of epoch %2").arg(after.batch).arg(after.epoch + 1));
         const int batchesWhenPaused = batches.count();
         const qint64 elapsedWhenPaused = controller->elapsed();
         QTest::qWait(500);
         QCOMPARE(batches.count(), batchesWhenPaused);
-        QVERIFY2(controller->elapsed() - elapsedWhenPaused < 100, qPrintable(QString::number(controller->elapsed() - elapsedWhenPaused)));
+        QVERIFY2(controller->elapsed() - elapsedWhenPaused < 100,
+                 qPrintable(QString::number(controller->elapsed() - elapsedWhenPaused)));
 
         page.pauseButton()->click();
         QCOMPARE(controller->state(), TrainingController::State::Training);

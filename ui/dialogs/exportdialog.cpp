@@ -57,25 +57,21 @@ struct ExportDialog::Outcome
 };
 
 ExportDialog::ExportDialog(QWidget *parent)
-    : QDialog(parent)
-    , m_format(new QComboBox(this))
-    , m_target(new QLineEdit(this))
-    , m_browse(new QPushButton(tr("&Browse…"), this))
-    , m_labels(new QCheckBox(tr("Class names (<stem>.labels.txt)"), this))
-    , m_architecture(new QCheckBox(tr("Architecture JSON beside weights-only files (<stem>.json)"), this))
-    , m_historyBox(new QCheckBox(tr("Training history (<stem>.history.csv)"), this))
-    , m_plotsBox(new QCheckBox(tr("Plots"), this))
-    , m_plotFormat(new QComboBox(this))
-    , m_progress(new QProgressBar(this))
-    , m_log(new QPlainTextEdit(this))
-    , m_export(new QPushButton(tr("&Export"), this))
-    , m_close(new QPushButton(tr("Close"), this))
+    : QDialog(parent), m_format(new QComboBox(this)), m_target(new QLineEdit(this)),
+      m_browse(new QPushButton(tr("&Browse…"), this)),
+      m_labels(new QCheckBox(tr("Class names (<stem>.labels.txt)"), this)),
+      m_architecture(new QCheckBox(tr("Architecture JSON beside weights-only files (<stem>.json)"), this)),
+      m_historyBox(new QCheckBox(tr("Training history (<stem>.history.csv)"), this)),
+      m_plotsBox(new QCheckBox(tr("Plots"), this)), m_plotFormat(new QComboBox(this)),
+      m_progress(new QProgressBar(this)), m_log(new QPlainTextEdit(this)),
+      m_export(new QPushButton(tr("&Export"), this)), m_close(new QPushButton(tr("Close"), this))
 {
     setWindowTitle(tr("Export"));
     for (ExportFormat f : allFormats)
         m_format->addItem(tr("%1 (%2)").arg(ModelExporter::formatName(f), suffixFor(f)), int(f));
-    m_format->setToolTip(tr("Keras 2 weights: model.load_weights() in tf.keras 2. Keras 2 full: keras.models.load_model() "
-                            "with architecture. .weights.h5 and .keras: Keras 3. TorchScript: torch.jit.load() in PyTorch."));
+    m_format->setToolTip(
+        tr("Keras 2 weights: model.load_weights() in tf.keras 2. Keras 2 full: keras.models.load_model() "
+           "with architecture. .weights.h5 and .keras: Keras 3. TorchScript: torch.jit.load() in PyTorch."));
     m_target->setToolTip(tr("The model file to write; the other files are named after its stem."));
     m_labels->setToolTip(tr("One class name per line in output order; Graft and most scripts read it back."));
     m_architecture->setToolTip(tr("model.to_json() beside a weights-only file, so it can be loaded without code."));
@@ -133,14 +129,10 @@ QString ExportDialog::suffixFor(ExportFormat format)
 {
     switch (format) {
     case ExportFormat::Keras2Weights:
-    case ExportFormat::Keras2Full:
-        return QStringLiteral(".h5");
-    case ExportFormat::Keras3Weights:
-        return QStringLiteral(".weights.h5");
-    case ExportFormat::KerasArchive:
-        return QStringLiteral(".keras");
-    case ExportFormat::TorchScript:
-        return QStringLiteral(".pt");
+    case ExportFormat::Keras2Full: return QStringLiteral(".h5");
+    case ExportFormat::Keras3Weights: return QStringLiteral(".weights.h5");
+    case ExportFormat::KerasArchive: return QStringLiteral(".keras");
+    case ExportFormat::TorchScript: return QStringLiteral(".pt");
     }
     return {};
 }
@@ -261,8 +253,8 @@ void ExportDialog::setExporting(bool exporting)
 {
     m_exporting = exporting;
     m_progress->setVisible(exporting);
-    for (QWidget *w : {static_cast<QWidget *>(m_format), static_cast<QWidget *>(m_target), static_cast<QWidget *>(m_browse),
-                       static_cast<QWidget *>(m_close)})
+    for (QWidget *w : {static_cast<QWidget *>(m_format), static_cast<QWidget *>(m_target),
+                       static_cast<QWidget *>(m_browse), static_cast<QWidget *>(m_close)})
         w->setEnabled(!exporting);
     updateAvailability();
 }
@@ -308,30 +300,32 @@ void ExportDialog::startExport()
 
     m_written.clear();
     m_warnings.clear();
-    m_log->appendPlainText(tr("Writing %1 as %2…").arg(QDir::toNativeSeparators(target), ModelExporter::formatName(chosen)));
+    m_log->appendPlainText(
+        tr("Writing %1 as %2…").arg(QDir::toNativeSeparators(target), ModelExporter::formatName(chosen)));
     setExporting(true);
     auto *watcher = new QFutureWatcher<Outcome>(this);
     connect(watcher, &QFutureWatcher<Outcome>::finished, this, [this, watcher] {
         watcher->deleteLater();
         finishExport(watcher->result());
     });
-    watcher->setFuture(QtConcurrent::run([model = std::move(model), target, options, history, protectedInputs]() -> Outcome {
-        Outcome outcome;
-        auto result = ModelExporter::exportModel(model, target, options);
-        if (!result) {
-            outcome.error = result.errorString();
+    watcher->setFuture(
+        QtConcurrent::run([model = std::move(model), target, options, history, protectedInputs]() -> Outcome {
+            Outcome outcome;
+            auto result = ModelExporter::exportModel(model, target, options);
+            if (!result) {
+                outcome.error = result.errorString();
+                return outcome;
+            }
+            outcome.result = *result;
+            if (!history.isEmpty()) {
+                auto written = CompanionFiles::writeHistory(target, history, protectedInputs);
+                if (!written)
+                    outcome.error = written.errorString();
+                else
+                    outcome.result.writtenFiles << *written;
+            }
             return outcome;
-        }
-        outcome.result = *result;
-        if (!history.isEmpty()) {
-            auto written = CompanionFiles::writeHistory(target, history, protectedInputs);
-            if (!written)
-                outcome.error = written.errorString();
-            else
-                outcome.result.writtenFiles << *written;
-        }
-        return outcome;
-    }));
+        }));
 }
 
 void ExportDialog::finishExport(const Outcome &outcome)
@@ -373,7 +367,8 @@ Expected<QStringList> ExportDialog::savePlots(const QString &modelPath, const QS
     for (const NamedPlot &named : m_plots) {
         if (!named.plot)
             continue;
-        const QString path = stem + QLatin1Char('.') + fileNamePart(named.name) + (pdf ? QStringLiteral(".pdf") : QStringLiteral(".png"));
+        const QString path = stem + QLatin1Char('.') + fileNamePart(named.name)
+                             + (pdf ? QStringLiteral(".pdf") : QStringLiteral(".png"));
         if (auto allowed = refuseOverwritingInput(path, protectedInputs); !allowed)
             return allowed.error();
         // A hidden plot has no size of its own; 800 × 500 is a readable default for a report.

@@ -10,12 +10,15 @@ std::function<void(int done, int total)> extractionProgressOn(QProgressBar *bar)
 {
     QPointer<QProgressBar> progress = bar;
     return [progress](int done, int total) {
-        QMetaObject::invokeMethod(qApp, [progress, done, total] {
-            if (progress) {
-                progress->setRange(0, total);
-                progress->setValue(done);
-            }
-        }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            qApp,
+            [progress, done, total] {
+                if (progress) {
+                    progress->setRange(0, total);
+                    progress->setValue(done);
+                }
+            },
+            Qt::QueuedConnection);
     };
 }
 

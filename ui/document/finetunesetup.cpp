@@ -47,8 +47,8 @@ Expected<ClassificationReport> FineTuneSetup::zeroShot(const FineTuneInputs &inp
     if (!remapped)
         return remapped.error();
     const SampleSet &samples = inputs.data->validation.count() > 0 ? inputs.data->validation : inputs.data->train;
-    auto report = ModelEvaluator::evaluate(remapped->model, inputs.model->kerasVersion, samples,
-                                           inputs.data->classNames.size());
+    auto report =
+        ModelEvaluator::evaluate(remapped->model, inputs.model->kerasVersion, samples, inputs.data->classNames.size());
     if (!report)
         return report.error();
     QVector<int> kept;

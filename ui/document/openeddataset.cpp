@@ -32,7 +32,8 @@ bool OpenedDataset::isArrayFileName(const QString &path)
            || lower.endsWith(QLatin1String(".h5")) || lower.endsWith(QLatin1String(".hdf5"));
 }
 
-OpenedDataset::ScanOutcome OpenedDataset::scan(const QString &path, const QString &textColumn, const QString &labelColumn)
+OpenedDataset::ScanOutcome OpenedDataset::scan(const QString &path, const QString &textColumn,
+                                               const QString &labelColumn)
 {
     auto dataset = std::make_shared<OpenedDataset>();
     dataset->path = path;
@@ -49,7 +50,8 @@ OpenedDataset::ScanOutcome OpenedDataset::scan(const QString &path, const QStrin
     if (info.isFile() || isArrayFolder(path)) {
         if (info.isFile() && !isArrayFileName(path))
             return {nullptr, QObject::tr("%1 is not a dataset: choose a folder of class folders, an .npy, .npz, "
-                                         ".h5 or .hdf5 array file, or a .csv or .tsv text table.").arg(path)};
+                                         ".h5 or .hdf5 array file, or a .csv or .tsv text table.")
+                                 .arg(path)};
         auto arrays = ArrayDatasetLoader::load(path);
         if (!arrays)
             return {nullptr, arrays.errorString()};

@@ -96,14 +96,14 @@ TrainingParams fromProject(const ProjectTrainingSettings &t)
 
 } // namespace
 
-ProjectSession::ProjectSession(MainWindow *window)
-    : QObject(window)
-    , m_window(window)
+ProjectSession::ProjectSession(MainWindow *window) : QObject(window), m_window(window)
 {
-    connect(window->headPage()->planModel()->undoStack(), &QUndoStack::cleanChanged, this, &ProjectSession::stateChanged);
+    connect(window->headPage()->planModel()->undoStack(), &QUndoStack::cleanChanged, this,
+            &ProjectSession::stateChanged);
     // Settings edits have no undo stack: they count against the last saved state instead.
     connect(window->trainingPage(), &TrainingPage::settingsEdited, this, &ProjectSession::stateChanged);
-    for (auto signal : {&DatasetPage::datasetChanged, &DatasetPage::featureSettingsChanged, &DatasetPage::textSettingsChanged})
+    for (auto signal :
+         {&DatasetPage::datasetChanged, &DatasetPage::featureSettingsChanged, &DatasetPage::textSettingsChanged})
         connect(window->datasetPage(), signal, this, &ProjectSession::stateChanged);
 }
 
@@ -176,7 +176,8 @@ void ProjectSession::open(const QString &path)
         return;
     }
     if (m_window->isLoading()) {
-        Q_EMIT failed(tr("Cannot open project"), tr("A model is still loading; open the project when it has finished."));
+        Q_EMIT failed(tr("Cannot open project"),
+                      tr("A model is still loading; open the project when it has finished."));
         return;
     }
     m_opening = true;
@@ -193,18 +194,21 @@ void ProjectSession::open(const QString &path)
         return;
     }
     if (!QFileInfo::exists(model.path)) {
-        m_problems << tr("The model file %1 named in the project does not exist.").arg(QDir::toNativeSeparators(model.path));
+        m_problems
+            << tr("The model file %1 named in the project does not exist.").arg(QDir::toNativeSeparators(model.path));
         modelDone(false);
         return;
     }
     QString architecture = model.architecturePath;
     if (!architecture.isEmpty() && !QFileInfo::exists(architecture)) {
-        m_problems << tr("The architecture file %1 named in the project does not exist.").arg(QDir::toNativeSeparators(architecture));
+        m_problems << tr("The architecture file %1 named in the project does not exist.")
+                          .arg(QDir::toNativeSeparators(architecture));
         architecture.clear();
     }
     m_connections << connect(m_window, &MainWindow::modelLoaded, this, [this] { modelDone(true); });
     m_connections << connect(m_window, &MainWindow::loadFailed, this, [this](const QString &message) {
-        m_problems << tr("The model %1 could not be loaded: %2").arg(QDir::toNativeSeparators(m_pending.model.path), message);
+        m_problems
+            << tr("The model %1 could not be loaded: %2").arg(QDir::toNativeSeparators(m_pending.model.path), message);
         modelDone(false);
     });
     m_window->openModelFile(model.path, architecture);
@@ -228,13 +232,15 @@ void ProjectSession::modelDone(bool loaded)
     // The page scans, then MainWindow makes the samples (datasetChanged → openDataset): wait for those.
     m_connections << connect(m_window, &MainWindow::datasetLoaded, this, &ProjectSession::finishOpen);
     m_connections << connect(m_window, &MainWindow::datasetFailed, this, [this](const QString &message) {
-        m_problems << tr("The dataset %1 could not be loaded: %2").arg(QDir::toNativeSeparators(m_pending.dataset.path), message);
+        m_problems << tr("The dataset %1 could not be loaded: %2")
+                          .arg(QDir::toNativeSeparators(m_pending.dataset.path), message);
         finishOpen();
     });
     // A scan that fails or is cancelled never reaches MainWindow's signals: without these
     // the project would wait for a dataset that is not coming.
     m_connections << connect(m_window->datasetPage(), &DatasetPage::scanFailed, this, [this](const QString &message) {
-        m_problems << tr("The dataset %1 could not be read: %2").arg(QDir::toNativeSeparators(m_pending.dataset.path), message);
+        m_problems << tr("The dataset %1 could not be read: %2")
+                          .arg(QDir::toNativeSeparators(m_pending.dataset.path), message);
         finishOpen();
     });
     m_connections << connect(m_window->datasetPage(), &DatasetPage::scanCancelled, this, [this] {
@@ -306,8 +312,8 @@ void ProjectSession::saveAs()
         const QString name = model ? QFileInfo(model->sourcePath).completeBaseName() : tr("untitled");
         start = QDir(folder).filePath(name + QLatin1Char('.') + ProjectFile::suffix());
     }
-    const QString path = QFileDialog::getSaveFileName(m_window, tr("Save Project As"), start,
-                                                      tr("Graft projects (*.graft)"));
+    const QString path =
+        QFileDialog::getSaveFileName(m_window, tr("Save Project As"), start, tr("Graft projects (*.graft)"));
     if (path.isEmpty())
         return;
     if (auto result = save(path); !result)

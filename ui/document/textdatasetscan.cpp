@@ -42,8 +42,10 @@ Expected<TextScan> scanTable(const QString &path, const QString &preferredText, 
     scan.header = table->header;
     if (scan.header.size() < 2)
         return makeError(QObject::tr("%1 has %n column(s); a text dataset table needs a text and a label column.",
-                                     nullptr, int(scan.header.size())).arg(path));
-    std::tie(scan.textColumn, scan.labelColumn) = TextDatasetScanner::proposeColumns(scan.header, preferredText, preferredLabel);
+                                     nullptr, int(scan.header.size()))
+                             .arg(path));
+    std::tie(scan.textColumn, scan.labelColumn) =
+        TextDatasetScanner::proposeColumns(scan.header, preferredText, preferredLabel);
     CsvDatasetOptions options;
     options.textColumn = CsvColumn::parse(scan.textColumn);
     options.labelColumn = CsvColumn::parse(scan.labelColumn);
@@ -73,7 +75,8 @@ Expected<TextScan> scanFolders(const QString &path)
             return validation.error();
         if (validation->classNames != scan.train.classNames)
             return makeError(QObject::tr("%1 and %2 have different class folders (%3 / %4).")
-                                 .arg(scan.trainPath, scan.validationPath, scan.train.classNames.join(QStringLiteral(", ")),
+                                 .arg(scan.trainPath, scan.validationPath,
+                                      scan.train.classNames.join(QStringLiteral(", ")),
                                       validation->classNames.join(QStringLiteral(", "))));
         scan.validation = std::move(*validation);
     }
@@ -105,12 +108,12 @@ QVector<int> TextScan::classCounts(const TextDataset &dataset, int classCount)
 std::pair<QString, QString> TextDatasetScanner::proposeColumns(const QStringList &header, const QString &preferredText,
                                                                const QString &preferredLabel)
 {
-    static const QStringList textNames{QStringLiteral("text"), QStringLiteral("sentence"), QStringLiteral("review"),
-                                       QStringLiteral("title"), QStringLiteral("content"), QStringLiteral("body"),
+    static const QStringList textNames{QStringLiteral("text"),    QStringLiteral("sentence"), QStringLiteral("review"),
+                                       QStringLiteral("title"),   QStringLiteral("content"),  QStringLiteral("body"),
                                        QStringLiteral("message"), QStringLiteral("document")};
-    static const QStringList labelNames{QStringLiteral("label"), QStringLiteral("labels"), QStringLiteral("category"),
-                                        QStringLiteral("class"), QStringLiteral("target"), QStringLiteral("intent"),
-                                        QStringLiteral("sentiment")};
+    static const QStringList labelNames{
+        QStringLiteral("label"),  QStringLiteral("labels"), QStringLiteral("category"), QStringLiteral("class"),
+        QStringLiteral("target"), QStringLiteral("intent"), QStringLiteral("sentiment")};
     int text = findAny(header, QStringList{preferredText} + textNames, -1);
     int label = findAny(header, QStringList{preferredLabel} + labelNames, text);
     if (text < 0)

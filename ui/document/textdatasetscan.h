@@ -13,15 +13,15 @@ namespace graft::ui {
 /** A text dataset as the Dataset page opened it: the samples, and for a table the columns it was read with. */
 struct TextScan
 {
-    bool isTable = false;          ///< a CSV/TSV file (else class folders of .txt files)
-    QStringList header;            ///< the table's column names (empty for folders)
-    QString textColumn;            ///< the columns the samples were read with (tables only)
+    bool isTable = false; ///< a CSV/TSV file (else class folders of .txt files)
+    QStringList header;   ///< the table's column names (empty for folders)
+    QString textColumn;   ///< the columns the samples were read with (tables only)
     QString labelColumn;
-    QString trainPath;             ///< the table, the class folders, or train/ of a train/val layout
-    QString validationPath;        ///< val/ beside train/, else empty
+    QString trainPath;      ///< the table, the class folders, or train/ of a train/val layout
+    QString validationPath; ///< val/ beside train/, else empty
     TextDataset train;
     std::optional<TextDataset> validation;
-    QString error;                 ///< the table could not be read with these columns: choose others
+    QString error; ///< the table could not be read with these columns: choose others
 
     static QVector<int> classCounts(const TextDataset &dataset, int classCount);
 };

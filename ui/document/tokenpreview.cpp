@@ -5,7 +5,8 @@
 namespace graft::ui {
 
 Expected<TokenPreview> computeTokenPreview(const TokenPreviewRequest &request,
-                                           const std::shared_ptr<const TextTokenizer> &cached, const QString &cachedSpec)
+                                           const std::shared_ptr<const TextTokenizer> &cached,
+                                           const QString &cachedSpec)
 {
     TokenPreview preview;
     preview.tokenizerSpec = request.tokenizerSpec;

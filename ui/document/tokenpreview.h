@@ -31,17 +31,17 @@ struct TokenPreviewRow
     QString text;
     QStringList tokens;
     QVector<int> ids;
-    QVector<int> modelInput;   ///< ids padded/truncated to the max length (ids as they are without one)
-    QVector<bool> unknown;     ///< per token: the tokenizer's unknown id ([UNK], OOV 1)
+    QVector<int> modelInput; ///< ids padded/truncated to the max length (ids as they are without one)
+    QVector<bool> unknown;   ///< per token: the tokenizer's unknown id ([UNK], OOV 1)
     int unknownCount = 0;
 };
 
 /** What to preview, and with which tokenizer and padding. */
 struct TokenPreviewRequest
 {
-    QString tokenizerSpec;     ///< TextTokenizer::fromSpec: "wordpiece:…", "textvectorization:…"
+    QString tokenizerSpec; ///< TextTokenizer::fromSpec: "wordpiece:…", "textvectorization:…"
     QVector<TokenPreviewSample> samples;
-    int maxLength = 0;         ///< 0: no padding (the model's length is unknown)
+    int maxLength = 0; ///< 0: no padding (the model's length is unknown)
     PaddingOptions padding;
 };
 

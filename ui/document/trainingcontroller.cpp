@@ -9,8 +9,7 @@
 
 namespace graft::ui {
 
-TrainingController::TrainingController(QObject *parent)
-    : QObject(parent)
+TrainingController::TrainingController(QObject *parent) : QObject(parent)
 {
     qRegisterMetaType<BatchProgress>();
     qRegisterMetaType<EpochRecord>();
@@ -58,7 +57,8 @@ bool TrainingController::start(const FineTuneInputs &inputs, const HeadPlan &pla
         }
         launch(std::move(params).value(), compareScratch);
     });
-    watcher->setFuture(QtConcurrent::run([inputs, plan, settings] { return FineTuneSetup::trainingParams(inputs, plan, settings); }));
+    watcher->setFuture(
+        QtConcurrent::run([inputs, plan, settings] { return FineTuneSetup::trainingParams(inputs, plan, settings); }));
     return true;
 }
 
@@ -74,13 +74,17 @@ void TrainingController::launch(TrainingParams params, bool compareScratch)
     // A small model finishes thousands of batches a second; queueing each one would flood the GUI
     // thread. Forward at most one every 25 ms (and every epoch's last), decided on the training thread.
     auto sinceForward = std::make_shared<QElapsedTimer>();
-    connect(job, qOverload<int, const BatchProgress &>(&TrainingJob::batchFinished), this, [this, sinceForward](int run, const BatchProgress &progress) {
-        if (sinceForward->isValid() && sinceForward->elapsed() < 25 && progress.batch != progress.batches)
-            return;
-        sinceForward->start();
-        Q_EMIT batchFinished(run, progress);
-    }, Qt::DirectConnection);
-    connect(job, qOverload<int, const EpochRecord &>(&TrainingJob::epochFinished), this, &TrainingController::epochFinished);
+    connect(
+        job, qOverload<int, const BatchProgress &>(&TrainingJob::batchFinished), this,
+        [this, sinceForward](int run, const BatchProgress &progress) {
+            if (sinceForward->isValid() && sinceForward->elapsed() < 25 && progress.batch != progress.batches)
+                return;
+            sinceForward->start();
+            Q_EMIT batchFinished(run, progress);
+        },
+        Qt::DirectConnection);
+    connect(job, qOverload<int, const EpochRecord &>(&TrainingJob::epochFinished), this,
+            &TrainingController::epochFinished);
     connect(job, &TrainingJob::noted, this, &TrainingController::noted);
     connect(job, &TrainingJob::paused, this, &TrainingController::paused);
     connect(job, &TrainingJob::succeeded, this, [this](const FineTuneOutcome &outcome) {

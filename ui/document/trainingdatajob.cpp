@@ -10,7 +10,8 @@
 
 namespace graft::ui {
 
-TrainingDataJob::TrainingDataJob(QObject *parent) : QObject(parent) {}
+TrainingDataJob::TrainingDataJob(QObject *parent) : QObject(parent)
+{ }
 
 TrainingDataJob::~TrainingDataJob()
 {

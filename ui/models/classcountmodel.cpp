@@ -6,10 +6,8 @@
 
 namespace graft::ui {
 
-ClassCountModel::ClassCountModel(QObject *parent)
-    : QAbstractTableModel(parent)
-{
-}
+ClassCountModel::ClassCountModel(QObject *parent) : QAbstractTableModel(parent)
+{ }
 
 void ClassCountModel::setCounts(const QStringList &classNames, const QVector<int> &trainCounts,
                                 const QVector<int> &validationCounts)
@@ -50,10 +48,8 @@ QVariant ClassCountModel::data(const QModelIndex &index, int role) const
     if (role != Qt::DisplayRole && role != ValueRole && role != Qt::ToolTipRole)
         return {};
     switch (index.column()) {
-    case NameColumn:
-        return m_names.at(row);
-    case TrainColumn:
-        return m_train.at(row);
+    case NameColumn: return m_names.at(row);
+    case TrainColumn: return m_train.at(row);
     case ValidationColumn:
         if (m_validation.isEmpty())
             return role == ValueRole ? QVariant() : QVariant(QStringLiteral("–"));
@@ -64,8 +60,7 @@ QVariant ClassCountModel::data(const QModelIndex &index, int role) const
         if (role == Qt::ToolTipRole)
             return tr("n_samples / (n_classes × count): what Keras's class_weight='balanced' gives this class");
         return QLocale().toString(m_weights.at(row), 'f', 3);
-    default:
-        return {};
+    default: return {};
     }
 }
 
@@ -74,16 +69,11 @@ QVariant ClassCountModel::headerData(int section, Qt::Orientation orientation, i
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return QAbstractTableModel::headerData(section, orientation, role);
     switch (section) {
-    case NameColumn:
-        return tr("Class");
-    case TrainColumn:
-        return tr("Samples");
-    case ValidationColumn:
-        return tr("Validation");
-    case WeightColumn:
-        return tr("Class weight");
-    default:
-        return {};
+    case NameColumn: return tr("Class");
+    case TrainColumn: return tr("Samples");
+    case ValidationColumn: return tr("Validation");
+    case WeightColumn: return tr("Class weight");
+    default: return {};
     }
 }
 

@@ -5,12 +5,8 @@
 namespace graft::ui {
 
 HeadPlanEditCommand::HeadPlanEditCommand(HeadPlanModel *model, HeadPlan before, HeadPlan after, const QString &text)
-    : QUndoCommand(text)
-    , m_model(model)
-    , m_before(std::move(before))
-    , m_after(std::move(after))
-{
-}
+    : QUndoCommand(text), m_model(model), m_before(std::move(before)), m_after(std::move(after))
+{ }
 
 void HeadPlanEditCommand::undo()
 {

@@ -8,11 +8,8 @@
 
 namespace graft::ui {
 
-HeadPlanModel::HeadPlanModel(QObject *parent)
-    : QAbstractTableModel(parent)
-    , m_undo(new QUndoStack(this))
-{
-}
+HeadPlanModel::HeadPlanModel(QObject *parent) : QAbstractTableModel(parent), m_undo(new QUndoStack(this))
+{ }
 
 void HeadPlanModel::resetPlan(const HeadPlan &plan)
 {
@@ -150,7 +147,8 @@ QVariant HeadPlanModel::data(const QModelIndex &index, int role) const
             if (row.strategy == HeadStrategy::Copy)
                 return oldClassLabel(row.source);
             if (row.strategy == HeadStrategy::Mean)
-                return row.meanSources.isEmpty() ? tr("all %1").arg(m_plan.oldUnits) : tr("%1 classes").arg(row.meanSources.size());
+                return row.meanSources.isEmpty() ? tr("all %1").arg(m_plan.oldUnits)
+                                                 : tr("%1 classes").arg(row.meanSources.size());
             return QString();
         }
         if (role == Qt::EditRole)
@@ -169,8 +167,7 @@ QVariant HeadPlanModel::data(const QModelIndex &index, int role) const
         if (role == Qt::ToolTipRole)
             return tr("Euclidean norm of this class's kernel column in the new head.");
         break;
-    default:
-        break;
+    default: break;
     }
     return {};
 }
@@ -231,8 +228,8 @@ QVariant HeadPlanModel::headerData(int section, Qt::Orientation orientation, int
 
 QVector<HeadStrategy> HeadPlanModel::strategies()
 {
-    return {HeadStrategy::Copy, HeadStrategy::Zero, HeadStrategy::Random, HeadStrategy::RandomScaled,
-            HeadStrategy::Mean, HeadStrategy::Imprint};
+    return {HeadStrategy::Copy,         HeadStrategy::Zero, HeadStrategy::Random,
+            HeadStrategy::RandomScaled, HeadStrategy::Mean, HeadStrategy::Imprint};
 }
 
 QString HeadPlanModel::strategyLabel(HeadStrategy strategy)
@@ -256,7 +253,8 @@ QString HeadPlanModel::strategyToolTip(HeadStrategy strategy)
     case HeadStrategy::Random: return tr("Keras's Dense default: Glorot uniform kernel, zero bias.");
     case HeadStrategy::RandomScaled: return tr("Glorot uniform, rescaled to the mean norm of the old rows; zero bias.");
     case HeadStrategy::Mean: return tr("The mean of the old neurons (all of them by default).");
-    case HeadStrategy::Imprint: return tr("Weight imprinting: the class's mean penultimate activation, scaled to the old rows' mean norm.");
+    case HeadStrategy::Imprint:
+        return tr("Weight imprinting: the class's mean penultimate activation, scaled to the old rows' mean norm.");
     }
     return {};
 }

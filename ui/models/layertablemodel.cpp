@@ -8,10 +8,8 @@
 
 namespace graft::ui {
 
-LayerTableModel::LayerTableModel(QObject *parent)
-    : QAbstractTableModel(parent)
-{
-}
+LayerTableModel::LayerTableModel(QObject *parent) : QAbstractTableModel(parent)
+{ }
 
 void LayerTableModel::setModel(std::shared_ptr<LoadedModel> model)
 {
@@ -44,20 +42,16 @@ QVariant LayerTableModel::data(const QModelIndex &index, int role) const
     switch (role) {
     case Qt::DisplayRole:
         switch (index.column()) {
-        case NameColumn:
-            return layer.name;
+        case NameColumn: return layer.name;
         case TypeColumn: {
             QString type = layer.className.isEmpty() ? tr("unknown") : layer.className;
             if (layer.classGuessed && !layer.className.isEmpty())
                 type += QLatin1Char('?');
             return layer.supported ? type : tr("%1 (unsupported)").arg(type);
         }
-        case OutputShapeColumn:
-            return ModelSummary::outputShapeText(layer);
-        case ParamsColumn:
-            return QLocale().toString(qlonglong(layer.params().total));
-        default:
-            return {};
+        case OutputShapeColumn: return ModelSummary::outputShapeText(layer);
+        case ParamsColumn: return QLocale().toString(qlonglong(layer.params().total));
+        default: return {};
         }
     case Qt::CheckStateRole:
         if (index.column() == TrainableColumn)
@@ -80,8 +74,7 @@ QVariant LayerTableModel::data(const QModelIndex &index, int role) const
         if (!layer.supported)
             return QBrush(Qt::darkRed);
         return {};
-    default:
-        return {};
+    default: return {};
     }
 }
 
@@ -90,18 +83,12 @@ QVariant LayerTableModel::headerData(int section, Qt::Orientation orientation, i
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return QAbstractTableModel::headerData(section, orientation, role);
     switch (section) {
-    case NameColumn:
-        return tr("Name");
-    case TypeColumn:
-        return tr("Type");
-    case OutputShapeColumn:
-        return tr("Output shape");
-    case ParamsColumn:
-        return tr("Params");
-    case TrainableColumn:
-        return tr("Trainable");
-    default:
-        return {};
+    case NameColumn: return tr("Name");
+    case TypeColumn: return tr("Type");
+    case OutputShapeColumn: return tr("Output shape");
+    case ParamsColumn: return tr("Params");
+    case TrainableColumn: return tr("Trainable");
+    default: return {};
     }
 }
 

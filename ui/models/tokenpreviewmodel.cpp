@@ -20,10 +20,8 @@ QString elided(const QString &text)
 
 } // namespace
 
-TokenPreviewModel::TokenPreviewModel(QObject *parent)
-    : QAbstractTableModel(parent)
-{
-}
+TokenPreviewModel::TokenPreviewModel(QObject *parent) : QAbstractTableModel(parent)
+{ }
 
 void TokenPreviewModel::setRows(const QVector<TokenPreviewRow> &rows)
 {
@@ -80,8 +78,8 @@ QVariant TokenPreviewModel::data(const QModelIndex &index, int role) const
         switch (column) {
         case TextColumn: return row.text;
         case TokensColumn:
-            return row.unknownCount > 0 ? tr("%n token(s) unknown to the vocabulary (shown in the detail below).", nullptr,
-                                             row.unknownCount)
+            return row.unknownCount > 0 ? tr("%n token(s) unknown to the vocabulary (shown in the detail below).",
+                                             nullptr, row.unknownCount)
                                         : tr("Every token is in the vocabulary.");
         case IdsColumn: return tr("%n id(s) from the tokenizer, before padding.", nullptr, int(row.ids.size()));
         case ModelInputColumn:
@@ -97,16 +95,13 @@ QVariant TokenPreviewModel::data(const QModelIndex &index, int role) const
         if (column == TokensColumn && row.unknownCount > 0)
             return QColor(255, 228, 228);
         return {};
-    case TokensRole:
-        return row.tokens;
+    case TokensRole: return row.tokens;
     case IdsRole: {
         const QVector<int> &ids = column == ModelInputColumn ? row.modelInput : row.ids;
         return QVariant::fromValue(QList<int>(ids.cbegin(), ids.cend()));
     }
-    case UnknownCountRole:
-        return row.unknownCount;
-    default:
-        return {};
+    case UnknownCountRole: return row.unknownCount;
+    default: return {};
     }
 }
 

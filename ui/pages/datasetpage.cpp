@@ -44,34 +44,25 @@ constexpr int maxListedSamples = 2000;
 } // namespace
 
 DatasetPage::DatasetPage(QWidget *parent)
-    : QWidget(parent)
-    , m_summary(new QLabel(this))
-    , m_chooseFolder(new QPushButton(tr("Choose &folder…"), this))
-    , m_chooseArrays(new QPushButton(tr("Open &arrays…"), this))
-    , m_chooseTable(new QPushButton(tr("Open &text table…"), this))
-    , m_progress(new QProgressBar(this))
-    , m_cancel(new QPushButton(tr("Cancel"), this))
-    , m_classes(new ClassCountModel(this))
-    , m_classView(new QTableView(this))
-    , m_chart(new QCustomPlot(this))
-    , m_issues(new QTableWidget(0, 2, this))
-    , m_samples(new QListWidget(this))
-    , m_preview(new SamplePreview(this))
-    , m_textPreview(new TextPreviewPanel(this))
-    , m_textSettings(new TextSettingsWidget(this))
-    , m_settings(new FeatureSettingsForm(this))
-    , m_validationFraction(new QDoubleSpinBox(this))
-    , m_seed(new QSpinBox(this))
-    , m_previewTimer(new QTimer(this))
-    , m_textTimer(new QTimer(this))
+    : QWidget(parent), m_summary(new QLabel(this)), m_chooseFolder(new QPushButton(tr("Choose &folder…"), this)),
+      m_chooseArrays(new QPushButton(tr("Open &arrays…"), this)),
+      m_chooseTable(new QPushButton(tr("Open &text table…"), this)), m_progress(new QProgressBar(this)),
+      m_cancel(new QPushButton(tr("Cancel"), this)), m_classes(new ClassCountModel(this)),
+      m_classView(new QTableView(this)), m_chart(new QCustomPlot(this)), m_issues(new QTableWidget(0, 2, this)),
+      m_samples(new QListWidget(this)), m_preview(new SamplePreview(this)), m_textPreview(new TextPreviewPanel(this)),
+      m_textSettings(new TextSettingsWidget(this)), m_settings(new FeatureSettingsForm(this)),
+      m_validationFraction(new QDoubleSpinBox(this)), m_seed(new QSpinBox(this)), m_previewTimer(new QTimer(this)),
+      m_textTimer(new QTimer(this))
 {
     setAcceptDrops(true);
     m_summary->setWordWrap(true);
     m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_summary->setText(tr("Choose a folder with one subfolder per class (or drop it here), X/y arrays or a text table."));
+    m_summary->setText(
+        tr("Choose a folder with one subfolder per class (or drop it here), X/y arrays or a text table."));
     m_chooseFolder->setToolTip(tr("A folder with one subfolder per class (audio, images or .npy files), "
                                   "or one holding train/ and val/ class folders."));
-    m_chooseArrays->setToolTip(tr("Features already computed: X.npy + y.npy, an .npz, or an HDF5 file with two datasets."));
+    m_chooseArrays->setToolTip(
+        tr("Features already computed: X.npy + y.npy, an .npz, or an HDF5 file with two datasets."));
     m_chooseTable->setToolTip(tr("A text classification table: a .csv or .tsv file with a text and a label column. "
                                  "(A folder of class folders of .txt files opens with Choose folder.)"));
     m_progress->setRange(0, 0); // the scanner reports no fraction done: a busy indicator
@@ -248,7 +239,8 @@ void DatasetPage::setScanning(bool scanning, const QString &path)
     if (scanning)
         m_summary->setText(tr("Scanning %1…").arg(QDir::toNativeSeparators(path)));
     else if (!m_dataset)
-        m_summary->setText(tr("Choose a folder with one subfolder per class (or drop it here), X/y arrays or a text table."));
+        m_summary->setText(
+            tr("Choose a folder with one subfolder per class (or drop it here), X/y arrays or a text table."));
 }
 
 void DatasetPage::setModelInputShape(const std::vector<std::int64_t> &shape)
@@ -309,7 +301,8 @@ void DatasetPage::updateTextWidgets()
     m_settings->setVisible(!text && !(m_modelTakesTokens && !m_dataset));
     m_textPreview->setVisible(text);
     m_preview->setVisible(!text);
-    m_textPreview->setSettings(m_textSettings->settings(), m_textSettings->effectiveMaxLength(), m_textSettings->problem());
+    m_textPreview->setSettings(m_textSettings->settings(), m_textSettings->effectiveMaxLength(),
+                               m_textSettings->problem());
 }
 
 QString DatasetPage::datasetPath() const
@@ -361,7 +354,9 @@ void DatasetPage::saveTo(Project &project) const
         ProjectText text;
         switch (m_textSettings->tokenizerKind()) {
         case TextSettingsWidget::TokenizerKind::WordPiece: text.tokenizer = QStringLiteral("wordpiece"); break;
-        case TextSettingsWidget::TokenizerKind::TextVectorization: text.tokenizer = QStringLiteral("textvectorization"); break;
+        case TextSettingsWidget::TokenizerKind::TextVectorization:
+            text.tokenizer = QStringLiteral("textvectorization");
+            break;
         case TextSettingsWidget::TokenizerKind::PreTokenized: text.tokenizer = QStringLiteral("none"); break;
         }
         if (m_textSettings->tokenizerKind() != TextSettingsWidget::TokenizerKind::PreTokenized)
@@ -412,9 +407,8 @@ void DatasetPage::chooseTable()
 
 void DatasetPage::chooseArrays()
 {
-    const QString file = QFileDialog::getOpenFileName(
-        this, tr("Dataset arrays"), datasetPath(),
-        tr("Arrays (*.npy *.npz *.h5 *.hdf5);;All files (*)"));
+    const QString file = QFileDialog::getOpenFileName(this, tr("Dataset arrays"), datasetPath(),
+                                                      tr("Arrays (*.npy *.npz *.h5 *.hdf5);;All files (*)"));
     if (!file.isEmpty())
         openPath(file);
 }
@@ -439,8 +433,10 @@ void DatasetPage::showDataset(std::shared_ptr<const OpenedDataset> dataset)
     int samples = 0;
     for (int count : d.trainCounts())
         samples += count;
-    QString text = tr("<b>%1</b>: %2 classes, %3 samples").arg(QDir::toNativeSeparators(d.path).toHtmlEscaped())
-                       .arg(d.classNames().size()).arg(samples);
+    QString text = tr("<b>%1</b>: %2 classes, %3 samples")
+                       .arg(QDir::toNativeSeparators(d.path).toHtmlEscaped())
+                       .arg(d.classNames().size())
+                       .arg(samples);
     if (d.train) {
         text += tr(" (%1").arg(sampleKindName(d.train->kind));
         if (d.train->kind == SampleKind::Audio)
@@ -528,7 +524,8 @@ void DatasetPage::updateIssues()
     m_issues->setRowCount(issues.size());
     for (int row = 0; row < issues.size(); ++row) {
         const QString relative = root.relativeFilePath(issues[row].path);
-        auto *file = new QTableWidgetItem(QDir::toNativeSeparators(relative.startsWith(QLatin1String("..")) ? issues[row].path : relative));
+        auto *file = new QTableWidgetItem(
+            QDir::toNativeSeparators(relative.startsWith(QLatin1String("..")) ? issues[row].path : relative));
         file->setToolTip(issues[row].path);
         auto *reason = new QTableWidgetItem(issues[row].reason);
         reason->setToolTip(issues[row].reason);
@@ -600,15 +597,9 @@ void DatasetPage::previewSample(int index)
             return;
         const QString path = samples[index].path;
         switch (m_dataset->train->kind) {
-        case SampleKind::Audio:
-            m_preview->showAudioFile(path, m_settings->audioSettings().params);
-            break;
-        case SampleKind::Image:
-            m_preview->showImageFile(path);
-            break;
-        case SampleKind::FeatureArray:
-            m_preview->showNpyFile(path);
-            break;
+        case SampleKind::Audio: m_preview->showAudioFile(path, m_settings->audioSettings().params); break;
+        case SampleKind::Image: m_preview->showImageFile(path); break;
+        case SampleKind::FeatureArray: m_preview->showNpyFile(path); break;
         }
     } else if (m_dataset->arrays) {
         const ArrayDataset &a = *m_dataset->arrays;
@@ -618,8 +609,9 @@ void DatasetPage::previewSample(int index)
         for (std::int64_t d : a.sampleShape())
             size *= d;
         const auto first = a.features.begin() + index * size;
-        m_preview->showArray(a.sampleShape(), std::vector<float>(first, first + size),
-                             tr("sample %1, class %2").arg(index).arg(m_dataset->classNames().value(a.labels.value(index))));
+        m_preview->showArray(
+            a.sampleShape(), std::vector<float>(first, first + size),
+            tr("sample %1, class %2").arg(index).arg(m_dataset->classNames().value(a.labels.value(index))));
     }
 }
 
@@ -628,7 +620,8 @@ void DatasetPage::dragEnterEvent(QDragEnterEvent *event)
     const QList<QUrl> urls = event->mimeData()->urls();
     if (urls.size() == 1 && urls.front().isLocalFile()) {
         const QFileInfo info(urls.front().toLocalFile());
-        if (info.isDir() || OpenedDataset::isArrayFileName(info.fileName()) || TextDatasetLoader::looksLikeTextDataset(info.filePath())) {
+        if (info.isDir() || OpenedDataset::isArrayFileName(info.fileName())
+            || TextDatasetLoader::looksLikeTextDataset(info.filePath())) {
             event->acceptProposedAction();
             return;
         }

@@ -44,7 +44,7 @@ QCheckBox *checkBox(QWidget *parent, const QString &text, const QString &tip)
 }
 
 /** The combo box keeps the enum in its item data, not its row index. */
-template<typename Enum>
+template <typename Enum>
 QComboBox *comboBox(QWidget *parent, const QList<QPair<QString, Enum>> &items, const QString &tip)
 {
     auto *box = new QComboBox(parent);
@@ -54,14 +54,12 @@ QComboBox *comboBox(QWidget *parent, const QList<QPair<QString, Enum>> &items, c
     return box;
 }
 
-template<typename Enum>
-Enum comboValue(const QComboBox *box)
+template <typename Enum> Enum comboValue(const QComboBox *box)
 {
     return Enum(box->currentData().toInt());
 }
 
-template<typename Enum>
-void setComboValue(QComboBox *box, Enum value)
+template <typename Enum> void setComboValue(QComboBox *box, Enum value)
 {
     const int index = box->findData(int(value));
     if (index >= 0)
@@ -78,11 +76,9 @@ void addRow(QFormLayout *form, const QString &label, QWidget *field)
 } // namespace
 
 FeatureSettingsForm::FeatureSettingsForm(QWidget *parent)
-    : QWidget(parent)
-    , m_proposal(new QLabel(this))
-    , m_status(new QLabel(this))
-    , m_audioGroup(new QGroupBox(tr("Audio features (librosa)"), this))
-    , m_imageGroup(new QGroupBox(tr("Images (Keras image_dataset_from_directory)"), this))
+    : QWidget(parent), m_proposal(new QLabel(this)), m_status(new QLabel(this)),
+      m_audioGroup(new QGroupBox(tr("Audio features (librosa)"), this)),
+      m_imageGroup(new QGroupBox(tr("Images (Keras image_dataset_from_directory)"), this))
 {
     m_proposal->setWordWrap(true);
     m_proposal->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -105,8 +101,10 @@ void FeatureSettingsForm::buildAudioGroup()
 {
     QWidget *g = m_audioGroup;
     m_feature = comboBox<AudioFeatureKind>(
-        g, {{tr("MFCC"), AudioFeatureKind::Mfcc}, {tr("Mel spectrogram (power)"), AudioFeatureKind::MelSpectrogram},
-            {tr("Log-mel spectrogram (dB)"), AudioFeatureKind::MelSpectrogramDb}},
+        g,
+        {{tr("MFCC"), AudioFeatureKind::Mfcc},
+         {tr("Mel spectrogram (power)"), AudioFeatureKind::MelSpectrogram},
+         {tr("Log-mel spectrogram (dB)"), AudioFeatureKind::MelSpectrogramDb}},
         tr("What each sample becomes: librosa.feature.mfcc, librosa.feature.melspectrogram, or power_to_db of it."));
     m_sampleRate = spinBox(g, 0, 384000,
                            tr("librosa.load(sr=…): every file is resampled to this rate (soxr HQ). "
@@ -120,19 +118,22 @@ void FeatureSettingsForm::buildAudioGroup()
                            tr("librosa.load(duration=…): seconds read from every file; 'to the end' reads it all."),
                            tr("to the end"));
     m_duration->setSuffix(tr(" s"));
-    m_nFft = spinBox(g, 1, 1 << 16, tr("n_fft: samples per FFT frame (frequency resolution). librosa's default is 2048."));
-    m_hopLength = spinBox(g, 1, 1 << 16,
-                          tr("hop_length: samples between frame starts; frames ≈ samples / hop_length + 1. Default 512."));
-    m_winLength = spinBox(g, 0, 1 << 16, tr("win_length: window length, zero-padded to n_fft. Default: n_fft."),
-                          tr("= n_fft"));
-    m_window = comboBox<WindowType>(g,
-                                    {{QStringLiteral("hann"), WindowType::Hann},
-                                     {QStringLiteral("hamming"), WindowType::Hamming},
-                                     {QStringLiteral("blackman"), WindowType::Blackman},
-                                     {QStringLiteral("boxcar"), WindowType::Rectangular}},
-                                    tr("window: the taper applied to each frame before the FFT (periodic, as scipy's get_window)."));
-    m_center = checkBox(g, tr("center"),
-                        tr("center=True: pad n_fft/2 samples on both sides so frame t is centred on sample t × hop_length."));
+    m_nFft =
+        spinBox(g, 1, 1 << 16, tr("n_fft: samples per FFT frame (frequency resolution). librosa's default is 2048."));
+    m_hopLength = spinBox(
+        g, 1, 1 << 16, tr("hop_length: samples between frame starts; frames ≈ samples / hop_length + 1. Default 512."));
+    m_winLength =
+        spinBox(g, 0, 1 << 16, tr("win_length: window length, zero-padded to n_fft. Default: n_fft."), tr("= n_fft"));
+    m_window = comboBox<WindowType>(
+        g,
+        {{QStringLiteral("hann"), WindowType::Hann},
+         {QStringLiteral("hamming"), WindowType::Hamming},
+         {QStringLiteral("blackman"), WindowType::Blackman},
+         {QStringLiteral("boxcar"), WindowType::Rectangular}},
+        tr("window: the taper applied to each frame before the FFT (periodic, as scipy's get_window)."));
+    m_center =
+        checkBox(g, tr("center"),
+                 tr("center=True: pad n_fft/2 samples on both sides so frame t is centred on sample t × hop_length."));
     m_padMode = comboBox<PadMode>(g,
                                   {{QStringLiteral("constant"), PadMode::Constant},
                                    {QStringLiteral("reflect"), PadMode::Reflect},
@@ -141,15 +142,19 @@ void FeatureSettingsForm::buildAudioGroup()
     m_power = doubleBox(g, 0.1, 8, 2, tr("power: exponent of the magnitude spectrogram (2 = power, 1 = magnitude)."));
     m_nMels = spinBox(g, 1, 2048, tr("n_mels: mel bands of the filterbank. Default 128."));
     m_fmin = doubleBox(g, 0, 1e6, 1, tr("fmin: lowest frequency of the mel filterbank, in Hz."));
-    m_fmax = doubleBox(g, 0, 1e6, 1, tr("fmax: highest frequency of the mel filterbank; default sr / 2."), tr("sr / 2"));
-    m_htk = checkBox(g, tr("HTK mel scale"), tr("htk=True: HTK's mel formula instead of Slaney's (librosa's default)."));
-    m_melNorm = comboBox<MelNorm>(g, {{QStringLiteral("slaney"), MelNorm::Slaney}, {tr("none"), MelNorm::None}},
-                                  tr("norm: 'slaney' scales each mel filter to unit area (librosa's default); none keeps peak 1."));
-    m_topDb = doubleBox(g, 0, 1000, 1,
-                        tr("power_to_db(top_db=…): values more than this many dB below the peak are clipped. Default 80."),
-                        tr("none"));
+    m_fmax =
+        doubleBox(g, 0, 1e6, 1, tr("fmax: highest frequency of the mel filterbank; default sr / 2."), tr("sr / 2"));
+    m_htk =
+        checkBox(g, tr("HTK mel scale"), tr("htk=True: HTK's mel formula instead of Slaney's (librosa's default)."));
+    m_melNorm = comboBox<MelNorm>(
+        g, {{QStringLiteral("slaney"), MelNorm::Slaney}, {tr("none"), MelNorm::None}},
+        tr("norm: 'slaney' scales each mel filter to unit area (librosa's default); none keeps peak 1."));
+    m_topDb = doubleBox(
+        g, 0, 1000, 1,
+        tr("power_to_db(top_db=…): values more than this many dB below the peak are clipped. Default 80."), tr("none"));
     m_nMfcc = spinBox(g, 1, 512, tr("n_mfcc: cepstral coefficients kept (rows of the MFCC array). Default 20."));
-    m_dctType = spinBox(g, 1, 3, tr("dct_type: the DCT that turns log-mel bands into cepstra (librosa's default is 2)."));
+    m_dctType =
+        spinBox(g, 1, 3, tr("dct_type: the DCT that turns log-mel bands into cepstra (librosa's default is 2)."));
     m_lifter = doubleBox(g, 0, 1e4, 1, tr("lifter: sinusoidal liftering of the cepstra; 0 turns it off (default)."));
     m_orientation = comboBox<FeatureOrientation>(
         g,
@@ -157,18 +162,23 @@ void FeatureSettingsForm::buildAudioGroup()
          {tr("frames × features (mfcc.T)"), FeatureOrientation::FramesByFeatures}},
         tr("Axis order of each sample: librosa's (n_mfcc, frames), or transposed as scripts that feed mfcc.T do."));
     m_frames = spinBox(g, 0, 1 << 20,
-                       tr("Pad with zeros at the end or crop to exactly this many frames; 'keep' pads every sample to the longest file."),
+                       tr("Pad with zeros at the end or crop to exactly this many frames; 'keep' pads every sample to "
+                          "the longest file."),
                        tr("keep"));
-    m_sampleCount = spinBox(g, 0, std::numeric_limits<int>::max(),
-                            tr("Pad or crop the waveform to this many samples before extraction (scripts that do signal[:N])."),
-                            tr("off"));
-    m_crop = comboBox<CropAnchor>(g, {{tr("start"), CropAnchor::Start}, {tr("center"), CropAnchor::Center}, {tr("end"), CropAnchor::End}},
-                                  tr("Which part of a too-long sample is kept when cropping."));
-    m_meanOverTime = checkBox(g, tr("mean over time"),
-                              tr("np.mean(mfcc, axis=1): one number per coefficient, for models fed 13- or 40-number vectors."));
-    m_channelAxis = comboBox<ChannelAxis>(
-        g, {{tr("none"), ChannelAxis::None}, {tr("first (1, …)"), ChannelAxis::First}, {tr("last (…, 1)"), ChannelAxis::Last}},
-        tr("A size-1 channel axis, as Conv2D models expect (e.g. (40, 87, 1))."));
+    m_sampleCount = spinBox(
+        g, 0, std::numeric_limits<int>::max(),
+        tr("Pad or crop the waveform to this many samples before extraction (scripts that do signal[:N])."), tr("off"));
+    m_crop = comboBox<CropAnchor>(
+        g, {{tr("start"), CropAnchor::Start}, {tr("center"), CropAnchor::Center}, {tr("end"), CropAnchor::End}},
+        tr("Which part of a too-long sample is kept when cropping."));
+    m_meanOverTime =
+        checkBox(g, tr("mean over time"),
+                 tr("np.mean(mfcc, axis=1): one number per coefficient, for models fed 13- or 40-number vectors."));
+    m_channelAxis = comboBox<ChannelAxis>(g,
+                                          {{tr("none"), ChannelAxis::None},
+                                           {tr("first (1, …)"), ChannelAxis::First},
+                                           {tr("last (…, 1)"), ChannelAxis::Last}},
+                                          tr("A size-1 channel axis, as Conv2D models expect (e.g. (40, 87, 1))."));
 
     auto *form = new QFormLayout(m_audioGroup);
     addRow(form, tr("Feature"), m_feature);
@@ -212,20 +222,21 @@ void FeatureSettingsForm::buildAudioGroup()
 void FeatureSettingsForm::buildImageGroup()
 {
     QWidget *g = m_imageGroup;
-    m_imageHeight = spinBox(g, 1, 16384, tr("image_size height: every image is resized to this many rows (bilinear, like Keras)."));
+    m_imageHeight =
+        spinBox(g, 1, 16384, tr("image_size height: every image is resized to this many rows (bilinear, like Keras)."));
     m_imageWidth = spinBox(g, 1, 16384, tr("image_size width: every image is resized to this many columns."));
     m_colorMode = comboBox<ColorMode>(g,
                                       {{QStringLiteral("rgb"), ColorMode::Rgb},
                                        {QStringLiteral("grayscale"), ColorMode::Grayscale},
                                        {QStringLiteral("rgba"), ColorMode::Rgba}},
                                       tr("color_mode: the channels the model was trained on (3, 1 or 4)."));
-    m_pixelScale = comboBox<PixelScale>(g,
-                                        {{tr("0–255 (Keras's loaders)"), PixelScale::Raw},
-                                         {tr("0–1 (divided by 255)"), PixelScale::UnitInterval}},
-                                        tr("Pixel values as the model saw them in training: Keras's loaders give 0–255; "
-                                           "many scripts divide by 255."));
-    m_channelsFirst = checkBox(g, tr("channels first (C, H, W)"),
-                               tr("Lay samples out as (channels, height, width) instead of Keras's usual (height, width, channels)."));
+    m_pixelScale = comboBox<PixelScale>(
+        g, {{tr("0–255 (Keras's loaders)"), PixelScale::Raw}, {tr("0–1 (divided by 255)"), PixelScale::UnitInterval}},
+        tr("Pixel values as the model saw them in training: Keras's loaders give 0–255; "
+           "many scripts divide by 255."));
+    m_channelsFirst = checkBox(
+        g, tr("channels first (C, H, W)"),
+        tr("Lay samples out as (channels, height, width) instead of Keras's usual (height, width, channels)."));
     auto *form = new QFormLayout(m_imageGroup);
     addRow(form, tr("Height"), m_imageHeight);
     addRow(form, tr("Width"), m_imageWidth);

@@ -46,8 +46,9 @@ public:
             const HeadPlan &plan = model->plan();
             combo->addItem(tr("— (none)"), -1);
             for (int i = 0; i < plan.oldUnits; ++i)
-                combo->addItem(i < plan.oldClassNames.size() ? QStringLiteral("%1 · %2").arg(i).arg(plan.oldClassNames[i])
-                                                             : QString::number(i),
+                combo->addItem(i < plan.oldClassNames.size()
+                                   ? QStringLiteral("%1 · %2").arg(i).arg(plan.oldClassNames[i])
+                                   : QString::number(i),
                                i);
         } else {
             delete combo;
@@ -72,18 +73,11 @@ public:
 } // namespace
 
 HeadPage::HeadPage(QWidget *parent)
-    : QWidget(parent)
-    , m_model(new HeadPlanModel(this))
-    , m_view(new QTableView(this))
-    , m_mode(new QComboBox(this))
-    , m_strategy(new QComboBox(this))
-    , m_autoMatch(new QPushButton(tr("&Auto-match by Name"), this))
-    , m_setStrategy(new QPushButton(tr("Set for &Selection"), this))
-    , m_zeroShot(new QPushButton(tr("&Zero-shot Accuracy"), this))
-    , m_zeroShotResult(new QLabel(this))
-    , m_summary(new QLabel(this))
-    , m_status(new QLabel(this))
-    , m_previewTimer(new QTimer(this))
+    : QWidget(parent), m_model(new HeadPlanModel(this)), m_view(new QTableView(this)), m_mode(new QComboBox(this)),
+      m_strategy(new QComboBox(this)), m_autoMatch(new QPushButton(tr("&Auto-match by Name"), this)),
+      m_setStrategy(new QPushButton(tr("Set for &Selection"), this)),
+      m_zeroShot(new QPushButton(tr("&Zero-shot Accuracy"), this)), m_zeroShotResult(new QLabel(this)),
+      m_summary(new QLabel(this)), m_status(new QLabel(this)), m_previewTimer(new QTimer(this))
 {
     m_view->setModel(m_model);
     m_view->setItemDelegate(new HeadPlanDelegate(m_view));
@@ -94,11 +88,15 @@ HeadPage::HeadPage(QWidget *parent)
     m_view->verticalHeader()->setDefaultSectionSize(m_view->fontMetrics().height() + 8);
 
     m_mode->addItem(tr("Remap rows"), int(HeadMode::PerRow));
-    m_mode->setItemData(0, tr("The last Dense gets one neuron per new class, each from its row's strategy."), Qt::ToolTipRole);
+    m_mode->setItemData(0, tr("The last Dense gets one neuron per new class, each from its row's strategy."),
+                        Qt::ToolTipRole);
     m_mode->addItem(tr("Stack"), int(HeadMode::Stack));
-    m_mode->setItemData(1, tr("Keep the old output layer as a hidden ReLU layer and put a new softmax layer on top."), Qt::ToolTipRole);
+    m_mode->setItemData(1, tr("Keep the old output layer as a hidden ReLU layer and put a new softmax layer on top."),
+                        Qt::ToolTipRole);
     m_mode->addItem(tr("Adapter"), int(HeadMode::Adapter));
-    m_mode->setItemData(2, tr("Freeze the whole old model and learn a small layer from its outputs to the new classes."), Qt::ToolTipRole);
+    m_mode->setItemData(2,
+                        tr("Freeze the whole old model and learn a small layer from its outputs to the new classes."),
+                        Qt::ToolTipRole);
     m_mode->setToolTip(tr("How the new head is built from the old one"));
     for (HeadStrategy s : HeadPlanModel::strategies())
         m_strategy->addItem(HeadPlanModel::strategyLabel(s), int(s));
@@ -160,19 +158,24 @@ void HeadPage::setInputs(const FineTuneInputs &inputs)
         plan.oldUnits = head->units;
         plan.outputLayer = head->layer;
     } else {
-        const QStringList oldNames = inputs.model->classNames.size() == head->units ? inputs.model->classNames : QStringList();
+        const QStringList oldNames =
+            inputs.model->classNames.size() == head->units ? inputs.model->classNames : QStringList();
         plan = HeadPlan::automatic(inputs.data->classNames, oldNames, head->units);
         plan.outputLayer = head->layer;
-        status = oldNames.isEmpty()
-                     ? tr("%1 → %2 classes. The old class names are unknown (no labels file beside the model): pick sources by index.")
-                           .arg(head->units).arg(plan.rows.size())
-                     : tr("%1 → %2 classes; rows whose name matches an old class copy it.").arg(head->units).arg(plan.rows.size());
+        status = oldNames.isEmpty() ? tr("%1 → %2 classes. The old class names are unknown (no labels file beside the "
+                                         "model): pick sources by index.")
+                                          .arg(head->units)
+                                          .arg(plan.rows.size())
+                                    : tr("%1 → %2 classes; rows whose name matches an old class copy it.")
+                                          .arg(head->units)
+                                          .arg(plan.rows.size());
     }
     m_status->setText(status);
     m_model->resetPlan(plan);
     const bool usable = !plan.rows.isEmpty();
-    for (QWidget *w : {static_cast<QWidget *>(m_autoMatch), static_cast<QWidget *>(m_setStrategy),
-                       static_cast<QWidget *>(m_zeroShot), static_cast<QWidget *>(m_mode), static_cast<QWidget *>(m_strategy)})
+    for (QWidget *w :
+         {static_cast<QWidget *>(m_autoMatch), static_cast<QWidget *>(m_setStrategy),
+          static_cast<QWidget *>(m_zeroShot), static_cast<QWidget *>(m_mode), static_cast<QWidget *>(m_strategy)})
         w->setEnabled(usable);
     m_zeroShot->setEnabled(usable && !m_zeroShotRunning);
 }
@@ -204,13 +207,17 @@ void HeadPage::updateSummary()
     const QLocale locale;
     QString text = tr("<b>Before:</b> %1 → %2 units, %3 head params, %4 model params. "
                       "<b>After:</b> %5 units, %6 head params, %7 model params. %8 of %5 rows copied.")
-                       .arg(summary->headLayer).arg(summary->oldUnits)
-                       .arg(locale.toString(qlonglong(summary->headParamsBefore)), locale.toString(qlonglong(summary->modelParamsBefore)))
+                       .arg(summary->headLayer)
+                       .arg(summary->oldUnits)
+                       .arg(locale.toString(qlonglong(summary->headParamsBefore)),
+                            locale.toString(qlonglong(summary->modelParamsBefore)))
                        .arg(summary->newUnits)
-                       .arg(locale.toString(qlonglong(summary->headParamsAfter)), locale.toString(qlonglong(summary->modelParamsAfter)))
+                       .arg(locale.toString(qlonglong(summary->headParamsAfter)),
+                            locale.toString(qlonglong(summary->modelParamsAfter)))
                        .arg(summary->copiedRows);
     if (!summary->droppedOldClasses.isEmpty())
-        text += tr(" Dropped old classes: %1.").arg(summary->droppedOldClasses.join(QStringLiteral(", ")).toHtmlEscaped());
+        text +=
+            tr(" Dropped old classes: %1.").arg(summary->droppedOldClasses.join(QStringLiteral(", ")).toHtmlEscaped());
     m_summary->setText(text);
 }
 

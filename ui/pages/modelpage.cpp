@@ -14,12 +14,8 @@
 namespace graft::ui {
 
 ModelPage::ModelPage(QWidget *parent)
-    : QWidget(parent)
-    , m_layers(new LayerTableModel(this))
-    , m_view(new QTableView(this))
-    , m_summary(new QLabel(this))
-    , m_totals(new QLabel(this))
-    , m_warnings(new QListWidget(this))
+    : QWidget(parent), m_layers(new LayerTableModel(this)), m_view(new QTableView(this)), m_summary(new QLabel(this)),
+      m_totals(new QLabel(this)), m_warnings(new QListWidget(this))
 {
     m_view->setModel(m_layers);
     m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
@@ -54,11 +50,11 @@ void ModelPage::setModel(std::shared_ptr<LoadedModel> model)
         return;
     }
     const Shape input = ModelSummary::inputShape(*model);
-    m_summary->setText(tr("<b>%1</b> — %2, Keras %3%4")
-                           .arg(model->sourcePath.toHtmlEscaped(), model->format,
-                                model->kerasVersion.isEmpty() ? tr("unknown") : model->kerasVersion,
-                                model->hasArchitecture ? tr(", input %1").arg(shapeToString(input))
-                                                       : tr(", <i>no architecture</i>")));
+    m_summary->setText(
+        tr("<b>%1</b> — %2, Keras %3%4")
+            .arg(model->sourcePath.toHtmlEscaped(), model->format,
+                 model->kerasVersion.isEmpty() ? tr("unknown") : model->kerasVersion,
+                 model->hasArchitecture ? tr(", input %1").arg(shapeToString(input)) : tr(", <i>no architecture</i>")));
     m_warnings->addItems(model->warnings);
     m_warnings->setVisible(!model->warnings.isEmpty());
 }

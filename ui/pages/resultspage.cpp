@@ -34,11 +34,8 @@ QTableWidgetItem *readOnlyItem(const QString &text, Qt::Alignment alignment = Qt
 } // namespace
 
 ResultsPage::ResultsPage(QWidget *parent)
-    : QWidget(parent)
-    , m_metrics(new QLabel(this))
-    , m_perClass(new QTableWidget(this))
-    , m_confusion(new ConfusionMapPlot(this))
-    , m_comparison(new QPlainTextEdit(this))
+    : QWidget(parent), m_metrics(new QLabel(this)), m_perClass(new QTableWidget(this)),
+      m_confusion(new ConfusionMapPlot(this)), m_comparison(new QPlainTextEdit(this))
 {
     m_metrics->setWordWrap(true);
     m_metrics->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -48,9 +45,11 @@ ResultsPage::ResultsPage(QWidget *parent)
     m_perClass->verticalHeader()->setVisible(false);
     m_perClass->setSortingEnabled(false);
     m_perClass->setToolTip(tr("Validation accuracy of each new class with the final weights"));
-    m_confusion->setToolTip(tr("Confusion matrix on the validation samples: rows are true classes, columns predictions"));
+    m_confusion->setToolTip(
+        tr("Confusion matrix on the validation samples: rows are true classes, columns predictions"));
     m_comparison->setReadOnly(true);
-    m_comparison->setToolTip(tr("Fine-tuned vs from scratch at equal epochs (Training page: Compare with training from scratch)"));
+    m_comparison->setToolTip(
+        tr("Fine-tuned vs from scratch at equal epochs (Training page: Compare with training from scratch)"));
     QFont mono = m_comparison->font();
     mono.setFamily(QStringLiteral("monospace"));
     mono.setStyleHint(QFont::Monospace);
@@ -79,7 +78,8 @@ void ResultsPage::clear()
     m_metrics->setText(tr("No results yet: train on the Training page."));
     m_perClass->setRowCount(0);
     m_confusion->clear();
-    m_comparison->setPlainText(tr("Tick \"Compare with training from scratch\" on the Training page to see whether the transfer helps."));
+    m_comparison->setPlainText(
+        tr("Tick \"Compare with training from scratch\" on the Training page to see whether the transfer helps."));
 }
 
 void ResultsPage::setOutcome(const FineTuneOutcome &outcome, const QStringList &classNames)
@@ -88,8 +88,12 @@ void ResultsPage::setOutcome(const FineTuneOutcome &outcome, const QStringList &
     const TrainingResult &r = outcome.fineTuned;
     const ClassificationReport &v = r.finalValidation;
     QString text = tr("<b>%1</b> after %2 epoch(s) in %3 s. Validation: accuracy <b>%4</b>, loss %5 on %6 samples.")
-                       .arg(stopReasonText(r.stopReason).toHtmlEscaped()).arg(r.history.size()).arg(r.seconds, 0, 'f', 1)
-                       .arg(percent(v.accuracy)).arg(v.loss, 0, 'f', 4).arg(v.samples);
+                       .arg(stopReasonText(r.stopReason).toHtmlEscaped())
+                       .arg(r.history.size())
+                       .arg(r.seconds, 0, 'f', 1)
+                       .arg(percent(v.accuracy))
+                       .arg(v.loss, 0, 'f', 4)
+                       .arg(v.samples);
     if (v.keptOldClassAccuracy)
         text += tr(" Old classes kept: <b>%1</b>.").arg(percent(*v.keptOldClassAccuracy));
     if (r.restoredBestWeights)
@@ -115,7 +119,8 @@ void ResultsPage::setOutcome(const FineTuneOutcome &outcome, const QStringList &
     if (outcome.scratch)
         m_comparison->setPlainText(TrainingReport::comparison(outcome));
     else
-        m_comparison->setPlainText(tr("No from-scratch run: tick \"Compare with training from scratch\" on the Training page."));
+        m_comparison->setPlainText(
+            tr("No from-scratch run: tick \"Compare with training from scratch\" on the Training page."));
 }
 
 QString ResultsPage::metricsText() const

@@ -16,11 +16,8 @@
 namespace graft::ui {
 
 TextPreviewPanel::TextPreviewPanel(QWidget *parent)
-    : QWidget(parent)
-    , m_status(new QLabel(this))
-    , m_model(new TokenPreviewModel(this))
-    , m_view(new QTableView(this))
-    , m_detail(new QTextBrowser(this))
+    : QWidget(parent), m_status(new QLabel(this)), m_model(new TokenPreviewModel(this)), m_view(new QTableView(this)),
+      m_detail(new QTextBrowser(this))
 {
     m_status->setWordWrap(true);
     m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -96,7 +93,8 @@ void TextPreviewPanel::refresh()
     job.maxLength = m_maxLength;
     job.padding = m_settings.padding;
     const auto addSample = [&](int index) {
-        job.samples.append({index, m_dataset->classNames.value(m_dataset->labels.value(index)), m_dataset->texts.at(index)});
+        job.samples.append(
+            {index, m_dataset->classNames.value(m_dataset->labels.value(index)), m_dataset->texts.at(index)});
     };
     for (int i = 0; i < std::min<int>(firstSamples, int(m_dataset->texts.size())); ++i)
         addSample(i);
@@ -129,12 +127,16 @@ void TextPreviewPanel::refresh()
             tokens += int(row.tokens.size());
         }
         QString text = m_maxLength > 0 ? tr("Vocabulary of %1 ids; sequences padded/truncated to %2.")
-                                              .arg(m_tokenizer->vocabularySize()).arg(m_maxLength)
-                                        : tr("Vocabulary of %1 ids; no max length yet (open the model or set one), "
-                                             "so ids are shown unpadded.").arg(m_tokenizer->vocabularySize());
+                                             .arg(m_tokenizer->vocabularySize())
+                                             .arg(m_maxLength)
+                                       : tr("Vocabulary of %1 ids; no max length yet (open the model or set one), "
+                                            "so ids are shown unpadded.")
+                                             .arg(m_tokenizer->vocabularySize());
         if (tokens > 0 && unknown * 5 > tokens)
-            text += tr(" <span style='color:#b00020'>%1 of %2 tokens are unknown: is this the model's vocabulary?</span>")
-                        .arg(unknown).arg(tokens);
+            text +=
+                tr(" <span style='color:#b00020'>%1 of %2 tokens are unknown: is this the model's vocabulary?</span>")
+                    .arg(unknown)
+                    .arg(tokens);
         m_status->setText(text);
         const int row = m_model->rowOfSample(m_selected);
         m_view->selectRow(row >= 0 ? row : 0);
@@ -143,9 +145,8 @@ void TextPreviewPanel::refresh()
     });
     // Loading a large vocabulary takes a moment: never on the GUI thread. The tokenizer is
     // shared read-only with the job (tokenize() is const).
-    watcher->setFuture(QtConcurrent::run([job, tokenizer = m_tokenizer, spec = m_tokenizerSpec] {
-        return computeTokenPreview(job, tokenizer, spec);
-    }));
+    watcher->setFuture(QtConcurrent::run(
+        [job, tokenizer = m_tokenizer, spec = m_tokenizerSpec] { return computeTokenPreview(job, tokenizer, spec); }));
 }
 
 void TextPreviewPanel::showDetail(int row)
@@ -159,16 +160,19 @@ void TextPreviewPanel::showDetail(int row)
 
 QString TextPreviewPanel::detailHtml(const TokenPreviewRow &row, int maxLength)
 {
-    QString html = tr("<p><b>Sample %1</b> (%2): %3</p>").arg(row.index).arg(row.className.toHtmlEscaped(),
-                                                                           row.text.toHtmlEscaped());
+    QString html = tr("<p><b>Sample %1</b> (%2): %3</p>")
+                       .arg(row.index)
+                       .arg(row.className.toHtmlEscaped(), row.text.toHtmlEscaped());
     html += tr("<p><b>%n token(s)</b>", nullptr, int(row.tokens.size()));
     if (row.unknownCount > 0)
         html += tr(", <span style='color:#b00020'>%n unknown</span>", nullptr, row.unknownCount);
     html += QStringLiteral(":<br>");
     for (int i = 0; i < row.tokens.size(); ++i) {
-        const QString cell = QStringLiteral("%1&nbsp;<sub>%2</sub>").arg(row.tokens.at(i).toHtmlEscaped()).arg(row.ids.value(i));
-        html += row.unknown.value(i) ? QStringLiteral("<span style='background:#ffd6d6;color:#b00020'>[%1]</span> ").arg(cell)
-                                     : QStringLiteral("[%1] ").arg(cell);
+        const QString cell =
+            QStringLiteral("%1&nbsp;<sub>%2</sub>").arg(row.tokens.at(i).toHtmlEscaped()).arg(row.ids.value(i));
+        html += row.unknown.value(i)
+                    ? QStringLiteral("<span style='background:#ffd6d6;color:#b00020'>[%1]</span> ").arg(cell)
+                    : QStringLiteral("[%1] ").arg(cell);
     }
     html += QStringLiteral("</p>");
     if (maxLength > 0) {

@@ -45,32 +45,26 @@ void setSide(QComboBox *combo, PaddingSide side)
 } // namespace
 
 TextSettingsWidget::TextSettingsWidget(QWidget *parent)
-    : QGroupBox(tr("Text"), parent)
-    , m_tokenizer(new QComboBox(this))
-    , m_vocabulary(new QLineEdit(this))
-    , m_browse(new QPushButton(tr("Browse…"), this))
-    , m_vocabularyLabel(new QLabel(tr("Vocabulary"), this))
-    , m_textColumnLabel(new QLabel(tr("Text column"), this))
-    , m_labelColumnLabel(new QLabel(tr("Label column"), this))
-    , m_textColumn(new QComboBox(this))
-    , m_labelColumn(new QComboBox(this))
-    , m_maxLength(new QSpinBox(this))
-    , m_padding(new QComboBox(this))
-    , m_truncating(new QComboBox(this))
+    : QGroupBox(tr("Text"), parent), m_tokenizer(new QComboBox(this)), m_vocabulary(new QLineEdit(this)),
+      m_browse(new QPushButton(tr("Browse…"), this)), m_vocabularyLabel(new QLabel(tr("Vocabulary"), this)),
+      m_textColumnLabel(new QLabel(tr("Text column"), this)), m_labelColumnLabel(new QLabel(tr("Label column"), this)),
+      m_textColumn(new QComboBox(this)), m_labelColumn(new QComboBox(this)), m_maxLength(new QSpinBox(this)),
+      m_padding(new QComboBox(this)), m_truncating(new QComboBox(this))
 {
     m_tokenizer->addItem(tr("WordPiece (BERT vocab.txt)"), int(TokenizerKind::WordPiece));
     m_tokenizer->addItem(tr("Keras TextVectorization vocabulary"), int(TokenizerKind::TextVectorization));
     m_tokenizer->addItem(tr("Already tokenized (integer ids)"), int(TokenizerKind::PreTokenized));
-    m_tokenizer->setToolTip(tr("<p>How texts become the Embedding layer's ids; choose what the model was trained with.</p>"
-                               "<p><b>WordPiece</b>: a BERT vocab.txt (30522 lines for bert-base-uncased), as Hugging Face's "
-                               "BertTokenizer: lower-casing, accent stripping, punctuation split, greedy longest-match "
-                               "subwords, unknown words become [UNK]. No [CLS]/[SEP] is added.</p>"
-                               "<p><b>TextVectorization</b>: the vocabulary of a Keras <tt>TextVectorization</tt> layer "
-                               "(one token per line, as <tt>get_vocabulary()</tt> gives it): standardize "
-                               "<tt>lower_and_strip_punctuation</tt>, split on whitespace, id 0 is padding and 1 the OOV "
-                               "token [UNK].</p>"
-                               "<p><b>Already tokenized</b>: the ids are in X.npy arrays (Open arrays…); they reach the "
-                               "model unchanged.</p>"));
+    m_tokenizer->setToolTip(
+        tr("<p>How texts become the Embedding layer's ids; choose what the model was trained with.</p>"
+           "<p><b>WordPiece</b>: a BERT vocab.txt (30522 lines for bert-base-uncased), as Hugging Face's "
+           "BertTokenizer: lower-casing, accent stripping, punctuation split, greedy longest-match "
+           "subwords, unknown words become [UNK]. No [CLS]/[SEP] is added.</p>"
+           "<p><b>TextVectorization</b>: the vocabulary of a Keras <tt>TextVectorization</tt> layer "
+           "(one token per line, as <tt>get_vocabulary()</tt> gives it): standardize "
+           "<tt>lower_and_strip_punctuation</tt>, split on whitespace, id 0 is padding and 1 the OOV "
+           "token [UNK].</p>"
+           "<p><b>Already tokenized</b>: the ids are in X.npy arrays (Open arrays…); they reach the "
+           "model unchanged.</p>"));
     m_vocabulary->setPlaceholderText(tr("vocab.txt"));
     m_vocabulary->setToolTip(tr("The vocabulary file, one token per line; the line number gives the id "
                                 "(TextVectorization: after '' and '[UNK]')."));
@@ -115,7 +109,8 @@ TextSettingsWidget::TextSettingsWidget(QWidget *parent)
         edited();
     });
     connect(m_vocabulary, &QLineEdit::editingFinished, this, [this] {
-        if (tokenizerKind() != TokenizerKind::PreTokenized && m_vocabularies[int(tokenizerKind())] != vocabularyPath()) {
+        if (tokenizerKind() != TokenizerKind::PreTokenized
+            && m_vocabularies[int(tokenizerKind())] != vocabularyPath()) {
             m_vocabularies[int(tokenizerKind())] = vocabularyPath();
             edited();
         }
@@ -162,7 +157,8 @@ void TextSettingsWidget::setSettings(const TextSourceSettings &settings)
             m_vocabularies[int(TokenizerKind::WordPiece)] = settings.tokenizer.mid(wordPiecePrefix.size());
             setTokenizerKind(TokenizerKind::WordPiece);
         } else if (settings.tokenizer.startsWith(textVectorizationPrefix)) {
-            m_vocabularies[int(TokenizerKind::TextVectorization)] = settings.tokenizer.mid(textVectorizationPrefix.size());
+            m_vocabularies[int(TokenizerKind::TextVectorization)] =
+                settings.tokenizer.mid(textVectorizationPrefix.size());
             setTokenizerKind(TokenizerKind::TextVectorization);
         } else {
             setTokenizerKind(TokenizerKind::PreTokenized);
@@ -212,7 +208,8 @@ void TextSettingsWidget::setColumns(const QStringList &header, const QString &te
         combo->setCurrentIndex(std::max(0, combo->findData(chosen)));
     }
     const bool table = !header.isEmpty();
-    for (QWidget *w : std::initializer_list<QWidget *>{m_textColumnLabel, m_textColumn, m_labelColumnLabel, m_labelColumn})
+    for (QWidget *w :
+         std::initializer_list<QWidget *>{m_textColumnLabel, m_textColumn, m_labelColumnLabel, m_labelColumn})
         w->setVisible(table);
 }
 
@@ -247,8 +244,9 @@ QString TextSettingsWidget::problem() const
 
 void TextSettingsWidget::chooseVocabulary()
 {
-    const QString path = QFileDialog::getOpenFileName(this, tr("Vocabulary"), QFileInfo(vocabularyPath()).absolutePath(),
-                                                      tr("Vocabularies (*.txt *.vocab);;All files (*)"));
+    const QString path =
+        QFileDialog::getOpenFileName(this, tr("Vocabulary"), QFileInfo(vocabularyPath()).absolutePath(),
+                                     tr("Vocabularies (*.txt *.vocab);;All files (*)"));
     if (!path.isEmpty())
         setVocabularyPath(path);
 }
@@ -275,13 +273,15 @@ void TextSettingsWidget::loadDefaults()
     s.beginGroup(QStringLiteral("text"));
     const QScopedValueRollback<bool> guard(m_updating, true);
     m_vocabularies[int(TokenizerKind::WordPiece)] = s.value(QStringLiteral("vocabulary/wordpiece")).toString();
-    m_vocabularies[int(TokenizerKind::TextVectorization)] = s.value(QStringLiteral("vocabulary/textvectorization")).toString();
+    m_vocabularies[int(TokenizerKind::TextVectorization)] =
+        s.value(QStringLiteral("vocabulary/textvectorization")).toString();
     setTokenizerKind(TokenizerKind(s.value(QStringLiteral("tokenizer"), int(TokenizerKind::WordPiece)).toInt()));
     m_vocabulary->setText(tokenizerKind() == TokenizerKind::PreTokenized ? QString()
-                                                                          : m_vocabularies[int(tokenizerKind())]);
+                                                                         : m_vocabularies[int(tokenizerKind())]);
     m_maxLength->setValue(s.value(QStringLiteral("maxLength"), 0).toInt());
     setSide(m_padding, parsePaddingSide(s.value(QStringLiteral("padding")).toString()).value_or(PaddingSide::Pre));
-    setSide(m_truncating, parsePaddingSide(s.value(QStringLiteral("truncating")).toString()).value_or(PaddingSide::Pre));
+    setSide(m_truncating,
+            parsePaddingSide(s.value(QStringLiteral("truncating")).toString()).value_or(PaddingSide::Pre));
     m_preferredText = s.value(QStringLiteral("textColumn")).toString();
     m_preferredLabel = s.value(QStringLiteral("labelColumn")).toString();
     updateVisibility();

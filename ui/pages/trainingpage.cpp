@@ -48,57 +48,63 @@ QSpinBox *intSpin(QWidget *parent, int min, int max, const QString &tip)
 QString duration(qint64 ms)
 {
     const qint64 s = (ms + 500) / 1000;
-    return s >= 3600 ? QStringLiteral("%1:%2:%3").arg(s / 3600).arg(s / 60 % 60, 2, 10, QLatin1Char('0')).arg(s % 60, 2, 10, QLatin1Char('0'))
+    return s >= 3600 ? QStringLiteral("%1:%2:%3")
+                           .arg(s / 3600)
+                           .arg(s / 60 % 60, 2, 10, QLatin1Char('0'))
+                           .arg(s % 60, 2, 10, QLatin1Char('0'))
                      : QStringLiteral("%1:%2").arg(s / 60).arg(s % 60, 2, 10, QLatin1Char('0'));
 }
 
 } // namespace
 
 TrainingPage::TrainingPage(QWidget *parent)
-    : QWidget(parent)
-    , m_controller(new TrainingController(this))
-    , m_plots(new TrainingPlots(this))
-    , m_optimizer(new QComboBox(this))
-    , m_lr(doubleSpin(this, 1e-6, 10.0, 6, 1e-4, tr("Learning rate. Keras's defaults: 0.001 for Adam and RMSprop, 0.01 for SGD.")))
-    , m_momentum(doubleSpin(this, 0.0, 0.999, 3, 0.05, tr("Momentum for SGD and RMSprop (Keras default 0).")))
-    , m_nesterov(new QCheckBox(tr("Nesterov"), this))
-    , m_batch(intSpin(this, 1, 8192, tr("Samples per gradient step (Keras's batch_size).")))
-    , m_epochs(intSpin(this, 1, 100000, tr("Passes over the training samples (Keras's epochs).")))
-    , m_trainable(new QComboBox(this))
-    , m_phase1(intSpin(this, 0, 100000, tr("Two-phase schedule: train only the head for this many epochs first, then what \"Train\" says. 0: one phase.")))
-    , m_lrMult(doubleSpin(this, 0.0, 10.0, 3, 0.1, tr("Learning-rate factor for the layers below the head once they train.")))
-    , m_earlyStopping(new QCheckBox(tr("Early stopping"), this))
-    , m_monitor(new QComboBox(this))
-    , m_patience(intSpin(this, 0, 10000, tr("EarlyStopping's patience: epochs without improvement before stopping.")))
-    , m_reduceLr(new QCheckBox(tr("Reduce LR on plateau"), this))
-    , m_reducePatience(intSpin(this, 0, 10000, tr("ReduceLROnPlateau's patience.")))
-    , m_reduceFactor(doubleSpin(this, 0.001, 0.999, 3, 0.05, tr("ReduceLROnPlateau's factor: the new lr is lr × factor.")))
-    , m_labelSmoothing(doubleSpin(this, 0.0, 0.5, 3, 0.05, tr("Label smoothing of the categorical cross-entropy.")))
-    , m_seed(intSpin(this, 0, 2147483647, tr("Seed for shuffling, dropout and random rows: the same seed gives the same numbers.")))
-    , m_compare(new QCheckBox(tr("Compare with training from scratch"), this))
-    , m_start(new QPushButton(tr("&Start"), this))
-    , m_pause(new QPushButton(tr("Pause"), this))
-    , m_stop(new QPushButton(tr("S&top"), this))
-    , m_progress(new QProgressBar(this))
-    , m_progressLabel(new QLabel(this))
-    , m_hint(new QLabel(this))
-    , m_log(new QPlainTextEdit(this))
+    : QWidget(parent), m_controller(new TrainingController(this)), m_plots(new TrainingPlots(this)),
+      m_optimizer(new QComboBox(this)),
+      m_lr(doubleSpin(this, 1e-6, 10.0, 6, 1e-4,
+                      tr("Learning rate. Keras's defaults: 0.001 for Adam and RMSprop, 0.01 for SGD."))),
+      m_momentum(doubleSpin(this, 0.0, 0.999, 3, 0.05, tr("Momentum for SGD and RMSprop (Keras default 0)."))),
+      m_nesterov(new QCheckBox(tr("Nesterov"), this)),
+      m_batch(intSpin(this, 1, 8192, tr("Samples per gradient step (Keras's batch_size)."))),
+      m_epochs(intSpin(this, 1, 100000, tr("Passes over the training samples (Keras's epochs)."))),
+      m_trainable(new QComboBox(this)), m_phase1(intSpin(this, 0, 100000,
+                                                         tr("Two-phase schedule: train only the head for this many "
+                                                            "epochs first, then what \"Train\" says. 0: one phase."))),
+      m_lrMult(doubleSpin(this, 0.0, 10.0, 3, 0.1,
+                          tr("Learning-rate factor for the layers below the head once they train."))),
+      m_earlyStopping(new QCheckBox(tr("Early stopping"), this)), m_monitor(new QComboBox(this)),
+      m_patience(intSpin(this, 0, 10000, tr("EarlyStopping's patience: epochs without improvement before stopping."))),
+      m_reduceLr(new QCheckBox(tr("Reduce LR on plateau"), this)),
+      m_reducePatience(intSpin(this, 0, 10000, tr("ReduceLROnPlateau's patience."))),
+      m_reduceFactor(
+          doubleSpin(this, 0.001, 0.999, 3, 0.05, tr("ReduceLROnPlateau's factor: the new lr is lr × factor."))),
+      m_labelSmoothing(doubleSpin(this, 0.0, 0.5, 3, 0.05, tr("Label smoothing of the categorical cross-entropy."))),
+      m_seed(intSpin(this, 0, 2147483647,
+                     tr("Seed for shuffling, dropout and random rows: the same seed gives the same numbers."))),
+      m_compare(new QCheckBox(tr("Compare with training from scratch"), this)),
+      m_start(new QPushButton(tr("&Start"), this)), m_pause(new QPushButton(tr("Pause"), this)),
+      m_stop(new QPushButton(tr("S&top"), this)), m_progress(new QProgressBar(this)), m_progressLabel(new QLabel(this)),
+      m_hint(new QLabel(this)), m_log(new QPlainTextEdit(this))
 {
     m_optimizer->addItem(tr("Adam"), int(OptimizerKind::Adam));
     m_optimizer->addItem(tr("SGD"), int(OptimizerKind::Sgd));
     m_optimizer->addItem(tr("RMSprop"), int(OptimizerKind::RmsProp));
-    m_optimizer->setToolTip(tr("Keras's update rules and default hyperparameters (Adam epsilon 1e-7, RMSprop rho 0.9)."));
+    m_optimizer->setToolTip(
+        tr("Keras's update rules and default hyperparameters (Adam epsilon 1e-7, RMSprop rho 0.9)."));
     m_nesterov->setToolTip(tr("Nesterov momentum (SGD only)."));
     m_trainable->addItem(tr("Head only"), int(TrainPreset::HeadOnly));
     m_trainable->addItem(tr("Everything"), int(TrainPreset::All));
     m_trainable->addItem(tr("As checked on the Model page"), int(TrainPreset::Custom));
-    m_trainable->setToolTip(tr("Which layers train: the new head, every layer, or the Trainable boxes of the Model page."));
-    for (const QString &m : {QStringLiteral("val_loss"), QStringLiteral("val_accuracy"), QStringLiteral("loss"), QStringLiteral("accuracy")})
+    m_trainable->setToolTip(
+        tr("Which layers train: the new head, every layer, or the Trainable boxes of the Model page."));
+    for (const QString &m : {QStringLiteral("val_loss"), QStringLiteral("val_accuracy"), QStringLiteral("loss"),
+                             QStringLiteral("accuracy")})
         m_monitor->addItem(m, m);
     m_monitor->setToolTip(tr("The metric the callbacks watch."));
-    m_earlyStopping->setToolTip(tr("Stop when the monitored metric stops improving and restore the best epoch's weights."));
+    m_earlyStopping->setToolTip(
+        tr("Stop when the monitored metric stops improving and restore the best epoch's weights."));
     m_reduceLr->setToolTip(tr("Multiply the learning rate by the factor when the monitored metric stops improving."));
-    m_compare->setToolTip(tr("Also train the same model from freshly initialized weights and overlay its curves: does the transfer help?"));
+    m_compare->setToolTip(tr(
+        "Also train the same model from freshly initialized weights and overlay its curves: does the transfer help?"));
     m_start->setToolTip(tr("Start training (Training → Start, Ctrl+Enter)"));
     m_pause->setToolTip(tr("Pause after the current batch; Resume continues with the same numbers (Ctrl+Shift+P)"));
     m_stop->setToolTip(tr("Stop after the current batch and keep the weights so far (Ctrl+.)"));
@@ -173,9 +179,8 @@ TrainingPage::TrainingPage(QWidget *parent)
     connect(m_controller, &TrainingController::prepared, this, &TrainingPage::prepared);
     connect(m_controller, &TrainingController::batchFinished, this, &TrainingPage::batchFinished);
     connect(m_controller, &TrainingController::epochFinished, this, &TrainingPage::epochFinished);
-    connect(m_controller, &TrainingController::noted, this, [this](int run, const QString &message) {
-        log(run == 1 ? tr("[scratch] %1").arg(message) : message);
-    });
+    connect(m_controller, &TrainingController::noted, this,
+            [this](int run, const QString &message) { log(run == 1 ? tr("[scratch] %1").arg(message) : message); });
     connect(m_controller, &TrainingController::stateChanged, this, [this] {
         updateButtons();
         Q_EMIT runningChanged(m_controller->isRunning());
@@ -184,7 +189,10 @@ TrainingPage::TrainingPage(QWidget *parent)
         m_plots->flush();
         m_progress->setValue(m_progress->maximum());
         const TrainingResult &r = outcome.fineTuned;
-        m_progressLabel->setText(tr("%1 after %2 epoch(s), %3 s").arg(stopReasonText(r.stopReason)).arg(r.history.size()).arg(r.seconds, 0, 'f', 1));
+        m_progressLabel->setText(tr("%1 after %2 epoch(s), %3 s")
+                                     .arg(stopReasonText(r.stopReason))
+                                     .arg(r.history.size())
+                                     .arg(r.seconds, 0, 'f', 1));
         log(TrainingReport::summary(r, m_classNames).trimmed());
         if (outcome.scratch)
             log(TrainingReport::comparison(outcome).trimmed());
@@ -218,7 +226,9 @@ void TrainingPage::setInputs(const FineTuneInputs &inputs)
         m_hint->setText(tr("Choose a dataset on the Dataset page to train."));
     else
         m_hint->setText(tr("%1 classes, %2 training and %3 validation samples.")
-                            .arg(inputs.data->classNames.size()).arg(inputs.data->train.count()).arg(inputs.data->validation.count()));
+                            .arg(inputs.data->classNames.size())
+                            .arg(inputs.data->train.count())
+                            .arg(inputs.data->validation.count()));
     updateButtons();
 }
 
@@ -235,9 +245,10 @@ void TrainingPage::updateButtons()
     m_stop->setEnabled(running && state != TrainingController::State::Stopping);
     m_pause->setEnabled(state == TrainingController::State::Training || state == TrainingController::State::Paused);
     m_pause->setText(state == TrainingController::State::Paused ? tr("Resume") : tr("Pause"));
-    for (QWidget *w : std::initializer_list<QWidget *>{m_optimizer, m_lr, m_momentum, m_nesterov, m_batch, m_epochs, m_trainable, m_phase1,
-                                                        m_lrMult, m_earlyStopping, m_monitor, m_patience, m_reduceLr,
-                                                        m_reducePatience, m_reduceFactor, m_labelSmoothing, m_seed, m_compare})
+    for (QWidget *w :
+         std::initializer_list<QWidget *>{m_optimizer, m_lr, m_momentum, m_nesterov, m_batch, m_epochs, m_trainable,
+                                          m_phase1, m_lrMult, m_earlyStopping, m_monitor, m_patience, m_reduceLr,
+                                          m_reducePatience, m_reduceFactor, m_labelSmoothing, m_seed, m_compare})
         w->setEnabled(!running);
 }
 
@@ -339,17 +350,20 @@ void TrainingPage::loadDefaults()
 {
     QSettings s;
     s.beginGroup(QStringLiteral("training"));
-    m_optimizer->setCurrentIndex(std::max(0, m_optimizer->findData(s.value(QStringLiteral("optimizer"), int(OptimizerKind::Adam)))));
+    m_optimizer->setCurrentIndex(
+        std::max(0, m_optimizer->findData(s.value(QStringLiteral("optimizer"), int(OptimizerKind::Adam)))));
     m_lr->setValue(s.value(QStringLiteral("lr"), 1e-3).toDouble());
     m_momentum->setValue(s.value(QStringLiteral("momentum"), 0.0).toDouble());
     m_nesterov->setChecked(s.value(QStringLiteral("nesterov"), false).toBool());
     m_nesterov->setEnabled(m_optimizer->currentData().toInt() == int(OptimizerKind::Sgd));
     m_batch->setValue(s.value(QStringLiteral("batch"), 32).toInt());
     m_epochs->setValue(s.value(QStringLiteral("epochs"), 10).toInt());
-    m_trainable->setCurrentIndex(std::max(0, m_trainable->findData(s.value(QStringLiteral("trainable"), int(TrainPreset::HeadOnly)))));
+    m_trainable->setCurrentIndex(
+        std::max(0, m_trainable->findData(s.value(QStringLiteral("trainable"), int(TrainPreset::HeadOnly)))));
     m_phase1->setValue(s.value(QStringLiteral("phase1"), 0).toInt());
     m_lrMult->setValue(s.value(QStringLiteral("lrMult"), 1.0).toDouble());
-    m_monitor->setCurrentIndex(std::max(0, m_monitor->findData(s.value(QStringLiteral("monitor"), QStringLiteral("val_loss")))));
+    m_monitor->setCurrentIndex(
+        std::max(0, m_monitor->findData(s.value(QStringLiteral("monitor"), QStringLiteral("val_loss")))));
     m_earlyStopping->setChecked(s.value(QStringLiteral("earlyStopping"), false).toBool());
     m_patience->setValue(s.value(QStringLiteral("patience"), 5).toInt());
     m_reduceLr->setChecked(s.value(QStringLiteral("reduceLr"), false).toBool());
@@ -395,8 +409,7 @@ void TrainingPage::togglePause()
         m_progressLabel->setText(tr("Resuming…"));
         m_controller->resume();
         break;
-    default:
-        break;
+    default: break;
     }
 }
 
@@ -405,11 +418,13 @@ void TrainingPage::paused(int run, const BatchProgress &after)
     if (m_controller->state() != TrainingController::State::Paused)
         return; // resumed or stopped before this arrived
     const QString prefix = run == 1 ? tr("scratch: ") : QString();
-    m_progressLabel->setText(after.batch > 0 ? tr("%1Paused after batch %2 of epoch %3").arg(prefix).arg(after.batch).arg(after.epoch + 1)
-                                             : tr("%1Paused before the first batch").arg(prefix));
+    m_progressLabel->setText(
+        after.batch > 0 ? tr("%1Paused after batch %2 of epoch %3").arg(prefix).arg(after.batch).arg(after.epoch + 1)
+                        : tr("%1Paused before the first batch").arg(prefix));
 }
 
-void TrainingPage::prepared(const QStringList &classNames, int epochs, int trainSamples, int batchSize, bool compareScratch)
+void TrainingPage::prepared(const QStringList &classNames, int epochs, int trainSamples, int batchSize,
+                            bool compareScratch)
 {
     m_classNames = classNames;
     m_epochCount = epochs;
@@ -417,7 +432,10 @@ void TrainingPage::prepared(const QStringList &classNames, int epochs, int train
     m_batchesPerEpoch = std::max(1, (trainSamples + batchSize - 1) / batchSize);
     m_progress->setRange(0, std::max(1, m_runs * (epochs - m_initialEpoch) * m_batchesPerEpoch));
     m_progress->setValue(0);
-    log(tr("Training %1 classes on %2 samples, %3 batches per epoch.").arg(classNames.size()).arg(trainSamples).arg(m_batchesPerEpoch));
+    log(tr("Training %1 classes on %2 samples, %3 batches per epoch.")
+            .arg(classNames.size())
+            .arg(trainSamples)
+            .arg(m_batchesPerEpoch));
 }
 
 void TrainingPage::batchFinished(int run, const BatchProgress &p)
@@ -427,7 +445,8 @@ void TrainingPage::batchFinished(int run, const BatchProgress &p)
         m_batchesPerEpoch = p.batches;
     const int epochs = std::max(1, (p.epochs > 0 ? p.epochs : m_epochCount) - m_initialEpoch);
     const qint64 total = qint64(m_runs) * epochs * m_batchesPerEpoch;
-    const qint64 done = qint64(run) * epochs * m_batchesPerEpoch + qint64(p.epoch - m_initialEpoch) * m_batchesPerEpoch + p.batch;
+    const qint64 done =
+        qint64(run) * epochs * m_batchesPerEpoch + qint64(p.epoch - m_initialEpoch) * m_batchesPerEpoch + p.batch;
     if (m_progress->maximum() != total)
         m_progress->setRange(0, int(std::min<qint64>(total, INT_MAX)));
     m_progress->setValue(int(std::min(done, total)));
@@ -435,8 +454,12 @@ void TrainingPage::batchFinished(int run, const BatchProgress &p)
     const QString left = done > 0 ? duration(elapsed * (total - done) / done) : tr("?");
     m_progressLabel->setText(tr("%1epoch %2/%3 · batch %4/%5 · loss %6 · %7 left")
                                  .arg(run == 1 ? tr("scratch: ") : QString())
-                                 .arg(p.epoch + 1).arg(p.epochs > 0 ? p.epochs : m_epochCount)
-                                 .arg(p.batch).arg(p.batches).arg(p.loss, 0, 'f', 4).arg(left));
+                                 .arg(p.epoch + 1)
+                                 .arg(p.epochs > 0 ? p.epochs : m_epochCount)
+                                 .arg(p.batch)
+                                 .arg(p.batches)
+                                 .arg(p.loss, 0, 'f', 4)
+                                 .arg(left));
 }
 
 void TrainingPage::epochFinished(int run, const EpochRecord &record)

@@ -11,9 +11,7 @@ constexpr int maxLabelledClasses = 30;
 } // namespace
 
 ConfusionMapPlot::ConfusionMapPlot(QWidget *parent)
-    : QWidget(parent)
-    , m_plot(new QCustomPlot(this))
-    , m_map(new QCPColorMap(m_plot->xAxis, m_plot->yAxis))
+    : QWidget(parent), m_plot(new QCustomPlot(this)), m_map(new QCPColorMap(m_plot->xAxis, m_plot->yAxis))
 {
     m_plot->xAxis->setLabel(tr("predicted"));
     m_plot->yAxis->setLabel(tr("true class"));
@@ -61,7 +59,8 @@ void ConfusionMapPlot::setConfusion(const QVector<QVector<int>> &confusion, cons
     for (QCPAxis *axis : {m_plot->xAxis, m_plot->yAxis}) {
         QSharedPointer<QCPAxisTickerText> ticker(new QCPAxisTickerText);
         for (int i = 0; i < m_classes; ++i)
-            ticker->addTick(i, m_classes <= maxLabelledClasses && i < classNames.size() ? classNames[i] : QString::number(i));
+            ticker->addTick(i, m_classes <= maxLabelledClasses && i < classNames.size() ? classNames[i]
+                                                                                        : QString::number(i));
         axis->setTicker(ticker);
         axis->setRange(-0.5, m_classes - 0.5);
     }

@@ -28,12 +28,9 @@ constexpr int maxWaveformPoints = 8000;
 QString featureTitle(AudioFeatureKind kind)
 {
     switch (kind) {
-    case AudioFeatureKind::Mfcc:
-        return QObject::tr("MFCC");
-    case AudioFeatureKind::MelSpectrogram:
-        return QObject::tr("Mel spectrogram (power)");
-    case AudioFeatureKind::MelSpectrogramDb:
-        return QObject::tr("Mel spectrogram (dB)");
+    case AudioFeatureKind::Mfcc: return QObject::tr("MFCC");
+    case AudioFeatureKind::MelSpectrogram: return QObject::tr("Mel spectrogram (power)");
+    case AudioFeatureKind::MelSpectrogramDb: return QObject::tr("Mel spectrogram (dB)");
     }
     return {};
 }
@@ -57,15 +54,9 @@ struct SamplePreview::Loaded
 };
 
 SamplePreview::SamplePreview(QWidget *parent)
-    : QWidget(parent)
-    , m_stack(new QStackedWidget(this))
-    , m_message(new QLabel(this))
-    , m_plots(new QWidget(this))
-    , m_waveform(new QCustomPlot(m_plots))
-    , m_features(new QCustomPlot(m_plots))
-    , m_map(nullptr)
-    , m_image(new QLabel(this))
-    , m_caption(new QLabel(m_plots))
+    : QWidget(parent), m_stack(new QStackedWidget(this)), m_message(new QLabel(this)), m_plots(new QWidget(this)),
+      m_waveform(new QCustomPlot(m_plots)), m_features(new QCustomPlot(m_plots)), m_map(nullptr),
+      m_image(new QLabel(this)), m_caption(new QLabel(m_plots))
 {
     m_message->setAlignment(Qt::AlignCenter);
     m_message->setWordWrap(true);
@@ -164,7 +155,8 @@ void SamplePreview::showAudioFile(const QString &path, const AudioFeatureParams 
         loaded.waveform = mono.samples;
         loaded.rows = features->rows;
         loaded.columns = features->cols;
-        loaded.heat.assign(features->channelData(0), features->channelData(0) + std::size_t(features->rows) * features->cols);
+        loaded.heat.assign(features->channelData(0),
+                           features->channelData(0) + std::size_t(features->rows) * features->cols);
         loaded.rowLabel = params.feature == AudioFeatureKind::Mfcc ? tr("coefficient") : tr("mel band");
         loaded.caption = tr("<b>%1</b> — %2 Hz, %3 s; %4 %5 × %6 (features × frames, as librosa returns them)")
                              .arg(QFileInfo(path).fileName().toHtmlEscaped())
@@ -189,7 +181,8 @@ void SamplePreview::showImageFile(const QString &path)
             return loaded;
         }
         loaded.content = Content::Image;
-        loaded.caption = tr("%1 — %2 × %3").arg(QFileInfo(path).fileName()).arg(loaded.image.width()).arg(loaded.image.height());
+        loaded.caption =
+            tr("%1 — %2 × %3").arg(QFileInfo(path).fileName()).arg(loaded.image.width()).arg(loaded.image.height());
         return loaded;
     });
 }
@@ -365,8 +358,8 @@ void SamplePreview::updatePixmap()
         return;
     const QSize target = m_image->size().boundedTo(m_picture.size() * 8).expandedTo(QSize(16, 16));
     // Small images (28 × 28 digits) are enlarged without smoothing so their pixels stay visible.
-    const Qt::TransformationMode mode = m_picture.width() < target.width() / 2 ? Qt::FastTransformation
-                                                                                 : Qt::SmoothTransformation;
+    const Qt::TransformationMode mode =
+        m_picture.width() < target.width() / 2 ? Qt::FastTransformation : Qt::SmoothTransformation;
     m_image->setPixmap(QPixmap::fromImage(m_picture.scaled(target, Qt::KeepAspectRatio, mode)));
 }
 

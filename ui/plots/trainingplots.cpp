@@ -48,11 +48,8 @@ QCPGraph *newGraph(QCustomPlot *plot, const QString &name, const QColor &color, 
 } // namespace
 
 TrainingPlots::TrainingPlots(QWidget *parent)
-    : QWidget(parent)
-    , m_loss(newPlot(this, tr("loss")))
-    , m_accuracy(newPlot(this, tr("accuracy")))
-    , m_lr(newPlot(this, tr("learning rate")))
-    , m_replotTimer(new QTimer(this))
+    : QWidget(parent), m_loss(newPlot(this, tr("loss"))), m_accuracy(newPlot(this, tr("accuracy"))),
+      m_lr(newPlot(this, tr("learning rate"))), m_replotTimer(new QTimer(this))
 {
     const QColor train(31, 119, 180), val(255, 127, 14), batch(150, 150, 150);
     m_graphs[BatchLoss] = newGraph(m_loss, tr("batch loss (smoothed)"), batch, Qt::SolidLine, false);

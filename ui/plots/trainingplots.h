@@ -22,8 +22,17 @@ class TrainingPlots final : public QWidget
     Q_OBJECT
 public:
     enum Series {
-        TrainLoss, ValLoss, BatchLoss, TrainAccuracy, ValAccuracy, LearningRate,
-        ScratchTrainLoss, ScratchValLoss, ScratchTrainAccuracy, ScratchValAccuracy, SeriesCount
+        TrainLoss,
+        ValLoss,
+        BatchLoss,
+        TrainAccuracy,
+        ValAccuracy,
+        LearningRate,
+        ScratchTrainLoss,
+        ScratchValLoss,
+        ScratchTrainAccuracy,
+        ScratchValAccuracy,
+        SeriesCount
     };
 
     explicit TrainingPlots(QWidget *parent = nullptr);

@@ -11,11 +11,8 @@
 namespace graft::ui {
 
 PathField::PathField(Kind kind, const QString &dialogTitle, QWidget *parent)
-    : QWidget(parent)
-    , m_kind(kind)
-    , m_title(dialogTitle)
-    , m_edit(new QLineEdit(this))
-    , m_button(new QPushButton(tr("&Browse…"), this))
+    : QWidget(parent), m_kind(kind), m_title(dialogTitle), m_edit(new QLineEdit(this)),
+      m_button(new QPushButton(tr("&Browse…"), this))
 {
     auto *row = new QHBoxLayout(this);
     row->setContentsMargins(0, 0, 0, 0);
@@ -54,15 +51,9 @@ void PathField::browse()
 {
     QString chosen;
     switch (m_kind) {
-    case Kind::OpenFile:
-        chosen = QFileDialog::getOpenFileName(this, m_title, dialogStart(), m_filter);
-        break;
-    case Kind::Folder:
-        chosen = QFileDialog::getExistingDirectory(this, m_title, dialogStart());
-        break;
-    case Kind::SaveFile:
-        chosen = QFileDialog::getSaveFileName(this, m_title, dialogStart(), m_filter);
-        break;
+    case Kind::OpenFile: chosen = QFileDialog::getOpenFileName(this, m_title, dialogStart(), m_filter); break;
+    case Kind::Folder: chosen = QFileDialog::getExistingDirectory(this, m_title, dialogStart()); break;
+    case Kind::SaveFile: chosen = QFileDialog::getSaveFileName(this, m_title, dialogStart(), m_filter); break;
     }
     if (chosen.isEmpty())
         return;

@@ -20,13 +20,10 @@
 namespace graft::ui::wizard {
 
 ArchitecturePage::ArchitecturePage(FineTuneWizard *wizard)
-    : m_wizard(wizard)
-    , m_json(new PathField(PathField::Kind::OpenFile, tr("Choose Architecture JSON"), this))
-    , m_labels(new PathField(PathField::Kind::OpenFile, tr("Choose Old Class Names"), this))
-    , m_message(new QLabel(this))
-    , m_labelsMessage(new QLabel(this))
-    , m_busy(new QProgressBar(this))
-    , m_timer(new QTimer(this))
+    : m_wizard(wizard), m_json(new PathField(PathField::Kind::OpenFile, tr("Choose Architecture JSON"), this)),
+      m_labels(new PathField(PathField::Kind::OpenFile, tr("Choose Old Class Names"), this)),
+      m_message(new QLabel(this)), m_labelsMessage(new QLabel(this)), m_busy(new QProgressBar(this)),
+      m_timer(new QTimer(this))
 {
     setTitle(tr("Architecture and Old Classes"));
     setSubTitle(tr("A weights-only file needs the model's architecture (the JSON of model.to_json()). "
@@ -38,7 +35,8 @@ ArchitecturePage::ArchitecturePage(FineTuneWizard *wizard)
     m_labels->setNameFilter(tr("Class names (*.txt *.json);;All files (*)"));
     m_labels->setButtonText(tr("Bro&wse…"));
     m_labels->lineEdit()->setPlaceholderText(tr("Optional: one old class name per line, or a JSON list"));
-    m_labels->lineEdit()->setToolTip(tr("The old classes in output order. Without them, old classes are known by index only."));
+    m_labels->lineEdit()->setToolTip(
+        tr("The old classes in output order. Without them, old classes are known by index only."));
     for (QLabel *label : {m_message, m_labelsMessage}) {
         label->setWordWrap(true);
         label->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -193,15 +191,18 @@ void ArchitecturePage::updateMessage()
         m_message->setText(tr("%1 layers; the architecture comes from %2.")
                                .arg(m_withArch->model.layers.size())
                                .arg(m_withArch->architectureSource == QLatin1String("file")
-                                        ? tr("the file itself") : QDir::toNativeSeparators(m_withArch->architectureSource)));
+                                        ? tr("the file itself")
+                                        : QDir::toNativeSeparators(m_withArch->architectureSource)));
 
     if (!m_labelsError.isEmpty())
         m_labelsMessage->setText(m_labelsError);
     else if (!m_names.isEmpty())
-        m_labelsMessage->setText(tr("%n old class(es): %1", nullptr, int(m_names.size())).arg(m_names.mid(0, 12).join(QStringLiteral(", "))
-                                                                                               + (m_names.size() > 12 ? QStringLiteral(", …") : QString())));
+        m_labelsMessage->setText(tr("%n old class(es): %1", nullptr, int(m_names.size()))
+                                     .arg(m_names.mid(0, 12).join(QStringLiteral(", "))
+                                          + (m_names.size() > 12 ? QStringLiteral(", …") : QString())));
     else if (m_source && !m_source->classNames.isEmpty())
-        m_labelsMessage->setText(tr("%n old class name(s) found beside the weights.", nullptr, int(m_source->classNames.size())));
+        m_labelsMessage->setText(
+            tr("%n old class name(s) found beside the weights.", nullptr, int(m_source->classNames.size())));
     else
         m_labelsMessage->setText(tr("No old class names: the head plan will refer to old classes by index."));
     Q_EMIT completeChanged();
@@ -209,7 +210,8 @@ void ArchitecturePage::updateMessage()
 
 bool ArchitecturePage::isComplete() const
 {
-    return !m_loading && !m_timer->isActive() && m_withArch && m_jsonLoaded == architecturePath() && m_labelsError.isEmpty();
+    return !m_loading && !m_timer->isActive() && m_withArch && m_jsonLoaded == architecturePath()
+           && m_labelsError.isEmpty();
 }
 
 bool ArchitecturePage::validatePage()
@@ -225,7 +227,10 @@ bool ArchitecturePage::validatePage()
             // The names must match the old output layer, or copying by name would pick wrong neurons.
             if (auto head = HeadRemapper::locate(model->model); head && head->units != m_names.size()) {
                 m_labelsError = tr("%1 names %2 classes, but the output layer %3 has %4 units.")
-                                    .arg(QFileInfo(labelsPath()).fileName()).arg(m_names.size()).arg(head->layer).arg(head->units);
+                                    .arg(QFileInfo(labelsPath()).fileName())
+                                    .arg(m_names.size())
+                                    .arg(head->layer)
+                                    .arg(head->units);
                 updateMessage();
                 return false;
             }

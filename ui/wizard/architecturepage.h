@@ -64,7 +64,7 @@ private:
     QString m_loadError;
     QStringList m_names;
     QString m_labelsError;
-    std::shared_ptr<const LoadedModel> m_result;   ///< handed to the wizard; kept while nothing changes
+    std::shared_ptr<const LoadedModel> m_result; ///< handed to the wizard; kept while nothing changes
     quint64 m_generation = 0;
     bool m_loading = false;
 };

@@ -26,16 +26,11 @@
 namespace graft::ui::wizard {
 
 DataPage::DataPage(FineTuneWizard *wizard)
-    : m_wizard(wizard)
-    , m_path(new PathField(PathField::Kind::Folder, tr("Choose Dataset Folder"), this))
-    , m_validation(new QDoubleSpinBox(this))
-    , m_progress(new QProgressBar(this))
-    , m_cancel(new QPushButton(tr("&Cancel Loading"), this))
-    , m_message(new QLabel(this))
-    , m_classes(new ClassCountModel(this))
-    , m_view(new QTableView(this))
-    , m_timer(new QTimer(this))
-    , m_job(new TrainingDataJob(this))
+    : m_wizard(wizard), m_path(new PathField(PathField::Kind::Folder, tr("Choose Dataset Folder"), this)),
+      m_validation(new QDoubleSpinBox(this)), m_progress(new QProgressBar(this)),
+      m_cancel(new QPushButton(tr("&Cancel Loading"), this)), m_message(new QLabel(this)),
+      m_classes(new ClassCountModel(this)), m_view(new QTableView(this)), m_timer(new QTimer(this)),
+      m_job(new TrainingDataJob(this))
 {
     setTitle(tr("Dataset"));
     setSubTitle(tr("A folder with one subfolder per new class (or train/ and val/ folders holding them). "
@@ -46,7 +41,8 @@ DataPage::DataPage(FineTuneWizard *wizard)
     m_validation->setSingleStep(0.05);
     m_validation->setDecimals(2);
     m_validation->setValue(0.2); // graft-cli finetune --val-split
-    m_validation->setToolTip(tr("Share of each class held out for validation when there is no val/ folder (stratified)."));
+    m_validation->setToolTip(
+        tr("Share of each class held out for validation when there is no val/ folder (stratified)."));
     m_progress->hide();
     m_cancel->hide();
     m_cancel->setToolTip(tr("Stop reading and extracting features"));
@@ -198,10 +194,14 @@ void DataPage::loaded(std::shared_ptr<const TrainingData> data)
         ++validation[label];
     m_classes->setCounts(data->classNames, train, validation);
     QString text = tr("%1 classes, %2 training and %3 validation samples.\nFeatures: %4")
-                       .arg(classes).arg(data->train.count()).arg(data->validation.count()).arg(data->description);
+                       .arg(classes)
+                       .arg(data->train.count())
+                       .arg(data->validation.count())
+                       .arg(data->description);
     if (!data->skipped.isEmpty())
-        text += QLatin1Char('\n') + tr("%n file(s) skipped, e.g. %1: %2", nullptr, int(data->skipped.size()))
-                                        .arg(data->skipped.front().path, data->skipped.front().reason);
+        text += QLatin1Char('\n')
+                + tr("%n file(s) skipped, e.g. %1: %2", nullptr, int(data->skipped.size()))
+                      .arg(data->skipped.front().path, data->skipped.front().reason);
     for (const QString &note : data->notes)
         text += QLatin1Char('\n') + note;
     m_message->setText(text);

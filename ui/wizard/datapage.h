@@ -73,9 +73,9 @@ private:
     std::shared_ptr<const TrainingData> m_data;
     QString m_loadedPath;
     QString m_failedPath; ///< the message already says why this folder cannot be used
-    Shape m_loadedShape; ///< the model input the samples were shaped for
+    Shape m_loadedShape;  ///< the model input the samples were shaped for
     TrainingDataJob *m_job;
-    QString m_loadingPath;   ///< what m_job is loading
+    QString m_loadingPath; ///< what m_job is loading
     Shape m_loadingShape;
     bool m_loading = false;
 };

@@ -39,26 +39,26 @@ struct ExportOutcome
 } // namespace
 
 ExportPage::ExportPage(FineTuneWizard *wizard)
-    : m_wizard(wizard)
-    , m_target(new PathField(PathField::Kind::SaveFile, tr("Export Fine-tuned Model"), this))
-    , m_full(new QCheckBox(tr("Full model (architecture inside; .h5/.hdf5 only)"), this))
-    , m_labels(new QCheckBox(tr("Class names (<stem>.labels.txt)"), this))
-    , m_history(new QCheckBox(tr("Training history (<stem>.history.csv)"), this))
-    , m_export(new QPushButton(tr("&Export"), this))
-    , m_busy(new QProgressBar(this))
-    , m_message(new QLabel(this))
-    , m_files(new QPlainTextEdit(this))
+    : m_wizard(wizard), m_target(new PathField(PathField::Kind::SaveFile, tr("Export Fine-tuned Model"), this)),
+      m_full(new QCheckBox(tr("Full model (architecture inside; .h5/.hdf5 only)"), this)),
+      m_labels(new QCheckBox(tr("Class names (<stem>.labels.txt)"), this)),
+      m_history(new QCheckBox(tr("Training history (<stem>.history.csv)"), this)),
+      m_export(new QPushButton(tr("&Export"), this)), m_busy(new QProgressBar(this)), m_message(new QLabel(this)),
+      m_files(new QPlainTextEdit(this))
 {
     setTitle(tr("Export"));
-    setSubTitle(tr("The format follows the file name: .h5 (Keras 2), .weights.h5 (Keras 3), .keras, or .pt (TorchScript). "
-                   "Finish opens the result in the workbench."));
+    setSubTitle(
+        tr("The format follows the file name: .h5 (Keras 2), .weights.h5 (Keras 3), .keras, or .pt (TorchScript). "
+           "Finish opens the result in the workbench."));
     QStringList filters;
-    for (ExportFormat f : {ExportFormat::Keras2Weights, ExportFormat::Keras3Weights, ExportFormat::KerasArchive, ExportFormat::TorchScript})
+    for (ExportFormat f : {ExportFormat::Keras2Weights, ExportFormat::Keras3Weights, ExportFormat::KerasArchive,
+                           ExportFormat::TorchScript})
         filters << tr("%1 (*%2)").arg(ModelExporter::formatName(f), ExportDialog::suffixFor(f));
     m_target->setNameFilter(filters.join(QStringLiteral(";;")));
     m_target->lineEdit()->setToolTip(tr("The model file to write; the files beside it are named after its stem. "
-                            "The files the model was read from are never overwritten."));
-    m_full->setToolTip(tr("keras.models.load_model() reads it without code; otherwise model.load_weights() with the architecture JSON."));
+                                        "The files the model was read from are never overwritten."));
+    m_full->setToolTip(tr(
+        "keras.models.load_model() reads it without code; otherwise model.load_weights() with the architecture JSON."));
     m_labels->setChecked(true);
     m_history->setChecked(true);
     m_busy->setRange(0, 0);
@@ -121,7 +121,8 @@ void ExportPage::initializePage()
         return;
     const QFileInfo source(trained->sourcePath);
     const QString folder = QSettings().value(QLatin1String(lastExportFolderKey), source.absolutePath()).toString();
-    const QString name = QFileInfo(CompanionFiles::stem(source.fileName())).fileName() + QStringLiteral("-finetuned.h5");
+    const QString name =
+        QFileInfo(CompanionFiles::stem(source.fileName())).fileName() + QStringLiteral("-finetuned.h5");
     m_target->setPath(QDir::toNativeSeparators(QDir(folder).filePath(name)));
 }
 
@@ -165,7 +166,8 @@ void ExportPage::startExport()
     m_exporting = true;
     m_busy->show();
     m_export->setEnabled(false);
-    m_message->setText(tr("Writing %1 as %2…").arg(QDir::toNativeSeparators(target), ModelExporter::formatName(*format)));
+    m_message->setText(
+        tr("Writing %1 as %2…").arg(QDir::toNativeSeparators(target), ModelExporter::formatName(*format)));
     m_files->clear();
     m_written.clear();
     Q_EMIT completeChanged();
@@ -188,7 +190,8 @@ void ExportPage::startExport()
         }
         m_writtenTarget = target;
         QSettings().setValue(QLatin1String(lastExportFolderKey), QFileInfo(target).absolutePath());
-        m_message->setText(tr("Wrote %n file(s). Finish shows the result in the workbench.", nullptr, int(m_written.size())));
+        m_message->setText(
+            tr("Wrote %n file(s). Finish shows the result in the workbench.", nullptr, int(m_written.size())));
         Q_EMIT completeChanged();
         Q_EMIT exportFinished(true);
     });
@@ -203,7 +206,8 @@ void ExportPage::startExport()
         outcome.written = result->writtenFiles;
         outcome.warnings = result->warnings;
         if (!history.isEmpty()) {
-            auto written = CompanionFiles::writeHistory(target, history, options.protectedInputs + QStringList{model.sourcePath});
+            auto written =
+                CompanionFiles::writeHistory(target, history, options.protectedInputs + QStringList{model.sourcePath});
             if (!written)
                 outcome.error = written.errorString();
             else

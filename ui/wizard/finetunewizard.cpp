@@ -19,15 +19,10 @@
 namespace graft::ui {
 
 FineTuneWizard::FineTuneWizard(QWidget *parent)
-    : QWizard(parent)
-    , m_weights(new wizard::WeightsPage(this))
-    , m_architecture(new wizard::ArchitecturePage(this))
-    , m_dataPage(new wizard::DataPage(this))
-    , m_head(new wizard::HeadPlanPage(this))
-    , m_settings(new wizard::SettingsPage)
-    , m_summary(new wizard::SummaryPage(this))
-    , m_train(new wizard::TrainPage(this))
-    , m_export(new wizard::ExportPage(this))
+    : QWizard(parent), m_weights(new wizard::WeightsPage(this)), m_architecture(new wizard::ArchitecturePage(this)),
+      m_dataPage(new wizard::DataPage(this)), m_head(new wizard::HeadPlanPage(this)),
+      m_settings(new wizard::SettingsPage), m_summary(new wizard::SummaryPage(this)),
+      m_train(new wizard::TrainPage(this)), m_export(new wizard::ExportPage(this))
 {
     setWindowTitle(tr("New Fine-tune"));
     setObjectName(QStringLiteral("fineTuneWizard"));
@@ -53,12 +48,11 @@ int FineTuneWizard::nextId() const
     case WeightsPageId: {
         // The architecture page only when the file lacks what fine-tuning needs from it.
         const auto loaded = m_weights->loadedModel();
-        return loaded && (!loaded->hasArchitecture || loaded->classNames.isEmpty()) ? ArchitecturePageId : DatasetPageId;
+        return loaded && (!loaded->hasArchitecture || loaded->classNames.isEmpty()) ? ArchitecturePageId
+                                                                                    : DatasetPageId;
     }
-    case ExportPageId:
-        return -1;
-    default:
-        return currentId() + 1;
+    case ExportPageId: return -1;
+    default: return currentId() + 1;
     }
 }
 
@@ -128,10 +122,11 @@ void FineTuneWizard::loadModel(QObject *context, const QString &path, const Load
                                std::function<void(Expected<LoadedModel>)> done)
 {
     auto *watcher = new QFutureWatcher<Expected<LoadedModel>>(context);
-    QObject::connect(watcher, &QFutureWatcher<Expected<LoadedModel>>::finished, context, [watcher, done = std::move(done)] {
-        watcher->deleteLater();
-        done(watcher->result());
-    });
+    QObject::connect(watcher, &QFutureWatcher<Expected<LoadedModel>>::finished, context,
+                     [watcher, done = std::move(done)] {
+                         watcher->deleteLater();
+                         done(watcher->result());
+                     });
     watcher->setFuture(QtConcurrent::run([path, options] { return KerasFileLoader::load(path, options); }));
 }
 

@@ -40,8 +40,16 @@ class FineTuneWizard final : public QWizard
 {
     Q_OBJECT
 public:
-    enum PageId { WeightsPageId, ArchitecturePageId, DatasetPageId, HeadPageId, SettingsPageId, SummaryPageId,
-                  TrainPageId, ExportPageId };
+    enum PageId {
+        WeightsPageId,
+        ArchitecturePageId,
+        DatasetPageId,
+        HeadPageId,
+        SettingsPageId,
+        SummaryPageId,
+        TrainPageId,
+        ExportPageId
+    };
 
     explicit FineTuneWizard(QWidget *parent = nullptr);
     ~FineTuneWizard() override;

@@ -15,9 +15,7 @@
 namespace graft::ui::wizard {
 
 HeadPlanPage::HeadPlanPage(FineTuneWizard *wizard)
-    : m_wizard(wizard)
-    , m_head(new HeadPage(this))
-    , m_message(new QLabel(this))
+    : m_wizard(wizard), m_head(new HeadPage(this)), m_message(new QLabel(this))
 {
     setTitle(tr("Head Plan"));
     setSubTitle(tr("One output neuron per new class. Matching names copy the old neuron, the others are imprinted "

@@ -9,16 +9,13 @@
 namespace graft::ui::wizard {
 
 SettingsPage::SettingsPage()
-    : m_epochs(new QSpinBox(this))
-    , m_batch(new QSpinBox(this))
-    , m_optimizer(new QComboBox(this))
-    , m_lr(new QDoubleSpinBox(this))
-    , m_trainable(new QComboBox(this))
-    , m_compare(new QCheckBox(tr("Also train from scratch and compare"), this))
-    , m_seed(new QSpinBox(this))
+    : m_epochs(new QSpinBox(this)), m_batch(new QSpinBox(this)), m_optimizer(new QComboBox(this)),
+      m_lr(new QDoubleSpinBox(this)), m_trainable(new QComboBox(this)),
+      m_compare(new QCheckBox(tr("Also train from scratch and compare"), this)), m_seed(new QSpinBox(this))
 {
     setTitle(tr("Training Settings"));
-    setSubTitle(tr("The defaults are graft-cli finetune's. Schedules and callbacks are on the workbench's Training page."));
+    setSubTitle(
+        tr("The defaults are graft-cli finetune's. Schedules and callbacks are on the workbench's Training page."));
     m_epochs->setRange(1, 100000);
     m_epochs->setToolTip(tr("Passes over the training samples (Keras's epochs)."));
     m_batch->setRange(1, 8192);
@@ -30,11 +27,13 @@ SettingsPage::SettingsPage()
     m_lr->setRange(1e-6, 10.0);
     m_lr->setDecimals(6);
     m_lr->setSingleStep(1e-4);
-    m_lr->setToolTip(tr("Learning rate. Choosing an optimizer sets Keras's default: 0.001 for Adam and RMSprop, 0.01 for SGD."));
+    m_lr->setToolTip(
+        tr("Learning rate. Choosing an optimizer sets Keras's default: 0.001 for Adam and RMSprop, 0.01 for SGD."));
     m_trainable->addItem(tr("Head only"), int(TrainPreset::HeadOnly));
     m_trainable->addItem(tr("Everything"), int(TrainPreset::All));
     m_trainable->setToolTip(tr("Train only the new head (fast, little data), or every layer (more data, better fit)."));
-    m_compare->setToolTip(tr("Train the same model from freshly initialized weights too: does the transfer help? Doubles the time."));
+    m_compare->setToolTip(
+        tr("Train the same model from freshly initialized weights too: does the transfer help? Doubles the time."));
     m_seed->setRange(0, 2147483647);
     m_seed->setToolTip(tr("Seed for shuffling, dropout and random rows: the same seed gives the same numbers."));
 

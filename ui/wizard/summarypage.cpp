@@ -13,9 +13,7 @@
 
 namespace graft::ui::wizard {
 
-SummaryPage::SummaryPage(FineTuneWizard *wizard)
-    : m_wizard(wizard)
-    , m_text(new QPlainTextEdit(this))
+SummaryPage::SummaryPage(FineTuneWizard *wizard) : m_wizard(wizard), m_text(new QPlainTextEdit(this))
 {
     setTitle(tr("Summary"));
     setSubTitle(tr("Check what will run. Train starts it; Back changes any step."));
@@ -42,18 +40,22 @@ void SummaryPage::initializePage()
         lines << tr("Model:    %1").arg(QDir::toNativeSeparators(model->sourcePath))
               << tr("          %1, Keras %2, %3 layers, %4 parameters")
                      .arg(model->format, model->kerasVersion.isEmpty() ? tr("?") : model->kerasVersion)
-                     .arg(model->model.layers.size()).arg(locale.toString(qlonglong(params.total)));
+                     .arg(model->model.layers.size())
+                     .arg(locale.toString(qlonglong(params.total)));
         if (model->architectureSource != QLatin1String("file"))
             lines << tr("          architecture from %1").arg(QDir::toNativeSeparators(model->architectureSource));
-        lines << tr("          old classes: %1").arg(model->classNames.isEmpty() ? tr("unknown names (by index)")
-                                                                                   : model->classNames.join(QStringLiteral(", ")));
+        lines << tr("          old classes: %1")
+                     .arg(model->classNames.isEmpty() ? tr("unknown names (by index)")
+                                                      : model->classNames.join(QStringLiteral(", ")));
     }
     if (data) {
-        lines << QString()
-              << tr("Dataset:  %1").arg(QDir::toNativeSeparators(m_wizard->dataPath()))
-              << tr("          %1 classes: %2").arg(data->classNames.size()).arg(data->classNames.join(QStringLiteral(", ")))
-              << tr("          %1 training, %2 validation samples").arg(data->train.count()).arg(data->validation.count())
-              << tr("          features: %1").arg(data->description);
+        lines
+            << QString() << tr("Dataset:  %1").arg(QDir::toNativeSeparators(m_wizard->dataPath()))
+            << tr("          %1 classes: %2")
+                   .arg(data->classNames.size())
+                   .arg(data->classNames.join(QStringLiteral(", ")))
+            << tr("          %1 training, %2 validation samples").arg(data->train.count()).arg(data->validation.count())
+            << tr("          features: %1").arg(data->description);
     }
     if (model) {
         lines << QString() << tr("Head:");
@@ -66,9 +68,13 @@ void SummaryPage::initializePage()
     const TrainingParams s = m_wizard->settings();
     lines << QString()
           << tr("Training: %1 epochs, batch %2, %3 at learning rate %4")
-                 .arg(s.epochs).arg(s.batchSize).arg(optimizerName(s.optimizer.kind)).arg(s.optimizer.learningRate)
+                 .arg(s.epochs)
+                 .arg(s.batchSize)
+                 .arg(optimizerName(s.optimizer.kind))
+                 .arg(s.optimizer.learningRate)
           << tr("          train: %1; seed %2%3")
-                 .arg(trainPresetName(s.trainable.preset)).arg(s.seed)
+                 .arg(trainPresetName(s.trainable.preset))
+                 .arg(s.seed)
                  .arg(m_wizard->compareScratch() ? tr("; compared with training from scratch") : QString());
     m_text->setPlainText(lines.join(QLatin1Char('\n')));
 }

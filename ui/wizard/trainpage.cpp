@@ -18,14 +18,9 @@
 namespace graft::ui::wizard {
 
 TrainPage::TrainPage(FineTuneWizard *wizard)
-    : m_wizard(wizard)
-    , m_controller(new TrainingController(this))
-    , m_plots(new TrainingPlots(this))
-    , m_progress(new QProgressBar(this))
-    , m_status(new QLabel(this))
-    , m_log(new QPlainTextEdit(this))
-    , m_stop(new QPushButton(tr("S&top"), this))
-    , m_again(new QPushButton(tr("Train &Again"), this))
+    : m_wizard(wizard), m_controller(new TrainingController(this)), m_plots(new TrainingPlots(this)),
+      m_progress(new QProgressBar(this)), m_status(new QLabel(this)), m_log(new QPlainTextEdit(this)),
+      m_stop(new QPushButton(tr("S&top"), this)), m_again(new QPushButton(tr("Train &Again"), this))
 {
     setTitle(tr("Training"));
     setSubTitle(tr("Fine-tuning on a worker thread. Stop keeps the weights of the batches so far."));
@@ -65,7 +60,9 @@ TrainPage::TrainPage(FineTuneWizard *wizard)
         m_progress->setValue(m_progress->maximum());
         const TrainingResult &r = outcome.fineTuned;
         m_status->setText(tr("%1 after %2 epoch(s), %3 s. Next: export the model.")
-                              .arg(stopReasonText(r.stopReason)).arg(r.history.size()).arg(r.seconds, 0, 'f', 1));
+                              .arg(stopReasonText(r.stopReason))
+                              .arg(r.history.size())
+                              .arg(r.seconds, 0, 'f', 1));
         m_log->appendPlainText(TrainingReport::summary(r, m_classNames).trimmed());
         if (outcome.scratch)
             m_log->appendPlainText(TrainingReport::comparison(outcome).trimmed());
@@ -151,7 +148,8 @@ bool TrainPage::isComplete() const
     return m_finished && !m_controller->isRunning() && m_wizard->trainedModel();
 }
 
-void TrainPage::prepared(const QStringList &classNames, int epochs, int trainSamples, int batchSize, bool compareScratch)
+void TrainPage::prepared(const QStringList &classNames, int epochs, int trainSamples, int batchSize,
+                         bool compareScratch)
 {
     m_classNames = classNames;
     m_epochs = epochs;
@@ -160,7 +158,9 @@ void TrainPage::prepared(const QStringList &classNames, int epochs, int trainSam
     m_progress->setRange(0, std::max(1, m_runs * epochs * m_batchesPerEpoch));
     m_progress->setValue(0);
     m_log->appendPlainText(tr("Training %1 classes on %2 samples, %3 batches per epoch.")
-                               .arg(classNames.size()).arg(trainSamples).arg(m_batchesPerEpoch));
+                               .arg(classNames.size())
+                               .arg(trainSamples)
+                               .arg(m_batchesPerEpoch));
 }
 
 void TrainPage::batchFinished(int run, const BatchProgress &p)
@@ -176,7 +176,11 @@ void TrainPage::batchFinished(int run, const BatchProgress &p)
     if (m_controller->state() != TrainingController::State::Stopping)
         m_status->setText(tr("%1epoch %2/%3 · batch %4/%5 · loss %6")
                               .arg(run == 1 ? tr("scratch: ") : QString())
-                              .arg(p.epoch + 1).arg(epochs).arg(p.batch).arg(p.batches).arg(p.loss, 0, 'f', 4));
+                              .arg(p.epoch + 1)
+                              .arg(epochs)
+                              .arg(p.batch)
+                              .arg(p.batches)
+                              .arg(p.loss, 0, 'f', 4));
 }
 
 void TrainPage::epochFinished(int run, const EpochRecord &record)

@@ -32,15 +32,13 @@ QString shapeText(const Shape &shape)
 } // namespace
 
 WeightsPage::WeightsPage(FineTuneWizard *wizard)
-    : m_wizard(wizard)
-    , m_path(new PathField(PathField::Kind::OpenFile, tr("Choose Keras Weights or Model"), this))
-    , m_message(new QLabel(this))
-    , m_busy(new QProgressBar(this))
-    , m_summary(new QPlainTextEdit(this))
-    , m_timer(new QTimer(this))
+    : m_wizard(wizard), m_path(new PathField(PathField::Kind::OpenFile, tr("Choose Keras Weights or Model"), this)),
+      m_message(new QLabel(this)), m_busy(new QProgressBar(this)), m_summary(new QPlainTextEdit(this)),
+      m_timer(new QTimer(this))
 {
     setTitle(tr("Weights"));
-    setSubTitle(tr("The trained Keras classifier to start from: weights-only or full .h5/.hdf5, Keras 3 .weights.h5, or .keras."));
+    setSubTitle(tr(
+        "The trained Keras classifier to start from: weights-only or full .h5/.hdf5, Keras 3 .weights.h5, or .keras."));
     m_path->setNameFilter(tr("Keras files (*.h5 *.hdf5 *.keras);;All files (*)"));
     m_path->setRememberedFolderKey(QStringLiteral("lastModelFolder"));
     m_path->lineEdit()->setPlaceholderText(tr("Path of a .h5, .hdf5, .weights.h5 or .keras file"));

@@ -45,7 +45,8 @@ private Q_SLOTS:
             const QStringList guessed = row.guessedFields();
             if (row.className == QLatin1String("Conv2D")) {
                 QVERIFY2(guessed.contains(QStringLiteral("strides")) && guessed.contains(QStringLiteral("padding"))
-                             && guessed.contains(QStringLiteral("activation")), qPrintable(guessed.join(QLatin1Char(','))));
+                             && guessed.contains(QStringLiteral("activation")),
+                         qPrintable(guessed.join(QLatin1Char(','))));
                 QCOMPARE(row.origin(QStringLiteral("filters")), FieldOrigin::Weights);
                 QCOMPARE(row.origin(QStringLiteral("kernel_size")), FieldOrigin::Weights);
             } else if (row.className == QLatin1String("MaxPooling2D")) {
@@ -58,7 +59,8 @@ private Q_SLOTS:
             }
         }
         QCOMPARE(qint64(draft->params().total), qint64(374408));
-        QCOMPARE(draft->row(draft->rowCount() - 1).config.value(QStringLiteral("activation")).toString(), QStringLiteral("softmax"));
+        QCOMPARE(draft->row(draft->rowCount() - 1).config.value(QStringLiteral("activation")).toString(),
+                 QStringLiteral("softmax"));
         // The Dense after Flatten receives exactly its kernel's 128 inputs.
         QCOMPARE(draft->row(13).outputShapes.front(), (Shape{128}));
         const QString notes = draft->notes().join(QLatin1Char('\n'));
@@ -73,7 +75,8 @@ private Q_SLOTS:
         auto draft = ArchitectureInference::infer(seed, {});
         QVERIFY2(draft, qPrintable(draft.errorString()));
         QCOMPARE(draft->questions().size(), 1);
-        QVERIFY2(draft->questions().front().contains(QStringLiteral("input_1")) && draft->questions().front().contains(QStringLiteral("--input-shape")),
+        QVERIFY2(draft->questions().front().contains(QStringLiteral("input_1"))
+                     && draft->questions().front().contains(QStringLiteral("--input-shape")),
                  qPrintable(draft->questions().front()));
     }
 
@@ -89,8 +92,9 @@ private Q_SLOTS:
                            QStringLiteral("dropout:Dropout:(None, 64)"),
                            QStringLiteral("dense_1:Dense:(None, 3):activation=\"softmax\"")};
         QTest::newRow("stacked LSTMs: the first returns sequences")
-            << QStringLiteral("lstm:kernel=5x32,recurrent_kernel=8x32,bias=32; lstm_1:kernel=8x16,recurrent_kernel=4x16,bias=16; "
-                              "dense:kernel=4x1,bias=1")
+            << QStringLiteral(
+                   "lstm:kernel=5x32,recurrent_kernel=8x32,bias=32; lstm_1:kernel=8x16,recurrent_kernel=4x16,bias=16; "
+                   "dense:kernel=4x1,bias=1")
             << QStringLiteral("None,5")
             << QStringList{QStringLiteral("lstm_input:InputLayer:(None, None, 5)"),
                            QStringLiteral("lstm:LSTM:(None, None, 8):return_sequences=true"),
@@ -110,7 +114,8 @@ private Q_SLOTS:
                            QStringLiteral("conv2d:Conv2D:(None, 8, 8, 2):strides=[1,1]:padding=\"same\""),
                            QStringLiteral("flatten:Flatten:(None, 128)"), QStringLiteral("dense:Dense:(None, 2)")};
         QTest::newRow("custom layer names: classes from weights and words")
-            << QStringLiteral("fc1:kernel=10x5,bias=5; drop1; bn:gamma=5,beta=5,moving_mean=5,moving_variance=5; out:kernel=5x2,bias=2")
+            << QStringLiteral("fc1:kernel=10x5,bias=5; drop1; bn:gamma=5,beta=5,moving_mean=5,moving_variance=5; "
+                              "out:kernel=5x2,bias=2")
             << QString()
             << QStringList{QStringLiteral("fc1_input:InputLayer:(None, 10)"),
                            QStringLiteral("fc1:Dense:(None, 5):activation=\"relu\""),
@@ -118,24 +123,26 @@ private Q_SLOTS:
                            QStringLiteral("bn:BatchNormalization:(None, 5):center=true"),
                            QStringLiteral("out:Dense:(None, 2)")};
         QTest::newRow("BatchNormalization without beta")
-            << QStringLiteral("dense:kernel=4x3; batch_normalization:gamma=3,moving_mean=3,moving_variance=3; activation")
+            << QStringLiteral(
+                   "dense:kernel=4x3; batch_normalization:gamma=3,moving_mean=3,moving_variance=3; activation")
             << QString()
             << QStringList{QStringLiteral("dense_input:InputLayer:(None, 4)"),
                            QStringLiteral("dense:Dense:(None, 3):use_bias=false:activation=\"linear\""),
                            QStringLiteral("batch_normalization:BatchNormalization:(None, 3):center=false:scale=true"),
                            QStringLiteral("activation:Activation:(None, 3)")};
         QTest::newRow("Bidirectional GRU")
-            << QStringLiteral("embedding:embeddings=50x8; bidirectional:forward/kernel=8x12,forward/recurrent_kernel=4x12,"
-                              "forward/bias=2x12,backward/kernel=8x12,backward/recurrent_kernel=4x12,backward/bias=2x12; "
-                              "dense:kernel=8x3,bias=3")
+            << QStringLiteral(
+                   "embedding:embeddings=50x8; bidirectional:forward/kernel=8x12,forward/recurrent_kernel=4x12,"
+                   "forward/bias=2x12,backward/kernel=8x12,backward/recurrent_kernel=4x12,backward/bias=2x12; "
+                   "dense:kernel=8x3,bias=3")
             << QStringLiteral("None")
             << QStringList{QStringLiteral("embedding_input:InputLayer:(None, None)"),
                            QStringLiteral("embedding:Embedding:(None, None, 8)"),
                            QStringLiteral("bidirectional:Bidirectional:(None, 8):merge_mode=\"concat\""),
                            QStringLiteral("dense:Dense:(None, 3)")};
         QTest::newRow("merge layers cannot be inferred")
-            << QStringLiteral("input_1; input_2; dense:kernel=3x2,bias=2; concatenate; dense_1:kernel=4x1,bias=1") << QString()
-            << QStringList{QStringLiteral("error:2 inputs")};
+            << QStringLiteral("input_1; input_2; dense:kernel=3x2,bias=2; concatenate; dense_1:kernel=4x1,bias=1")
+            << QString() << QStringList{QStringLiteral("error:2 inputs")};
         QTest::newRow("a weightless layer with a meaningless name")
             << QStringLiteral("dense:kernel=3x2,bias=2; thing; dense_1:kernel=2x1,bias=1") << QString()
             << QStringList{QStringLiteral("error:the class of thing cannot be told")};
@@ -172,7 +179,11 @@ private Q_SLOTS:
                 const QJsonValue wanted = QJsonDocument::fromJson("[" + value + "]").array().at(0);
                 QJsonValue actual = row.config.value(key);
                 if (row.className == QLatin1String("Bidirectional") && key != QLatin1String("merge_mode"))
-                    actual = row.config.value(QStringLiteral("layer")).toObject().value(QStringLiteral("config")).toObject().value(key);
+                    actual = row.config.value(QStringLiteral("layer"))
+                                 .toObject()
+                                 .value(QStringLiteral("config"))
+                                 .toObject()
+                                 .value(key);
                 QVERIFY2(actual == wanted, qPrintable(QStringLiteral("%1.%2").arg(row.name, key)));
             }
         }

@@ -65,14 +65,15 @@ private Q_SLOTS:
     void fromCodeWritesJsonThatLoadsTheWeights()
     {
         const QString out = m_dir.filePath(QStringLiteral("seed.json"));
-        const CliResult arch = runCli({QStringLiteral("arch"), archtest::seedWeights(), QStringLiteral("--from-code"), seedCode(),
-                                       QStringLiteral("--input-shape"), QStringLiteral("40,87,1"), QStringLiteral("--out"), out});
+        const CliResult arch =
+            runCli({QStringLiteral("arch"), archtest::seedWeights(), QStringLiteral("--from-code"), seedCode(),
+                    QStringLiteral("--input-shape"), QStringLiteral("40,87,1"), QStringLiteral("--out"), out});
         QVERIFY2(arch.exitCode == 0, qPrintable(arch.err + arch.out));
         QVERIFY2(arch.out.contains(QStringLiteral("Total params: 374,408")), qPrintable(arch.out));
         QVERIFY(QFileInfo::exists(out));
 
-        const CliResult inspect = runCli({QStringLiteral("inspect"), archtest::seedWeights(), QStringLiteral("--arch"), out,
-                                          QStringLiteral("--json")});
+        const CliResult inspect = runCli({QStringLiteral("inspect"), archtest::seedWeights(), QStringLiteral("--arch"),
+                                          out, QStringLiteral("--json")});
         QVERIFY2(inspect.exitCode == 0, qPrintable(inspect.err));
         compareInspectWithExpected(QJsonDocument::fromJson(inspect.out.toUtf8()).object());
 
@@ -80,16 +81,20 @@ private Q_SLOTS:
         QFile first(out);
         QVERIFY(first.open(QIODevice::ReadOnly));
         const QJsonObject firstJson = QJsonDocument::fromJson(first.readAll()).object();
-        const CliResult inspectAgain = runCli({QStringLiteral("inspect"), archtest::seedWeights(), QStringLiteral("--arch"), out});
-        QVERIFY2(inspectAgain.exitCode == 0 && !inspectAgain.out.contains(QStringLiteral("Warning")), qPrintable(inspectAgain.out));
-        QCOMPARE(firstJson.value(QStringLiteral("config")).toObject().value(QStringLiteral("layers")).toArray().size(), 19);
+        const CliResult inspectAgain =
+            runCli({QStringLiteral("inspect"), archtest::seedWeights(), QStringLiteral("--arch"), out});
+        QVERIFY2(inspectAgain.exitCode == 0 && !inspectAgain.out.contains(QStringLiteral("Warning")),
+                 qPrintable(inspectAgain.out));
+        QCOMPARE(firstJson.value(QStringLiteral("config")).toObject().value(QStringLiteral("layers")).toArray().size(),
+                 19);
     }
 
     void inspectWithArchCode()
     {
-        const CliResult inspect = runCli({QStringLiteral("inspect"), archtest::seedWeights(), QStringLiteral("--arch-code"),
-                                          seedCode() + QStringLiteral(":createModel"), QStringLiteral("--input-shape"),
-                                          QStringLiteral("40,87,1"), QStringLiteral("--json")});
+        const CliResult inspect =
+            runCli({QStringLiteral("inspect"), archtest::seedWeights(), QStringLiteral("--arch-code"),
+                    seedCode() + QStringLiteral(":createModel"), QStringLiteral("--input-shape"),
+                    QStringLiteral("40,87,1"), QStringLiteral("--json")});
         QVERIFY2(inspect.exitCode == 0, qPrintable(inspect.err));
         compareInspectWithExpected(QJsonDocument::fromJson(inspect.out.toUtf8()).object());
         QVERIFY2(inspect.err.contains(QStringLiteral("model_input")), qPrintable(inspect.err));
@@ -99,8 +104,8 @@ private Q_SLOTS:
     {
         const QString out = m_dir.filePath(QStringLiteral("inferred.json"));
         const CliResult arch = runCli({QStringLiteral("arch"), archtest::seedWeights(), QStringLiteral("--infer"),
-                                       QStringLiteral("--input-shape"), QStringLiteral("40,87,1"), QStringLiteral("--out"), out,
-                                       QStringLiteral("--json")});
+                                       QStringLiteral("--input-shape"), QStringLiteral("40,87,1"),
+                                       QStringLiteral("--out"), out, QStringLiteral("--json")});
         QVERIFY2(arch.exitCode == 0, qPrintable(arch.err + arch.out));
         const QJsonObject report = QJsonDocument::fromJson(arch.out.toUtf8()).object();
         QCOMPARE(report.value(QStringLiteral("consistent")).toBool(), true);
@@ -108,10 +113,11 @@ private Q_SLOTS:
         QCOMPARE(report.value(QStringLiteral("written")).toString(), out);
         const QJsonObject conv = report.value(QStringLiteral("layers")).toArray().at(1).toObject();
         QVERIFY(conv.value(QStringLiteral("guessed")).toArray().contains(QStringLiteral("strides")));
-        QCOMPARE(conv.value(QStringLiteral("origins")).toObject().value(QStringLiteral("filters")).toString(), QStringLiteral("weights"));
+        QCOMPARE(conv.value(QStringLiteral("origins")).toObject().value(QStringLiteral("filters")).toString(),
+                 QStringLiteral("weights"));
 
-        const CliResult inspect = runCli({QStringLiteral("inspect"), archtest::seedWeights(), QStringLiteral("--arch"), out,
-                                          QStringLiteral("--json")});
+        const CliResult inspect = runCli({QStringLiteral("inspect"), archtest::seedWeights(), QStringLiteral("--arch"),
+                                          out, QStringLiteral("--json")});
         QVERIFY2(inspect.exitCode == 0, qPrintable(inspect.err));
         const QJsonObject inspected = QJsonDocument::fromJson(inspect.out.toUtf8()).object();
         QCOMPARE(inspected.value(QStringLiteral("warnings")).toArray(), QJsonArray());
@@ -122,22 +128,24 @@ private Q_SLOTS:
     {
         QTest::addColumn<QStringList>("arguments");
         QTest::addColumn<QString>("message");
-        QTest::newRow("no input shape")
-            << QStringList{QStringLiteral("arch"), archtest::seedWeights(), QStringLiteral("--from-code"), seedCode()}
-            << QStringLiteral("--input-shape");
-        QTest::newRow("neither mode")
-            << QStringList{QStringLiteral("arch"), archtest::seedWeights()} << QStringLiteral("either --from-code");
+        QTest::newRow("no input shape") << QStringList{QStringLiteral("arch"), archtest::seedWeights(),
+                                                       QStringLiteral("--from-code"), seedCode()}
+                                        << QStringLiteral("--input-shape");
+        QTest::newRow("neither mode") << QStringList{QStringLiteral("arch"), archtest::seedWeights()}
+                                      << QStringLiteral("either --from-code");
         QTest::newRow("missing function")
-            << QStringList{QStringLiteral("arch"), archtest::seedWeights(), QStringLiteral("--from-code"),
-                           seedCode() + QStringLiteral(":buildIt"), QStringLiteral("--input-shape"), QStringLiteral("40,87,1")}
+            << QStringList{QStringLiteral("arch"),          archtest::seedWeights(),
+                           QStringLiteral("--from-code"),   seedCode() + QStringLiteral(":buildIt"),
+                           QStringLiteral("--input-shape"), QStringLiteral("40,87,1")}
             << QStringLiteral("no top-level function 'buildIt'");
-        QTest::newRow("bad shape")
-            << QStringList{QStringLiteral("arch"), archtest::seedWeights(), QStringLiteral("--infer"), QStringLiteral("--input-shape"),
-                           QStringLiteral("40,abc")}
-            << QStringLiteral("not a shape");
+        QTest::newRow("bad shape") << QStringList{QStringLiteral("arch"), archtest::seedWeights(),
+                                                  QStringLiteral("--infer"), QStringLiteral("--input-shape"),
+                                                  QStringLiteral("40,abc")}
+                                   << QStringLiteral("not a shape");
         QTest::newRow("output over the weights")
-            << QStringList{QStringLiteral("arch"), archtest::seedWeights(), QStringLiteral("--infer"), QStringLiteral("--input-shape"),
-                           QStringLiteral("40,87,1"), QStringLiteral("--out"), archtest::seedWeights()}
+            << QStringList{QStringLiteral("arch"),          archtest::seedWeights(),   QStringLiteral("--infer"),
+                           QStringLiteral("--input-shape"), QStringLiteral("40,87,1"), QStringLiteral("--out"),
+                           archtest::seedWeights()}
             << QStringLiteral("Refusing to write");
     }
 
@@ -147,7 +155,8 @@ private Q_SLOTS:
         QFETCH(QString, message);
         const CliResult result = runCli(arguments);
         QVERIFY(result.exitCode != 0);
-        QVERIFY2(result.err.startsWith(QStringLiteral("graft-cli arch: ")) && result.err.contains(message), qPrintable(result.err));
+        QVERIFY2(result.err.startsWith(QStringLiteral("graft-cli arch: ")) && result.err.contains(message),
+                 qPrintable(result.err));
         QCOMPARE(result.err.count(QLatin1Char('\n')), 1);
     }
 
@@ -158,9 +167,11 @@ private Q_SLOTS:
         QVERIFY(file.open(QIODevice::WriteOnly));
         file.write("from keras.layers import Dense\nmodel = Sequential([\n  Dense(3),\n  Dense(4) Dense(5)])\n");
         file.close();
-        const CliResult result = runCli({QStringLiteral("arch"), archtest::seedWeights(), QStringLiteral("--from-code"), bad});
+        const CliResult result =
+            runCli({QStringLiteral("arch"), archtest::seedWeights(), QStringLiteral("--from-code"), bad});
         QCOMPARE(result.exitCode, 1);
-        QVERIFY2(result.err.contains(QStringLiteral("is not valid Python 3")) && result.err.contains(QStringLiteral("line 4")),
+        QVERIFY2(result.err.contains(QStringLiteral("is not valid Python 3"))
+                     && result.err.contains(QStringLiteral("line 4")),
                  qPrintable(result.err));
     }
 
@@ -171,7 +182,8 @@ private Q_SLOTS:
         for (const char *option : {"--from-code", "--infer", "--input-shape", "--set", "--out", "--force", "--json"})
             QVERIFY2(help.out.contains(QLatin1String(option)), option);
         const CliResult inspect = runCli({QStringLiteral("inspect"), QStringLiteral("--help")});
-        QVERIFY(inspect.out.contains(QStringLiteral("--arch-code")) && inspect.out.contains(QStringLiteral("--input-shape")));
+        QVERIFY(inspect.out.contains(QStringLiteral("--arch-code"))
+                && inspect.out.contains(QStringLiteral("--input-shape")));
     }
 };
 

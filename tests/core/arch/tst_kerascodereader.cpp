@@ -21,7 +21,8 @@ QStringList listing(const ArchitectureDraft &draft)
 {
     QStringList rows;
     for (int r = 0; r < draft.rowCount(); ++r)
-        rows << QStringLiteral("%1:%2:%3:%4").arg(draft.row(r).name, draft.row(r).className, shapeText(draft.row(r)))
+        rows << QStringLiteral("%1:%2:%3:%4")
+                    .arg(draft.row(r).name, draft.row(r).className, shapeText(draft.row(r)))
                     .arg(draft.row(r).params.total);
     return rows;
 }
@@ -66,7 +67,8 @@ private Q_SLOTS:
     {
         CodeReadOptions options;
         options.inputShape = {40, 87, 1};
-        auto draft = KerasCodeReader::readFile(archtest::seedDir() + QStringLiteral("/createModel.py"), options, m_seed);
+        auto draft =
+            KerasCodeReader::readFile(archtest::seedDir() + QStringLiteral("/createModel.py"), options, m_seed);
         QVERIFY2(draft, qPrintable(draft.errorString()));
         QVERIFY2(draft->isConsistent(), qPrintable((draft->questions() + draft->issues()).join(QLatin1Char('\n'))));
         compareWithExpected(*draft, archtest::readJson(archtest::seedDir() + QStringLiteral("/EXPECTED.json")));
@@ -114,13 +116,15 @@ private Q_SLOTS:
         QVERIFY2(draft, qPrintable(draft.errorString()));
         const QStringList questions = draft->questions();
         QCOMPARE(questions.size(), 1);
-        QVERIFY2(questions.front().contains(QStringLiteral("model_output")) && questions.front().contains(QStringLiteral("line 65"))
+        QVERIFY2(questions.front().contains(QStringLiteral("model_output"))
+                     && questions.front().contains(QStringLiteral("line 65"))
                      && questions.front().contains(QStringLiteral("--set model_output")),
                  qPrintable(questions.front()));
         QVERIFY(!draft->save(QDir::temp().filePath(QStringLiteral("never-written.json"))));
 
         options.bindings.insert(QStringLiteral("model_output"), 40);
-        auto bound = KerasCodeReader::readFile(archtest::seedDir() + QStringLiteral("/createModel.py:createModel"), options, {});
+        auto bound =
+            KerasCodeReader::readFile(archtest::seedDir() + QStringLiteral("/createModel.py:createModel"), options, {});
         QVERIFY2(bound, qPrintable(bound.errorString()));
         QVERIFY2(bound->isConsistent(), qPrintable((bound->questions() + bound->issues()).join(QLatin1Char('\n'))));
         QCOMPARE(qint64(bound->params().total), qint64(374408));
@@ -178,7 +182,8 @@ private Q_SLOTS:
                               "out = tf.keras.layers.Dense(2, activation='softmax')(x)\n"
                               "model = tf.keras.Model(inputs=inp, outputs=out, name='mlp')\n")
             << QString() << QStringList()
-            << QStringList{QStringLiteral("features:InputLayer:(None, 16):0"), QStringLiteral("dense:Dense:(None, 8):136"),
+            << QStringList{QStringLiteral("features:InputLayer:(None, 16):0"),
+                           QStringLiteral("dense:Dense:(None, 8):136"),
                            QStringLiteral("batch_normalization:BatchNormalization:(None, 8):32"),
                            QStringLiteral("dense_1:Dense:(None, 2):18")};
         QTest::newRow("imported names with aliases")
@@ -190,8 +195,9 @@ private Q_SLOTS:
                               "    h = Drop(rate=0.25)(h)\n"
                               "    return M(a, D(n_out, activation='softmax')(h))\n")
             << QString() << QStringList()
-            << QStringList{QStringLiteral("input_1:InputLayer:(None, 12):0"), QStringLiteral("dense:Dense:(None, 32):416"),
-                           QStringLiteral("dropout:Dropout:(None, 32):0"), QStringLiteral("dense_1:Dense:(None, 3):99")};
+            << QStringList{QStringLiteral("input_1:InputLayer:(None, 12):0"),
+                           QStringLiteral("dense:Dense:(None, 32):416"), QStringLiteral("dropout:Dropout:(None, 32):0"),
+                           QStringLiteral("dense_1:Dense:(None, 3):99")};
         QTest::newRow("a lone layer line is ignored, reported, and still takes its name")
             << QStringLiteral("import tensorflow as tf\n"
                               "def build():\n"
@@ -202,8 +208,9 @@ private Q_SLOTS:
                               "    model.add(tf.keras.layers.Dense(1))\n"
                               "    return model\n")
             << QString() << QStringList()
-            << QStringList{QStringLiteral("dense_input:InputLayer:(None, 3):0"), QStringLiteral("dense:Dense:(None, 4):16"),
-                           QStringLiteral("dropout_1:Dropout:(None, 4):0"), QStringLiteral("dense_1:Dense:(None, 1):5"),
+            << QStringList{QStringLiteral("dense_input:InputLayer:(None, 3):0"),
+                           QStringLiteral("dense:Dense:(None, 4):16"), QStringLiteral("dropout_1:Dropout:(None, 4):0"),
+                           QStringLiteral("dense_1:Dense:(None, 1):5"),
                            QStringLiteral("note:line 5: a Dropout layer is created but never called or added")};
         QTest::newRow("unresolvable parameter is a question naming it and its line")
             << QStringLiteral("from tensorflow.keras.layers import Dense, Input\n"
@@ -213,9 +220,10 @@ private Q_SLOTS:
                               "    i = Input(shape=(10,))\n"
                               "    return Model(i, Dense(num_classes)(i))\n")
             << QString() << QStringList()
-            << QStringList{QStringLiteral("question:line 6: layer 'dense' (Dense) units: `num_classes` (a parameter of build, "
-                                          "line 4) cannot be evaluated and the weights do not determine it; give it with "
-                                          "--set num_classes=VALUE")};
+            << QStringList{
+                   QStringLiteral("question:line 6: layer 'dense' (Dense) units: `num_classes` (a parameter of build, "
+                                  "line 4) cannot be evaluated and the weights do not determine it; give it with "
+                                  "--set num_classes=VALUE")};
         QTest::newRow("--set answers the question")
             << QStringLiteral("from tensorflow.keras.layers import Dense, Input\n"
                               "from tensorflow.keras.models import Model\n"
@@ -223,7 +231,8 @@ private Q_SLOTS:
                               "    i = Input(shape=(10,))\n"
                               "    return Model(i, Dense(num_classes)(i))\n")
             << QString() << QStringList{QStringLiteral("num_classes=7")}
-            << QStringList{QStringLiteral("input_1:InputLayer:(None, 10):0"), QStringLiteral("dense:Dense:(None, 7):77")};
+            << QStringList{QStringLiteral("input_1:InputLayer:(None, 10):0"),
+                           QStringLiteral("dense:Dense:(None, 7):77")};
         QTest::newRow("data-dependent input shape comes from --input-shape")
             << QStringLiteral("import numpy as np\nfrom tensorflow import keras\n"
                               "X = np.load('x.npy')\n"
@@ -231,8 +240,8 @@ private Q_SLOTS:
                               "model.add(keras.layers.LSTM(6, input_shape=(X.shape[1], X.shape[2])))\n"
                               "model.add(keras.layers.Dense(1, activation='sigmoid'))\n")
             << QStringLiteral("None,5") << QStringList()
-            << QStringList{QStringLiteral("lstm_input:InputLayer:(None, None, 5):0"), QStringLiteral("lstm:LSTM:(None, 6):288"),
-                           QStringLiteral("dense:Dense:(None, 1):7")};
+            << QStringList{QStringLiteral("lstm_input:InputLayer:(None, None, 5):0"),
+                           QStringLiteral("lstm:LSTM:(None, 6):288"), QStringLiteral("dense:Dense:(None, 1):7")};
         QTest::newRow("not Python: syntax error with its line")
             << QStringLiteral("from keras.layers import Dense\n\nmodel = Sequential(\n    Dense(3\nprint 'done'\n")
             << QString() << QStringList()
@@ -254,7 +263,8 @@ private Q_SLOTS:
                               "    x = layers.GlobalAveragePooling2D()(x)\n"
                               "    return Model(inp, layers.Dense(classes, activation='softmax')(x))\n")
             << QString() << QStringList()
-            << QStringList{QStringLiteral("input_1:InputLayer:(None, 32, 32, 3):0"), QStringLiteral("conv0:Conv2D:(None, 32, 32, 8):224"),
+            << QStringList{QStringLiteral("input_1:InputLayer:(None, 32, 32, 3):0"),
+                           QStringLiteral("conv0:Conv2D:(None, 32, 32, 8):224"),
                            QStringLiteral("batch_normalization:BatchNormalization:(None, 32, 32, 8):32"),
                            QStringLiteral("max_pooling2d:MaxPooling2D:(None, 16, 16, 8):0"),
                            QStringLiteral("conv1:Conv2D:(None, 16, 16, 16):1168"),
@@ -269,17 +279,22 @@ private Q_SLOTS:
                               "m = concatenate([x, y])\n"
                               "model = Model([a, b], Dense(1)(m))\n")
             << QString() << QStringList()
-            << QStringList{QStringLiteral("input_1:InputLayer:(None, 4):0"), QStringLiteral("input_2:InputLayer:(None, 6):0"),
-                           QStringLiteral("dense:Dense:(None, 3):15"), QStringLiteral("dense_1:Dense:(None, 2):14"),
-                           QStringLiteral("concatenate:Concatenate:(None, 5):0"), QStringLiteral("dense_2:Dense:(None, 1):6")};
+            << QStringList{QStringLiteral("input_1:InputLayer:(None, 4):0"),
+                           QStringLiteral("input_2:InputLayer:(None, 6):0"),
+                           QStringLiteral("dense:Dense:(None, 3):15"),
+                           QStringLiteral("dense_1:Dense:(None, 2):14"),
+                           QStringLiteral("concatenate:Concatenate:(None, 5):0"),
+                           QStringLiteral("dense_2:Dense:(None, 1):6")};
         QTest::newRow("nested regularizers, initializers and constraints are written, not run")
-            << QStringLiteral("from tensorflow.keras import layers, regularizers, initializers, constraints, Sequential\n"
-                              "model = Sequential([layers.Dense(5, input_shape=(3,), kernel_regularizer=regularizers.l2(1e-4),\n"
-                              "                                 kernel_initializer=initializers.HeNormal(seed=1),\n"
-                              "                                 kernel_constraint=constraints.max_norm(3),\n"
-                              "                                 bias_initializer='ones')])\n")
+            << QStringLiteral(
+                   "from tensorflow.keras import layers, regularizers, initializers, constraints, Sequential\n"
+                   "model = Sequential([layers.Dense(5, input_shape=(3,), kernel_regularizer=regularizers.l2(1e-4),\n"
+                   "                                 kernel_initializer=initializers.HeNormal(seed=1),\n"
+                   "                                 kernel_constraint=constraints.max_norm(3),\n"
+                   "                                 bias_initializer='ones')])\n")
             << QString() << QStringList()
-            << QStringList{QStringLiteral("dense_input:InputLayer:(None, 3):0"), QStringLiteral("dense:Dense:(None, 5):20")};
+            << QStringList{QStringLiteral("dense_input:InputLayer:(None, 3):0"),
+                           QStringLiteral("dense:Dense:(None, 5):20")};
         QTest::newRow("star import and Embedding/LSTM text model")
             << QStringLiteral("from keras.layers import *\nfrom keras.models import Sequential\n"
                               "vocab, maxlen = 1000, 20\n"
@@ -289,9 +304,10 @@ private Q_SLOTS:
                               "model.add(GRU(4))\n"
                               "model.add(Dense(2, activation='softmax'))\n")
             << QString() << QStringList()
-            << QStringList{QStringLiteral("embedding_input:InputLayer:(None, 20):0"), QStringLiteral("embedding:Embedding:(None, 20, 16):16000"),
-                           QStringLiteral("bidirectional:Bidirectional:(None, 20, 16):1600"), QStringLiteral("gru:GRU:(None, 4):264"),
-                           QStringLiteral("dense:Dense:(None, 2):10")};
+            << QStringList{QStringLiteral("embedding_input:InputLayer:(None, 20):0"),
+                           QStringLiteral("embedding:Embedding:(None, 20, 16):16000"),
+                           QStringLiteral("bidirectional:Bidirectional:(None, 20, 16):1600"),
+                           QStringLiteral("gru:GRU:(None, 4):264"), QStringLiteral("dense:Dense:(None, 2):10")};
         QTest::newRow("TensorFlow op on a tensor is a clear error")
             << QStringLiteral("import tensorflow as tf\n"
                               "i = tf.keras.Input((8,))\n"
@@ -320,7 +336,8 @@ private Q_SLOTS:
             << QString() << QStringList()
             << QStringList{QStringLiteral("error:line 5: the condition `deep` cannot be evaluated")};
         QTest::newRow("a method of a class, self attributes from __init__, --set for them")
-            << QStringLiteral("from keras.models import Sequential\nfrom keras.layers import Dense, Conv2D, Flatten, MaxPooling2D, Dropout\n"
+            << QStringLiteral("from keras.models import Sequential\nfrom keras.layers import Dense, Conv2D, Flatten, "
+                              "MaxPooling2D, Dropout\n"
                               "class NeuralNetwork:\n"
                               "    def __init__(self, kernel_size, activation, dropout, input_shape, output_labels):\n"
                               "        self.kernel_size = kernel_size\n"
@@ -330,30 +347,38 @@ private Q_SLOTS:
                               "        self.output_labels = output_labels\n"
                               "    def create_model(self):\n"
                               "        model = Sequential()\n"
-                              "        model.add(Conv2D(4, kernel_size=self.kernel_size, activation=self.activation, input_shape=self.input_shape))\n"
+                              "        model.add(Conv2D(4, kernel_size=self.kernel_size, activation=self.activation, "
+                              "input_shape=self.input_shape))\n"
                               "        model.add(Dropout(self.dropout))\n"
                               "        model.add(Flatten())\n"
                               "        model.add(Dense(self.output_labels, activation='softmax'))\n"
                               "        return model\n")
             << QStringLiteral("6,6,1")
-            << QStringList{QStringLiteral("kernel_size=(3, 3)"), QStringLiteral("activation=relu"), QStringLiteral("dropout=0.5"),
-                           QStringLiteral("output_labels=2")}
-            << QStringList{QStringLiteral("conv2d_input:InputLayer:(None, 6, 6, 1):0"), QStringLiteral("conv2d:Conv2D:(None, 4, 4, 4):40"),
-                           QStringLiteral("dropout:Dropout:(None, 4, 4, 4):0"), QStringLiteral("flatten:Flatten:(None, 64):0"),
-                           QStringLiteral("dense:Dense:(None, 2):130"), QStringLiteral("note:read NeuralNetwork.create_model()")};
+            << QStringList{QStringLiteral("kernel_size=(3, 3)"), QStringLiteral("activation=relu"),
+                           QStringLiteral("dropout=0.5"), QStringLiteral("output_labels=2")}
+            << QStringList{QStringLiteral("conv2d_input:InputLayer:(None, 6, 6, 1):0"),
+                           QStringLiteral("conv2d:Conv2D:(None, 4, 4, 4):40"),
+                           QStringLiteral("dropout:Dropout:(None, 4, 4, 4):0"),
+                           QStringLiteral("flatten:Flatten:(None, 64):0"),
+                           QStringLiteral("dense:Dense:(None, 2):130"),
+                           QStringLiteral("note:read NeuralNetwork.create_model()")};
         QTest::newRow("Keras 1 arguments are converted as Keras 2 did")
-            << QStringLiteral("from keras.models import Sequential\nfrom keras.layers import Convolution2D, MaxPooling2D, Flatten, Dense, Dropout\n"
-                              "model = Sequential()\n"
-                              "model.add(Convolution2D(8, 3, 3, border_mode='same', input_shape=(10, 10, 1), init='he_normal'))\n"
-                              "model.add(MaxPooling2D(pool_size=(2, 2)))\n"
-                              "model.add(Dropout(p=0.25))\n"
-                              "model.add(Flatten())\n"
-                              "model.add(Dense(output_dim=3, activation='softmax'))\n")
+            << QStringLiteral(
+                   "from keras.models import Sequential\nfrom keras.layers import Convolution2D, MaxPooling2D, "
+                   "Flatten, Dense, Dropout\n"
+                   "model = Sequential()\n"
+                   "model.add(Convolution2D(8, 3, 3, border_mode='same', input_shape=(10, 10, 1), init='he_normal'))\n"
+                   "model.add(MaxPooling2D(pool_size=(2, 2)))\n"
+                   "model.add(Dropout(p=0.25))\n"
+                   "model.add(Flatten())\n"
+                   "model.add(Dense(output_dim=3, activation='softmax'))\n")
             << QString() << QStringList()
             << QStringList{QStringLiteral("conv2d_input:InputLayer:(None, 10, 10, 1):0"),
                            QStringLiteral("conv2d:Conv2D:(None, 10, 10, 8):80"),
-                           QStringLiteral("max_pooling2d:MaxPooling2D:(None, 5, 5, 8):0"), QStringLiteral("dropout:Dropout:(None, 5, 5, 8):0"),
-                           QStringLiteral("flatten:Flatten:(None, 200):0"), QStringLiteral("dense:Dense:(None, 3):603"),
+                           QStringLiteral("max_pooling2d:MaxPooling2D:(None, 5, 5, 8):0"),
+                           QStringLiteral("dropout:Dropout:(None, 5, 5, 8):0"),
+                           QStringLiteral("flatten:Flatten:(None, 200):0"),
+                           QStringLiteral("dense:Dense:(None, 3):603"),
                            QStringLiteral("note:uses Keras 1 arguments")};
         QTest::newRow("configuration class, user config module, model.build")
             << QStringLiteral("import tensorflow as tf\nimport params\nfrom settings import N_HIDDEN\n"
@@ -366,17 +391,19 @@ private Q_SLOTS:
                               "    m.build((None, params.N_FEATURES))\n"
                               "    return m\n")
             << QStringLiteral("12") << QStringList{QStringLiteral("N_HIDDEN=5"), QStringLiteral("ACT=softmax")}
-            << QStringList{QStringLiteral("dense_input:InputLayer:(None, 12):0"), QStringLiteral("dense:Dense:(None, 5):65"),
-                           QStringLiteral("dropout:Dropout:(None, 5):0"), QStringLiteral("dense_1:Dense:(None, 3):18")};
+            << QStringList{QStringLiteral("dense_input:InputLayer:(None, 12):0"),
+                           QStringLiteral("dense:Dense:(None, 5):65"), QStringLiteral("dropout:Dropout:(None, 5):0"),
+                           QStringLiteral("dense_1:Dense:(None, 3):18")};
         QTest::newRow("a keras.applications base is named as the cause")
-            << QStringLiteral("import tensorflow as tf\nfrom tensorflow.keras import layers\n"
-                              "def build(num_classes=3):\n"
-                              "    base = tf.keras.applications.MobileNetV2(input_shape=(96, 96, 3), include_top=False)\n"
-                              "    base.trainable = False\n"
-                              "    inputs = tf.keras.Input(shape=(96, 96, 3))\n"
-                              "    x = base(inputs, training=False)\n"
-                              "    x = layers.GlobalAveragePooling2D()(x)\n"
-                              "    return tf.keras.Model(inputs, layers.Dense(num_classes)(x))\n")
+            << QStringLiteral(
+                   "import tensorflow as tf\nfrom tensorflow.keras import layers\n"
+                   "def build(num_classes=3):\n"
+                   "    base = tf.keras.applications.MobileNetV2(input_shape=(96, 96, 3), include_top=False)\n"
+                   "    base.trainable = False\n"
+                   "    inputs = tf.keras.Input(shape=(96, 96, 3))\n"
+                   "    x = base(inputs, training=False)\n"
+                   "    x = layers.GlobalAveragePooling2D()(x)\n"
+                   "    return tf.keras.Model(inputs, layers.Dense(num_classes)(x))\n")
             << QString() << QStringList()
             << QStringList{QStringLiteral("error:line 8: `layers.GlobalAveragePooling2D()(x)` is applied to "
                                           "`tf.keras.applications.MobileNetV2(input_shape=(96, 96, 3), include_…`, a "
@@ -392,8 +419,9 @@ private Q_SLOTS:
                               "shared = Dense(2)\n"
                               "model = Model([a, b], Add()([shared(a), shared(b)]))\n")
             << QString() << QStringList()
-            << QStringList{QStringLiteral("input_1:InputLayer:(None, 3):0"), QStringLiteral("input_2:InputLayer:(None, 3):0"),
-                           QStringLiteral("dense:Dense:(None, 2):8"), QStringLiteral("add:Add:(None, 2):0")};
+            << QStringList{QStringLiteral("input_1:InputLayer:(None, 3):0"),
+                           QStringLiteral("input_2:InputLayer:(None, 3):0"), QStringLiteral("dense:Dense:(None, 2):8"),
+                           QStringLiteral("add:Add:(None, 2):0")};
     }
 
     void snippets()
@@ -413,7 +441,8 @@ private Q_SLOTS:
                 QVERIFY2(!draft, "expected an error");
                 QVERIFY2(draft.errorString().contains(e.mid(6)), qPrintable(draft.errorString()));
                 // One cause, told once: layers downstream of it do not repeat it.
-                QVERIFY2(!draft.errorString().contains(QStringLiteral("see the error above")), qPrintable(draft.errorString()));
+                QVERIFY2(!draft.errorString().contains(QStringLiteral("see the error above")),
+                         qPrintable(draft.errorString()));
                 return;
             }
             if (e.startsWith(QLatin1String("question:"))) {
@@ -430,7 +459,8 @@ private Q_SLOTS:
         QVERIFY2(draft->isConsistent(), qPrintable((draft->questions() + draft->issues()).join(QLatin1Char('\n'))));
         QCOMPARE(listing(*draft), rows);
         for (const QString &note : notes)
-            QVERIFY2(draft->notes().join(QLatin1Char('\n')).contains(note), qPrintable(draft->notes().join(QLatin1Char('\n'))));
+            QVERIFY2(draft->notes().join(QLatin1Char('\n')).contains(note),
+                     qPrintable(draft->notes().join(QLatin1Char('\n'))));
         // Whatever was read reopens as the same model.
         auto reopened = ArchitectureDraft::fromKerasJson(draft->toJson(), QStringLiteral("roundtrip"));
         QVERIFY2(reopened, qPrintable(reopened.errorString()));
@@ -439,30 +469,43 @@ private Q_SLOTS:
 
     void serialisedConfigs()
     {
-        const QByteArray code = "from tensorflow.keras import layers, regularizers, initializers, Sequential\n"
-                                "model = Sequential([layers.Dense(5, input_shape=(3,), kernel_regularizer=regularizers.l2(1e-4),\n"
-                                "                                 kernel_initializer=initializers.HeNormal(seed=1),\n"
-                                "                                 bias_initializer='ones', activation=None),\n"
-                                "                    layers.Conv1D(2, 3) if False else layers.Dropout(0.1)])\n";
+        const QByteArray code =
+            "from tensorflow.keras import layers, regularizers, initializers, Sequential\n"
+            "model = Sequential([layers.Dense(5, input_shape=(3,), kernel_regularizer=regularizers.l2(1e-4),\n"
+            "                                 kernel_initializer=initializers.HeNormal(seed=1),\n"
+            "                                 bias_initializer='ones', activation=None),\n"
+            "                    layers.Conv1D(2, 3) if False else layers.Dropout(0.1)])\n";
         auto draft = KerasCodeReader::read(code, QStringLiteral("model.py"), {}, {});
         QVERIFY2(draft, qPrintable(draft.errorString()));
         const QJsonObject dense = draft->row(1).config;
         QCOMPARE(dense.value(QStringLiteral("kernel_regularizer")).toObject(),
                  (QJsonObject{{QStringLiteral("class_name"), QStringLiteral("L1L2")},
-                              {QStringLiteral("config"), QJsonObject{{QStringLiteral("l1"), 0.0}, {QStringLiteral("l2"), 1e-4}}}}));
+                              {QStringLiteral("config"),
+                               QJsonObject{{QStringLiteral("l1"), 0.0}, {QStringLiteral("l2"), 1e-4}}}}));
         QCOMPARE(dense.value(QStringLiteral("kernel_initializer")).toObject(),
                  (QJsonObject{{QStringLiteral("class_name"), QStringLiteral("HeNormal")},
                               {QStringLiteral("config"), QJsonObject{{QStringLiteral("seed"), 1}}}}));
-        QCOMPARE(dense.value(QStringLiteral("bias_initializer")).toObject().value(QStringLiteral("class_name")).toString(),
-                 QStringLiteral("Ones"));
+        QCOMPARE(
+            dense.value(QStringLiteral("bias_initializer")).toObject().value(QStringLiteral("class_name")).toString(),
+            QStringLiteral("Ones"));
         QCOMPARE(dense.value(QStringLiteral("activation")).toString(), QStringLiteral("linear"));
         QCOMPARE(draft->row(2).className, QStringLiteral("Dropout"));
         // Every Keras 2 key is present: model_from_json needs nothing else.
-        for (const char *key : {"units", "use_bias", "bias_constraint", "activity_regularizer", "trainable", "dtype", "name"})
+        for (const char *key :
+             {"units", "use_bias", "bias_constraint", "activity_regularizer", "trainable", "dtype", "name"})
             QVERIFY2(dense.contains(QLatin1String(key)), key);
         QCOMPARE(draft->toKerasJson().value(QStringLiteral("class_name")).toString(), QStringLiteral("Sequential"));
-        QCOMPARE(draft->toKerasJson().value(QStringLiteral("config")).toObject().value(QStringLiteral("layers")).toArray()
-                     .at(0).toObject().value(QStringLiteral("config")).toObject().value(QStringLiteral("batch_input_shape")).toArray(),
+        QCOMPARE(draft->toKerasJson()
+                     .value(QStringLiteral("config"))
+                     .toObject()
+                     .value(QStringLiteral("layers"))
+                     .toArray()
+                     .at(0)
+                     .toObject()
+                     .value(QStringLiteral("config"))
+                     .toObject()
+                     .value(QStringLiteral("batch_input_shape"))
+                     .toArray(),
                  (QJsonArray{QJsonValue(), 3}));
     }
 
@@ -482,8 +525,9 @@ private Q_SLOTS:
     void takesTheWeightsFilesNames()
     {
         // The code ran in a session that had built a model before: its layers were conv2d_2, dense_1, …
-        const QByteArray code = "from keras import layers, Sequential\n"
-                                "model = Sequential([layers.Conv2D(4, 3, input_shape=(8, 8, 1)), layers.Flatten(), layers.Dense(2)])\n";
+        const QByteArray code =
+            "from keras import layers, Sequential\n"
+            "model = Sequential([layers.Conv2D(4, 3, input_shape=(8, 8, 1)), layers.Flatten(), layers.Dense(2)])\n";
         const WeightsOutline outline = archtest::outlineFromText(
             QStringLiteral("conv2d_2:kernel=3x3x1x4,bias=4; flatten_1; dense_1:kernel=144x2,bias=2"));
         auto draft = KerasCodeReader::read(code, QStringLiteral("model.py"), {}, outline);
@@ -498,13 +542,15 @@ private Q_SLOTS:
     {
         const QByteArray code = "from keras import layers, Sequential\n"
                                 "model = Sequential([layers.Dense(8, input_shape=(4,)), layers.Dense(3)])\n";
-        const WeightsOutline outline = archtest::outlineFromText(QStringLiteral("dense:kernel=4x8,bias=8; dense_1:kernel=8x5,bias=5"));
+        const WeightsOutline outline =
+            archtest::outlineFromText(QStringLiteral("dense:kernel=4x8,bias=8; dense_1:kernel=8x5,bias=5"));
         auto draft = KerasCodeReader::read(code, QStringLiteral("model.py"), {}, outline);
         QVERIFY2(draft, qPrintable(draft.errorString()));
         QVERIFY(!draft->isConsistent());
         QVERIFY(draft->row(1).issues.isEmpty());
         QCOMPARE(draft->row(2).issues.size(), 1);
-        QVERIFY2(draft->row(2).issues.front().contains(QStringLiteral("kernel (8, 5)")), qPrintable(draft->row(2).issues.front()));
+        QVERIFY2(draft->row(2).issues.front().contains(QStringLiteral("kernel (8, 5)")),
+                 qPrintable(draft->row(2).issues.front()));
     }
 
     void helpers()
@@ -515,8 +561,8 @@ private Q_SLOTS:
         QCOMPARE(KerasCodeReader::splitCodeSpec(QStringLiteral("dir/model.py:build")),
                  (std::pair<QString, QString>{QStringLiteral("dir/model.py"), QStringLiteral("build")}));
         QCOMPARE(KerasCodeReader::splitCodeSpec(QStringLiteral("model.py")).second, QString());
-        const auto b = *KerasCodeReader::parseBindings({QStringLiteral("a=(3, 3)"), QStringLiteral("b=True"), QStringLiteral("c=relu"),
-                                                        QStringLiteral("d='same'")});
+        const auto b = *KerasCodeReader::parseBindings({QStringLiteral("a=(3, 3)"), QStringLiteral("b=True"),
+                                                        QStringLiteral("c=relu"), QStringLiteral("d='same'")});
         QCOMPARE(b.value(QStringLiteral("a")).toArray(), (QJsonArray{3, 3}));
         QCOMPARE(b.value(QStringLiteral("b")), QJsonValue(true));
         QCOMPARE(b.value(QStringLiteral("c")), QJsonValue(QStringLiteral("relu")));

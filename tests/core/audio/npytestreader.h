@@ -44,7 +44,7 @@ inline NpyArray readNpy(const QString &path)
         headerStart = 10;
     } else {
         headerLength = qint64(quint8(data[8])) | (qint64(quint8(data[9])) << 8) | (qint64(quint8(data[10])) << 16)
-            | (qint64(quint8(data[11])) << 24);
+                       | (qint64(quint8(data[11])) << 24);
         headerStart = 12;
     }
     const QString header = QString::fromLatin1(data.mid(headerStart, int(headerLength)));

@@ -53,7 +53,8 @@ bool writeIntFile(const QString &path, int format, int sampleRate, int channels,
     return ok;
 }
 
-bool writeFloatFile(const QString &path, int format, int sampleRate, int channels, const std::vector<float> &interleaved)
+bool writeFloatFile(const QString &path, int format, int sampleRate, int channels,
+                    const std::vector<float> &interleaved)
 {
     SF_INFO info{};
     info.samplerate = sampleRate;
@@ -124,7 +125,8 @@ private Q_SLOTS:
                 const double expected = pattern[std::size_t(i) * channels + c] / scale;
                 const double got = audio->channel(c)[i];
                 if (std::abs(got - expected) > tolerance)
-                    QFAIL(qPrintable(QStringLiteral("channel %1 frame %2: got %3, want %4").arg(c).arg(i).arg(got).arg(expected)));
+                    QFAIL(qPrintable(
+                        QStringLiteral("channel %1 frame %2: got %3, want %4").arg(c).arg(i).arg(got).arg(expected)));
             }
         }
 
@@ -267,7 +269,8 @@ private Q_SLOTS:
         QCOMPARE(qint64(resampled->size()), qint64(22050));
         double worst = 0;
         for (std::size_t i = 2000; i < 20000; ++i) // away from the filter's edge transients
-            worst = std::max(worst, std::abs(resampled->at(i) - std::sin(2 * 3.14159265358979 * 440.0 * double(i) / 22050.0)));
+            worst = std::max(worst,
+                             std::abs(resampled->at(i) - std::sin(2 * 3.14159265358979 * 440.0 * double(i) / 22050.0)));
         QVERIFY2(worst < 1e-3, qPrintable(QString::number(worst)));
     }
 

@@ -69,20 +69,23 @@ private Q_SLOTS:
         QTest::addColumn<QStringList>("options");
         QTest::addColumn<QString>("expectedFile");
         QTest::addColumn<double>("tolerance");
-        QTest::newRow("defaults (resampled 16k)") << "tone440_noise_16k__a_default" << QStringList{}
-                                                  << "mfcc_f32.npy" << 1e-2;
+        QTest::newRow("defaults (resampled 16k)")
+            << "tone440_noise_16k__a_default" << QStringList{} << "mfcc_f32.npy" << 1e-2;
         QTest::newRow("defaults") << "hello_m3__a_default" << QStringList{} << "mfcc_f32.npy" << 2e-3;
         QTest::newRow("n_mfcc 13") << "seven_f2__b_mfcc13"
                                    << QStringList{"--n-mfcc", "13", "--n-fft", "2048", "--hop-length", "512"}
                                    << "mfcc_f32.npy" << 2e-3;
         QTest::newRow("native htk 40") << "seven_f2__c_native_htk40"
-                                       << QStringList{"--sr", "native", "--n-mfcc", "40", "--n-fft", "512", "--hop-length",
-                                                      "160", "--n-mels", "40", "--fmin", "20", "--fmax", "11025", "--htk"}
+                                       << QStringList{"--sr",   "native",       "--n-mfcc", "40",       "--n-fft",
+                                                      "512",    "--hop-length", "160",      "--n-mels", "40",
+                                                      "--fmin", "20",           "--fmax",   "11025",    "--htk"}
                                        << "mfcc_f32.npy" << 2e-3;
         QTest::newRow("melspec-db") << "tone440_noise_16k__d_native_melspec"
-                                    << QStringList{"--sr", "native", "--feature", "melspec-db"} << "melspec_db_f32.npy" << 1e-3;
-        QTest::newRow("melspec power") << "hello_m3__d_native_melspec" << QStringList{"--sr", "native", "--feature", "melspec"}
-                                       << "melspec_f32.npy" << 1e-3;
+                                    << QStringList{"--sr", "native", "--feature", "melspec-db"} << "melspec_db_f32.npy"
+                                    << 1e-3;
+        QTest::newRow("melspec power") << "hello_m3__d_native_melspec"
+                                       << QStringList{"--sr", "native", "--feature", "melspec"} << "melspec_f32.npy"
+                                       << 1e-3;
     }
     void writesWhatLibrosaReturns()
     {
@@ -91,12 +94,13 @@ private Q_SLOTS:
         QFETCH(QString, expectedFile);
         QFETCH(double, tolerance);
         const QString audio = caseName.startsWith(QLatin1String("tone")) ? QStringLiteral("audio/tone440_noise_16k.wav")
-            : caseName.startsWith(QLatin1String("hello"))                ? QStringLiteral("audio/hello_m3.wav")
-                                                                         : QStringLiteral("audio/seven_f2.wav");
+                              : caseName.startsWith(QLatin1String("hello")) ? QStringLiteral("audio/hello_m3.wav")
+                                                                            : QStringLiteral("audio/seven_f2.wav");
         const QString outPath = m_dir.filePath(caseName + QStringLiteral("_features.npy"));
         const QString waveformPath = m_dir.filePath(caseName + QStringLiteral("_y.npy"));
         const CliResult result = runCli(QStringList{fixture(audio), QStringLiteral("--out"), outPath,
-                                                    QStringLiteral("--waveform-out"), waveformPath} + options);
+                                                    QStringLiteral("--waveform-out"), waveformPath}
+                                        + options);
         QVERIFY2(result.exitCode == 0, qPrintable(result.err));
         QVERIFY2(result.out.contains(outPath), qPrintable(result.out));
 
@@ -139,8 +143,9 @@ private Q_SLOTS:
 
         const QString outPath = m_dir.filePath(QStringLiteral("stereo.npy"));
         const QString yPath = m_dir.filePath(QStringLiteral("stereo_y.npy"));
-        CliResult result = runCli({wav, QStringLiteral("--no-mono"), QStringLiteral("--out"), outPath,
-                                   QStringLiteral("--waveform-out"), yPath, QStringLiteral("--n-mfcc"), QStringLiteral("13")});
+        CliResult result =
+            runCli({wav, QStringLiteral("--no-mono"), QStringLiteral("--out"), outPath,
+                    QStringLiteral("--waveform-out"), yPath, QStringLiteral("--n-mfcc"), QStringLiteral("13")});
         QVERIFY2(result.exitCode == 0, qPrintable(result.err));
         QCOMPARE(readNpy(outPath).shape, (std::vector<qint64>{2, 13, 1 + 5000 / 512}));
         QCOMPARE(readNpy(yPath).shape, (std::vector<qint64>{2, 5000}));
@@ -183,10 +188,11 @@ private Q_SLOTS:
     {
         const CliResult result = runCli({QStringLiteral("--help")});
         QCOMPARE(result.exitCode, 0);
-        const QStringList options = {"--out", "--waveform-out", "--feature", "--sr", "--mono", "--no-mono", "--offset",
-                                     "--duration", "--n-mfcc", "--n-fft", "--hop-length", "--win-length", "--window",
-                                     "--center", "--no-center", "--pad-mode", "--power", "--n-mels", "--fmin", "--fmax",
-                                     "--htk", "--mel-norm", "--dct-type", "--dct-norm", "--lifter", "--top-db", "--ref", "--amin"};
+        const QStringList options = {
+            "--out",       "--waveform-out", "--feature",  "--sr",         "--mono",       "--no-mono", "--offset",
+            "--duration",  "--n-mfcc",       "--n-fft",    "--hop-length", "--win-length", "--window",  "--center",
+            "--no-center", "--pad-mode",     "--power",    "--n-mels",     "--fmin",       "--fmax",    "--htk",
+            "--mel-norm",  "--dct-type",     "--dct-norm", "--lifter",     "--top-db",     "--ref",     "--amin"};
         for (const QString &option : options)
             QVERIFY2(result.out.contains(option), qPrintable(option));
     }

@@ -28,7 +28,8 @@ std::vector<float> testSignal(int count, int sampleRate)
         const double noise = (double(state >> 8) / double(1 << 24) - 0.5) * 0.05;
         const double t = double(i) / sampleRate;
         const double envelope = 0.5 + 0.5 * std::sin(2 * pi * 3.0 * t);
-        y[std::size_t(i)] = float(envelope * (0.6 * std::sin(2 * pi * 440 * t) + 0.3 * std::sin(2 * pi * 1870 * t)) + noise);
+        y[std::size_t(i)] =
+            float(envelope * (0.6 * std::sin(2 * pi * 440 * t) + 0.3 * std::sin(2 * pi * 1870 * t)) + noise);
     }
     return y;
 }
@@ -90,12 +91,14 @@ std::vector<double> referenceFrame(const std::vector<float> &yFloat, qint64 t, c
         return frameOf(npPad(y, half, half, p.padMode), t * hop);
     if (t < startK) {
         const qint64 preLength = std::min(len, (startK - 1) * hop - half + n + 1);
-        const std::vector<double> pre = npPad(std::vector<double>(y.begin(), y.begin() + preLength), half, 0, p.padMode);
+        const std::vector<double> pre =
+            npPad(std::vector<double>(y.begin(), y.begin() + preLength), half, 0, p.padMode);
         return frameOf(pre, t * hop);
     }
     const bool hasPost = tailK * hop - half + n <= len + half;
     if (hasPost && t >= tailK) {
-        const std::vector<double> post = npPad(std::vector<double>(y.begin() + (tailK * hop - half), y.end()), 0, half, p.padMode);
+        const std::vector<double> post =
+            npPad(std::vector<double>(y.begin() + (tailK * hop - half), y.end()), 0, half, p.padMode);
         return frameOf(post, (t - tailK) * hop);
     }
     return frameOf(y, t * hop - half);
@@ -258,38 +261,112 @@ private Q_SLOTS:
         };
         AudioFeatureParams p = smallParams();
         row("defaults scaled down", p);
-        p = smallParams(); p.padMode = PadMode::Reflect; row("pad_mode reflect", p);
-        p = smallParams(); p.padMode = PadMode::Edge; row("pad_mode edge", p);
-        p = smallParams(); p.window = WindowType::Hamming; row("hamming", p);
-        p = smallParams(); p.window = WindowType::Blackman; row("blackman", p);
-        p = smallParams(); p.window = WindowType::Rectangular; row("boxcar", p);
-        p = smallParams(); p.winLength = 200; row("win_length 200 < n_fft", p);
-        p = smallParams(); p.winLength = 151; p.padMode = PadMode::Reflect; row("odd win_length", p);
-        p = smallParams(); p.nFft = 255; p.hopLength = 100; row("odd n_fft", p);
-        p = smallParams(); p.center = false; row("center off", p);
-        p = smallParams(); p.power = 1.0; row("power 1 (magnitude)", p);
-        p = smallParams(); p.power = 1.5; row("power 1.5", p);
-        p = smallParams(); p.htk = true; p.melNorm = MelNorm::None; row("htk, no mel norm", p);
-        p = smallParams(); p.fmin = 300; p.fmax = 3000; row("fmin fmax", p);
-        p = smallParams(); p.dctType = 1; row("dct type 1 ortho", p);
-        p = smallParams(); p.dctType = 3; row("dct type 3 ortho", p);
-        p = smallParams(); p.dctNorm = DctNorm::None; row("dct type 2 no norm", p);
-        p = smallParams(); p.dctType = 1; p.dctNorm = DctNorm::None; row("dct type 1 no norm", p);
-        p = smallParams(); p.dctType = 3; p.dctNorm = DctNorm::None; row("dct type 3 no norm", p);
-        p = smallParams(); p.nMfcc = p.nMels; p.dctType = 1; row("dct type 1 all rows", p);
-        p = smallParams(); p.lifter = 22; row("lifter 22", p);
-        p = smallParams(); p.topDb.reset(); row("top_db none", p);
-        p = smallParams(); p.topDb = 20; p.ref = 3.0; p.amin = 1e-5; row("top_db 20, ref, amin", p);
-        p = smallParams(); p.feature = AudioFeatureKind::MelSpectrogram; row("melspec power", p);
-        p = smallParams(); p.feature = AudioFeatureKind::MelSpectrogramDb; row("melspec db", p);
-        p = smallParams(); row("signal shorter than n_fft", p, 100);
-        p = smallParams(); p.padMode = PadMode::Reflect; row("shorter than n_fft, reflect", p, 100);
-        p = smallParams(); p.padMode = PadMode::Reflect; p.hopLength = 200; row("reflect, hop > n_fft/2", p, 1937);
+        p = smallParams();
+        p.padMode = PadMode::Reflect;
+        row("pad_mode reflect", p);
+        p = smallParams();
+        p.padMode = PadMode::Edge;
+        row("pad_mode edge", p);
+        p = smallParams();
+        p.window = WindowType::Hamming;
+        row("hamming", p);
+        p = smallParams();
+        p.window = WindowType::Blackman;
+        row("blackman", p);
+        p = smallParams();
+        p.window = WindowType::Rectangular;
+        row("boxcar", p);
+        p = smallParams();
+        p.winLength = 200;
+        row("win_length 200 < n_fft", p);
+        p = smallParams();
+        p.winLength = 151;
+        p.padMode = PadMode::Reflect;
+        row("odd win_length", p);
+        p = smallParams();
+        p.nFft = 255;
+        p.hopLength = 100;
+        row("odd n_fft", p);
+        p = smallParams();
+        p.center = false;
+        row("center off", p);
+        p = smallParams();
+        p.power = 1.0;
+        row("power 1 (magnitude)", p);
+        p = smallParams();
+        p.power = 1.5;
+        row("power 1.5", p);
+        p = smallParams();
+        p.htk = true;
+        p.melNorm = MelNorm::None;
+        row("htk, no mel norm", p);
+        p = smallParams();
+        p.fmin = 300;
+        p.fmax = 3000;
+        row("fmin fmax", p);
+        p = smallParams();
+        p.dctType = 1;
+        row("dct type 1 ortho", p);
+        p = smallParams();
+        p.dctType = 3;
+        row("dct type 3 ortho", p);
+        p = smallParams();
+        p.dctNorm = DctNorm::None;
+        row("dct type 2 no norm", p);
+        p = smallParams();
+        p.dctType = 1;
+        p.dctNorm = DctNorm::None;
+        row("dct type 1 no norm", p);
+        p = smallParams();
+        p.dctType = 3;
+        p.dctNorm = DctNorm::None;
+        row("dct type 3 no norm", p);
+        p = smallParams();
+        p.nMfcc = p.nMels;
+        p.dctType = 1;
+        row("dct type 1 all rows", p);
+        p = smallParams();
+        p.lifter = 22;
+        row("lifter 22", p);
+        p = smallParams();
+        p.topDb.reset();
+        row("top_db none", p);
+        p = smallParams();
+        p.topDb = 20;
+        p.ref = 3.0;
+        p.amin = 1e-5;
+        row("top_db 20, ref, amin", p);
+        p = smallParams();
+        p.feature = AudioFeatureKind::MelSpectrogram;
+        row("melspec power", p);
+        p = smallParams();
+        p.feature = AudioFeatureKind::MelSpectrogramDb;
+        row("melspec db", p);
+        p = smallParams();
+        row("signal shorter than n_fft", p, 100);
+        p = smallParams();
+        p.padMode = PadMode::Reflect;
+        row("shorter than n_fft, reflect", p, 100);
+        p = smallParams();
+        p.padMode = PadMode::Reflect;
+        p.hopLength = 200;
+        row("reflect, hop > n_fft/2", p, 1937);
         // 2000 = tail_k * hop: librosa's tail chunk is exactly n_fft // 2 long, so it reflects twice.
-        p = smallParams(); p.padMode = PadMode::Reflect; p.hopLength = 200; p.window = WindowType::Rectangular;
-        p.feature = AudioFeatureKind::MelSpectrogram; row("reflect, tail chunk = pad", p, 2000);
-        p = smallParams(); p.padMode = PadMode::Reflect; p.hopLength = 250; p.center = true; row("reflect, hop 250", p, 2011);
-        p = smallParams(); p.padMode = PadMode::Edge; p.hopLength = 250; row("edge, hop 250", p, 2011);
+        p = smallParams();
+        p.padMode = PadMode::Reflect;
+        p.hopLength = 200;
+        p.window = WindowType::Rectangular;
+        p.feature = AudioFeatureKind::MelSpectrogram;
+        row("reflect, tail chunk = pad", p, 2000);
+        p = smallParams();
+        p.padMode = PadMode::Reflect;
+        p.hopLength = 250;
+        p.center = true;
+        row("reflect, hop 250", p, 2011);
+        p = smallParams();
+        p.padMode = PadMode::Edge;
+        p.hopLength = 250;
+        row("edge, hop 250", p, 2011);
     }
     void matchesIndependentReference()
     {
@@ -312,11 +389,13 @@ private Q_SLOTS:
             const double diff = std::abs(double(features->values[i]) - reference[i]);
             // Power: relative to the value (float32 rounding ~1e-7, plus FFT noise far below the peak);
             // dB and MFCC: absolute, as the fixture tolerances are.
-            const double allowed = params.feature == AudioFeatureKind::MelSpectrogram
-                ? 1e-5 * std::abs(reference[i]) + 1e-9 * peak
-                : 1e-3;
+            const double allowed =
+                params.feature == AudioFeatureKind::MelSpectrogram ? 1e-5 * std::abs(reference[i]) + 1e-9 * peak : 1e-3;
             if (diff > allowed)
-                QFAIL(qPrintable(QStringLiteral("element %1: got %2, reference %3").arg(i).arg(features->values[i]).arg(reference[i])));
+                QFAIL(qPrintable(QStringLiteral("element %1: got %2, reference %3")
+                                     .arg(i)
+                                     .arg(features->values[i])
+                                     .arg(reference[i])));
             worst = std::max(worst, diff);
         }
         qInfo("max abs difference %g (peak %g)", worst, peak);
@@ -372,16 +451,35 @@ private Q_SLOTS:
         QTest::addColumn<int>("samples");
         QTest::addColumn<QString>("mention");
         AudioFeatureParams p;
-        p.winLength = 4096; QTest::newRow("win_length > n_fft") << p << 5000 << "win_length";
-        p = {}; p.hopLength = 0; QTest::newRow("hop 0") << p << 5000 << "hop_length";
-        p = {}; p.nMfcc = 200; QTest::newRow("n_mfcc > n_mels") << p << 5000 << "n_mfcc";
-        p = {}; p.dctType = 4; QTest::newRow("dct 4") << p << 5000 << "dct_type";
-        p = {}; p.fmax = 30000; p.fmin = 40000; QTest::newRow("fmin > fmax") << p << 5000 << "fmax";
-        p = {}; p.fmin = 12000; QTest::newRow("fmin above nyquist") << p << 5000 << "fmax";
-        p = {}; p.topDb = -1; QTest::newRow("negative top_db") << p << 5000 << "top_db";
-        p = {}; p.amin = 0; QTest::newRow("amin 0") << p << 5000 << "amin";
-        p = {}; p.center = false; QTest::newRow("short without center") << p << 1000 << "n_fft";
-        p = {}; QTest::newRow("empty") << p << 0 << "empty";
+        p.winLength = 4096;
+        QTest::newRow("win_length > n_fft") << p << 5000 << "win_length";
+        p = {};
+        p.hopLength = 0;
+        QTest::newRow("hop 0") << p << 5000 << "hop_length";
+        p = {};
+        p.nMfcc = 200;
+        QTest::newRow("n_mfcc > n_mels") << p << 5000 << "n_mfcc";
+        p = {};
+        p.dctType = 4;
+        QTest::newRow("dct 4") << p << 5000 << "dct_type";
+        p = {};
+        p.fmax = 30000;
+        p.fmin = 40000;
+        QTest::newRow("fmin > fmax") << p << 5000 << "fmax";
+        p = {};
+        p.fmin = 12000;
+        QTest::newRow("fmin above nyquist") << p << 5000 << "fmax";
+        p = {};
+        p.topDb = -1;
+        QTest::newRow("negative top_db") << p << 5000 << "top_db";
+        p = {};
+        p.amin = 0;
+        QTest::newRow("amin 0") << p << 5000 << "amin";
+        p = {};
+        p.center = false;
+        QTest::newRow("short without center") << p << 1000 << "n_fft";
+        p = {};
+        QTest::newRow("empty") << p << 0 << "empty";
     }
     void invalidInputsAreErrors()
     {

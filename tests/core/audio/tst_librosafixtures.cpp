@@ -44,7 +44,10 @@ Comparison compare(const std::vector<float> &actual, const NpyArray &expected, i
         if (diff > result.maxAbs) {
             result.maxAbs = diff;
             result.where = QStringLiteral("[%1, %2] got %3 want %4")
-                               .arg(qint64(i) / cols).arg(qint64(i) % cols).arg(actual[i]).arg(expected.values[i]);
+                               .arg(qint64(i) / cols)
+                               .arg(qint64(i) % cols)
+                               .arg(actual[i])
+                               .arg(expected.values[i]);
         }
         const double scale = std::abs(expected.values[i]);
         if (scale > relFloor)
@@ -88,7 +91,8 @@ private:
         params.feature = kind;
         const QJsonObject load = spec.value(QStringLiteral("load_kwargs")).toObject();
         if (load.contains(QStringLiteral("sr")))
-            params.sampleRate = load.value(QStringLiteral("sr")).isNull() ? 0 : load.value(QStringLiteral("sr")).toInt();
+            params.sampleRate =
+                load.value(QStringLiteral("sr")).isNull() ? 0 : load.value(QStringLiteral("sr")).toInt();
         const QJsonObject kw = spec.value(QStringLiteral("feature_kwargs")).toObject();
         for (auto it = kw.begin(); it != kw.end(); ++it) {
             const QString key = it.key();
@@ -136,14 +140,12 @@ private:
         QCOMPARE(qint64(actual.cols), expected.shape[1]);
         QCOMPARE(actual.channels, 1);
         const Comparison c = compare(actual.values, expected, actual.cols);
-        const QByteArray detail = QStringLiteral("max abs %1 (at %2), max rel %3")
-                                      .arg(c.maxAbs).arg(c.where).arg(c.maxRel).toUtf8();
+        const QByteArray detail =
+            QStringLiteral("max abs %1 (at %2), max rel %3").arg(c.maxAbs).arg(c.where).arg(c.maxRel).toUtf8();
         qInfo("%s: %s", qPrintable(featureKindName(kind)), detail.constData());
         // Tolerances from the fixture README; resampling adds its own, looser bounds.
         switch (kind) {
-        case AudioFeatureKind::Mfcc:
-            QVERIFY2(c.maxAbs <= (endToEndResampled ? 1e-2 : 2e-3), detail.constData());
-            break;
+        case AudioFeatureKind::Mfcc: QVERIFY2(c.maxAbs <= (endToEndResampled ? 1e-2 : 2e-3), detail.constData()); break;
         case AudioFeatureKind::MelSpectrogramDb:
             QVERIFY2(c.maxAbs <= (endToEndResampled ? 1e-2 : 1e-3), detail.constData());
             break;
@@ -168,7 +170,8 @@ private Q_SLOTS:
         QFETCH(QJsonObject, spec);
         QStringList unknown;
         paramsFor(spec, AudioFeatureKind::Mfcc, &unknown);
-        QVERIFY2(unknown.isEmpty(), qPrintable(QStringLiteral("untranslated feature_kwargs: ") + unknown.join(QLatin1Char(','))));
+        QVERIFY2(unknown.isEmpty(),
+                 qPrintable(QStringLiteral("untranslated feature_kwargs: ") + unknown.join(QLatin1Char(','))));
         const QString feature = spec.value(QStringLiteral("feature")).toString();
         QVERIFY2(feature == QLatin1String("mfcc") || feature == QLatin1String("melspectrogram+power_to_db"),
                  qPrintable(feature));

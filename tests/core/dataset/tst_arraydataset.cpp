@@ -73,7 +73,8 @@ void TestArrayDataset::initTestCase()
     for (const char *sub : {"pair", "onehot", "bad", "neg", "frac"})
         QVERIFY(QDir(m_dir.path()).mkpath(QLatin1String(sub)));
     QProcess python;
-    python.start(QStringLiteral("/usr/bin/python3"), {QStringLiteral("-c"), QString::fromUtf8(writerScript), m_dir.path()});
+    python.start(QStringLiteral("/usr/bin/python3"),
+                 {QStringLiteral("-c"), QString::fromUtf8(writerScript), m_dir.path()});
     QVERIFY(python.waitForFinished(120000));
     QVERIFY2(python.exitCode() == 0, python.readAllStandardError().constData());
 }
@@ -86,14 +87,21 @@ void TestArrayDataset::loads_data()
     QTest::addColumn<bool>("oneHot");
     QTest::addColumn<QStringList>("classNames");
     const QStringList numbered{QStringLiteral("0"), QStringLiteral("1"), QStringLiteral("2")};
-    QTest::newRow("X.npy + y.npy + class_names.txt") << QStringLiteral("pair") << QStringLiteral("npy") << QStringLiteral("X.npy") << false
-                                                     << QStringList{QStringLiteral("cat"), QStringLiteral("dog"), QStringLiteral("bird")};
-    QTest::newRow("one-hot float64") << QStringLiteral("onehot") << QStringLiteral("npy") << QStringLiteral("X.npy") << true << numbered;
-    QTest::newRow("npz x/y") << QStringLiteral("xy.npz") << QStringLiteral("npz") << QStringLiteral("x") << false << numbered;
-    QTest::newRow("npz X/Y deflated") << QStringLiteral("upper.npz") << QStringLiteral("npz") << QStringLiteral("X") << false << numbered;
-    QTest::newRow("npz arr_0/arr_1") << QStringLiteral("positional.npz") << QStringLiteral("npz") << QStringLiteral("arr_0") << false << numbered;
-    QTest::newRow("hdf5 x/y") << QStringLiteral("xy.h5") << QStringLiteral("hdf5") << QStringLiteral("x") << false << numbered;
-    QTest::newRow("hdf5 two datasets, float16") << QStringLiteral("named.hdf5") << QStringLiteral("hdf5") << QStringLiteral("mfcc") << true << numbered;
+    QTest::newRow("X.npy + y.npy + class_names.txt")
+        << QStringLiteral("pair") << QStringLiteral("npy") << QStringLiteral("X.npy") << false
+        << QStringList{QStringLiteral("cat"), QStringLiteral("dog"), QStringLiteral("bird")};
+    QTest::newRow("one-hot float64") << QStringLiteral("onehot") << QStringLiteral("npy") << QStringLiteral("X.npy")
+                                     << true << numbered;
+    QTest::newRow("npz x/y") << QStringLiteral("xy.npz") << QStringLiteral("npz") << QStringLiteral("x") << false
+                             << numbered;
+    QTest::newRow("npz X/Y deflated") << QStringLiteral("upper.npz") << QStringLiteral("npz") << QStringLiteral("X")
+                                      << false << numbered;
+    QTest::newRow("npz arr_0/arr_1") << QStringLiteral("positional.npz") << QStringLiteral("npz")
+                                     << QStringLiteral("arr_0") << false << numbered;
+    QTest::newRow("hdf5 x/y") << QStringLiteral("xy.h5") << QStringLiteral("hdf5") << QStringLiteral("x") << false
+                              << numbered;
+    QTest::newRow("hdf5 two datasets, float16")
+        << QStringLiteral("named.hdf5") << QStringLiteral("hdf5") << QStringLiteral("mfcc") << true << numbered;
 }
 
 void TestArrayDataset::loads()
@@ -121,9 +129,11 @@ void TestArrayDataset::loads()
 
 void TestArrayDataset::explicitClassNames()
 {
-    const auto dataset = ArrayDatasetLoader::load(m_dir.filePath(QStringLiteral("xy.npz")), m_dir.filePath(QStringLiteral("names.json")));
+    const auto dataset = ArrayDatasetLoader::load(m_dir.filePath(QStringLiteral("xy.npz")),
+                                                  m_dir.filePath(QStringLiteral("names.json")));
     QVERIFY2(dataset.hasValue(), qPrintable(dataset.errorString()));
-    QCOMPARE(dataset->classNames, (QStringList{QStringLiteral("a"), QStringLiteral("b"), QStringLiteral("c"), QStringLiteral("d")}));
+    QCOMPARE(dataset->classNames,
+             (QStringList{QStringLiteral("a"), QStringLiteral("b"), QStringLiteral("c"), QStringLiteral("d")}));
     QVERIFY(!dataset->warnings.isEmpty()); // class 'd' has no samples
     QCOMPARE(dataset->classCounts(), (QVector<int>{4, 4, 4, 0}));
 
@@ -162,7 +172,8 @@ void TestArrayDataset::report()
     const QJsonObject json = DatasetReport::json(*dataset);
     QCOMPARE(json.value(QStringLiteral("samples")).toInt(), 12);
     QCOMPARE(json.value(QStringLiteral("classes")).toArray().size(), 3);
-    QCOMPARE(json.value(QStringLiteral("classes")).toArray()[1].toObject().value(QStringLiteral("name")).toString(), QStringLiteral("dog"));
+    QCOMPARE(json.value(QStringLiteral("classes")).toArray()[1].toObject().value(QStringLiteral("name")).toString(),
+             QStringLiteral("dog"));
     QVERIFY(DatasetReport::text(*dataset).contains(QStringLiteral("(4, 3)")));
 }
 

@@ -19,7 +19,10 @@ using namespace graft;
 
 namespace {
 
-QString sampleSpeakers() { return QStringLiteral(GRAFT_SOURCE_DIR "/resources/sample-speakers"); }
+QString sampleSpeakers()
+{
+    return QStringLiteral(GRAFT_SOURCE_DIR "/resources/sample-speakers");
+}
 
 /** Python's sorted(os.listdir(path)) of the subfolders: the reference class order. */
 QStringList pythonSortedSubfolders(const QString &path)
@@ -160,13 +163,18 @@ void TestClassFolderScanner::reportsEveryBadDataCase()
     const auto scanned = ClassFolderScanner::scan(dir.path());
     QVERIFY2(scanned.hasValue(), qPrintable(scanned.errorString()));
     const ClassFolderDataset &data = *scanned;
-    const QString details = QStringLiteral("bad files:\n%1\nwarnings:\n%2").arg(describe(data.badFiles), describe(data.warnings));
+    const QString details =
+        QStringLiteral("bad files:\n%1\nwarnings:\n%2").arg(describe(data.badFiles), describe(data.warnings));
 
     QCOMPARE(data.classNames, (QStringList{QStringLiteral("alpha"), QStringLiteral("beta"), QStringLiteral("gamma")}));
     QCOMPARE(data.classCounts(), (QVector<int>{7, 1, 0})); // 6 good + nested/deep.wav; beta's one file
     QCOMPARE(data.channels, 1);
 
-    struct Expectation { QString file; QString reasonPart; };
+    struct Expectation
+    {
+        QString file;
+        QString reasonPart;
+    };
     const QVector<Expectation> bad = {
         {QStringLiteral("empty.wav"), QStringLiteral("empty file")},
         {QStringLiteral("garbage.wav"), QStringLiteral("cannot be decoded")},
@@ -179,7 +187,8 @@ void TestClassFolderScanner::reportsEveryBadDataCase()
     }
     const DatasetIssue *zero = findIssue(data.badFiles, QStringLiteral("zero.wav"));
     QVERIFY2(zero, qPrintable(details));
-    QVERIFY2(zero->reason.contains(QStringLiteral("no audio samples")) || zero->reason.contains(QStringLiteral("cannot be decoded")),
+    QVERIFY2(zero->reason.contains(QStringLiteral("no audio samples"))
+                 || zero->reason.contains(QStringLiteral("cannot be decoded")),
              qPrintable(zero->reason));
     const DatasetIssue *nonUtf8 = findIssue(data.badFiles, QStringLiteral("bad\\xff\\xfe.wav"));
     QVERIFY2(nonUtf8, qPrintable(details));

@@ -18,7 +18,10 @@ using namespace graft::testing;
 
 namespace {
 
-QString speakers(const QString &sub) { return QStringLiteral(GRAFT_SOURCE_DIR "/resources/sample-speakers/") + sub; }
+QString speakers(const QString &sub)
+{
+    return QStringLiteral(GRAFT_SOURCE_DIR "/resources/sample-speakers/") + sub;
+}
 
 } // namespace
 
@@ -44,14 +47,16 @@ void TestCliDataset::helpIsComplete()
         QVERIFY2(dataset.out.contains(option), option);
     const CliResult features = runCli({QStringLiteral("features"), QStringLiteral("--help")});
     QCOMPARE(features.exitCode, 0);
-    for (const char *option : {"--labels", "--class-names", "--model", "--frames", "--samples", "--orientation", "--mean",
-                               "--channel-axis", "--image-size", "--color-mode", "--scale", "--no-cache", "--n-mfcc"})
+    for (const char *option :
+         {"--labels", "--class-names", "--model", "--frames", "--samples", "--orientation", "--mean", "--channel-axis",
+          "--image-size", "--color-mode", "--scale", "--no-cache", "--n-mfcc"})
         QVERIFY2(features.out.contains(option), option);
 }
 
 void TestCliDataset::describesTrainValidationFolder()
 {
-    const CliResult result = runCli({QStringLiteral("dataset"), speakers(QStringLiteral("base")), QStringLiteral("--json")});
+    const CliResult result =
+        runCli({QStringLiteral("dataset"), speakers(QStringLiteral("base")), QStringLiteral("--json")});
     QVERIFY2(result.exitCode == 0, result.err.constData());
     const QJsonObject json = QJsonDocument::fromJson(result.out).object();
     QCOMPARE(json.value(QStringLiteral("kind")).toString(), QStringLiteral("audio"));
@@ -95,8 +100,9 @@ void TestCliDataset::listsBadFilesInJson()
 
 void TestCliDataset::showsSplit()
 {
-    const CliResult result = runCli({QStringLiteral("dataset"), speakers(QStringLiteral("base/train")), QStringLiteral("--json"),
-                                     QStringLiteral("--validation-split"), QStringLiteral("0.2"), QStringLiteral("--seed"), QStringLiteral("3")});
+    const CliResult result = runCli({QStringLiteral("dataset"), speakers(QStringLiteral("base/train")),
+                                     QStringLiteral("--json"), QStringLiteral("--validation-split"),
+                                     QStringLiteral("0.2"), QStringLiteral("--seed"), QStringLiteral("3")});
     QVERIFY2(result.exitCode == 0, result.err.constData());
     const QJsonObject split = QJsonDocument::fromJson(result.out).object().value(QStringLiteral("split")).toObject();
     QCOMPARE(split.value(QStringLiteral("train")).toInt(), 72);
@@ -107,13 +113,16 @@ void TestCliDataset::writesFolderFeatures_data()
 {
     QTest::addColumn<QStringList>("options");
     QTest::addColumn<std::vector<std::int64_t>>("sampleShape");
-    QTest::newRow("13 MFCCs x 20 frames + channel") << QStringList{QStringLiteral("--n-mfcc"), QStringLiteral("13"), QStringLiteral("--frames"), QStringLiteral("20"),
-                                                                  QStringLiteral("--channel-axis"), QStringLiteral("last")}
-                                                    << std::vector<std::int64_t>{13, 20, 1};
+    QTest::newRow("13 MFCCs x 20 frames + channel")
+        << QStringList{QStringLiteral("--n-mfcc"),       QStringLiteral("13"),
+                       QStringLiteral("--frames"),       QStringLiteral("20"),
+                       QStringLiteral("--channel-axis"), QStringLiteral("last")}
+        << std::vector<std::int64_t>{13, 20, 1};
     QTest::newRow("mean of 20") << QStringList{QStringLiteral("--mean")} << std::vector<std::int64_t>{20};
-    QTest::newRow("transposed 16 kHz") << QStringList{QStringLiteral("--sr"), QStringLiteral("16000"), QStringLiteral("--frames"), QStringLiteral("25"),
-                                                      QStringLiteral("--orientation"), QStringLiteral("frames-features")}
-                                       << std::vector<std::int64_t>{25, 20};
+    QTest::newRow("transposed 16 kHz")
+        << QStringList{QStringLiteral("--sr"), QStringLiteral("16000"),         QStringLiteral("--frames"),
+                       QStringLiteral("25"),   QStringLiteral("--orientation"), QStringLiteral("frames-features")}
+        << std::vector<std::int64_t>{25, 20};
 }
 
 void TestCliDataset::writesFolderFeatures()
@@ -125,8 +134,9 @@ void TestCliDataset::writesFolderFeatures()
     const QString y = dir.filePath(QStringLiteral("y.npy"));
     const QString names = dir.filePath(QStringLiteral("names.txt"));
     const QString folder = speakers(QStringLiteral("new/train"));
-    const CliResult result = runCli(QStringList{QStringLiteral("features"), folder, QStringLiteral("--out"), x, QStringLiteral("--labels"), y,
-                                                QStringLiteral("--class-names"), names, QStringLiteral("--cache-dir"), dir.filePath(QStringLiteral("cache"))}
+    const CliResult result = runCli(QStringList{QStringLiteral("features"), folder, QStringLiteral("--out"), x,
+                                                QStringLiteral("--labels"), y, QStringLiteral("--class-names"), names,
+                                                QStringLiteral("--cache-dir"), dir.filePath(QStringLiteral("cache"))}
                                     + options);
     QVERIFY2(result.exitCode == 0, result.err.constData());
 
@@ -153,9 +163,10 @@ void TestCliDataset::writesFolderFeatures()
     QVERIFY(first.open(QIODevice::ReadOnly));
     const QByteArray firstBytes = first.readAll();
     first.close();
-    const CliResult again = runCli(QStringList{QStringLiteral("features"), folder, QStringLiteral("--out"), x, QStringLiteral("--labels"), y,
-                                               QStringLiteral("--cache-dir"), dir.filePath(QStringLiteral("cache"))}
-                                   + options);
+    const CliResult again =
+        runCli(QStringList{QStringLiteral("features"), folder, QStringLiteral("--out"), x, QStringLiteral("--labels"),
+                           y, QStringLiteral("--cache-dir"), dir.filePath(QStringLiteral("cache"))}
+               + options);
     QVERIFY2(again.exitCode == 0, again.err.constData());
     QVERIFY2(again.out.contains("cache: 30 hits, 0 computed"), again.out.constData());
     QVERIFY(first.open(QIODevice::ReadOnly));
@@ -165,8 +176,8 @@ void TestCliDataset::writesFolderFeatures()
 void TestCliDataset::folderModeNeedsLabels()
 {
     QTemporaryDir dir;
-    const CliResult result = runCli({QStringLiteral("features"), speakers(QStringLiteral("new/train")), QStringLiteral("--out"),
-                                     dir.filePath(QStringLiteral("X.npy"))});
+    const CliResult result = runCli({QStringLiteral("features"), speakers(QStringLiteral("new/train")),
+                                     QStringLiteral("--out"), dir.filePath(QStringLiteral("X.npy"))});
     QVERIFY(result.exitCode != 0);
     QVERIFY2(result.err.contains("--labels"), result.err.constData());
     QVERIFY(!QFile::exists(dir.filePath(QStringLiteral("X.npy"))));

@@ -107,7 +107,8 @@ void TestDatasetSplit::differentSeedDifferentSplit()
 
 void TestDatasetSplit::splitsSampleSpeakers()
 {
-    const auto scanned = ClassFolderScanner::scan(QStringLiteral(GRAFT_SOURCE_DIR "/resources/sample-speakers/base/train"));
+    const auto scanned =
+        ClassFolderScanner::scan(QStringLiteral(GRAFT_SOURCE_DIR "/resources/sample-speakers/base/train"));
     QVERIFY2(scanned.hasValue(), qPrintable(scanned.errorString()));
     const DatasetSplit split = stratifiedSplit(scanned->labels(), 0.2, 7);
     QVector<int> perClass(scanned->classNames.size(), 0);

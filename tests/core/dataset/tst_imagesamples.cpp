@@ -63,7 +63,8 @@ QImage randomImage(int width, int height, quint32 seed, bool alpha = false)
     for (int y = 0; y < height; ++y) {
         for (int x = 0; x < width; ++x) {
             const int a = alpha ? int(random.bounded(256)) : 255;
-            image.setPixelColor(x, y, QColor(int(random.bounded(256)), int(random.bounded(256)), int(random.bounded(256)), a));
+            image.setPixelColor(
+                x, y, QColor(int(random.bounded(256)), int(random.bounded(256)), int(random.bounded(256)), a));
         }
     }
     // A few grey pixels exercise libpng's r == g == b shortcut.
@@ -114,7 +115,8 @@ void TestImageSamples::initTestCase()
     QVERIFY(NpyFile::write(m_dir.filePath(QStringLiteral("source.npy")), *source).hasValue());
     QVERIFY(m_image.save(m_dir.filePath(QStringLiteral("source.png"))));
     QProcess python;
-    python.start(QStringLiteral("/usr/bin/python3"), {QStringLiteral("-c"), QString::fromUtf8(referenceScript), m_dir.path()});
+    python.start(QStringLiteral("/usr/bin/python3"),
+                 {QStringLiteral("-c"), QString::fromUtf8(referenceScript), m_dir.path()});
     QVERIFY(python.waitForFinished(120000));
     QVERIFY2(python.exitCode() == 0, python.readAllStandardError().constData());
 }
@@ -144,7 +146,8 @@ void TestImageSamples::resizeMatchesTensorFlow()
     QCOMPARE(resized.size(), expected.size());
     for (std::size_t i = 0; i < expected.size(); ++i) {
         if (std::abs(resized[i] - expected[i]) > 1e-4f)
-            QFAIL(qPrintable(QStringLiteral("element %1: %2 vs TF-style reference %3").arg(i).arg(resized[i]).arg(expected[i])));
+            QFAIL(qPrintable(
+                QStringLiteral("element %1: %2 vs TF-style reference %3").arg(i).arg(resized[i]).arg(expected[i])));
     }
 }
 
@@ -172,7 +175,8 @@ void TestImageSamples::grayscaleLikeDecodePng()
     settings.colorMode = ColorMode::Grayscale;
     const auto sample = loadImageSample(m_dir.filePath(QStringLiteral("source.png")), settings);
     QVERIFY(sample.hasValue());
-    const std::vector<float> expected = NpyFile::read(m_dir.filePath(QStringLiteral("gray_resized_16x20.npy")))->toFloat32();
+    const std::vector<float> expected =
+        NpyFile::read(m_dir.filePath(QStringLiteral("gray_resized_16x20.npy")))->toFloat32();
     QCOMPARE(sample->size(), expected.size());
     for (std::size_t i = 0; i < expected.size(); ++i)
         QVERIFY(std::abs((*sample)[i] - expected[i]) <= 1e-4f);
@@ -244,7 +248,8 @@ void TestImageSamples::extractsImageFolder()
         }
     }
     // The PNG sample equals the direct resize of its pixels.
-    const std::vector<float> direct = resizeBilinearHalfPixel(pixelsOf(randomImage(30, 20, 1)).data(), 20, 30, 3, 10, 14);
+    const std::vector<float> direct =
+        resizeBilinearHalfPixel(pixelsOf(randomImage(30, 20, 1)).data(), 20, 30, 3, 10, 14);
     QVERIFY(std::equal(direct.begin(), direct.end(), raw->sample(0)));
 }
 

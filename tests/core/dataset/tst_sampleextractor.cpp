@@ -20,7 +20,8 @@ namespace {
 
 QVector<DatasetSample> speakerSamples(int classes)
 {
-    const auto scanned = ClassFolderScanner::scan(QStringLiteral(GRAFT_SOURCE_DIR "/resources/sample-speakers/base/train"));
+    const auto scanned =
+        ClassFolderScanner::scan(QStringLiteral(GRAFT_SOURCE_DIR "/resources/sample-speakers/base/train"));
     QVector<DatasetSample> samples;
     if (!scanned)
         return samples;
@@ -86,12 +87,18 @@ void TestSampleExtractor::proposals_data()
     QTest::addColumn<bool>("mean");
     QTest::addColumn<int>("orientation");
     QTest::addColumn<int>("channelAxis");
-    QTest::newRow("(40, 87, 1)") << std::vector<std::int64_t>{40, 87, 1} << 40 << 87 << false << int(FeatureOrientation::FeaturesByFrames) << int(ChannelAxis::Last);
-    QTest::newRow("(13,)") << std::vector<std::int64_t>{13} << 13 << 0 << true << int(FeatureOrientation::FeaturesByFrames) << int(ChannelAxis::None);
-    QTest::newRow("(87, 40)") << std::vector<std::int64_t>{87, 40} << 40 << 87 << false << int(FeatureOrientation::FramesByFeatures) << int(ChannelAxis::None);
-    QTest::newRow("(20, 44)") << std::vector<std::int64_t>{20, 44} << 20 << 44 << false << int(FeatureOrientation::FeaturesByFrames) << int(ChannelAxis::None);
-    QTest::newRow("(None, 13)") << std::vector<std::int64_t>{-1, 13} << 13 << 0 << false << int(FeatureOrientation::FramesByFeatures) << int(ChannelAxis::None);
-    QTest::newRow("(1, 40, 100)") << std::vector<std::int64_t>{1, 40, 100} << 40 << 100 << false << int(FeatureOrientation::FeaturesByFrames) << int(ChannelAxis::First);
+    QTest::newRow("(40, 87, 1)") << std::vector<std::int64_t>{40, 87, 1} << 40 << 87 << false
+                                 << int(FeatureOrientation::FeaturesByFrames) << int(ChannelAxis::Last);
+    QTest::newRow("(13,)") << std::vector<std::int64_t>{13} << 13 << 0 << true
+                           << int(FeatureOrientation::FeaturesByFrames) << int(ChannelAxis::None);
+    QTest::newRow("(87, 40)") << std::vector<std::int64_t>{87, 40} << 40 << 87 << false
+                              << int(FeatureOrientation::FramesByFeatures) << int(ChannelAxis::None);
+    QTest::newRow("(20, 44)") << std::vector<std::int64_t>{20, 44} << 20 << 44 << false
+                              << int(FeatureOrientation::FeaturesByFrames) << int(ChannelAxis::None);
+    QTest::newRow("(None, 13)") << std::vector<std::int64_t>{-1, 13} << 13 << 0 << false
+                                << int(FeatureOrientation::FramesByFeatures) << int(ChannelAxis::None);
+    QTest::newRow("(1, 40, 100)") << std::vector<std::int64_t>{1, 40, 100} << 40 << 100 << false
+                                  << int(FeatureOrientation::FeaturesByFrames) << int(ChannelAxis::First);
 }
 
 void TestSampleExtractor::proposals()
@@ -200,7 +207,8 @@ void TestSampleExtractor::meanOverTimeMatchesExtractor()
             double sum = 0.0;
             for (int t = 0; t < features->cols; ++t)
                 sum += features->at(f, t);
-            QVERIFY(std::abs(batch->sample(n)[f] - sum / features->cols) <= 1e-4 * (1.0 + std::abs(sum / features->cols)));
+            QVERIFY(std::abs(batch->sample(n)[f] - sum / features->cols)
+                    <= 1e-4 * (1.0 + std::abs(sum / features->cols)));
         }
     }
 }
@@ -370,7 +378,8 @@ void TestSampleExtractor::badFileIsSkippedDuringExtraction()
     QCOMPARE(batch->badFiles.front().path, broken);
     QCOMPARE(batch->paths, (QStringList{samples[0].path, samples[2].path, samples[3].path}));
     // The compacted buffer keeps each sample's own features.
-    const auto alone = SampleExtractor::extractAudio({samples[2]}, proposeFeatureSettings({20, 10})->settings, uncached());
+    const auto alone =
+        SampleExtractor::extractAudio({samples[2]}, proposeFeatureSettings({20, 10})->settings, uncached());
     QVERIFY(alone.hasValue());
     QVERIFY(std::equal(alone->values.begin(), alone->values.end(), batch->sample(1)));
 }

@@ -17,8 +17,16 @@ inline QByteArray wavBytes(int channels, int sampleRate, const std::vector<qint1
 {
     QByteArray data(reinterpret_cast<const char *>(interleaved.data()), qsizetype(interleaved.size() * 2));
     QByteArray bytes;
-    auto u32 = [&](quint32 v) { char b[4]; qToLittleEndian(v, b); bytes.append(b, 4); };
-    auto u16 = [&](quint16 v) { char b[2]; qToLittleEndian(v, b); bytes.append(b, 2); };
+    auto u32 = [&](quint32 v) {
+        char b[4];
+        qToLittleEndian(v, b);
+        bytes.append(b, 4);
+    };
+    auto u16 = [&](quint16 v) {
+        char b[2];
+        qToLittleEndian(v, b);
+        bytes.append(b, 2);
+    };
     bytes.append("RIFF");
     u32(quint32(36 + data.size()));
     bytes.append("WAVEfmt ");

@@ -110,7 +110,10 @@ inline TensorData referencePool2D(const TensorData &x, std::int64_t ph_, std::in
     return y;
 }
 
-inline double sigmoid(double v) { return 1.0 / (1.0 + std::exp(-v)); }
+inline double sigmoid(double v)
+{
+    return 1.0 / (1.0 + std::exp(-v));
+}
 
 /**
  * Keras GRU over (N, T, F) with kernel (F, 3u), recurrent (u, 3u), bias (3u) or (2, 3u)

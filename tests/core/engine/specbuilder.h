@@ -16,14 +16,14 @@ struct LayerCall
     QString name;
     QString className;
     QJsonObject config;
-    QStringList inputs;       // "layer" or "layer:node:tensor"
+    QStringList inputs; // "layer" or "layer:node:tensor"
 };
 
 inline QJsonArray kerasRef(const QString &spec)
 {
     const QStringList parts = spec.split(QLatin1Char(':'));
-    return QJsonArray{parts.value(0), parts.value(1, QStringLiteral("0")).toInt(), parts.value(2, QStringLiteral("0")).toInt(),
-                      QJsonObject()};
+    return QJsonArray{parts.value(0), parts.value(1, QStringLiteral("0")).toInt(),
+                      parts.value(2, QStringLiteral("0")).toInt(), QJsonObject()};
 }
 
 /** A Keras 2 functional model config: InputLayers named by `inputs` (name -> shape), then `calls`. */
@@ -36,9 +36,11 @@ inline QJsonObject functionalConfig(const QVector<QPair<QString, QJsonArray>> &i
         QJsonArray batchShape{QJsonValue()};
         for (const QJsonValue &d : shape)
             batchShape.append(d);
-        layers.append(QJsonObject{{"name", name}, {"class_name", "InputLayer"},
-                                  {"config", QJsonObject{{"batch_input_shape", batchShape}, {"dtype", "float32"}, {"name", name}}},
-                                  {"inbound_nodes", QJsonArray()}});
+        layers.append(QJsonObject{
+            {"name", name},
+            {"class_name", "InputLayer"},
+            {"config", QJsonObject{{"batch_input_shape", batchShape}, {"dtype", "float32"}, {"name", name}}},
+            {"inbound_nodes", QJsonArray()}});
         inputLayers.append(QJsonArray{name, 0, 0});
     }
     // Calls of the same layer name become further inbound nodes of one layer (a shared layer).
@@ -58,7 +60,9 @@ inline QJsonObject functionalConfig(const QVector<QPair<QString, QJsonArray>> &i
         QJsonObject config = call.config;
         config.insert("name", call.name);
         index.insert(call.name, layers.size());
-        layers.append(QJsonObject{{"name", call.name}, {"class_name", call.className}, {"config", config},
+        layers.append(QJsonObject{{"name", call.name},
+                                  {"class_name", call.className},
+                                  {"config", config},
                                   {"inbound_nodes", QJsonArray{node}}});
     }
     QJsonArray outputLayers;
@@ -68,8 +72,10 @@ inline QJsonObject functionalConfig(const QVector<QPair<QString, QJsonArray>> &i
         outputLayers.append(ref);
     }
     return QJsonObject{{"class_name", "Model"},
-                       {"config", QJsonObject{{"name", "model_1"}, {"layers", layers},
-                                              {"input_layers", inputLayers}, {"output_layers", outputLayers}}}};
+                       {"config", QJsonObject{{"name", "model_1"},
+                                              {"layers", layers},
+                                              {"input_layers", inputLayers},
+                                              {"output_layers", outputLayers}}}};
 }
 
 inline LayerWeight weight(const QString &name, const TensorData &t, bool trainable = true)

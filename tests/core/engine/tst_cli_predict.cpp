@@ -84,7 +84,8 @@ private Q_SLOTS:
         QVERIFY(NpzFile::find(*contents, "lstm_3_2"));
         QCOMPARE(NpzFile::find(*contents, "lstm_15")->shape(), (std::vector<std::int64_t>{2, 6, 12}));
 
-        const CliResult missing = runCli({"predict", model, "--input", m_dir.filePath("in0.npy"), "--output", m_dir.filePath("x.npz")});
+        const CliResult missing =
+            runCli({"predict", model, "--input", m_dir.filePath("in0.npy"), "--output", m_dir.filePath("x.npz")});
         QVERIFY(missing.exitCode != 0);
         QVERIFY2(missing.err.contains("5 input(s)"), missing.err.constData());
     }
@@ -114,7 +115,9 @@ private Q_SLOTS:
             labels.push_back((i * 7) % 3 == 0 ? 1 : 0);
         QVERIFY(NpyFile::write(m_dir.filePath("y.npy"), NpyArray(labels, {50})));
         QVERIFY(runCli({"predict", keras("Dense.0/model.h5"), "--input", m_dir.filePath("x.npy"), "--output",
-                        m_dir.filePath("p.npy")}).exitCode == 0);
+                        m_dir.filePath("p.npy")})
+                    .exitCode
+                == 0);
         auto p = readNpy(m_dir.filePath("p.npy"));
         QVERIFY(p);
         int correct = 0;
@@ -132,8 +135,9 @@ private Q_SLOTS:
         names.write("alice\nbob\n");
         names.close();
 
-        const CliResult r = runCli({"evaluate", keras("Dense.0/model.h5"), "--x", m_dir.filePath("x.npy"), "--y",
-                                    m_dir.filePath("y.npy"), "--class-names", m_dir.filePath("names.txt"), "--json", "--batch", "7"});
+        const CliResult r =
+            runCli({"evaluate", keras("Dense.0/model.h5"), "--x", m_dir.filePath("x.npy"), "--y",
+                    m_dir.filePath("y.npy"), "--class-names", m_dir.filePath("names.txt"), "--json", "--batch", "7"});
         QVERIFY2(r.exitCode == 0, r.err.constData());
         const QJsonObject report = QJsonDocument::fromJson(r.out).object();
         QCOMPARE(report.value("samples").toInt(), 50);
@@ -152,16 +156,17 @@ private Q_SLOTS:
             oneHot.push_back(l == 1 ? 1.0f : 0.0f);
         }
         QVERIFY(NpyFile::write(m_dir.filePath("y1h.npy"), NpyArray(oneHot, {50, 2})));
-        const CliResult text = runCli({"evaluate", keras("Dense.0/model.h5"), "--x", m_dir.filePath("x.npy"), "--y",
-                                       m_dir.filePath("y1h.npy")});
+        const CliResult text = runCli(
+            {"evaluate", keras("Dense.0/model.h5"), "--x", m_dir.filePath("x.npy"), "--y", m_dir.filePath("y1h.npy")});
         QVERIFY2(text.exitCode == 0, text.err.constData());
-        QVERIFY2(text.out.contains(QStringLiteral("accuracy: %1 (%2/50)").arg(correct / 50.0, 0, 'f', 4).arg(correct).toUtf8()),
+        QVERIFY2(text.out.contains(
+                     QStringLiteral("accuracy: %1 (%2/50)").arg(correct / 50.0, 0, 'f', 4).arg(correct).toUtf8()),
                  text.out.constData());
         QVERIFY(text.out.contains("confusion matrix"));
 
         QVERIFY(NpyFile::write(m_dir.filePath("ybad.npy"), NpyArray(std::vector<std::int64_t>(50, 5), {50})));
-        const CliResult bad = runCli({"evaluate", keras("Dense.0/model.h5"), "--x", m_dir.filePath("x.npy"), "--y",
-                                      m_dir.filePath("ybad.npy")});
+        const CliResult bad = runCli(
+            {"evaluate", keras("Dense.0/model.h5"), "--x", m_dir.filePath("x.npy"), "--y", m_dir.filePath("ybad.npy")});
         QVERIFY(bad.exitCode != 0);
         QVERIFY2(bad.err.contains("5") && bad.err.contains("2 output classes"), bad.err.constData());
     }
@@ -178,8 +183,10 @@ private Q_SLOTS:
         labels.close();
         QVERIFY(NpyFile::write(dir.filePath("x.npy"), NpyArray(std::vector<float>(12, 0.5f), {2, 6})));
         QVERIFY(NpyFile::write(dir.filePath("y.npy"), NpyArray(std::vector<std::int64_t>{0, 1}, {2})));
-        const CliResult predicted = runCli({"predict", model, "--input", dir.filePath("x.npy"), "--output", dir.filePath("p.npy")});
-        const CliResult evaluated = runCli({"evaluate", model, "--x", dir.filePath("x.npy"), "--y", dir.filePath("y.npy")});
+        const CliResult predicted =
+            runCli({"predict", model, "--input", dir.filePath("x.npy"), "--output", dir.filePath("p.npy")});
+        const CliResult evaluated =
+            runCli({"evaluate", model, "--x", dir.filePath("x.npy"), "--y", dir.filePath("y.npy")});
         for (const CliResult *r : {&predicted, &evaluated}) {
             QVERIFY2(r->exitCode == 0, r->err.constData());
             QVERIFY2(r->err.contains("warning:") && r->err.contains(labels.fileName().toUtf8()), r->err.constData());

@@ -14,9 +14,11 @@ namespace {
 
 QJsonObject kerasTensor(const QJsonArray &history)
 {
-    return QJsonObject{{"class_name", "__keras_tensor__"},
-                       {"config", QJsonObject{{"shape", QJsonArray()}, {"dtype", "float32"},
-                                              {"keras_history", QJsonArray{history.at(0), history.at(1), history.at(2)}}}}};
+    return QJsonObject{
+        {"class_name", "__keras_tensor__"},
+        {"config", QJsonObject{{"shape", QJsonArray()},
+                               {"dtype", "float32"},
+                               {"keras_history", QJsonArray{history.at(0), history.at(1), history.at(2)}}}}};
 }
 
 /** Rewrites initializer/regularizer objects the way Keras 3 serializes them. */
@@ -33,12 +35,14 @@ QJsonValue keras3Object(const QJsonValue &v, const QString &module)
 QJsonObject keras3LayerConfig(const QString &className, QJsonObject config)
 {
     config.remove("batch_input_shape");
-    config.remove("input_dim") ;
+    config.remove("input_dim");
     if (className == "Embedding") {
         config.remove("input_length");
     }
-    config.insert("dtype", QJsonObject{{"module", "keras"}, {"class_name", "DTypePolicy"},
-                                       {"config", QJsonObject{{"name", "float32"}}}, {"registered_name", QJsonValue()}});
+    config.insert("dtype", QJsonObject{{"module", "keras"},
+                                       {"class_name", "DTypePolicy"},
+                                       {"config", QJsonObject{{"name", "float32"}}},
+                                       {"registered_name", QJsonValue()}});
     for (const QString &key : config.keys())
         if (key.endsWith("_initializer") || key.endsWith("_regularizer") || key.endsWith("_constraint"))
             config.insert(key, keras3Object(config.value(key), "keras.initializers"));
@@ -52,7 +56,8 @@ QJsonObject keras3LayerConfig(const QString &className, QJsonObject config)
         QJsonObject innerConfig = inner.value("config").toObject();
         if (innerClass == "Dense" || className == "TimeDistributed")
             innerConfig.remove("input_dim");
-        config.insert("layer", QJsonObject{{"module", "keras.layers"}, {"class_name", innerClass},
+        config.insert("layer", QJsonObject{{"module", "keras.layers"},
+                                           {"class_name", innerClass},
                                            {"config", keras3LayerConfig(innerClass, innerConfig)},
                                            {"registered_name", QJsonValue()}});
     }
@@ -70,8 +75,10 @@ QJsonObject toKeras3(const QJsonObject &keras2)
         QJsonObject config = l.value("config").toObject();
         QJsonArray nodes;
         if (cls == "InputLayer") {
-            config = QJsonObject{{"batch_shape", config.value("batch_input_shape")}, {"dtype", "float32"},
-                                 {"sparse", false}, {"name", l.value("name")}};
+            config = QJsonObject{{"batch_shape", config.value("batch_input_shape")},
+                                 {"dtype", "float32"},
+                                 {"sparse", false},
+                                 {"name", l.value("name")}};
         } else {
             config = keras3LayerConfig(cls, config);
             for (const QJsonValue &nv : l.value("inbound_nodes").toArray()) {
@@ -80,19 +87,28 @@ QJsonObject toKeras3(const QJsonObject &keras2)
                 for (const QJsonValue &ref : node)
                     tensors.append(kerasTensor(ref.toArray()));
                 // Merge layers take one list argument; others one tensor.
-                nodes.append(QJsonObject{{"args", node.size() > 1 ? QJsonArray{tensors} : tensors}, {"kwargs", QJsonObject()}});
+                nodes.append(
+                    QJsonObject{{"args", node.size() > 1 ? QJsonArray{tensors} : tensors}, {"kwargs", QJsonObject()}});
             }
         }
-        layers.append(QJsonObject{{"module", "keras.layers"}, {"class_name", cls}, {"config", config},
-                                  {"registered_name", QJsonValue()}, {"name", l.value("name")}, {"inbound_nodes", nodes}});
+        layers.append(QJsonObject{{"module", "keras.layers"},
+                                  {"class_name", cls},
+                                  {"config", config},
+                                  {"registered_name", QJsonValue()},
+                                  {"name", l.value("name")},
+                                  {"inbound_nodes", nodes}});
     }
     const QJsonArray outputs = config2.value("output_layers").toArray();
-    return QJsonObject{{"module", "keras.src.models.functional"}, {"class_name", "Functional"},
-                       {"registered_name", "Functional"},
-                       {"config", QJsonObject{{"name", config2.value("name")}, {"trainable", true}, {"layers", layers},
-                                              {"input_layers", config2.value("input_layers")},
-                                              // Keras 3 writes a single output flat
-                                              {"output_layers", outputs.size() == 1 ? outputs.at(0) : QJsonValue(outputs)}}}};
+    return QJsonObject{
+        {"module", "keras.src.models.functional"},
+        {"class_name", "Functional"},
+        {"registered_name", "Functional"},
+        {"config", QJsonObject{{"name", config2.value("name")},
+                               {"trainable", true},
+                               {"layers", layers},
+                               {"input_layers", config2.value("input_layers")},
+                               // Keras 3 writes a single output flat
+                               {"output_layers", outputs.size() == 1 ? outputs.at(0) : QJsonValue(outputs)}}}};
 }
 
 } // namespace

@@ -48,7 +48,8 @@ private Q_SLOTS:
         QTest::addColumn<bool>("weightsAndJson");
         for (const char *stem : {"conv1d_1layer", "conv2d_1layer"}) {
             QTest::newRow(stem) << QString::fromLatin1(stem) << false;
-            QTest::newRow(qPrintable(QStringLiteral("%1 weights + json").arg(stem))) << QString::fromLatin1(stem) << true;
+            QTest::newRow(qPrintable(QStringLiteral("%1 weights + json").arg(stem)))
+                << QString::fromLatin1(stem) << true;
         }
     }
 
@@ -60,7 +61,8 @@ private Q_SLOTS:
         LoadOptions options;
         if (weightsAndJson)
             options.architectureJsonPath = base + QStringLiteral(".json");
-        auto loaded = KerasFileLoader::load(base + (weightsAndJson ? QStringLiteral("_weights.h5") : QStringLiteral(".h5")), options);
+        auto loaded = KerasFileLoader::load(
+            base + (weightsAndJson ? QStringLiteral("_weights.h5") : QStringLiteral(".h5")), options);
         QVERIFY2(loaded, qPrintable(loaded.errorString()));
         auto model = InferenceModel::build(*loaded);
         QVERIFY2(model, qPrintable(model.errorString()));
@@ -85,8 +87,9 @@ private Q_SLOTS:
                 const float got = out.values[i * outputs[i].size() + j];
                 const float want = outputs[i][j];
                 // The .dat files print 7-8 significant digits.
-                QVERIFY2(std::fabs(got - want) <= 1e-4f * std::max(1.0f, std::fabs(want)),
-                         qPrintable(QStringLiteral("sample %1 value %2: %3, Keras %4").arg(i).arg(j).arg(got).arg(want)));
+                QVERIFY2(
+                    std::fabs(got - want) <= 1e-4f * std::max(1.0f, std::fabs(want)),
+                    qPrintable(QStringLiteral("sample %1 value %2: %3, Keras %4").arg(i).arg(j).arg(got).arg(want)));
             }
     }
 
@@ -125,7 +128,9 @@ private Q_SLOTS:
             QVERIFY2(expected, qPrintable(expected.errorString()));
             const double error = maxAbsError((*y)[std::size_t(i)], *expected);
             QVERIFY2(error < 1e-5, qPrintable(QStringLiteral("output %1 (%2): max abs error %3")
-                                                  .arg(i).arg(model->outputNames().value(i)).arg(error)));
+                                                  .arg(i)
+                                                  .arg(model->outputNames().value(i))
+                                                  .arg(error)));
         }
     }
 
@@ -154,7 +159,8 @@ private Q_SLOTS:
         outOfVocabulary.values[5] = 400.0f;
         auto bad = model->predict({outOfVocabulary});
         QVERIFY(!bad);
-        QVERIFY2(bad.errorString().contains(QStringLiteral("embedding")) && bad.errorString().contains(QStringLiteral("400")),
+        QVERIFY2(bad.errorString().contains(QStringLiteral("embedding"))
+                     && bad.errorString().contains(QStringLiteral("400")),
                  qPrintable(bad.errorString()));
     }
 };

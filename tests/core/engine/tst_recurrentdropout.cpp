@@ -81,8 +81,8 @@ void openGates(const QString &cls, TensorData &bias, int units)
 QJsonObject layerConfig(const QString &cls, int units, double dropout, double recurrentDropout, int implementation,
                         bool resetAfter)
 {
-    QJsonObject config{{"units", units}, {"activation", "linear"}, {"return_sequences", true}, {"use_bias", true},
-                       {"dropout", dropout}, {"recurrent_dropout", recurrentDropout}};
+    QJsonObject config{{"units", units},   {"activation", "linear"}, {"return_sequences", true},
+                       {"use_bias", true}, {"dropout", dropout},     {"recurrent_dropout", recurrentDropout}};
     if (cls != QLatin1String("SimpleRNN"))
         config.insert("recurrent_activation", "linear");
     if (cls == QLatin1String("GRU"))
@@ -92,19 +92,22 @@ QJsonObject layerConfig(const QString &cls, int units, double dropout, double re
     return config;
 }
 
-ModelSpec recurrentModel(const QString &cls, const QJsonObject &config, int steps, int features, const RecurrentWeights &w,
-                         bool bidirectional = false)
+ModelSpec recurrentModel(const QString &cls, const QJsonObject &config, int steps, int features,
+                         const RecurrentWeights &w, bool bidirectional = false)
 {
     const QJsonArray shape{steps, features};
     if (!bidirectional) {
-        ModelSpec spec = parseSpec(functionalConfig({{"input_1", shape}}, {{"rnn", cls, config, {"input_1"}}}, {"rnn"}));
-        spec.layer("rnn")->weights = {weight("kernel", w.kernel), weight("recurrent_kernel", w.recurrent), weight("bias", w.bias)};
+        ModelSpec spec =
+            parseSpec(functionalConfig({{"input_1", shape}}, {{"rnn", cls, config, {"input_1"}}}, {"rnn"}));
+        spec.layer("rnn")->weights = {weight("kernel", w.kernel), weight("recurrent_kernel", w.recurrent),
+                                      weight("bias", w.bias)};
         return spec;
     }
     QJsonObject inner = config;
     inner.insert("name", "rnn");
     const QJsonObject wrapper{{"layer", QJsonObject{{"class_name", cls}, {"config", inner}}}, {"merge_mode", "concat"}};
-    ModelSpec spec = parseSpec(functionalConfig({{"input_1", shape}}, {{"bi", "Bidirectional", wrapper, {"input_1"}}}, {"bi"}));
+    ModelSpec spec =
+        parseSpec(functionalConfig({{"input_1", shape}}, {{"bi", "Bidirectional", wrapper, {"input_1"}}}, {"bi"}));
     QVector<LayerWeight> weights;
     for (const QString &direction : {QStringLiteral("forward/"), QStringLiteral("backward/")})
         weights << weight(direction + "kernel", w.kernel) << weight(direction + "recurrent_kernel", w.recurrent)
@@ -196,9 +199,9 @@ private Q_SLOTS:
         RecurrentWeights w = zeroWeights(cls, units, units, resetAfter);
         setBlockIdentity(w.kernel, candidateGate(cls), units);
         openGates(cls, w.bias, units);
-        InferenceModel model = buildModel(recurrentModel(cls, layerConfig(cls, units, 0.5, 0.0, implementation, resetAfter),
-                                                         steps, units, w),
-                                          version);
+        InferenceModel model = buildModel(
+            recurrentModel(cls, layerConfig(cls, units, 0.5, 0.0, implementation, resetAfter), steps, units, w),
+            version);
         const TensorData x = filled({n, steps, units}, 1.0f);
         const TensorData y = runTraining(model, x);
         QCOMPARE(y.shape, (std::vector<std::int64_t>{n, steps, units}));
@@ -233,9 +236,8 @@ private Q_SLOTS:
         setBlockIdentity(w.recurrent, candidateGate(cls), units);
         setBias(w.bias, candidateGate(cls), units, 1.0f);
         openGates(cls, w.bias, units);
-        InferenceModel model = buildModel(recurrentModel(cls, layerConfig(cls, units, 0.0, 0.5, implementation, resetAfter),
-                                                         steps, 1, w),
-                                          version);
+        InferenceModel model = buildModel(
+            recurrentModel(cls, layerConfig(cls, units, 0.0, 0.5, implementation, resetAfter), steps, 1, w), version);
         const TensorData y = runTraining(model, filled({n, steps, 1}, 0.0f));
         int kept = 0;
         for (int s = 0; s < n; ++s)
@@ -288,14 +290,15 @@ private Q_SLOTS:
         RecurrentWeights w = zeroWeights(cls, 1, 1, false);
         w.kernel.values.assign(std::size_t(g), 1.0f);
         w.recurrent.values.assign(std::size_t(g), 1.0f);
-        InferenceModel model = buildModel(recurrentModel(cls, layerConfig(cls, 1, 0.5, recurrentDropout, implementation, false), 1, 1, w),
-                                          version);
+        InferenceModel model = buildModel(
+            recurrentModel(cls, layerConfig(cls, 1, 0.5, recurrentDropout, implementation, false), 1, 1, w), version);
         const TensorData y = runTraining(model, filled({n, 1, 1}, 1.0f));
         double sum = 0.0;
         for (float v : y.values)
             sum += v;
         // Standard errors: at most sqrt(16 / 40000) = 0.02 (LSTM shared); 0.12 is six of them.
-        QVERIFY2(std::abs(sum / n - expectedMean) < 0.12, qPrintable(QStringLiteral("mean %1, expected %2").arg(sum / n).arg(expectedMean)));
+        QVERIFY2(std::abs(sum / n - expectedMean) < 0.12,
+                 qPrintable(QStringLiteral("mean %1, expected %2").arg(sum / n).arg(expectedMean)));
     }
 
     void meanOverDrawsIsTheInferenceOutput_data()
@@ -321,7 +324,8 @@ private Q_SLOTS:
         QFETCH(int, steps);
         QFETCH(bool, bidirectional);
         const int features = 3, units = 4, n = 20000;
-        RecurrentWeights w{randomTensor({features, units}, 71), randomTensor({units, units}, 72), randomTensor({units}, 73)};
+        RecurrentWeights w{randomTensor({features, units}, 71), randomTensor({units, units}, 72),
+                           randomTensor({units}, 73)};
         QJsonObject config = layerConfig(cls, units, dropout, recurrentDropout, 0, false);
         config.insert("return_sequences", false);
         InferenceModel model = buildModel(recurrentModel(cls, config, steps, features, w, bidirectional), "2.15.0");
@@ -341,7 +345,10 @@ private Q_SLOTS:
             QVERIFY2(stdError > 1e-4, "the training-mode outputs do not vary: no dropout applied");
             QVERIFY2(std::abs(mean - reference.values[j]) < 6.0 * stdError,
                      qPrintable(QStringLiteral("unit %1: mean %2, inference %3, standard error %4")
-                                    .arg(j).arg(mean).arg(reference.values[j]).arg(stdError)));
+                                    .arg(j)
+                                    .arg(mean)
+                                    .arg(reference.values[j])
+                                    .arg(stdError)));
         }
     }
 
@@ -351,10 +358,10 @@ private Q_SLOTS:
         const int units = 6, steps = 3, n = 64;
         RecurrentWeights w = zeroWeights(QStringLiteral("SimpleRNN"), units, units, false);
         setBlockIdentity(w.kernel, 0, units);
-        InferenceModel model = buildModel(recurrentModel(QStringLiteral("SimpleRNN"),
-                                                         layerConfig(QStringLiteral("SimpleRNN"), units, 0.5, 0.0, 0, false),
-                                                         steps, units, w, true),
-                                          "2.15.0");
+        InferenceModel model = buildModel(
+            recurrentModel(QStringLiteral("SimpleRNN"),
+                           layerConfig(QStringLiteral("SimpleRNN"), units, 0.5, 0.0, 0, false), steps, units, w, true),
+            "2.15.0");
         const TensorData y = runTraining(model, filled({n, steps, units}, 1.0f));
         QCOMPARE(y.shape, (std::vector<std::int64_t>{n, steps, 2 * units}));
         int differ = 0;
@@ -384,15 +391,18 @@ private Q_SLOTS:
         const int features = 3, units = 4, steps = 5, g = gateCount(cls);
         const RecurrentWeights w{randomTensor({features, g * units}, 81), randomTensor({units, g * units}, 82),
                                  randomTensor(cls == QLatin1String("GRU") ? std::vector<std::int64_t>{2, g * units}
-                                                                           : std::vector<std::int64_t>{g * units}, 83)};
+                                                                          : std::vector<std::int64_t>{g * units},
+                                              83)};
         auto config = [&](double rate) {
             QJsonObject c{{"units", units}, {"return_sequences", true}, {"dropout", rate}, {"recurrent_dropout", rate}};
             if (cls == QLatin1String("GRU"))
                 c.insert("reset_after", true);
             return c;
         };
-        InferenceModel withRates = buildModel(recurrentModel(cls, config(0.3), steps, features, w, bidirectional), "2.15.0");
-        InferenceModel without = buildModel(recurrentModel(cls, config(0.0), steps, features, w, bidirectional), "2.15.0");
+        InferenceModel withRates =
+            buildModel(recurrentModel(cls, config(0.3), steps, features, w, bidirectional), "2.15.0");
+        InferenceModel without =
+            buildModel(recurrentModel(cls, config(0.0), steps, features, w, bidirectional), "2.15.0");
         const TensorData x = randomTensor({8, steps, features}, 84);
         const TensorData reference = runInference(without, x);
         QCOMPARE(runInference(withRates, x).values, reference.values);

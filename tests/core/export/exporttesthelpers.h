@@ -33,8 +33,9 @@ inline QStringList kerasFixtures()
     QStringList files;
     const QDir root(fixturesDir());
     for (const QString &folder : {QStringLiteral("keras"), QStringLiteral("seed")}) {
-        QDirIterator it(root.filePath(folder), {QStringLiteral("*.h5"), QStringLiteral("*.hdf5"), QStringLiteral("*.keras")},
-                        QDir::Files, QDirIterator::Subdirectories);
+        QDirIterator it(root.filePath(folder),
+                        {QStringLiteral("*.h5"), QStringLiteral("*.hdf5"), QStringLiteral("*.keras")}, QDir::Files,
+                        QDirIterator::Subdirectories);
         while (it.hasNext())
             files << root.relativeFilePath(it.next());
     }
@@ -141,8 +142,8 @@ inline QByteArray expectationJson(const LoadedModel &model, const QString &forma
         layers.append(QJsonObject{
             {QStringLiteral("name"), layer.name},
             {QStringLiteral("class_name"), layer.className},
-            {QStringLiteral("inner_class"), layer.config.value(QStringLiteral("layer")).toObject()
-                                                .value(QStringLiteral("class_name")).toString()},
+            {QStringLiteral("inner_class"),
+             layer.config.value(QStringLiteral("layer")).toObject().value(QStringLiteral("class_name")).toString()},
             {QStringLiteral("weight_names"), names},
             {QStringLiteral("shapes"), shapes}});
     }

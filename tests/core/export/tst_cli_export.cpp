@@ -109,9 +109,14 @@ void TestCliExport::usageErrors_data()
     const QString model = fixture(QStringLiteral("keras/keras2/conv2d_1layer.h5"));
     QTest::newRow("no --to") << QStringList{model} << "--to";
     QTest::newRow("no model") << QStringList{QStringLiteral("--to"), QStringLiteral("x.h5")} << "MODEL";
-    QTest::newRow("unknown suffix") << QStringList{model, QStringLiteral("--to"), QStringLiteral("x.onnx")} << "unknown model format";
-    QTest::newRow("--full with .keras") << QStringList{model, QStringLiteral("--to"), QStringLiteral("x.keras"), QStringLiteral("--full")} << ".h5 or .hdf5";
-    QTest::newRow("bad --unknown-dim") << QStringList{model, QStringLiteral("--to"), QStringLiteral("x.pt"), QStringLiteral("--unknown-dim"), QStringLiteral("zero")} << "--unknown-dim";
+    QTest::newRow("unknown suffix") << QStringList{model, QStringLiteral("--to"), QStringLiteral("x.onnx")}
+                                    << "unknown model format";
+    QTest::newRow("--full with .keras") << QStringList{model, QStringLiteral("--to"), QStringLiteral("x.keras"),
+                                                       QStringLiteral("--full")}
+                                        << ".h5 or .hdf5";
+    QTest::newRow("bad --unknown-dim") << QStringList{model, QStringLiteral("--to"), QStringLiteral("x.pt"),
+                                                      QStringLiteral("--unknown-dim"), QStringLiteral("zero")}
+                                       << "--unknown-dim";
 }
 
 void TestCliExport::usageErrors()
@@ -158,12 +163,21 @@ void TestCliExport::refusesToOverwriteItsInputs_data()
     QTest::addColumn<QString>("arch");       // also copied, when given
     QTest::addColumn<QString>("targetName"); // relative to the copy's folder
     QTest::addColumn<bool>("full");
-    QTest::newRow("weights onto itself") << "keras/keras2/conv2d_1layer_weights.h5" << "" << "model.h5" << false;
-    QTest::newRow("full model onto itself") << "keras/keras2/conv2d_1layer.h5" << "" << "model.h5" << true;
-    QTest::newRow("via ../ path") << "keras/keras2/conv2d_1layer.h5" << "" << "../copy/model.h5" << false;
-    QTest::newRow(".keras onto itself") << "keras/keras3/nested_container.keras" << "" << "model.keras" << false;
+    QTest::newRow("weights onto itself") << "keras/keras2/conv2d_1layer_weights.h5"
+                                         << ""
+                                         << "model.h5" << false;
+    QTest::newRow("full model onto itself") << "keras/keras2/conv2d_1layer.h5"
+                                            << ""
+                                            << "model.h5" << true;
+    QTest::newRow("via ../ path") << "keras/keras2/conv2d_1layer.h5"
+                                  << ""
+                                  << "../copy/model.h5" << false;
+    QTest::newRow(".keras onto itself") << "keras/keras3/nested_container.keras"
+                                        << ""
+                                        << "model.keras" << false;
     QTest::newRow("weights with --arch onto itself") << "keras/keras2/conv1d_1layer_weights.h5"
-                                                     << "keras/keras2/conv1d_1layer.json" << "model.h5" << false;
+                                                     << "keras/keras2/conv1d_1layer.json"
+                                                     << "model.h5" << false;
 }
 
 void TestCliExport::refusesToOverwriteItsInputs()
@@ -215,8 +229,8 @@ void TestCliExport::companionNeverReplacesAnInput()
     QVERIFY2(run.code == 0, qPrintable(run.err));
     QVERIFY2(run.err.contains(QStringLiteral("%1 was not written").arg(arch)), qPrintable(run.err));
     QCOMPARE(digest(arch), before);
-    QCOMPARE(entries(dir.path()), (QStringList{QStringLiteral("out.h5"), QStringLiteral("out.json"),
-                                                QStringLiteral("weights.h5")}));
+    QCOMPARE(entries(dir.path()),
+             (QStringList{QStringLiteral("out.h5"), QStringLiteral("out.json"), QStringLiteral("weights.h5")}));
 }
 
 void TestCliExport::unwritableTargetLeavesNothing_data()
@@ -225,10 +239,14 @@ void TestCliExport::unwritableTargetLeavesNothing_data()
     // can create files in (procfs, sysfs) and a folder that does not exist.
     QTest::addColumn<QString>("target");
     QTest::addColumn<QString>("message");
-    QTest::newRow("procfs") << "/proc/graft-export-test.h5" << "Cannot write /proc/graft-export-test.h5";
-    QTest::newRow("sysfs") << "/sys/graft-export-test.keras" << "Cannot write /sys/graft-export-test.keras";
-    QTest::newRow("procfs pt") << "/proc/graft-export-test.pt" << "Cannot write /proc/graft-export-test.pt";
-    QTest::newRow("missing folder") << "" << "does not exist";
+    QTest::newRow("procfs") << "/proc/graft-export-test.h5"
+                            << "Cannot write /proc/graft-export-test.h5";
+    QTest::newRow("sysfs") << "/sys/graft-export-test.keras"
+                           << "Cannot write /sys/graft-export-test.keras";
+    QTest::newRow("procfs pt") << "/proc/graft-export-test.pt"
+                               << "Cannot write /proc/graft-export-test.pt";
+    QTest::newRow("missing folder") << ""
+                                    << "does not exist";
 }
 
 void TestCliExport::unwritableTargetLeavesNothing()
@@ -247,7 +265,8 @@ void TestCliExport::unwritableTargetLeavesNothing()
     QVERIFY(entries(dir.path()).isEmpty());
     const QDir parent = QFileInfo(target).dir();
     if (parent.exists())
-        for (const QString &name : parent.entryList({QStringLiteral(".graft-export-test*")}, QDir::Hidden | QDir::Files))
+        for (const QString &name :
+             parent.entryList({QStringLiteral(".graft-export-test*")}, QDir::Hidden | QDir::Files))
             QFAIL(qPrintable(QStringLiteral("temporary file left behind: %1").arg(name)));
 }
 
@@ -259,14 +278,14 @@ void TestCliExport::failedExportLeavesNothing_data()
     QTest::addColumn<QString>("targetName");
     QTest::addColumn<bool>("full");
     QTest::addColumn<QString>("message");
-    QTest::newRow("full model without architecture") << "keras/keras2/conv2d_model_weights.h5" << "m.h5" << true
-                                                     << "without an architecture";
-    QTest::newRow(".keras of an unsupported QKeras model") << "keras/keras2/qkeras_mnist_cnn_weights.h5" << "m.keras" << false
-                                                           << "without an architecture";
-    QTest::newRow("TorchScript of a subclassed model") << "keras/keras3/nested_container.keras" << "m.pt" << false
-                                                       << "without an architecture";
-    QTest::newRow("Keras 3 listing to legacy names") << "keras/keras3/intent_best_model.weights.h5" << "m.h5" << false
-                                                     << "without an architecture";
+    QTest::newRow("full model without architecture") << "keras/keras2/conv2d_model_weights.h5"
+                                                     << "m.h5" << true << "without an architecture";
+    QTest::newRow(".keras of an unsupported QKeras model") << "keras/keras2/qkeras_mnist_cnn_weights.h5"
+                                                           << "m.keras" << false << "without an architecture";
+    QTest::newRow("TorchScript of a subclassed model") << "keras/keras3/nested_container.keras"
+                                                       << "m.pt" << false << "without an architecture";
+    QTest::newRow("Keras 3 listing to legacy names") << "keras/keras3/intent_best_model.weights.h5"
+                                                     << "m.h5" << false << "without an architecture";
 }
 
 void TestCliExport::failedExportLeavesNothing()
@@ -312,8 +331,8 @@ void TestCliExport::torchScriptMatchesPredict()
     if (!arch.isEmpty())
         archArguments << QStringLiteral("--arch") << arch;
     const QString pt = dir.filePath(QStringLiteral("model.pt"));
-    const Run exported = runCli(QStringList{QStringLiteral("export"), fixture(source), QStringLiteral("--to"), pt}
-                                + archArguments);
+    const Run exported =
+        runCli(QStringList{QStringLiteral("export"), fixture(source), QStringLiteral("--to"), pt} + archArguments);
     QVERIFY2(exported.code == 0, qPrintable(exported.err));
 
     LoadOptions options;
@@ -353,8 +372,9 @@ void TestCliExport::torchScriptMatchesPredict()
 
     const QString outputs = dir.filePath(QStringLiteral("torch.npz"));
     QString log;
-    const int code = runPython(QStringList{QStringLiteral(GRAFT_SOURCE_DIR "/tests/export/run_torchscript.py"), pt, outputs}
-                               + inputFiles, &log);
+    const int code = runPython(
+        QStringList{QStringLiteral(GRAFT_SOURCE_DIR "/tests/export/run_torchscript.py"), pt, outputs} + inputFiles,
+        &log);
     QVERIFY2(code == 0, qPrintable(log));
     auto contents = NpzFile::read(outputs);
     QVERIFY2(contents, qPrintable(contents.errorString()));
@@ -362,7 +382,8 @@ void TestCliExport::torchScriptMatchesPredict()
     for (const NpzEntry &entry : *contents)
         actual.push_back(TensorData{entry.array.shape(), entry.array.toFloat32()});
     const double difference = maxAbsDifference(expected, actual);
-    QVERIFY2(difference <= 1e-5, qPrintable(QStringLiteral("torch.jit.load outputs differ by %1 (%2)").arg(difference).arg(log)));
+    QVERIFY2(difference <= 1e-5,
+             qPrintable(QStringLiteral("torch.jit.load outputs differ by %1 (%2)").arg(difference).arg(log)));
 }
 
 QTEST_APPLESS_MAIN(TestCliExport)

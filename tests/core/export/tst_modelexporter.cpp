@@ -125,8 +125,8 @@ void TestModelExporter::roundTrip()
     const QString target = out.filePath(QStringLiteral("exported") + suffix);
     ExportOptions options;
     options.fullModel = full;
-    const bool keras3Source = original->format.startsWith(QLatin1String("keras3"))
-                              || original->kerasVersion.startsWith(QLatin1Char('3'));
+    const bool keras3Source =
+        original->format.startsWith(QLatin1String("keras3")) || original->kerasVersion.startsWith(QLatin1Char('3'));
     auto engine = original->hasArchitecture ? InferenceModel::build(*original)
                                             : Expected<InferenceModel>(makeError(QStringLiteral("no architecture")));
     const bool needsArchitecture = full || suffix == QLatin1String(".keras") || suffix == QLatin1String(".pt")
@@ -136,7 +136,8 @@ void TestModelExporter::roundTrip()
 
     if (needsArchitecture && !original->hasArchitecture) {
         QVERIFY2(!result, "exporting a model without architecture as a full model must fail");
-        QVERIFY2(result.errorString().contains(QLatin1String("without an architecture")), qPrintable(result.errorString()));
+        QVERIFY2(result.errorString().contains(QLatin1String("without an architecture")),
+                 qPrintable(result.errorString()));
         QVERIFY2(folderIsEmpty(out.path()), "a refused export left files behind");
         return;
     }
@@ -203,7 +204,8 @@ void TestModelExporter::roundTrip()
     const double difference = maxAbsDifference(*expected, *actual);
     if (keras3Target && !keras3Source && semanticsChange) {
         // Keras 3 computes these layers differently; the export must have said so.
-        qInfo("%s: Keras 3 semantics differ (max difference %g), as the export warned", qPrintable(fixture), difference);
+        qInfo("%s: Keras 3 semantics differ (max difference %g), as the export warned", qPrintable(fixture),
+              difference);
         return;
     }
     QVERIFY2(difference == 0.0, qPrintable(QStringLiteral("predictions differ by %1").arg(difference)));
@@ -216,9 +218,11 @@ void TestModelExporter::remappedHeadIsWrittenAsRemapped_data()
     QTest::addColumn<QString>("suffix");
     for (const char *suffix : {".h5", ".keras", ".weights.h5"}) {
         QTest::newRow(qPrintable(QStringLiteral("sequential %1").arg(QLatin1String(suffix))))
-            << "keras/keras2/conv2d_model.h5" << "dense_2" << QString::fromLatin1(suffix);
+            << "keras/keras2/conv2d_model.h5"
+            << "dense_2" << QString::fromLatin1(suffix);
         QTest::newRow(qPrintable(QStringLiteral("functional %1").arg(QLatin1String(suffix))))
-            << "keras/keras2/gru_model_weights.h5" << "fc3_relu" << QString::fromLatin1(suffix);
+            << "keras/keras2/gru_model_weights.h5"
+            << "fc3_relu" << QString::fromLatin1(suffix);
     }
 }
 
@@ -270,7 +274,7 @@ void TestModelExporter::remappedHeadIsWrittenAsRemapped()
     const QString expectation = out.filePath(QStringLiteral("expectation.txt"));
     QFile e(expectation);
     QVERIFY(e.open(QIODevice::WriteOnly));
-    e.write(expectationJson(*loaded, suffix == QLatin1String(".h5") ? QStringLiteral("keras2-full")
+    e.write(expectationJson(*loaded, suffix == QLatin1String(".h5")      ? QStringLiteral("keras2-full")
                                      : suffix == QLatin1String(".keras") ? QStringLiteral("keras3-zip")
                                                                          : QStringLiteral("keras3-weights")));
     e.close();
@@ -302,7 +306,8 @@ void TestModelExporter::longLayerListIsChunkedLikeKeras()
         layer.className = QStringLiteral("Dense");
         layer.classGuessed = true;
         if (i % 2 == 0)
-            layer.weights << LayerWeight{QStringLiteral("kernel"), QString(), TensorData{{2, 1}, {float(i), 1.0f}}, true};
+            layer.weights << LayerWeight{QStringLiteral("kernel"), QString(), TensorData{{2, 1}, {float(i), 1.0f}},
+                                         true};
         model.model.layers << layer;
     }
     const QString target = m_scratch.filePath(QStringLiteral("many.h5"));
@@ -313,21 +318,25 @@ void TestModelExporter::longLayerListIsChunkedLikeKeras()
     QCOMPARE(reloaded->model.layers.size(), 3000);
     QCOMPARE(reloaded->model.layers.at(2998).weights.at(0).tensor.values, (std::vector<float>{2998.0f, 1.0f}));
     QString output;
-    const int code = runPython({QStringLiteral("-c"), QStringLiteral(
-        "import h5py, sys\n"
-        "f = h5py.File(sys.argv[1], 'r')\n"
-        "assert 'layer_names' not in f.attrs\n"
-        "chunks = [f.attrs[k] for k in ('layer_names0', 'layer_names1')]\n"
-        "assert 'layer_names2' not in f.attrs\n"
-        "assert all(c.nbytes <= 64512 for c in chunks) and sum(len(c) for c in chunks) == 3000\n"
-        "assert chunks[0].dtype == chunks[1].dtype and chunks[0].dtype.kind == 'S'\n"
-        "print('chunked', [len(c) for c in chunks])\n"), target}, &output);
+    const int code = runPython(
+        {QStringLiteral("-c"),
+         QStringLiteral("import h5py, sys\n"
+                        "f = h5py.File(sys.argv[1], 'r')\n"
+                        "assert 'layer_names' not in f.attrs\n"
+                        "chunks = [f.attrs[k] for k in ('layer_names0', 'layer_names1')]\n"
+                        "assert 'layer_names2' not in f.attrs\n"
+                        "assert all(c.nbytes <= 64512 for c in chunks) and sum(len(c) for c in chunks) == 3000\n"
+                        "assert chunks[0].dtype == chunks[1].dtype and chunks[0].dtype.kind == 'S'\n"
+                        "print('chunked', [len(c) for c in chunks])\n"),
+         target},
+        &output);
     QVERIFY2(code == 0, qPrintable(output));
 }
 
 void TestModelExporter::frozenLayersStayFrozen()
 {
-    auto loaded = KerasFileLoader::load(QDir(fixturesDir()).filePath(QStringLiteral("keras/keras2/3layer_batch_norm.h5")));
+    auto loaded =
+        KerasFileLoader::load(QDir(fixturesDir()).filePath(QStringLiteral("keras/keras2/3layer_batch_norm.h5")));
     QVERIFY2(loaded, qPrintable(loaded.errorString()));
     loaded->model.layer(QStringLiteral("fc1_relu"))->trainable = false;
     loaded->model.layer(QStringLiteral("bn1"))->trainable = false;
@@ -355,24 +364,29 @@ void TestModelExporter::checkerRejectsDamagedFiles_data()
     QTest::addColumn<QString>("checkerFormat");
     QTest::addColumn<QString>("damage"); // Python run with `f` = the file opened read-write
     QTest::addColumn<QString>("complaint");
-    QTest::newRow("wrong kernel shape") << ".h5" << false << "keras2-weights"
-        << "del f['fc1_relu/fc1_relu/kernel:0']\nf['fc1_relu/fc1_relu'].create_dataset('kernel:0', data=np.zeros((3, 3), 'f4'))"
+    QTest::newRow("wrong kernel shape")
+        << ".h5" << false << "keras2-weights"
+        << "del f['fc1_relu/fc1_relu/kernel:0']\nf['fc1_relu/fc1_relu'].create_dataset('kernel:0', data=np.zeros((3, "
+           "3), 'f4'))"
         << "has shape";
-    QTest::newRow("a weight too few") << ".h5" << true << "keras2-full"
+    QTest::newRow("a weight too few")
+        << ".h5" << true << "keras2-full"
         << "g = f['model_weights/bn1']\ng.attrs['weight_names'] = np.array([b'bn1/gamma:0', b'bn1/beta:0'])"
         << "needs 4";
-    QTest::newRow("layer order") << ".h5" << false << "keras2-weights"
+    QTest::newRow("layer order")
+        << ".h5" << false << "keras2-weights"
         << "n = list(f.attrs['layer_names'])\nn[1], n[2] = n[2], n[1]\nf.attrs['layer_names'] = np.array(n)"
         << "layer order";
     QTest::newRow("vlen layer_names") << ".h5" << false << "keras2-weights"
-        << "n = [x.decode() for x in f.attrs['layer_names']]\nf.attrs['layer_names'] = np.array(n, dtype=h5py.string_dtype())"
-        << "typed";
+                                      << "n = [x.decode() for x in f.attrs['layer_names']]\nf.attrs['layer_names'] = "
+                                         "np.array(n, dtype=h5py.string_dtype())"
+                                      << "typed";
     QTest::newRow("Keras 3 path") << ".weights.h5" << false << "keras3-weights"
-        << "f.move('layers/dense', 'layers/dense_9')"
-        << "no vars group for layers/dense";
+                                  << "f.move('layers/dense', 'layers/dense_9')"
+                                  << "no vars group for layers/dense";
     QTest::newRow("Keras 3 variable count") << ".weights.h5" << false << "keras3-weights"
-        << "del f['layers/batch_normalization/vars/3']"
-        << "variables";
+                                            << "del f['layers/batch_normalization/vars/3']"
+                                            << "variables";
 }
 
 void TestModelExporter::checkerRejectsDamagedFiles()
@@ -382,7 +396,8 @@ void TestModelExporter::checkerRejectsDamagedFiles()
     QFETCH(QString, checkerFormat);
     QFETCH(QString, damage);
     QFETCH(QString, complaint);
-    auto loaded = KerasFileLoader::load(QDir(fixturesDir()).filePath(QStringLiteral("keras/keras2/3layer_batch_norm.h5")));
+    auto loaded =
+        KerasFileLoader::load(QDir(fixturesDir()).filePath(QStringLiteral("keras/keras2/3layer_batch_norm.h5")));
     QVERIFY2(loaded, qPrintable(loaded.errorString()));
     QTemporaryDir out;
     const QString target = out.filePath(QStringLiteral("model") + suffix);
@@ -396,8 +411,8 @@ void TestModelExporter::checkerRejectsDamagedFiles()
     e.close();
     QString output;
     QVERIFY2(runPython({checkerScript(), target, expectation, fixturesDir()}, &output) == 0, qPrintable(output));
-    const QString script = QStringLiteral("import sys, h5py, numpy as np\nf = h5py.File(sys.argv[1], 'r+')\n%1\nf.close()\n")
-                               .arg(damage);
+    const QString script =
+        QStringLiteral("import sys, h5py, numpy as np\nf = h5py.File(sys.argv[1], 'r+')\n%1\nf.close()\n").arg(damage);
     QVERIFY2(runPython({QStringLiteral("-c"), script, target}, &output) == 0, qPrintable(output));
     QVERIFY2(runPython({checkerScript(), target, expectation, fixturesDir()}, &output) == 1, qPrintable(output));
     QVERIFY2(output.contains(QLatin1String("FAIL")) && output.contains(complaint), qPrintable(output));

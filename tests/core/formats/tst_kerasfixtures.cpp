@@ -35,8 +35,10 @@ private Q_SLOTS:
         QVERIFY2(!all.isEmpty(), "EXPECTED.json missing or empty");
         QDir dir(fixtures());
         for (const QString &sub : {QStringLiteral("keras2"), QStringLiteral("keras3")}) {
-            const QStringList files = QDir(dir.filePath(sub)).entryList(
-                {QStringLiteral("*.h5"), QStringLiteral("*.keras"), QStringLiteral("*.hdf5")}, QDir::Files);
+            const QStringList files =
+                QDir(dir.filePath(sub))
+                    .entryList({QStringLiteral("*.h5"), QStringLiteral("*.keras"), QStringLiteral("*.hdf5")},
+                               QDir::Files);
             for (const QString &f : files)
                 QVERIFY2(all.contains(sub + QLatin1Char('/') + f), qPrintable(sub + QLatin1Char('/') + f));
         }
@@ -127,7 +129,8 @@ private Q_SLOTS:
         // conv1d_1layer_weights.h5 is weights-only; with conv1d_1layer.json given, shapes are known.
         LoadOptions options;
         options.architectureJsonPath = fixtures() + QStringLiteral("/keras2/conv1d_1layer.json");
-        const auto loaded = KerasFileLoader::load(fixtures() + QStringLiteral("/keras2/conv1d_1layer_weights.h5"), options);
+        const auto loaded =
+            KerasFileLoader::load(fixtures() + QStringLiteral("/keras2/conv1d_1layer_weights.h5"), options);
         QVERIFY2(loaded.hasValue(), qPrintable(loaded.errorString()));
         QVERIFY(loaded->hasArchitecture);
         QVERIFY2(loaded->warnings.isEmpty(), qPrintable(loaded->warnings.join(QLatin1Char('\n'))));

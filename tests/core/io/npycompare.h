@@ -64,24 +64,66 @@ inline QString compareWithNumpy(const graft::NpyArray &array, const QJsonObject 
                 return QStringLiteral("cannot parse numpy's value '%1'").arg(want);
             if (array.dtype() == NpyDtype::Float32)
                 reference = double(float(reference));
-            const bool same = std::isnan(reference) ? std::isnan(value)
-                                                    : std::memcmp(&reference, &value, sizeof value) == 0;
+            const bool same =
+                std::isnan(reference) ? std::isnan(value) : std::memcmp(&reference, &value, sizeof value) == 0;
             if (!same)
-                return QStringLiteral("element %1 is %2, numpy says %3")
-                    .arg(i)
-                    .arg(value, 0, 'g', 17)
-                    .arg(want);
+                return QStringLiteral("element %1 is %2, numpy says %3").arg(i).arg(value, 0, 'g', 17).arg(want);
             continue;
         }
-        case NpyDtype::Int8: { std::int8_t v; std::memcpy(&v, at, 1); got = QString::number(v); break; }
-        case NpyDtype::Int16: { std::int16_t v; std::memcpy(&v, at, 2); got = QString::number(v); break; }
-        case NpyDtype::Int32: { std::int32_t v; std::memcpy(&v, at, 4); got = QString::number(v); break; }
-        case NpyDtype::Int64: { qint64 v; std::memcpy(&v, at, 8); got = QString::number(v); break; }
-        case NpyDtype::UInt8: { std::uint8_t v; std::memcpy(&v, at, 1); got = QString::number(v); break; }
-        case NpyDtype::UInt16: { std::uint16_t v; std::memcpy(&v, at, 2); got = QString::number(v); break; }
-        case NpyDtype::UInt32: { std::uint32_t v; std::memcpy(&v, at, 4); got = QString::number(v); break; }
-        case NpyDtype::UInt64: { quint64 v; std::memcpy(&v, at, 8); got = QString::number(v); break; }
-        case NpyDtype::Bool: { std::uint8_t v; std::memcpy(&v, at, 1); got = QString::number(v); break; }
+        case NpyDtype::Int8: {
+            std::int8_t v;
+            std::memcpy(&v, at, 1);
+            got = QString::number(v);
+            break;
+        }
+        case NpyDtype::Int16: {
+            std::int16_t v;
+            std::memcpy(&v, at, 2);
+            got = QString::number(v);
+            break;
+        }
+        case NpyDtype::Int32: {
+            std::int32_t v;
+            std::memcpy(&v, at, 4);
+            got = QString::number(v);
+            break;
+        }
+        case NpyDtype::Int64: {
+            qint64 v;
+            std::memcpy(&v, at, 8);
+            got = QString::number(v);
+            break;
+        }
+        case NpyDtype::UInt8: {
+            std::uint8_t v;
+            std::memcpy(&v, at, 1);
+            got = QString::number(v);
+            break;
+        }
+        case NpyDtype::UInt16: {
+            std::uint16_t v;
+            std::memcpy(&v, at, 2);
+            got = QString::number(v);
+            break;
+        }
+        case NpyDtype::UInt32: {
+            std::uint32_t v;
+            std::memcpy(&v, at, 4);
+            got = QString::number(v);
+            break;
+        }
+        case NpyDtype::UInt64: {
+            quint64 v;
+            std::memcpy(&v, at, 8);
+            got = QString::number(v);
+            break;
+        }
+        case NpyDtype::Bool: {
+            std::uint8_t v;
+            std::memcpy(&v, at, 1);
+            got = QString::number(v);
+            break;
+        }
         }
         if (got != want)
             return QStringLiteral("element %1 is %2, numpy says %3").arg(i).arg(got, want);

@@ -152,20 +152,27 @@ private Q_SLOTS:
             paths << path;
         }
 
-        struct Built { QString name; NpyArray array; QJsonArray values; QString dtype; };
+        struct Built
+        {
+            QString name;
+            NpyArray array;
+            QJsonArray values;
+            QString dtype;
+        };
         const float nan = std::numeric_limits<float>::quiet_NaN();
         const std::vector<Built> built = {
             {QStringLiteral("built_f32"), NpyArray(std::vector<float>{1.5f, -0.0f, nan, 3e-38f, 1e30f, 7.0f}, {2, 3}),
              QJsonArray{"1.5", "-0.0", "nan", "2.9999999e-38", "1.0000000150474662e+30", "7.0"}, "float32"},
             {QStringLiteral("built_i64"),
              NpyArray(std::vector<std::int64_t>{std::numeric_limits<std::int64_t>::min(), -1, 0,
-                                                std::numeric_limits<std::int64_t>::max()}, {4}),
+                                                std::numeric_limits<std::int64_t>::max()},
+                      {4}),
              QJsonArray{"-9223372036854775808", "-1", "0", "9223372036854775807"}, "int64"},
             {QStringLiteral("built_f64_scalar"), NpyArray(std::vector<double>{0.1}, {}), QJsonArray{"0.1"}, "float64"},
             {QStringLiteral("built_i32"), *NpyArray::fromInt32({-5, 2147483647, 9, 0}, {2, 1, 2}),
              QJsonArray{"-5", "2147483647", "9", "0"}, "int32"},
-            {QStringLiteral("built_u8"), *NpyArray::fromUInt8({0, 255, 128}, {3, 1}),
-             QJsonArray{"0", "255", "128"}, "uint8"},
+            {QStringLiteral("built_u8"), *NpyArray::fromUInt8({0, 255, 128}, {3, 1}), QJsonArray{"0", "255", "128"},
+             "uint8"},
             {QStringLiteral("built_empty"), NpyArray(), QJsonArray{}, "float32"},
         };
         for (const Built &b : built) {
@@ -200,9 +207,12 @@ private Q_SLOTS:
             QCOMPARE(seenValues.size(), wantValues.size());
             for (int i = 0; i < seenValues.size(); ++i) {
                 const QString a = seenValues[i].toString(), b = wantValues[i].toString();
-                const bool same = a == b || (a.toDouble() == b.toDouble() && !a.startsWith('-') == !b.startsWith('-')
-                                             && a != "nan" && b != "nan");
-                QVERIFY2(same, qPrintable(QStringLiteral("%1 element %2: numpy reads %3, expected %4").arg(path).arg(i).arg(a, b)));
+                const bool same = a == b
+                                  || (a.toDouble() == b.toDouble() && !a.startsWith('-') == !b.startsWith('-')
+                                      && a != "nan" && b != "nan");
+                QVERIFY2(same,
+                         qPrintable(
+                             QStringLiteral("%1 element %2: numpy reads %3, expected %4").arg(path).arg(i).arg(a, b)));
             }
             // The files are 64-byte aligned like numpy's own.
             QFile file(path);
@@ -299,7 +309,8 @@ private Q_SLOTS:
         QVERIFY2(array, qPrintable(array.errorString()));
         QFile caseFile(casePath);
         QVERIFY(caseFile.open(QIODevice::ReadOnly));
-        const QJsonArray inputShape = QJsonDocument::fromJson(caseFile.readAll()).object().value("input_shape").toArray();
+        const QJsonArray inputShape =
+            QJsonDocument::fromJson(caseFile.readAll()).object().value("input_shape").toArray();
         QVERIFY(!inputShape.isEmpty());
         std::vector<std::int64_t> shape;
         for (const QJsonValue &dim : inputShape)
@@ -344,7 +355,8 @@ private Q_SLOTS:
                 const QString key = QFileInfo(file).completeBaseName();
                 if (!all.value(key).isObject())
                     continue;
-                QTest::newRow(qPrintable(name + "/" + file)) << root.filePath(name + "/" + file) << all.value(key).toObject();
+                QTest::newRow(qPrintable(name + "/" + file))
+                    << root.filePath(name + "/" + file) << all.value(key).toObject();
                 ++rows;
             }
         }

@@ -80,7 +80,8 @@ private Q_SLOTS:
         const QJsonArray zips = m_manifest.value("zip").toArray();
         for (int i = 0; i < zips.size(); ++i) {
             const QJsonObject entry = zips[i].toObject();
-            QTest::newRow(qPrintable(QStringLiteral("%1 #%2").arg(QFileInfo(entry.value("file").toString()).fileName()).arg(i)))
+            QTest::newRow(
+                qPrintable(QStringLiteral("%1 #%2").arg(QFileInfo(entry.value("file").toString()).fileName()).arg(i)))
                 << entry;
         }
     }
@@ -89,8 +90,8 @@ private Q_SLOTS:
         QFETCH(QJsonObject, entry);
         const QString path = entry.value("file").toString();
         for (const bool fromMemory : {false, true}) {
-            const Expected<ZipArchive> archive = fromMemory ? ZipArchive::fromBytes(readAll(path), path)
-                                                            : ZipArchive::open(path);
+            const Expected<ZipArchive> archive =
+                fromMemory ? ZipArchive::fromBytes(readAll(path), path) : ZipArchive::open(path);
             if (entry.contains("errors")) {
                 QVERIFY2(!archive, "a damaged archive opened");
                 for (const QJsonValue &part : entry.value("errors").toArray())
@@ -249,7 +250,13 @@ private Q_SLOTS:
             QVERIFY(file.open(QIODevice::WriteOnly));
             file.write(allBytes);
         }
-        struct Item { QString name; QByteArray data; ZipWriter::Compression compression; bool fromFile; };
+        struct Item
+        {
+            QString name;
+            QByteArray data;
+            ZipWriter::Compression compression;
+            bool fromFile;
+        };
         const std::vector<Item> items = {
             {"metadata.json", R"({"keras_version": "3.3.3"})", ZipWriter::Compression::Stored, false},
             {"config.json", repetitive, ZipWriter::Compression::Deflated, false},
@@ -324,14 +331,16 @@ private Q_SLOTS:
     {
         QTest::addColumn<QJsonObject>("entry");
         for (const QJsonValue &value : m_manifest.value("npz").toArray())
-            QTest::newRow(qPrintable(QFileInfo(value.toObject().value("file").toString()).fileName())) << value.toObject();
+            QTest::newRow(qPrintable(QFileInfo(value.toObject().value("file").toString()).fileName()))
+                << value.toObject();
     }
     void readsNumpyNpz()
     {
         QFETCH(QJsonObject, entry);
         const QString path = entry.value("file").toString();
         for (const bool fromMemory : {false, true}) {
-            const Expected<NpzContents> contents = fromMemory ? NpzFile::fromBytes(readAll(path), path) : NpzFile::read(path);
+            const Expected<NpzContents> contents =
+                fromMemory ? NpzFile::fromBytes(readAll(path), path) : NpzFile::read(path);
             if (entry.contains("errors")) {
                 QVERIFY(!contents);
                 for (const QJsonValue &part : entry.value("errors").toArray())

@@ -64,14 +64,14 @@ QJsonObject speakerIdModelConfig(const Shape &input, int classes)
     QJsonArray batchShape{QJsonValue::Null};
     for (std::int64_t d : input)
         batchShape.append(qint64(d));
-    layers.append(QJsonObject{
-        {QStringLiteral("class_name"), QStringLiteral("InputLayer")},
-        {QStringLiteral("name"), QStringLiteral("input_1")},
-        {QStringLiteral("config"), QJsonObject{{QStringLiteral("batch_input_shape"), batchShape},
-                                               {QStringLiteral("dtype"), QStringLiteral("float32")},
-                                               {QStringLiteral("sparse"), false},
-                                               {QStringLiteral("name"), QStringLiteral("input_1")}}},
-        {QStringLiteral("inbound_nodes"), QJsonArray()}});
+    layers.append(
+        QJsonObject{{QStringLiteral("class_name"), QStringLiteral("InputLayer")},
+                    {QStringLiteral("name"), QStringLiteral("input_1")},
+                    {QStringLiteral("config"), QJsonObject{{QStringLiteral("batch_input_shape"), batchShape},
+                                                           {QStringLiteral("dtype"), QStringLiteral("float32")},
+                                                           {QStringLiteral("sparse"), false},
+                                                           {QStringLiteral("name"), QStringLiteral("input_1")}}},
+                    {QStringLiteral("inbound_nodes"), QJsonArray()}});
     QString previous = QStringLiteral("input_1");
     int convIndex = 0, poolIndex = 0, dropoutIndex = 0, denseIndex = 0;
     auto suffixed = [](const QString &base, int index) {
@@ -102,12 +102,14 @@ QJsonObject speakerIdModelConfig(const Shape &input, int classes)
     };
     auto dropout = [&](double rate) {
         add(QStringLiteral("Dropout"), suffixed(QStringLiteral("dropout"), dropoutIndex++),
-            QJsonObject{{QStringLiteral("rate"), rate}, {QStringLiteral("noise_shape"), QJsonValue::Null},
+            QJsonObject{{QStringLiteral("rate"), rate},
+                        {QStringLiteral("noise_shape"), QJsonValue::Null},
                         {QStringLiteral("seed"), QJsonValue::Null}});
     };
     auto dense = [&](int units, const QString &activation) {
         add(QStringLiteral("Dense"), suffixed(QStringLiteral("dense"), denseIndex++),
-            QJsonObject{{QStringLiteral("units"), units}, {QStringLiteral("activation"), activation},
+            QJsonObject{{QStringLiteral("units"), units},
+                        {QStringLiteral("activation"), activation},
                         {QStringLiteral("use_bias"), true}});
     };
     for (int filters : {32, 64, 128}) {
@@ -128,7 +130,8 @@ QJsonObject speakerIdModelConfig(const Shape &input, int classes)
                              {QStringLiteral("layers"), layers},
                              {QStringLiteral("input_layers"), QJsonArray{QJsonArray{QStringLiteral("input_1"), 0, 0}}},
                              {QStringLiteral("output_layers"), QJsonArray{QJsonArray{previous, 0, 0}}}};
-    return QJsonObject{{QStringLiteral("class_name"), QStringLiteral("Functional")}, {QStringLiteral("config"), config}};
+    return QJsonObject{{QStringLiteral("class_name"), QStringLiteral("Functional")},
+                       {QStringLiteral("config"), config}};
 }
 
 /** keras-js full weight names ("bidirectional_1/forward_lstm_1/kernel:0") as Graft short names. */
@@ -195,8 +198,7 @@ void TestShapeInference::speakerIdSeedModel()
         QCOMPARE(layer.name, row.at(0).toString());
         QCOMPARE(layer.className, row.at(1).toString());
         QCOMPARE(layer.outputShapes.size(), 1);
-        QCOMPARE(shapeToString(layer.outputShapes.front()),
-                 shapeToString(shapeFromArray(row.at(2).toArray(), false)));
+        QCOMPARE(shapeToString(layer.outputShapes.front()), shapeToString(shapeFromArray(row.at(2).toArray(), false)));
         QCOMPARE(layer.params().total, qint64(row.at(3).toDouble()));
     }
     const ParamCount total = model->params();
@@ -215,7 +217,8 @@ void TestShapeInference::kerasJsCases_data()
         if (QFile::exists(dir.filePath(folder + QStringLiteral("/case.json"))))
             QTest::newRow(qPrintable(folder)) << dir.filePath(folder + QStringLiteral("/case.json"));
     if (folders.size() < 90)
-        QFAIL(qPrintable(QStringLiteral("expected ~97 keras-js cases in %1, found %2").arg(dir.path()).arg(folders.size())));
+        QFAIL(qPrintable(
+            QStringLiteral("expected ~97 keras-js cases in %1, found %2").arg(dir.path()).arg(folders.size())));
 }
 
 void TestShapeInference::kerasJsCases()
@@ -243,7 +246,8 @@ void TestShapeInference::kerasJsCases()
             actual << w.name + shapeToString(w.shape, false);
     for (const QJsonValue &w : testCase.value(QStringLiteral("weights")).toArray())
         expected << shortWeightName(w.toObject().value(QStringLiteral("name")).toString())
-                        + shapeToString(shapeFromArray(w.toObject().value(QStringLiteral("shape")).toArray(), false), false);
+                        + shapeToString(shapeFromArray(w.toObject().value(QStringLiteral("shape")).toArray(), false),
+                                        false);
     QCOMPARE(actual.join(QStringLiteral(" ")), expected.join(QStringLiteral(" ")));
 }
 
@@ -259,8 +263,9 @@ void TestShapeInference::kerasFixtureModels_data()
             QTest::newRow(qPrintable(it.key())) << fixturesDir + QStringLiteral("/keras/") + it.key() << it.key();
     const QStringList jsonFiles = {QStringLiteral("lstm_model.json"), QStringLiteral("gru_model.json"),
                                    QStringLiteral("conv1d_1layer.json"), QStringLiteral("conv2d_1layer.json")};
-    const QStringList keys = {QStringLiteral("keras2/lstm_model_weights.h5"), QStringLiteral("keras2/gru_model_weights.h5"),
-                              QStringLiteral("keras2/conv1d_1layer.h5"), QStringLiteral("keras2/conv2d_1layer.h5")};
+    const QStringList keys = {QStringLiteral("keras2/lstm_model_weights.h5"),
+                              QStringLiteral("keras2/gru_model_weights.h5"), QStringLiteral("keras2/conv1d_1layer.h5"),
+                              QStringLiteral("keras2/conv2d_1layer.h5")};
     for (int i = 0; i < jsonFiles.size(); ++i)
         QTest::newRow(qPrintable(QStringLiteral("keras2/") + jsonFiles[i]))
             << fixturesDir + QStringLiteral("/keras/keras2/") + jsonFiles[i] << keys[i];
@@ -288,8 +293,8 @@ void TestShapeInference::kerasFixtureModels()
     QVERIFY2(report, qPrintable(report.errorString()));
     QVERIFY2(report->complete(), qPrintable(issuesText(*report)));
 
-    const QJsonObject expected = readJsonObject(fixturesDir + QStringLiteral("/keras/EXPECTED.json"))
-                                     .value(expectedKey).toObject();
+    const QJsonObject expected =
+        readJsonObject(fixturesDir + QStringLiteral("/keras/EXPECTED.json")).value(expectedKey).toObject();
     for (const QJsonValue &v : expected.value(QStringLiteral("layers")).toArray()) {
         const QJsonObject row = v.toObject();
         const QString name = row.value(QStringLiteral("name")).toString();

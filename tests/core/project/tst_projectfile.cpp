@@ -62,7 +62,8 @@ private:
         p.image.colorMode = ColorMode::Grayscale;
         p.image.scale = PixelScale::UnitInterval;
         p.image.channelsFirst = true;
-        p.headPlan = QJsonObject{{QStringLiteral("mode"), QStringLiteral("per-row")}, {QStringLiteral("old_units"), 18}};
+        p.headPlan =
+            QJsonObject{{QStringLiteral("mode"), QStringLiteral("per-row")}, {QStringLiteral("old_units"), 18}};
         ProjectTrainingSettings &t = p.training;
         t.optimizer = QStringLiteral("sgd");
         t.learningRate = 0.01;
@@ -162,8 +163,8 @@ private Q_SLOTS:
     void relativePathsFollowTheProject()
     {
         const QString path = QStringLiteral("/home/someone/work/run.graft");
-        const QByteArray bytes = minimal({{QStringLiteral("dataset"),
-                                           QJsonObject{{QStringLiteral("path"), QStringLiteral("../data/./speakers")}}}});
+        const QByteArray bytes = minimal(
+            {{QStringLiteral("dataset"), QJsonObject{{QStringLiteral("path"), QStringLiteral("../data/./speakers")}}}});
         auto p = ProjectFile::parse(bytes, path);
         QVERIFY2(p, qPrintable(p.errorString()));
         QCOMPARE(p->dataset.path, QStringLiteral("/home/someone/data/speakers"));
@@ -204,9 +205,11 @@ private Q_SLOTS:
 
         QFile file(path);
         QVERIFY(file.open(QIODevice::ReadOnly));
-        const QJsonObject json = QJsonDocument::fromJson(file.readAll()).object().value(QStringLiteral("text")).toObject();
+        const QJsonObject json =
+            QJsonDocument::fromJson(file.readAll()).object().value(QStringLiteral("text")).toObject();
         QCOMPARE(json.value(QStringLiteral("tokenizer")).toString(), QStringLiteral("textvectorization"));
-        QCOMPARE(json.value(QStringLiteral("vocabulary")).toString(), QStringLiteral("model/vocab.txt")); // moves with the project
+        QCOMPARE(json.value(QStringLiteral("vocabulary")).toString(),
+                 QStringLiteral("model/vocab.txt")); // moves with the project
         QCOMPARE(json.value(QStringLiteral("max_len")).toInt(), 100);
         QCOMPARE(json.value(QStringLiteral("padding")).toString(), QStringLiteral("post"));
 
@@ -228,8 +231,10 @@ private Q_SLOTS:
         QVERIFY(!ProjectFile::serialize(original, path).contains("\"tokenizer\""));
 
         // Missing fields take Keras's and graft-cli's defaults.
-        auto partial = ProjectFile::parse(minimal({{QStringLiteral("text"), QJsonObject{{QStringLiteral("tokenizer"), QStringLiteral("wordpiece")}}}}),
-                                          path);
+        auto partial =
+            ProjectFile::parse(minimal({{QStringLiteral("text"),
+                                         QJsonObject{{QStringLiteral("tokenizer"), QStringLiteral("wordpiece")}}}}),
+                               path);
         QVERIFY2(partial, qPrintable(partial.errorString()));
         QVERIFY(partial->text == ProjectText());
     }
@@ -250,45 +255,68 @@ private Q_SLOTS:
         row("array", QByteArray("[1, 2]"), QStringLiteral("not an array"));
         row("other format", QByteArray(R"({"format": "keras", "version": 1})"), QStringLiteral("not a Graft project"));
         row("no version", QByteArray(R"({"format": "graft-project"})"), QStringLiteral("\"version\""));
-        row("string version", QByteArray(R"({"format": "graft-project", "version": "1"})"), QStringLiteral("\"version\""));
+        row("string version", QByteArray(R"({"format": "graft-project", "version": "1"})"),
+            QStringLiteral("\"version\""));
         row("newer version", QByteArray(R"({"format": "graft-project", "version": 7})"), QStringLiteral("newer Graft"));
         row("model not object", minimal({{QStringLiteral("model"), 3}}), QStringLiteral("model must be an object"));
-        row("path not string", with("model", {{QStringLiteral("path"), 12}}), QStringLiteral("model.path must be a string"));
+        row("path not string", with("model", {{QStringLiteral("path"), 12}}),
+            QStringLiteral("model.path must be a string"));
         row("split too big", with("dataset", {{QStringLiteral("validation_split"), 1.5}}),
             QStringLiteral("dataset.validation_split must be a number"));
         row("n_fft text",
-            minimal({{QStringLiteral("features"), QJsonObject{{QStringLiteral("audio"), QJsonObject{{QStringLiteral("n_fft"), QStringLiteral("big")}}}}}}),
+            minimal({{QStringLiteral("features"),
+                      QJsonObject{
+                          {QStringLiteral("audio"), QJsonObject{{QStringLiteral("n_fft"), QStringLiteral("big")}}}}}}),
             QStringLiteral("features.audio.n_fft must be a whole number"));
         row("n_mfcc fraction",
-            minimal({{QStringLiteral("features"), QJsonObject{{QStringLiteral("audio"), QJsonObject{{QStringLiteral("n_mfcc"), 12.5}}}}}}),
+            minimal({{QStringLiteral("features"),
+                      QJsonObject{{QStringLiteral("audio"), QJsonObject{{QStringLiteral("n_mfcc"), 12.5}}}}}}),
             QStringLiteral("features.audio.n_mfcc must be a whole number"));
         row("unknown window",
-            minimal({{QStringLiteral("features"), QJsonObject{{QStringLiteral("audio"), QJsonObject{{QStringLiteral("window"), QStringLiteral("kaiser")}}}}}}),
+            minimal({{QStringLiteral("features"),
+                      QJsonObject{{QStringLiteral("audio"),
+                                   QJsonObject{{QStringLiteral("window"), QStringLiteral("kaiser")}}}}}}),
             QStringLiteral("features.audio.window must be one of hann"));
         row("win_length over n_fft",
             minimal({{QStringLiteral("features"),
-                      QJsonObject{{QStringLiteral("audio"), QJsonObject{{QStringLiteral("n_fft"), 512}, {QStringLiteral("win_length"), 1024}}}}}}),
+                      QJsonObject{{QStringLiteral("audio"), QJsonObject{{QStringLiteral("n_fft"), 512},
+                                                                        {QStringLiteral("win_length"), 1024}}}}}}),
             QStringLiteral("features.audio: "));
         row("shaping axis",
             minimal({{QStringLiteral("features"),
-                      QJsonObject{{QStringLiteral("audio"), QJsonObject{{QStringLiteral("shaping"), QJsonObject{{QStringLiteral("channel_axis"), QStringLiteral("middle")}}}}}}}}),
+                      QJsonObject{{QStringLiteral("audio"), QJsonObject{{QStringLiteral("shaping"),
+                                                                         QJsonObject{{QStringLiteral("channel_axis"),
+                                                                                      QStringLiteral("middle")}}}}}}}}),
             QStringLiteral("features.audio.shaping.channel_axis must be one of none, first, last"));
-        row("image color", minimal({{QStringLiteral("features"), QJsonObject{{QStringLiteral("image"), QJsonObject{{QStringLiteral("color_mode"), QStringLiteral("cmyk")}}}}}}),
+        row("image color",
+            minimal({{QStringLiteral("features"),
+                      QJsonObject{{QStringLiteral("image"),
+                                   QJsonObject{{QStringLiteral("color_mode"), QStringLiteral("cmyk")}}}}}}),
             QStringLiteral("features.image.color_mode"));
-        row("head plan array", minimal({{QStringLiteral("head_plan"), QJsonArray()}}), QStringLiteral("head_plan must be an object"));
+        row("head plan array", minimal({{QStringLiteral("head_plan"), QJsonArray()}}),
+            QStringLiteral("head_plan must be an object"));
         row("optimizer", with("training", {{QStringLiteral("optimizer"), QStringLiteral("adagrad")}}),
             QStringLiteral("training.optimizer must be one of adam, sgd, rmsprop (found 'adagrad')"));
-        row("batch zero", with("training", {{QStringLiteral("batch_size"), 0}}), QStringLiteral("training.batch_size must be a whole number from 1"));
-        row("train", with("training", {{QStringLiteral("train"), QStringLiteral("from:")}}), QStringLiteral("training.train must be head, all or from:LAYER"));
-        row("monitor", with("training", {{QStringLiteral("monitor"), QStringLiteral("val_f1")}}), QStringLiteral("training.monitor"));
-        row("seed negative", with("training", {{QStringLiteral("seed"), -1}}), QStringLiteral("training.seed must be a whole number"));
-        row("seed text", with("training", {{QStringLiteral("seed"), QStringLiteral("abc")}}), QStringLiteral("training.seed"));
-        row("nesterov", with("training", {{QStringLiteral("nesterov"), 1}}), QStringLiteral("training.nesterov must be true or false"));
-        row("text not object", minimal({{QStringLiteral("text"), QStringLiteral("wordpiece")}}), QStringLiteral("text must be an object"));
+        row("batch zero", with("training", {{QStringLiteral("batch_size"), 0}}),
+            QStringLiteral("training.batch_size must be a whole number from 1"));
+        row("train", with("training", {{QStringLiteral("train"), QStringLiteral("from:")}}),
+            QStringLiteral("training.train must be head, all or from:LAYER"));
+        row("monitor", with("training", {{QStringLiteral("monitor"), QStringLiteral("val_f1")}}),
+            QStringLiteral("training.monitor"));
+        row("seed negative", with("training", {{QStringLiteral("seed"), -1}}),
+            QStringLiteral("training.seed must be a whole number"));
+        row("seed text", with("training", {{QStringLiteral("seed"), QStringLiteral("abc")}}),
+            QStringLiteral("training.seed"));
+        row("nesterov", with("training", {{QStringLiteral("nesterov"), 1}}),
+            QStringLiteral("training.nesterov must be true or false"));
+        row("text not object", minimal({{QStringLiteral("text"), QStringLiteral("wordpiece")}}),
+            QStringLiteral("text must be an object"));
         row("tokenizer", with("text", {{QStringLiteral("tokenizer"), QStringLiteral("sentencepiece")}}),
             QStringLiteral("text.tokenizer must be one of wordpiece, textvectorization, none"));
-        row("padding side", with("text", {{QStringLiteral("padding"), QStringLiteral("both")}}), QStringLiteral("text.padding must be one of pre, post"));
-        row("max_len negative", with("text", {{QStringLiteral("max_len"), -1}}), QStringLiteral("text.max_len must be a whole number"));
+        row("padding side", with("text", {{QStringLiteral("padding"), QStringLiteral("both")}}),
+            QStringLiteral("text.padding must be one of pre, post"));
+        row("max_len negative", with("text", {{QStringLiteral("max_len"), -1}}),
+            QStringLiteral("text.max_len must be a whole number"));
         row("class weights", with("training", {{QStringLiteral("class_weights"), QStringLiteral("auto")}}),
             QStringLiteral("training.class_weights must be none or balanced"));
     }
@@ -353,15 +381,9 @@ private Q_SLOTS:
             for (int e = 0; e < edits; ++e) {
                 const int at = random.bounded(damaged.size());
                 switch (random.bounded(3)) {
-                case 0:
-                    damaged[at] = char(random.bounded(256));
-                    break;
-                case 1:
-                    damaged.remove(at, 1 + random.bounded(8));
-                    break;
-                default:
-                    damaged.insert(at, "\"0-{}[]:,"[random.bounded(9)]);
-                    break;
+                case 0: damaged[at] = char(random.bounded(256)); break;
+                case 1: damaged.remove(at, 1 + random.bounded(8)); break;
+                default: damaged.insert(at, "\"0-{}[]:,"[random.bounded(9)]); break;
                 }
                 if (damaged.isEmpty())
                     break;

@@ -82,9 +82,10 @@ private Q_SLOTS:
 
     void wordPieceMatchesReference()
     {
-        const CliResult result = runCli({QStringLiteral("--tokenizer"),
-                                         QStringLiteral("wordpiece:") + fixturePath(QStringLiteral("bert-base-uncased-vocab.txt")),
-                                         QStringLiteral("--json-input"), m_dir.filePath(QStringLiteral("strings.json"))});
+        const CliResult result =
+            runCli({QStringLiteral("--tokenizer"),
+                    QStringLiteral("wordpiece:") + fixturePath(QStringLiteral("bert-base-uncased-vocab.txt")),
+                    QStringLiteral("--json-input"), m_dir.filePath(QStringLiteral("strings.json"))});
         QVERIFY2(result.exitCode == 0, result.err.constData());
         const QJsonArray output = parseArray(result.out);
         QCOMPARE(output.size(), m_expected.size());
@@ -101,15 +102,17 @@ private Q_SLOTS:
     {
         const QString input = m_dir.filePath(QStringLiteral("two.json"));
         QVERIFY(writeFile(input, R"(["Hello, World!", "The quick brown fox jumps over the lazy dog."])"));
-        const CliResult result = runCli({QStringLiteral("--tokenizer"),
-                                         QStringLiteral("wordpiece:") + fixturePath(QStringLiteral("bert-base-uncased-vocab.txt")),
-                                         QStringLiteral("--json-input"), input, QStringLiteral("--max-len"), QStringLiteral("6"),
-                                         QStringLiteral("--padding"), QStringLiteral("post"), QStringLiteral("--truncating"),
-                                         QStringLiteral("post")});
+        const CliResult result =
+            runCli({QStringLiteral("--tokenizer"),
+                    QStringLiteral("wordpiece:") + fixturePath(QStringLiteral("bert-base-uncased-vocab.txt")),
+                    QStringLiteral("--json-input"), input, QStringLiteral("--max-len"), QStringLiteral("6"),
+                    QStringLiteral("--padding"), QStringLiteral("post"), QStringLiteral("--truncating"),
+                    QStringLiteral("post")});
         QVERIFY2(result.exitCode == 0, result.err.constData());
         const QJsonArray output = parseArray(result.out);
         QCOMPARE(output.size(), 2);
-        QCOMPARE(ids(output.at(0).toObject().value(QStringLiteral("ids"))), (QVector<int>{7592, 1010, 2088, 999, 0, 0}));
+        QCOMPARE(ids(output.at(0).toObject().value(QStringLiteral("ids"))),
+                 (QVector<int>{7592, 1010, 2088, 999, 0, 0}));
         QCOMPARE(output.at(0).toObject().value(QStringLiteral("tokens")).toArray().size(), 4);
         const QVector<int> second = ids(output.at(1).toObject().value(QStringLiteral("ids")));
         QCOMPARE(second.size(), 6);
@@ -123,16 +126,17 @@ private Q_SLOTS:
         QVERIFY(writeFile(vocab, "\n[UNK]\nthe\ncat\nsat\n"));
         const QString input = m_dir.filePath(QStringLiteral("tv.json"));
         QVERIFY(writeFile(input, R"(["The cat sat on the MAT.", "Cat!"])"));
-        const CliResult result = runCli({QStringLiteral("--tokenizer"), QStringLiteral("textvectorization:") + vocab,
-                                         QStringLiteral("--json-input"), input, QStringLiteral("--max-len"),
-                                         QStringLiteral("4")});
+        const CliResult result =
+            runCli({QStringLiteral("--tokenizer"), QStringLiteral("textvectorization:") + vocab,
+                    QStringLiteral("--json-input"), input, QStringLiteral("--max-len"), QStringLiteral("4")});
         QVERIFY2(result.exitCode == 0, result.err.constData());
         const QJsonArray output = parseArray(result.out);
         QCOMPARE(output.size(), 2);
         // Default truncating='pre' keeps the last 4 ids; padding='pre' fills the front with 0.
         QCOMPARE(ids(output.at(0).toObject().value(QStringLiteral("ids"))), (QVector<int>{4, 1, 2, 1}));
         QCOMPARE(ids(output.at(1).toObject().value(QStringLiteral("ids"))), (QVector<int>{0, 0, 0, 3}));
-        QCOMPARE(output.at(0).toObject().value(QStringLiteral("tokens")).toArray().last().toString(), QStringLiteral("mat"));
+        QCOMPARE(output.at(0).toObject().value(QStringLiteral("tokens")).toArray().last().toString(),
+                 QStringLiteral("mat"));
     }
 
     void reportsBadInput_data()
@@ -143,7 +147,8 @@ private Q_SLOTS:
         const QString strings = m_dir.filePath(QStringLiteral("strings.json"));
         QTest::newRow("unknown kind") << QStringList{"--tokenizer", "bpe:x.txt", "--json-input", strings}
                                       << QStringLiteral("wordpiece:VOCAB.txt");
-        QTest::newRow("missing vocab") << QStringList{"--tokenizer", "wordpiece:/nonexistent/vocab.txt", "--json-input", strings}
+        QTest::newRow("missing vocab") << QStringList{"--tokenizer", "wordpiece:/nonexistent/vocab.txt", "--json-input",
+                                                      strings}
                                        << QStringLiteral("/nonexistent/vocab.txt");
         QTest::newRow("missing input") << QStringList{"--tokenizer", vocab} << QStringLiteral("--json-input");
         QTest::newRow("bad padding") << QStringList{"--tokenizer", vocab, "--json-input", strings, "--padding", "left"}
@@ -167,9 +172,10 @@ private Q_SLOTS:
     {
         const QString input = m_dir.filePath(QStringLiteral("numbers.json"));
         QVERIFY(writeFile(input, "[\"ok\", 3]"));
-        const CliResult result = runCli({QStringLiteral("--tokenizer"),
-                                         QStringLiteral("wordpiece:") + fixturePath(QStringLiteral("bert-base-uncased-vocab.txt")),
-                                         QStringLiteral("--json-input"), input});
+        const CliResult result =
+            runCli({QStringLiteral("--tokenizer"),
+                    QStringLiteral("wordpiece:") + fixturePath(QStringLiteral("bert-base-uncased-vocab.txt")),
+                    QStringLiteral("--json-input"), input});
         QVERIFY(result.exitCode > 0);
         QVERIFY2(result.err.contains("element 1"), result.err.constData());
     }

@@ -27,8 +27,8 @@ class TestCsvReader final : public QObject
 private Q_SLOTS:
     void parsesQuotedFields()
     {
-        const CsvTable table = CsvReader().parse(
-            u"text,label\n\"Hello, world\",pos\n\"She said \"\"hi\"\"\",neg\n\"\",neutral\nplain \"inner\" quote,pos\n");
+        const CsvTable table = CsvReader().parse(u"text,label\n\"Hello, world\",pos\n\"She said "
+                                                 u"\"\"hi\"\"\",neg\n\"\",neutral\nplain \"inner\" quote,pos\n");
         QCOMPARE(table.delimiter, QLatin1Char(','));
         QCOMPARE(table.header, (QStringList{"text", "label"}));
         QCOMPARE(table.records.size(), 4);
@@ -72,8 +72,8 @@ private Q_SLOTS:
         QTest::addColumn<QString>("text");
         QTest::addColumn<QChar>("delimiter");
         QTest::newRow("comma") << QStringLiteral("text,label\na b,x\n") << QChar(u',');
-        QTest::newRow("tab with commas in text") << QStringLiteral("text\tlabel\nhello, world, again\tx\nfine\ty\n")
-                                                 << QChar(u'\t');
+        QTest::newRow("tab with commas in text")
+            << QStringLiteral("text\tlabel\nhello, world, again\tx\nfine\ty\n") << QChar(u'\t');
         QTest::newRow("semicolon") << QStringLiteral("text;label\n\"a;b\";x\nc;y\n") << QChar(u';');
         QTest::newRow("quoted commas do not count")
             << QStringLiteral("text|label\n\"a,b,c,d\"|x\n\"e,f,g\"|y\n") << QChar(u'|');
@@ -113,7 +113,8 @@ private Q_SLOTS:
     void datasetReportsBadRowsByLine()
     {
         const CsvTable table = CsvReader().parse(
-            u"id,text,label\n1,good one,pos\n2,\"too\",many,neg\n3,,neg\n4,fine,\n5,\"multi\nline\",neg\n6,short\n7,last,  pos \n");
+            u"id,text,label\n1,good "
+            u"one,pos\n2,\"too\",many,neg\n3,,neg\n4,fine,\n5,\"multi\nline\",neg\n6,short\n7,last,  pos \n");
         const Expected<TextDataset> dataset = TextDatasetLoader::fromCsvTable(table, QStringLiteral("t.csv"));
         QVERIFY2(dataset.hasValue(), qPrintable(dataset.errorString()));
         QCOMPARE(dataset->texts, (QStringList{"good one", "multi\nline", "last"}));

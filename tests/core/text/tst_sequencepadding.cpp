@@ -22,14 +22,22 @@ private Q_SLOTS:
         QTest::addColumn<QVector<int>>("expected");
 
         const QVector<int> five{1, 2, 3, 4, 5};
-        QTest::newRow("short pre") << QVector<int>{1, 2} << 4 << "pre" << "pre" << QVector<int>{0, 0, 1, 2};
-        QTest::newRow("short post") << QVector<int>{1, 2} << 4 << "post" << "pre" << QVector<int>{1, 2, 0, 0};
-        QTest::newRow("long truncating pre") << five << 3 << "pre" << "pre" << QVector<int>{3, 4, 5};
-        QTest::newRow("long truncating post") << five << 3 << "pre" << "post" << QVector<int>{1, 2, 3};
-        QTest::newRow("long post/post") << five << 3 << "post" << "post" << QVector<int>{1, 2, 3};
-        QTest::newRow("exact") << five << 5 << "post" << "post" << five;
-        QTest::newRow("empty") << QVector<int>{} << 3 << "pre" << "pre" << QVector<int>{0, 0, 0};
-        QTest::newRow("zero length") << five << 0 << "pre" << "pre" << QVector<int>{};
+        QTest::newRow("short pre") << QVector<int>{1, 2} << 4 << "pre"
+                                   << "pre" << QVector<int>{0, 0, 1, 2};
+        QTest::newRow("short post") << QVector<int>{1, 2} << 4 << "post"
+                                    << "pre" << QVector<int>{1, 2, 0, 0};
+        QTest::newRow("long truncating pre") << five << 3 << "pre"
+                                             << "pre" << QVector<int>{3, 4, 5};
+        QTest::newRow("long truncating post") << five << 3 << "pre"
+                                              << "post" << QVector<int>{1, 2, 3};
+        QTest::newRow("long post/post") << five << 3 << "post"
+                                        << "post" << QVector<int>{1, 2, 3};
+        QTest::newRow("exact") << five << 5 << "post"
+                               << "post" << five;
+        QTest::newRow("empty") << QVector<int>{} << 3 << "pre"
+                               << "pre" << QVector<int>{0, 0, 0};
+        QTest::newRow("zero length") << five << 0 << "pre"
+                                     << "pre" << QVector<int>{};
     }
 
     void padsAndTruncates()

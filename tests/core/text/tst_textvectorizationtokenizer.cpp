@@ -28,21 +28,23 @@ private Q_SLOTS:
 
         QTest::newRow("lower and strip") << QStringLiteral("Hello, World!") << QStringList{"hello", "world"};
         QTest::newRow("apostrophe joins") << QStringLiteral("Don't stop") << QStringList{"dont", "stop"};
-        QTest::newRow("hyphen and dot join") << QStringLiteral("e-mail 3.14 U.S.A.") << QStringList{"email", "314", "usa"};
+        QTest::newRow("hyphen and dot join")
+            << QStringLiteral("e-mail 3.14 U.S.A.") << QStringList{"email", "314", "usa"};
         QTest::newRow("all 32 ASCII punctuation")
             << QStringLiteral("a!b\"c#d$e%f&g'h(i)j*k+l,m-n.o/p:q;r<s=t>u?v@w[x\\y]z^_`{|}~")
             << QStringList{"abcdefghijklmnopqrstuvwxyz"};
         QTest::newRow("punctuation-only word vanishes") << QStringLiteral("a --- b") << QStringList{"a", "b"};
-        QTest::newRow("non-ASCII case kept") << QString::fromUtf8("ÉCLAIR ЯБЛОКО Straße")
-                                             << QStringList{QString::fromUtf8("Éclair"), QString::fromUtf8("ЯБЛОКО"),
-                                                            QString::fromUtf8("straße")};
+        QTest::newRow("non-ASCII case kept")
+            << QString::fromUtf8("ÉCLAIR ЯБЛОКО Straße")
+            << QStringList{QString::fromUtf8("Éclair"), QString::fromUtf8("ЯБЛОКО"), QString::fromUtf8("straße")};
         QTest::newRow("non-ASCII punctuation kept")
             << QString::fromUtf8("«quoted» — dash… ¿qué?")
             << QStringList{QString::fromUtf8("«quoted»"), QString::fromUtf8("—"), QString::fromUtf8("dash…"),
                            QString::fromUtf8("¿qué")};
-        QTest::newRow("ASCII whitespace splits") << QStringLiteral(" a\tb\nc\vd\fe\rf  ")
-                                                 << QStringList{"a", "b", "c", "d", "e", "f"};
-        QTest::newRow("no-break space does not split") << QString::fromUtf8("a\u00A0b c") << QStringList{QString::fromUtf8("a\u00A0b"), "c"};
+        QTest::newRow("ASCII whitespace splits")
+            << QStringLiteral(" a\tb\nc\vd\fe\rf  ") << QStringList{"a", "b", "c", "d", "e", "f"};
+        QTest::newRow("no-break space does not split")
+            << QString::fromUtf8("a\u00A0b c") << QStringList{QString::fromUtf8("a\u00A0b"), "c"};
         QTest::newRow("empty") << QString() << QStringList{};
         QTest::newRow("whitespace only") << QStringLiteral(" \t\r\n ") << QStringList{};
         QTest::newRow("brackets of [UNK] stripped") << QStringLiteral("[UNK]") << QStringList{"unk"};

@@ -73,7 +73,8 @@ private Q_SLOTS:
         for (const QJsonValue &entry : document.array()) {
             const QJsonObject object = entry.toObject();
             QTest::addRow("%d: %s", row++, qPrintable(object.value(QStringLiteral("text")).toString().left(40)))
-                << object.value(QStringLiteral("text")).toString() << toStrings(object.value(QStringLiteral("tokens")).toArray())
+                << object.value(QStringLiteral("text")).toString()
+                << toStrings(object.value(QStringLiteral("tokens")).toArray())
                 << toIds(object.value(QStringLiteral("ids")).toArray());
         }
     }
@@ -142,8 +143,8 @@ private Q_SLOTS:
     void cleansControlAndWhitespaceCharacters()
     {
         // NUL, U+FFFD, format characters are dropped without splitting; tabs/newlines split.
-        const QString text = QStringLiteral("hel") + QChar(0) + QStringLiteral("lo") + QChar(0xFFFD)
-            + QChar(0x200D) + QStringLiteral("\tworld\r\nfoo") + QChar(0x3000) + QStringLiteral("bar");
+        const QString text = QStringLiteral("hel") + QChar(0) + QStringLiteral("lo") + QChar(0xFFFD) + QChar(0x200D)
+                             + QStringLiteral("\tworld\r\nfoo") + QChar(0x3000) + QStringLiteral("bar");
         QCOMPARE(tokenize(text).tokens, (QStringList{"hello", "world", "foo", "bar"}));
         // A lone surrogate is category Cs and is dropped like the other control characters.
         QCOMPARE(tokenize(QStringLiteral("ab") + QChar(0xD800) + QStringLiteral("c")).tokens,
@@ -166,7 +167,8 @@ private Q_SLOTS:
 
     void lowercasesThenStripsAccents()
     {
-        QCOMPARE(BertNormalizer::normalize(QStringLiteral("ÉCOLE Über İstanbul")), QStringLiteral("ecole uber istanbul"));
+        QCOMPARE(BertNormalizer::normalize(QStringLiteral("ÉCOLE Über İstanbul")),
+                 QStringLiteral("ecole uber istanbul"));
         // Final sigma takes its word-final form, as str.lower() and String.toLowerCase() do.
         QCOMPARE(BertNormalizer::normalize(QStringLiteral("ΟΔΟΣ ΣΑ")), QString::fromUtf8("οδος σα"));
         // Combining marks in the input are nonspacing marks too.
@@ -178,10 +180,11 @@ private Q_SLOTS:
         // ASCII symbols count as punctuation, non-ASCII symbols do not.
         QCOMPARE(BertNormalizer::preTokenize(QStringLiteral("a$b+c~d")),
                  (QStringList{"a", "$", "b", "+", "c", "~", "d"}));
-        QCOMPARE(BertNormalizer::preTokenize(QString::fromUtf8("5€ «x»")), (QStringList{QString::fromUtf8("5€"), QString::fromUtf8("«"), "x", QString::fromUtf8("»")}));
-        QVERIFY(BertNormalizer::isPunctuation(0x00BF)); // ¿ Po
+        QCOMPARE(BertNormalizer::preTokenize(QString::fromUtf8("5€ «x»")),
+                 (QStringList{QString::fromUtf8("5€"), QString::fromUtf8("«"), "x", QString::fromUtf8("»")}));
+        QVERIFY(BertNormalizer::isPunctuation(0x00BF));  // ¿ Po
         QVERIFY(!BertNormalizer::isPunctuation(0x20AC)); // € Sc
-        QVERIFY(BertNormalizer::isPunctuation(0x2014)); // — Pd
+        QVERIFY(BertNormalizer::isPunctuation(0x2014));  // — Pd
     }
 
     void longWordsBecomeUnknownPastOneHundredCharacters()

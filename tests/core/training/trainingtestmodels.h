@@ -17,8 +17,8 @@ inline QJsonObject layerEntry(const QString &className, QJsonObject config, cons
 {
     const QString name = config.value(QStringLiteral("name")).toString();
     config.insert(QStringLiteral("trainable"), true);
-    QJsonObject entry{{QStringLiteral("class_name"), className}, {QStringLiteral("config"), config},
-                      {QStringLiteral("name"), name}};
+    QJsonObject entry{
+        {QStringLiteral("class_name"), className}, {QStringLiteral("config"), config}, {QStringLiteral("name"), name}};
     QJsonArray nodes;
     if (!input.isEmpty())
         nodes.append(QJsonArray{QJsonArray{input, 0, 0, QJsonObject()}});
@@ -62,7 +62,8 @@ inline QJsonObject chainModelJson(const QVector<qint64> &inputShape, const QVect
                        {QStringLiteral("layers"), entries},
                        {QStringLiteral("input_layers"), QJsonArray{QJsonArray{QStringLiteral("input_1"), 0, 0}}},
                        {QStringLiteral("output_layers"), QJsonArray{QJsonArray{previous, 0, 0}}}};
-    return QJsonObject{{QStringLiteral("class_name"), QStringLiteral("Functional")}, {QStringLiteral("config"), config}};
+    return QJsonObject{{QStringLiteral("class_name"), QStringLiteral("Functional")},
+                       {QStringLiteral("config"), config}};
 }
 
 /** Parses, infers shapes and gives seeded fresh weights; empty model name on failure (QVERIFY it). */
@@ -86,9 +87,11 @@ inline ModelSpec buildModel(const QJsonObject &json, std::uint64_t seed, QString
 /** Input(in) → Dense(hidden, relu) → Dense(out, softmax). */
 inline ModelSpec mlp(int in, int hidden, int out, std::uint64_t seed, QString *error = nullptr)
 {
-    return buildModel(chainModelJson({in}, {{QStringLiteral("Dense"), denseConfig(QStringLiteral("dense"), hidden, QStringLiteral("relu"))},
-                                            {QStringLiteral("Dense"), denseConfig(QStringLiteral("dense_1"), out, QStringLiteral("softmax"))}}),
-                      seed, error);
+    return buildModel(
+        chainModelJson(
+            {in}, {{QStringLiteral("Dense"), denseConfig(QStringLiteral("dense"), hidden, QStringLiteral("relu"))},
+                   {QStringLiteral("Dense"), denseConfig(QStringLiteral("dense_1"), out, QStringLiteral("softmax"))}}),
+        seed, error);
 }
 
 inline QStringList names(const QString &prefix, int count, int first = 0)
@@ -108,11 +111,13 @@ inline QStringList names(const QString &prefix, int count, int first = 0)
 namespace graft::testmodels {
 
 /** `perClass` samples of each of `classes` Gaussian blobs in `dim` dimensions (centres seeded too). */
-inline SampleSet blobs(int classes, int perClass, int dim, unsigned seed, double spread = 0.6, unsigned centreSeed = 1234)
+inline SampleSet blobs(int classes, int perClass, int dim, unsigned seed, double spread = 0.6,
+                       unsigned centreSeed = 1234)
 {
     std::mt19937 centreRandom(centreSeed);
     std::normal_distribution<double> unit(0.0, 1.0);
-    std::vector<std::vector<double>> centres(static_cast<std::size_t>(classes), std::vector<double>(static_cast<std::size_t>(dim)));
+    std::vector<std::vector<double>> centres(static_cast<std::size_t>(classes),
+                                             std::vector<double>(static_cast<std::size_t>(dim)));
     for (auto &c : centres)
         for (double &v : c)
             v = 1.5 * unit(centreRandom);
@@ -148,8 +153,9 @@ inline QJsonObject dropoutConfig(const QString &name, double rate)
 
 inline QJsonObject batchNormConfig(const QString &name)
 {
-    return QJsonObject{{QStringLiteral("name"), name}, {QStringLiteral("axis"), -1}, {QStringLiteral("momentum"), 0.99},
-                       {QStringLiteral("epsilon"), 0.001}, {QStringLiteral("center"), true}, {QStringLiteral("scale"), true}};
+    return QJsonObject{{QStringLiteral("name"), name},     {QStringLiteral("axis"), -1},
+                       {QStringLiteral("momentum"), 0.99}, {QStringLiteral("epsilon"), 0.001},
+                       {QStringLiteral("center"), true},   {QStringLiteral("scale"), true}};
 }
 
 /** A Dense layer's kernel and bias values, concatenated (for bitwise comparisons). */

@@ -39,16 +39,23 @@ private Q_SLOTS:
         QTest::addColumn<int>("bestEpoch");
 
         const double none = missing;
-        QTest::newRow("patience 2") << "val_loss" << 2 << 0.0 << none << std::vector<double>{1.0, 0.9, 0.95, 0.92, 0.91, 0.8} << 3 << 1;
-        QTest::newRow("min_delta blocks small gains") << "val_loss" << 2 << 0.05 << none << std::vector<double>{1.0, 0.97, 0.96, 0.9} << 2 << 0;
-        QTest::newRow("accuracy maximized") << "val_accuracy" << 1 << 0.0 << none << std::vector<double>{0.5, 0.6, 0.6, 0.55} << 2 << 1;
+        QTest::newRow("patience 2") << "val_loss" << 2 << 0.0 << none
+                                    << std::vector<double>{1.0, 0.9, 0.95, 0.92, 0.91, 0.8} << 3 << 1;
+        QTest::newRow("min_delta blocks small gains")
+            << "val_loss" << 2 << 0.05 << none << std::vector<double>{1.0, 0.97, 0.96, 0.9} << 2 << 0;
+        QTest::newRow("accuracy maximized")
+            << "val_accuracy" << 1 << 0.0 << none << std::vector<double>{0.5, 0.6, 0.6, 0.55} << 2 << 1;
         QTest::newRow("patience 0") << "loss" << 0 << 0.0 << none << std::vector<double>{1.0, 1.1, 0.5} << 1 << 0;
-        QTest::newRow("never at epoch 0") << "loss" << 0 << 0.0 << none << std::vector<double>{none, 1.0, 0.9} << -1 << 2;
-        QTest::newRow("equal is no improvement") << "val_loss" << 1 << 0.0 << none << std::vector<double>{0.7, 0.7} << 1 << 0;
+        QTest::newRow("never at epoch 0")
+            << "loss" << 0 << 0.0 << none << std::vector<double>{none, 1.0, 0.9} << -1 << 2;
+        QTest::newRow("equal is no improvement")
+            << "val_loss" << 1 << 0.0 << none << std::vector<double>{0.7, 0.7} << 1 << 0;
         // Improving over the best but not the baseline: wait keeps counting, yet an
         // improving epoch never stops; the first non-improving epoch does.
-        QTest::newRow("baseline") << "val_loss" << 2 << 0.0 << 0.5 << std::vector<double>{1.0, 0.9, 0.8, 0.85} << 3 << 2;
-        QTest::newRow("missing values skipped") << "val_loss" << 1 << 0.0 << none << std::vector<double>{1.0, none, none, 1.2} << 3 << 0;
+        QTest::newRow("baseline") << "val_loss" << 2 << 0.0 << 0.5 << std::vector<double>{1.0, 0.9, 0.8, 0.85} << 3
+                                  << 2;
+        QTest::newRow("missing values skipped")
+            << "val_loss" << 1 << 0.0 << none << std::vector<double>{1.0, none, none, 1.2} << 3 << 0;
     }
 
     void earlyStopping()

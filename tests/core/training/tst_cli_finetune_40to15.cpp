@@ -94,17 +94,20 @@ QByteArray architectureJson()
     const QJsonObject input{
         {QStringLiteral("class_name"), QStringLiteral("InputLayer")},
         {QStringLiteral("name"), QStringLiteral("input_1")},
-        {QStringLiteral("config"), QJsonObject{{QStringLiteral("name"), QStringLiteral("input_1")},
-                                               {QStringLiteral("batch_input_shape"), QJsonArray{QJsonValue(), signalDims + nuisanceDims}},
-                                               {QStringLiteral("dtype"), QStringLiteral("float32")}}},
+        {QStringLiteral("config"),
+         QJsonObject{{QStringLiteral("name"), QStringLiteral("input_1")},
+                     {QStringLiteral("batch_input_shape"), QJsonArray{QJsonValue(), signalDims + nuisanceDims}},
+                     {QStringLiteral("dtype"), QStringLiteral("float32")}}},
         {QStringLiteral("inbound_nodes"), QJsonArray()}};
-    const QJsonArray layers{input, dense(QStringLiteral("dense"), 64, QStringLiteral("relu"), QStringLiteral("input_1")),
+    const QJsonArray layers{input,
+                            dense(QStringLiteral("dense"), 64, QStringLiteral("relu"), QStringLiteral("input_1")),
                             dense(QStringLiteral("dense_1"), 32, QStringLiteral("relu"), QStringLiteral("dense")),
                             dense(QStringLiteral("dense_2"), 40, QStringLiteral("softmax"), QStringLiteral("dense_1"))};
-    const QJsonObject config{{QStringLiteral("name"), QStringLiteral("speakers")},
-                             {QStringLiteral("layers"), layers},
-                             {QStringLiteral("input_layers"), QJsonArray{QJsonArray{QStringLiteral("input_1"), 0, 0}}},
-                             {QStringLiteral("output_layers"), QJsonArray{QJsonArray{QStringLiteral("dense_2"), 0, 0}}}};
+    const QJsonObject config{
+        {QStringLiteral("name"), QStringLiteral("speakers")},
+        {QStringLiteral("layers"), layers},
+        {QStringLiteral("input_layers"), QJsonArray{QJsonArray{QStringLiteral("input_1"), 0, 0}}},
+        {QStringLiteral("output_layers"), QJsonArray{QJsonArray{QStringLiteral("dense_2"), 0, 0}}}};
     return QJsonDocument(QJsonObject{{QStringLiteral("class_name"), QStringLiteral("Functional")},
                                      {QStringLiteral("config"), config}})
         .toJson();
@@ -154,25 +157,27 @@ private Q_SLOTS:
         QVERIFY(writeFile(path("new.txt"), names(QStringLiteral("new"), 15)));
 
         // The old model: 40 speakers, 40 samples each, trained from scratch by graft-cli.
-        const CliResult base = runCli({QStringLiteral("finetune"), path("arch.json"), QStringLiteral("-x"), path("base_x.npy"),
-                                    QStringLiteral("-y"), path("base_y.npy"), QStringLiteral("--class-names"), path("base.txt"),
-                                    QStringLiteral("--head"), QStringLiteral("random"), QStringLiteral("--train"),
-                                    QStringLiteral("all"), QStringLiteral("--epochs"), QStringLiteral("40"),
-                                    QStringLiteral("--seed"), QStringLiteral("1"), QStringLiteral("--out"), path("base.h5")});
+        const CliResult base =
+            runCli({QStringLiteral("finetune"), path("arch.json"), QStringLiteral("-x"), path("base_x.npy"),
+                    QStringLiteral("-y"), path("base_y.npy"), QStringLiteral("--class-names"), path("base.txt"),
+                    QStringLiteral("--head"), QStringLiteral("random"), QStringLiteral("--train"),
+                    QStringLiteral("all"), QStringLiteral("--epochs"), QStringLiteral("40"), QStringLiteral("--seed"),
+                    QStringLiteral("1"), QStringLiteral("--out"), path("base.h5")});
         QVERIFY2(base.exitCode == 0, base.err.constData());
 
         // 40 → 15: 6 training samples per new speaker (the other 18 are held out), every
         // layer trains; the same run from freshly initialized weights is the comparison.
-        const CliResult tuned = runCli({QStringLiteral("finetune"), path("base.h5"), QStringLiteral("-x"), path("new_x.npy"),
-                                     QStringLiteral("-y"), path("new_y.npy"), QStringLiteral("--class-names"), path("new.txt"),
-                                     QStringLiteral("--val-split"), QStringLiteral("0.75"), QStringLiteral("--train"),
-                                     QStringLiteral("all"), QStringLiteral("--epochs"), QStringLiteral("30"),
-                                     QStringLiteral("--seed"), QStringLiteral("1"), QStringLiteral("--compare-scratch"),
-                                     QStringLiteral("--out"), path("new.h5")});
+        const CliResult tuned =
+            runCli({QStringLiteral("finetune"), path("base.h5"), QStringLiteral("-x"), path("new_x.npy"),
+                    QStringLiteral("-y"), path("new_y.npy"), QStringLiteral("--class-names"), path("new.txt"),
+                    QStringLiteral("--val-split"), QStringLiteral("0.75"), QStringLiteral("--train"),
+                    QStringLiteral("all"), QStringLiteral("--epochs"), QStringLiteral("30"), QStringLiteral("--seed"),
+                    QStringLiteral("1"), QStringLiteral("--compare-scratch"), QStringLiteral("--out"), path("new.h5")});
         QVERIFY2(tuned.exitCode == 0, tuned.err.constData());
         // The plan and data summary go to stderr, the results to stdout.
         const QString plan = QString::fromUtf8(tuned.err), results = QString::fromUtf8(tuned.out);
-        QVERIFY2(plan.contains(QStringLiteral("Data: 15 classes, 90 training and 270 validation samples")), qPrintable(plan));
+        QVERIFY2(plan.contains(QStringLiteral("Data: 15 classes, 90 training and 270 validation samples")),
+                 qPrintable(plan));
         QVERIFY2(plan.contains(QStringLiteral("Head dense_2 (per-row): 40 → 15 outputs")), qPrintable(plan));
         const QRegularExpression final(
             QStringLiteral("Final validation accuracy: fine-tuned ([0-9.]+) %, from scratch ([0-9.]+) %"));
@@ -182,7 +187,8 @@ private Q_SLOTS:
         const double scratch = match.captured(2).toDouble() / 100.0;
         qInfo("40 -> 15, voices %u: fine-tuned %.3f, from scratch %.3f", seed, fineTuned, scratch);
         QVERIFY2(fineTuned >= statedAccuracy, qPrintable(QString::number(fineTuned)));
-        QVERIFY2(fineTuned - scratch >= statedMargin, qPrintable(QStringLiteral("%1 vs %2").arg(fineTuned).arg(scratch)));
+        QVERIFY2(fineTuned - scratch >= statedMargin,
+                 qPrintable(QStringLiteral("%1 vs %2").arg(fineTuned).arg(scratch)));
 
         QFile labels(path("new.labels.txt"));
         QVERIFY(labels.open(QIODevice::ReadOnly));

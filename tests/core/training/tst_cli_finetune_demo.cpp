@@ -43,7 +43,8 @@ private Q_SLOTS:
         const QString out = dir.filePath(QStringLiteral("demo.h5"));
         QElapsedTimer clock;
         clock.start();
-        const CliResult run = runCli({QStringLiteral("finetune"), QStringLiteral("--demo"), QStringLiteral("--out"), out});
+        const CliResult run =
+            runCli({QStringLiteral("finetune"), QStringLiteral("--demo"), QStringLiteral("--out"), out});
         const double seconds = clock.elapsed() / 1000.0;
         QVERIFY2(run.exitCode == 0, run.err.constData());
         qInfo("graft-cli finetune --demo: %.1f s", seconds);
@@ -51,11 +52,13 @@ private Q_SLOTS:
         QVERIFY(QFileInfo(out).size() > 0);
         QVERIFY(QFileInfo::exists(dir.filePath(QStringLiteral("demo.json"))));
         QVERIFY(QFileInfo::exists(dir.filePath(QStringLiteral("demo.history.csv"))));
-        QStringList speakers = QDir(demo->dataset + QStringLiteral("/train")).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
+        QStringList speakers =
+            QDir(demo->dataset + QStringLiteral("/train")).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
         speakers.sort();
         QCOMPARE(linesOf(dir.filePath(QStringLiteral("demo.labels.txt"))), speakers);
 
-        const QRegularExpression final(QStringLiteral("Final validation accuracy: fine-tuned ([0-9.]+) %, from scratch ([0-9.]+) %"));
+        const QRegularExpression final(
+            QStringLiteral("Final validation accuracy: fine-tuned ([0-9.]+) %, from scratch ([0-9.]+) %"));
         const auto match = final.match(QString::fromUtf8(run.out));
         QVERIFY2(match.hasMatch(), run.out.constData());
         const double tuned = match.captured(1).toDouble() / 100.0;
@@ -67,7 +70,6 @@ private Q_SLOTS:
         // The demo's own files are inputs: never written.
         QVERIFY(QFileInfo(demo->weights).lastModified() < QFileInfo(out).lastModified());
     }
-
 };
 
 QTEST_APPLESS_MAIN(TestCliFinetuneDemo)

@@ -96,7 +96,8 @@ QByteArray textTable(const QStringList &classes, int perClass, unsigned seed)
             const int keywords = 2 + int(random() % 2);
             QStringList words;
             for (int k = 0; k < length; ++k)
-                words << (k < keywords ? keyword(c, int(random() % keywordsPerClass)) : filler(int(random() % fillerWords)));
+                words << (k < keywords ? keyword(c, int(random() % keywordsPerClass))
+                                       : filler(int(random() % fillerWords)));
             std::shuffle(words.begin(), words.end(), random);
             if (random() % 3 == 0)
                 words.front()[0] = words.front()[0].toUpper();
@@ -115,26 +116,27 @@ QByteArray textTable(const QStringList &classes, int perClass, unsigned seed)
 QJsonObject textModelJson(int vocabularySize, int classes)
 {
     const auto lstm = [](const QString &name, bool sequences) {
-        return QJsonObject{{QStringLiteral("class_name"), QStringLiteral("LSTM")},
-                           {QStringLiteral("config"),
-                            QJsonObject{{QStringLiteral("name"), name},
-                                        {QStringLiteral("trainable"), true},
-                                        {QStringLiteral("units"), 8},
-                                        {QStringLiteral("activation"), QStringLiteral("tanh")},
-                                        {QStringLiteral("recurrent_activation"), QStringLiteral("sigmoid")},
-                                        {QStringLiteral("use_bias"), true},
-                                        {QStringLiteral("kernel_initializer"), initializer(QStringLiteral("GlorotUniform"))},
-                                        {QStringLiteral("recurrent_initializer"), initializer(QStringLiteral("Orthogonal"))},
-                                        {QStringLiteral("bias_initializer"), initializer(QStringLiteral("Zeros"))},
-                                        {QStringLiteral("unit_forget_bias"), true},
-                                        {QStringLiteral("dropout"), 0.0},
-                                        {QStringLiteral("recurrent_dropout"), 0.0},
-                                        {QStringLiteral("return_sequences"), sequences},
-                                        {QStringLiteral("return_state"), false},
-                                        {QStringLiteral("go_backwards"), false},
-                                        {QStringLiteral("stateful"), false},
-                                        {QStringLiteral("unroll"), false},
-                                        {QStringLiteral("implementation"), 2}}}};
+        return QJsonObject{
+            {QStringLiteral("class_name"), QStringLiteral("LSTM")},
+            {QStringLiteral("config"),
+             QJsonObject{{QStringLiteral("name"), name},
+                         {QStringLiteral("trainable"), true},
+                         {QStringLiteral("units"), 8},
+                         {QStringLiteral("activation"), QStringLiteral("tanh")},
+                         {QStringLiteral("recurrent_activation"), QStringLiteral("sigmoid")},
+                         {QStringLiteral("use_bias"), true},
+                         {QStringLiteral("kernel_initializer"), initializer(QStringLiteral("GlorotUniform"))},
+                         {QStringLiteral("recurrent_initializer"), initializer(QStringLiteral("Orthogonal"))},
+                         {QStringLiteral("bias_initializer"), initializer(QStringLiteral("Zeros"))},
+                         {QStringLiteral("unit_forget_bias"), true},
+                         {QStringLiteral("dropout"), 0.0},
+                         {QStringLiteral("recurrent_dropout"), 0.0},
+                         {QStringLiteral("return_sequences"), sequences},
+                         {QStringLiteral("return_state"), false},
+                         {QStringLiteral("go_backwards"), false},
+                         {QStringLiteral("stateful"), false},
+                         {QStringLiteral("unroll"), false},
+                         {QStringLiteral("implementation"), 2}}}};
     };
     const auto bidirectional = [&](const QString &name, const QString &inner, bool sequences) {
         return QJsonObject{{QStringLiteral("name"), name},
@@ -147,15 +149,19 @@ QJsonObject textModelJson(int vocabularySize, int classes)
         {QStringLiteral("output_dim"), 16},
         {QStringLiteral("embeddings_initializer"),
          QJsonObject{{QStringLiteral("class_name"), QStringLiteral("RandomUniform")},
-                     {QStringLiteral("config"), QJsonObject{{QStringLiteral("minval"), -0.05}, {QStringLiteral("maxval"), 0.05}}}}},
+                     {QStringLiteral("config"),
+                      QJsonObject{{QStringLiteral("minval"), -0.05}, {QStringLiteral("maxval"), 0.05}}}}},
         {QStringLiteral("mask_zero"), false},
         {QStringLiteral("input_length"), sequenceLength}};
-    return chainModelJson({sequenceLength},
-                          {{QStringLiteral("Embedding"), embedding},
-                           {QStringLiteral("Bidirectional"), bidirectional(QStringLiteral("bidirectional"), QStringLiteral("lstm"), true)},
-                           {QStringLiteral("BatchNormalization"), batchNormConfig(QStringLiteral("batch_normalization"))},
-                           {QStringLiteral("Bidirectional"), bidirectional(QStringLiteral("bidirectional_1"), QStringLiteral("lstm_1"), false)},
-                           {QStringLiteral("Dense"), denseConfig(QStringLiteral("dense"), classes, QStringLiteral("softmax"))}});
+    return chainModelJson(
+        {sequenceLength},
+        {{QStringLiteral("Embedding"), embedding},
+         {QStringLiteral("Bidirectional"),
+          bidirectional(QStringLiteral("bidirectional"), QStringLiteral("lstm"), true)},
+         {QStringLiteral("BatchNormalization"), batchNormConfig(QStringLiteral("batch_normalization"))},
+         {QStringLiteral("Bidirectional"),
+          bidirectional(QStringLiteral("bidirectional_1"), QStringLiteral("lstm_1"), false)},
+         {QStringLiteral("Dense"), denseConfig(QStringLiteral("dense"), classes, QStringLiteral("softmax"))}});
 }
 
 bool writeFile(const QString &path, const QByteArray &bytes)
@@ -197,8 +203,9 @@ private Q_SLOTS:
 private:
     QStringList textOptions() const
     {
-        return {QStringLiteral("--tokenizer"), QStringLiteral("textvectorization:") + m_vocab, QStringLiteral("--text-column"),
-                QStringLiteral("text"), QStringLiteral("--label-column"), QStringLiteral("label")};
+        return {QStringLiteral("--tokenizer"),    QStringLiteral("textvectorization:") + m_vocab,
+                QStringLiteral("--text-column"),  QStringLiteral("text"),
+                QStringLiteral("--label-column"), QStringLiteral("label")};
     }
     /** Accuracy per class of `model` on the held-out texts, the texts read the way finetune reads them. */
     Expected<ClassificationReport> heldOutReport(const LoadedModel &model, const QStringList &classes) const;
@@ -223,7 +230,8 @@ void TestCliTextFinetune::initTestCase()
     QVERIFY(writeFile(m_heldOut, textTable(oldClasses + newClasses, 20, 3)));
 }
 
-Expected<ClassificationReport> TestCliTextFinetune::heldOutReport(const LoadedModel &model, const QStringList &classes) const
+Expected<ClassificationReport> TestCliTextFinetune::heldOutReport(const LoadedModel &model,
+                                                                  const QStringList &classes) const
 {
     TrainingDataSource source;
     source.dataPath = m_heldOut;
@@ -240,9 +248,12 @@ Expected<ClassificationReport> TestCliTextFinetune::heldOutReport(const LoadedMo
 void TestCliTextFinetune::datasetReportsTextTables()
 {
     const QString csv = m_dir.filePath(QStringLiteral("report.csv"));
-    QVERIFY(writeFile(csv, "id,text,label\n1,\"k0w1, filler2\nfiller3\",books\n2,k1w0 unknownword,music\n3,k1w2\n4,k1w3 filler1,music\n"));
-    CliResult r = runCli({QStringLiteral("dataset"), csv, QStringLiteral("--tokenizer"), QStringLiteral("textvectorization:") + m_vocab,
-                          QStringLiteral("--max-len"), QStringLiteral("2"), QStringLiteral("--json")});
+    QVERIFY(writeFile(
+        csv,
+        "id,text,label\n1,\"k0w1, filler2\nfiller3\",books\n2,k1w0 unknownword,music\n3,k1w2\n4,k1w3 filler1,music\n"));
+    CliResult r = runCli({QStringLiteral("dataset"), csv, QStringLiteral("--tokenizer"),
+                          QStringLiteral("textvectorization:") + m_vocab, QStringLiteral("--max-len"),
+                          QStringLiteral("2"), QStringLiteral("--json")});
     QVERIFY2(r.exitCode == 0, qPrintable(r.err.right(1500)));
     const QJsonObject report = QJsonDocument::fromJson(r.out.toUtf8()).object();
     QCOMPARE(report.value(QStringLiteral("kind")).toString(), QStringLiteral("text"));
@@ -275,7 +286,8 @@ void TestCliTextFinetune::datasetReportsTextTables()
     // A missing column is an error naming the file and the columns there are.
     r = runCli({QStringLiteral("dataset"), csv, QStringLiteral("--text-column"), QStringLiteral("body")});
     QCOMPARE(r.exitCode, 1);
-    QVERIFY2(r.err.contains(csv) && r.err.contains(QLatin1String("body")) && r.err.contains(QLatin1String("id, text, label")),
+    QVERIFY2(r.err.contains(csv) && r.err.contains(QLatin1String("body"))
+                 && r.err.contains(QLatin1String("id, text, label")),
              qPrintable(r.err));
 }
 
@@ -288,13 +300,15 @@ void TestCliTextFinetune::growsFromThreeToEightClasses()
 
     // 1. The user's old model: trained by Graft from the architecture on the 3 old classes.
     const QString base = m_dir.filePath(QStringLiteral("base/base.h5"));
-    CliResult r = runCli(QStringList{QStringLiteral("finetune"), arch, QStringLiteral("--data"), m_oldData} + textOptions()
-                         + QStringList{QStringLiteral("--head"), QStringLiteral("random"), QStringLiteral("--train"), QStringLiteral("all"),
-                                       QStringLiteral("--epochs"), QStringLiteral("12"), QStringLiteral("--batch"), QStringLiteral("16"),
-                                       QStringLiteral("--lr"), QStringLiteral("0.005"), QStringLiteral("--seed"), QStringLiteral("1"),
-                                       QStringLiteral("--out"), base});
+    CliResult r = runCli(
+        QStringList{QStringLiteral("finetune"), arch, QStringLiteral("--data"), m_oldData} + textOptions()
+        + QStringList{QStringLiteral("--head"), QStringLiteral("random"), QStringLiteral("--train"),
+                      QStringLiteral("all"), QStringLiteral("--epochs"), QStringLiteral("12"),
+                      QStringLiteral("--batch"), QStringLiteral("16"), QStringLiteral("--lr"), QStringLiteral("0.005"),
+                      QStringLiteral("--seed"), QStringLiteral("1"), QStringLiteral("--out"), base});
     QVERIFY2(r.exitCode == 0, qPrintable(r.err.right(1500)));
-    QVERIFY2(r.err.contains(QLatin1String("TextVectorization ids, 12 per text ('pre' padding, 'pre' truncating)")), qPrintable(r.err));
+    QVERIFY2(r.err.contains(QLatin1String("TextVectorization ids, 12 per text ('pre' padding, 'pre' truncating)")),
+             qPrintable(r.err));
     QCOMPARE(linesOf(m_dir.filePath(QStringLiteral("base/base.labels.txt"))), oldClasses);
     auto baseModel = KerasFileLoader::load(base);
     QVERIFY2(baseModel, qPrintable(baseModel.errorString()));
@@ -304,8 +318,8 @@ void TestCliTextFinetune::growsFromThreeToEightClasses()
     // 2. Remapped to 8 classes without training: the old rows bit for bit, the new ones zero.
     const QString zero = m_dir.filePath(QStringLiteral("zero/zero.h5"));
     r = runCli(QStringList{QStringLiteral("finetune"), base, QStringLiteral("--data"), m_newData} + textOptions()
-               + QStringList{QStringLiteral("--head"), QStringLiteral("copy"), QStringLiteral("--epochs"), QStringLiteral("0"),
-                             QStringLiteral("--out"), zero});
+               + QStringList{QStringLiteral("--head"), QStringLiteral("copy"), QStringLiteral("--epochs"),
+                             QStringLiteral("0"), QStringLiteral("--out"), zero});
     QVERIFY2(r.exitCode == 0, qPrintable(r.err.right(1500)));
     auto zeroModel = KerasFileLoader::load(zero);
     QVERIFY2(zeroModel, qPrintable(zeroModel.errorString()));
@@ -323,34 +337,41 @@ void TestCliTextFinetune::growsFromThreeToEightClasses()
     for (int c = 0; c < allClasses.size(); ++c) {
         const int old = int(oldClasses.indexOf(allClasses[c]));
         if (old >= 0) {
-            QVERIFY2(column(newKernel, c) == column(oldKernel, old) && newBias[std::size_t(c)] == oldBias[std::size_t(old)],
+            QVERIFY2(column(newKernel, c) == column(oldKernel, old)
+                         && newBias[std::size_t(c)] == oldBias[std::size_t(old)],
                      qPrintable(QStringLiteral("old class %1's row changed").arg(allClasses[c])));
         } else {
             const std::vector<float> zeros(16, 0.0f);
             QVERIFY2(column(newKernel, c) == zeros && newBias[std::size_t(c)] == 0.0f, qPrintable(allClasses[c]));
         }
     }
-    for (const QString &layer : {QStringLiteral("embedding"), QStringLiteral("bidirectional"), QStringLiteral("batch_normalization"),
-                                 QStringLiteral("bidirectional_1")})
-        QVERIFY2(weightsOf(zeroModel->model, layer) == weightsOf(baseModel->model, layer) && !weightsOf(baseModel->model, layer).empty(),
+    for (const QString &layer : {QStringLiteral("embedding"), QStringLiteral("bidirectional"),
+                                 QStringLiteral("batch_normalization"), QStringLiteral("bidirectional_1")})
+        QVERIFY2(weightsOf(zeroModel->model, layer) == weightsOf(baseModel->model, layer)
+                     && !weightsOf(baseModel->model, layer).empty(),
                  qPrintable(layer));
 
     // The padding options reach the data; wrong ones are refused before any work.
     r = runCli(QStringList{QStringLiteral("finetune"), base, QStringLiteral("--data"), m_newData} + textOptions()
-               + QStringList{QStringLiteral("--padding"), QStringLiteral("post"), QStringLiteral("--truncating"), QStringLiteral("post"),
-                             QStringLiteral("--max-len"), QStringLiteral("12"), QStringLiteral("--epochs"), QStringLiteral("0"),
-                             QStringLiteral("--out"), m_dir.filePath(QStringLiteral("post/post.h5"))});
+               + QStringList{QStringLiteral("--padding"), QStringLiteral("post"), QStringLiteral("--truncating"),
+                             QStringLiteral("post"), QStringLiteral("--max-len"), QStringLiteral("12"),
+                             QStringLiteral("--epochs"), QStringLiteral("0"), QStringLiteral("--out"),
+                             m_dir.filePath(QStringLiteral("post/post.h5"))});
     QVERIFY2(r.exitCode == 0, qPrintable(r.err.right(1500)));
-    QVERIFY2(r.err.contains(QLatin1String("TextVectorization ids, 12 per text ('post' padding, 'post' truncating)")), qPrintable(r.err));
+    QVERIFY2(r.err.contains(QLatin1String("TextVectorization ids, 12 per text ('post' padding, 'post' truncating)")),
+             qPrintable(r.err));
     r = runCli(QStringList{QStringLiteral("finetune"), base, QStringLiteral("--data"), m_newData} + textOptions()
-               + QStringList{QStringLiteral("--max-len"), QStringLiteral("20"), QStringLiteral("--out"), m_dir.filePath(QStringLiteral("bad/a.h5"))});
+               + QStringList{QStringLiteral("--max-len"), QStringLiteral("20"), QStringLiteral("--out"),
+                             m_dir.filePath(QStringLiteral("bad/a.h5"))});
     QCOMPARE(r.exitCode, 1);
     QVERIFY2(r.err.contains(QLatin1String("20")) && r.err.contains(QLatin1String("(12,)")), qPrintable(r.err));
-    r = runCli({QStringLiteral("finetune"), base, QStringLiteral("--data"), m_newData, QStringLiteral("--out"), m_dir.filePath(QStringLiteral("bad/b.h5"))});
+    r = runCli({QStringLiteral("finetune"), base, QStringLiteral("--data"), m_newData, QStringLiteral("--out"),
+                m_dir.filePath(QStringLiteral("bad/b.h5"))});
     QCOMPARE(r.exitCode, 2);
     QVERIFY2(r.err.contains(QLatin1String("--tokenizer")), qPrintable(r.err));
     r = runCli(QStringList{QStringLiteral("finetune"), base, QStringLiteral("--data"), m_newData} + textOptions()
-               + QStringList{QStringLiteral("--padding"), QStringLiteral("middle"), QStringLiteral("--out"), m_dir.filePath(QStringLiteral("bad/c.h5"))});
+               + QStringList{QStringLiteral("--padding"), QStringLiteral("middle"), QStringLiteral("--out"),
+                             m_dir.filePath(QStringLiteral("bad/c.h5"))});
     QCOMPARE(r.exitCode, 2);
     QVERIFY2(r.err.contains(QLatin1String("--padding")), qPrintable(r.err));
     QVERIFY(!QFileInfo::exists(m_dir.filePath(QStringLiteral("bad/a.h5"))));
@@ -358,15 +379,17 @@ void TestCliTextFinetune::growsFromThreeToEightClasses()
     // 3. Fine-tuned: every layer trains, the new rows start at zero.
     const QString tuned = m_dir.filePath(QStringLiteral("tuned/tuned.h5"));
     r = runCli(QStringList{QStringLiteral("finetune"), base, QStringLiteral("--data"), m_newData} + textOptions()
-               + QStringList{QStringLiteral("--head"), QStringLiteral("copy"), QStringLiteral("--train"), QStringLiteral("all"),
-                             QStringLiteral("--epochs"), QStringLiteral("16"), QStringLiteral("--batch"), QStringLiteral("16"),
-                             QStringLiteral("--lr"), QStringLiteral("0.01"), QStringLiteral("--seed"), QStringLiteral("2"),
+               + QStringList{QStringLiteral("--head"), QStringLiteral("copy"), QStringLiteral("--train"),
+                             QStringLiteral("all"), QStringLiteral("--epochs"), QStringLiteral("16"),
+                             QStringLiteral("--batch"), QStringLiteral("16"), QStringLiteral("--lr"),
+                             QStringLiteral("0.01"), QStringLiteral("--seed"), QStringLiteral("2"),
                              QStringLiteral("--out"), tuned});
     QVERIFY2(r.exitCode == 0, qPrintable(r.err.right(1500)));
     auto tunedModel = KerasFileLoader::load(tuned);
     QVERIFY2(tunedModel, qPrintable(tunedModel.errorString()));
     QCOMPARE(tunedModel->classNames, allClasses);
-    QVERIFY(weightsOf(tunedModel->model, QStringLiteral("bidirectional")) != weightsOf(baseModel->model, QStringLiteral("bidirectional")));
+    QVERIFY(weightsOf(tunedModel->model, QStringLiteral("bidirectional"))
+            != weightsOf(baseModel->model, QStringLiteral("bidirectional")));
 
     // Old classes kept, new ones learned, on texts no run has seen; the old model as the reference.
     auto before = heldOutReport(*zeroModel, allClasses);
@@ -383,7 +406,8 @@ void TestCliTextFinetune::growsFromThreeToEightClasses()
     oldAfter /= oldClasses.size();
     newBefore /= newClasses.size();
     newAfter /= newClasses.size();
-    qInfo("held-out accuracy: old classes %.3f before, %.3f after; new classes %.3f before, %.3f after (%.1f s so far, base model %.1f s)",
+    qInfo("held-out accuracy: old classes %.3f before, %.3f after; new classes %.3f before, %.3f after (%.1f s so far, "
+          "base model %.1f s)",
           oldBefore, oldAfter, newBefore, newAfter, clock.elapsed() / 1000.0, baseSeconds);
     QVERIFY2(oldBefore >= 0.9, qPrintable(QStringLiteral("the base model itself is not accurate: %1").arg(oldBefore)));
     // Zero rows know nothing: at most chance among the 5 tied new classes.
@@ -396,7 +420,8 @@ void TestCliTextFinetune::growsFromThreeToEightClasses()
         const QString expectation = m_dir.filePath(QStringLiteral("tuned/expectation.json.txt"));
         QVERIFY(writeFile(expectation, exporttest::expectationJson(*tunedModel, QStringLiteral("keras2-weights"))));
         QString output;
-        const int code = exporttest::runPython({exporttest::checkerScript(), tuned, expectation, exporttest::fixturesDir()}, &output);
+        const int code = exporttest::runPython(
+            {exporttest::checkerScript(), tuned, expectation, exporttest::fixturesDir()}, &output);
         if (code != 0 && output.contains(QLatin1String("No module named")))
             qWarning("h5py is missing: the Keras layout of %s is not checked", qPrintable(tuned));
         else
@@ -406,9 +431,10 @@ void TestCliTextFinetune::growsFromThreeToEightClasses()
     // 5. Training continues where it left off: epochs 16 and 17, the earlier history kept in front; a Keras 3 file this time.
     const QString continued = m_dir.filePath(QStringLiteral("cont/cont.keras"));
     r = runCli(QStringList{QStringLiteral("finetune"), tuned, QStringLiteral("--data"), m_newData} + textOptions()
-               + QStringList{QStringLiteral("--head"), QStringLiteral("copy"), QStringLiteral("--train"), QStringLiteral("all"),
-                             QStringLiteral("--initial-epoch"), QStringLiteral("16"), QStringLiteral("--epochs"), QStringLiteral("18"),
-                             QStringLiteral("--batch"), QStringLiteral("16"), QStringLiteral("--lr"), QStringLiteral("0.01"),
+               + QStringList{QStringLiteral("--head"), QStringLiteral("copy"), QStringLiteral("--train"),
+                             QStringLiteral("all"), QStringLiteral("--initial-epoch"), QStringLiteral("16"),
+                             QStringLiteral("--epochs"), QStringLiteral("18"), QStringLiteral("--batch"),
+                             QStringLiteral("16"), QStringLiteral("--lr"), QStringLiteral("0.01"),
                              QStringLiteral("--seed"), QStringLiteral("2"), QStringLiteral("--out"), continued});
     QVERIFY2(r.exitCode == 0, qPrintable(r.err.right(1500)));
     const QStringList firstHistory = linesOf(m_dir.filePath(QStringLiteral("tuned/tuned.history.csv")));
@@ -416,7 +442,8 @@ void TestCliTextFinetune::growsFromThreeToEightClasses()
     QCOMPARE(firstHistory.size(), 1 + 16);
     QCOMPARE(history.size(), 1 + 18);
     QCOMPARE(history.mid(0, 17), firstHistory);
-    QVERIFY2(history[17].startsWith(QLatin1String("16,")) && history[18].startsWith(QLatin1String("17,")), qPrintable(history.join('\n')));
+    QVERIFY2(history[17].startsWith(QLatin1String("16,")) && history[18].startsWith(QLatin1String("17,")),
+             qPrintable(history.join('\n')));
     QVERIFY2(r.err.contains(QLatin1String("Continuing after 16 epoch(s)")), qPrintable(r.err.right(1500)));
     auto continuedModel = KerasFileLoader::load(continued);
     QVERIFY2(continuedModel, qPrintable(continuedModel.errorString()));
@@ -428,7 +455,8 @@ void TestCliTextFinetune::growsFromThreeToEightClasses()
         const QString expectation = m_dir.filePath(QStringLiteral("cont/expectation.json.txt"));
         QVERIFY(writeFile(expectation, exporttest::expectationJson(*continuedModel, QStringLiteral("keras3-zip"))));
         QString output;
-        const int code = exporttest::runPython({exporttest::checkerScript(), continued, expectation, exporttest::fixturesDir()}, &output);
+        const int code = exporttest::runPython(
+            {exporttest::checkerScript(), continued, expectation, exporttest::fixturesDir()}, &output);
         if (code != 0 && output.contains(QLatin1String("No module named")))
             qWarning("h5py is missing: the Keras layout of %s is not checked", qPrintable(continued));
         else

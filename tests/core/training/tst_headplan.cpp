@@ -67,8 +67,8 @@ private Q_SLOTS:
     void automaticMatchesByName()
     {
         const QStringList oldNames{QStringLiteral("alice"), QStringLiteral("Bob Smith"), QStringLiteral("carol")};
-        const HeadPlan plan = HeadPlan::automatic({QStringLiteral("carol"), QStringLiteral("bob_smith"), QStringLiteral("dave")},
-                                                  oldNames, 3);
+        const HeadPlan plan = HeadPlan::automatic(
+            {QStringLiteral("carol"), QStringLiteral("bob_smith"), QStringLiteral("dave")}, oldNames, 3);
         QCOMPARE(plan.rows.size(), 3);
         QCOMPARE(plan.rows[0].strategy, HeadStrategy::Copy);
         QCOMPARE(plan.rows[0].source, 2);
@@ -85,8 +85,9 @@ private Q_SLOTS:
 
     void jsonRoundTrip()
     {
-        HeadPlan plan = HeadPlan::automatic({QStringLiteral("a"), QStringLiteral("b"), QStringLiteral("x"), QStringLiteral("y")},
-                                            {QStringLiteral("a"), QStringLiteral("b"), QStringLiteral("c")}, 3);
+        HeadPlan plan =
+            HeadPlan::automatic({QStringLiteral("a"), QStringLiteral("b"), QStringLiteral("x"), QStringLiteral("y")},
+                                {QStringLiteral("a"), QStringLiteral("b"), QStringLiteral("c")}, 3);
         plan.rows[2].strategy = HeadStrategy::Mean;
         plan.rows[2].meanSources = {0, 2};
         plan.rows[3].strategy = HeadStrategy::RandomScaled;
@@ -103,13 +104,20 @@ private Q_SLOTS:
     {
         QTest::addColumn<QByteArray>("json");
         QTest::addColumn<QString>("expected");
-        const QByteArray head = R"({"format":"graft-head-plan","version":1,"old_units":3,"old_class_names":["a","b","c"],"rows":)";
-        QTest::newRow("unknown strategy") << head + R"([{"class":"a","strategy":"clone","source":0}]})" << "unknown strategy 'clone'";
-        QTest::newRow("source out of range") << head + R"([{"class":"a","strategy":"copy","source":7}]})" << "between 0 and 2, got 7";
-        QTest::newRow("unknown old class") << head + R"([{"class":"a","strategy":"copy","source_class":"zed"}]})" << "old class 'zed'";
-        QTest::newRow("duplicate") << head + R"([{"class":"a","strategy":"zero"},{"class":"a","strategy":"zero"}]})" << "appears twice";
-        QTest::newRow("mean source") << head + R"([{"class":"a","strategy":"mean","sources":[0,9]}]})" << "mean source 9";
-        QTest::newRow("no rows") << head + R"([]})" << "no rows";
+        const QByteArray head =
+            R"({"format":"graft-head-plan","version":1,"old_units":3,"old_class_names":["a","b","c"],"rows":)";
+        QTest::newRow("unknown strategy") << head + R"([{"class":"a","strategy":"clone","source":0}]})"
+                                          << "unknown strategy 'clone'";
+        QTest::newRow("source out of range") << head + R"([{"class":"a","strategy":"copy","source":7}]})"
+                                             << "between 0 and 2, got 7";
+        QTest::newRow("unknown old class") << head + R"([{"class":"a","strategy":"copy","source_class":"zed"}]})"
+                                           << "old class 'zed'";
+        QTest::newRow("duplicate") << head + R"([{"class":"a","strategy":"zero"},{"class":"a","strategy":"zero"}]})"
+                                   << "appears twice";
+        QTest::newRow("mean source") << head + R"([{"class":"a","strategy":"mean","sources":[0,9]}]})"
+                                     << "mean source 9";
+        QTest::newRow("no rows") << head + R"([]})"
+                                 << "no rows";
         QTest::newRow("not a plan") << QByteArray(R"({"rows":[]})") << "not a Graft head plan";
     }
 
@@ -124,7 +132,8 @@ private Q_SLOTS:
 
     void orderedForNamesUnknownClasses()
     {
-        const HeadPlan plan = HeadPlan::automatic({QStringLiteral("b"), QStringLiteral("a")}, {}, 3, HeadStrategy::Zero);
+        const HeadPlan plan =
+            HeadPlan::automatic({QStringLiteral("b"), QStringLiteral("a")}, {}, 3, HeadStrategy::Zero);
         const auto ordered = plan.orderedFor({QStringLiteral("a"), QStringLiteral("b")});
         QVERIFY(ordered);
         QCOMPARE(ordered->classNames(), (QStringList{QStringLiteral("a"), QStringLiteral("b")}));
@@ -166,9 +175,13 @@ private Q_SLOTS:
         QCOMPARE(remapped->summary.headParamsAfter, std::int64_t(16 * 15 + 15));
         QVERIFY(remapped->summary.text().contains(QStringLiteral("40 → 15")));
         // The model config that export writes says 15 units too.
-        const QJsonArray layers = remapped->model.sourceConfig.value(QStringLiteral("config")).toObject()
-                                      .value(QStringLiteral("layers")).toArray();
-        QCOMPARE(layers.last().toObject().value(QStringLiteral("config")).toObject().value(QStringLiteral("units")).toInt(), 15);
+        const QJsonArray layers = remapped->model.sourceConfig.value(QStringLiteral("config"))
+                                      .toObject()
+                                      .value(QStringLiteral("layers"))
+                                      .toArray();
+        QCOMPARE(
+            layers.last().toObject().value(QStringLiteral("config")).toObject().value(QStringLiteral("units")).toInt(),
+            15);
         // The source model is untouched.
         QCOMPARE(denseOf(model, QStringLiteral("dense_1")).units, 40);
     }
@@ -200,7 +213,8 @@ private Q_SLOTS:
         // Give the old biases distinct values so bias rules are visible.
         ModelSpec biased = model;
         for (int j = 0; j < oldUnits; ++j)
-            biased.layer(QStringLiteral("dense_1"))->weight(QStringLiteral("bias"))->tensor.values[std::size_t(j)] = 0.1f * float(j + 1);
+            biased.layer(QStringLiteral("dense_1"))->weight(QStringLiteral("bias"))->tensor.values[std::size_t(j)] =
+                0.1f * float(j + 1);
         old = denseOf(biased, QStringLiteral("dense_1"));
         double meanNorm = 0, meanBias = 0;
         for (int j = 0; j < oldUnits; ++j) {
@@ -212,7 +226,7 @@ private Q_SLOTS:
         plan.oldUnits = oldUnits;
         plan.seed = 42;
         const HeadStrategy strategies[m] = {HeadStrategy::Zero, HeadStrategy::Random, HeadStrategy::RandomScaled,
-                                            HeadStrategy::Mean, HeadStrategy::Mean, HeadStrategy::Imprint};
+                                            HeadStrategy::Mean, HeadStrategy::Mean,   HeadStrategy::Imprint};
         for (int r = 0; r < m; ++r) {
             HeadRow row;
             row.className = QStringLiteral("k%1").arg(r);
@@ -277,7 +291,8 @@ private Q_SLOTS:
         QVERIFY2(remapped, qPrintable(remapped.errorString()));
         const ModelSpec &m = remapped->model;
         QCOMPARE(m.layers.size(), model.layers.size() + 1);
-        QCOMPARE(m.layer(QStringLiteral("dense_1"))->config.value(QStringLiteral("activation")).toString(), QStringLiteral("relu"));
+        QCOMPARE(m.layer(QStringLiteral("dense_1"))->config.value(QStringLiteral("activation")).toString(),
+                 QStringLiteral("relu"));
         QCOMPARE(remapped->headLayer, QStringLiteral("dense_2"));
         QCOMPARE(m.outputs.front().layer, QStringLiteral("dense_2"));
         QCOMPARE(denseOf(m, QStringLiteral("dense_2")).in, 40);
@@ -285,7 +300,8 @@ private Q_SLOTS:
         // The old head's weights are kept.
         QVERIFY(denseOf(m, QStringLiteral("dense_1")).kernel == denseOf(model, QStringLiteral("dense_1")).kernel);
         const QJsonObject config = m.sourceConfig.value(QStringLiteral("config")).toObject();
-        QCOMPARE(config.value(QStringLiteral("output_layers")).toArray().at(0).toArray().at(0).toString(), QStringLiteral("dense_2"));
+        QCOMPARE(config.value(QStringLiteral("output_layers")).toArray().at(0).toArray().at(0).toString(),
+                 QStringLiteral("dense_2"));
         QCOMPARE(config.value(QStringLiteral("layers")).toArray().size(), 4);
     }
 
@@ -299,7 +315,8 @@ private Q_SLOTS:
         const ModelSpec &m = remapped->model;
         QVERIFY(!m.layer(QStringLiteral("dense"))->trainable);
         QVERIFY(!m.layer(QStringLiteral("dense_1"))->trainable);
-        QCOMPARE(m.layer(QStringLiteral("dense_1"))->config.value(QStringLiteral("activation")).toString(), QStringLiteral("softmax"));
+        QCOMPARE(m.layer(QStringLiteral("dense_1"))->config.value(QStringLiteral("activation")).toString(),
+                 QStringLiteral("softmax"));
         QVERIFY(m.layer(remapped->headLayer)->trainable);
         QCOMPARE(m.layer(remapped->headLayer)->inboundNodes.front().inputs.front().layer, QStringLiteral("dense_1"));
         QCOMPARE(remapped->summary.headParamsAfter, std::int64_t(40 * 45 + 45));

@@ -23,27 +23,29 @@ constexpr int kUnits = 4;
 
 QJsonObject poolingConfig()
 {
-    return QJsonObject{{QStringLiteral("name"), QStringLiteral("pool")}, {QStringLiteral("data_format"), QStringLiteral("channels_last")}};
+    return QJsonObject{{QStringLiteral("name"), QStringLiteral("pool")},
+                       {QStringLiteral("data_format"), QStringLiteral("channels_last")}};
 }
 
 QJsonObject lstmLayer(const QString &name, int units, bool sequences, double dropout, double recurrentDropout)
 {
-    return QJsonObject{{QStringLiteral("class_name"), QStringLiteral("LSTM")},
-                       {QStringLiteral("config"),
-                        QJsonObject{{QStringLiteral("name"), name},
-                                    {QStringLiteral("trainable"), true},
-                                    {QStringLiteral("units"), units},
-                                    {QStringLiteral("activation"), QStringLiteral("tanh")},
-                                    {QStringLiteral("recurrent_activation"), QStringLiteral("sigmoid")},
-                                    {QStringLiteral("use_bias"), true},
-                                    {QStringLiteral("kernel_initializer"), initializer(QStringLiteral("GlorotUniform"))},
-                                    {QStringLiteral("recurrent_initializer"), initializer(QStringLiteral("Orthogonal"))},
-                                    {QStringLiteral("bias_initializer"), initializer(QStringLiteral("Zeros"))},
-                                    {QStringLiteral("unit_forget_bias"), true},
-                                    {QStringLiteral("dropout"), dropout},
-                                    {QStringLiteral("recurrent_dropout"), recurrentDropout},
-                                    {QStringLiteral("return_sequences"), sequences},
-                                    {QStringLiteral("implementation"), 2}}}};
+    return QJsonObject{
+        {QStringLiteral("class_name"), QStringLiteral("LSTM")},
+        {QStringLiteral("config"),
+         QJsonObject{{QStringLiteral("name"), name},
+                     {QStringLiteral("trainable"), true},
+                     {QStringLiteral("units"), units},
+                     {QStringLiteral("activation"), QStringLiteral("tanh")},
+                     {QStringLiteral("recurrent_activation"), QStringLiteral("sigmoid")},
+                     {QStringLiteral("use_bias"), true},
+                     {QStringLiteral("kernel_initializer"), initializer(QStringLiteral("GlorotUniform"))},
+                     {QStringLiteral("recurrent_initializer"), initializer(QStringLiteral("Orthogonal"))},
+                     {QStringLiteral("bias_initializer"), initializer(QStringLiteral("Zeros"))},
+                     {QStringLiteral("unit_forget_bias"), true},
+                     {QStringLiteral("dropout"), dropout},
+                     {QStringLiteral("recurrent_dropout"), recurrentDropout},
+                     {QStringLiteral("return_sequences"), sequences},
+                     {QStringLiteral("implementation"), 2}}}};
 }
 
 QJsonObject lstmConfig(const QString &name, int units, bool sequences, double dropout, double recurrentDropout)
@@ -58,7 +60,8 @@ QJsonObject embeddingConfig(bool maskZero, double stddev = 0.05)
                        {QStringLiteral("output_dim"), 8},
                        {QStringLiteral("embeddings_initializer"),
                         QJsonObject{{QStringLiteral("class_name"), QStringLiteral("RandomNormal")},
-                                    {QStringLiteral("config"), QJsonObject{{QStringLiteral("mean"), 0.0}, {QStringLiteral("stddev"), stddev}}}}},
+                                    {QStringLiteral("config"),
+                                     QJsonObject{{QStringLiteral("mean"), 0.0}, {QStringLiteral("stddev"), stddev}}}}},
                        {QStringLiteral("mask_zero"), maskZero},
                        {QStringLiteral("input_length"), kSteps}};
 }
@@ -69,12 +72,15 @@ ModelSpec textModel(int classes, bool maskZero, std::uint64_t seed)
     const QJsonObject bidirectional{{QStringLiteral("name"), QStringLiteral("bidirectional")},
                                     {QStringLiteral("layer"), lstmLayer(QStringLiteral("lstm"), 6, true, 0.3, 0.3)},
                                     {QStringLiteral("merge_mode"), QStringLiteral("concat")}};
-    return buildModel(chainModelJson({kSteps}, {{QStringLiteral("Embedding"), embeddingConfig(maskZero)},
-                                                {QStringLiteral("Bidirectional"), bidirectional},
-                                                {QStringLiteral("BatchNormalization"), batchNormConfig(QStringLiteral("batch_normalization"))},
-                                                {QStringLiteral("LSTM"), lstmConfig(QStringLiteral("lstm_1"), 6, false, 0.2, 0.2)},
-                                                {QStringLiteral("Dense"), denseConfig(QStringLiteral("dense"), classes, QStringLiteral("softmax"))}}),
-                      seed);
+    return buildModel(
+        chainModelJson(
+            {kSteps},
+            {{QStringLiteral("Embedding"), embeddingConfig(maskZero)},
+             {QStringLiteral("Bidirectional"), bidirectional},
+             {QStringLiteral("BatchNormalization"), batchNormConfig(QStringLiteral("batch_normalization"))},
+             {QStringLiteral("LSTM"), lstmConfig(QStringLiteral("lstm_1"), 6, false, 0.2, 0.2)},
+             {QStringLiteral("Dense"), denseConfig(QStringLiteral("dense"), classes, QStringLiteral("softmax"))}}),
+        seed);
 }
 
 /**
@@ -156,18 +162,24 @@ private Q_SLOTS:
         const auto result = Trainer::run(textParams(model, 3, false), &notes);
         QVERIFY2(result, qPrintable(result.errorString()));
         // The dropout is applied now: no warning that it is not (Trainer's notes and result).
-        QVERIFY2(!notes.notes.join(QLatin1Char('\n')).contains(QStringLiteral("dropout")), qPrintable(notes.notes.join(QLatin1Char('\n'))));
+        QVERIFY2(!notes.notes.join(QLatin1Char('\n')).contains(QStringLiteral("dropout")),
+                 qPrintable(notes.notes.join(QLatin1Char('\n'))));
         QVERIFY2(result->warnings.isEmpty(), qPrintable(result->warnings.join(QLatin1Char('\n'))));
         // Gradients reach every weight through the dropped inputs and states.
-        for (const auto &[layer, weight] : {std::pair{"bidirectional", "forward/kernel"}, std::pair{"bidirectional", "forward/recurrent_kernel"},
-                                            std::pair{"bidirectional", "backward/kernel"}, std::pair{"bidirectional", "backward/recurrent_kernel"},
-                                            std::pair{"bidirectional", "forward/bias"}, std::pair{"lstm_1", "kernel"},
-                                            std::pair{"lstm_1", "recurrent_kernel"}, std::pair{"embedding", "embeddings"},
-                                            std::pair{"batch_normalization", "gamma"}}) {
-            const std::vector<float> &before = weightValues(model, QString::fromLatin1(layer), QString::fromLatin1(weight));
-            const std::vector<float> &after = weightValues(result->model, QString::fromLatin1(layer), QString::fromLatin1(weight));
+        for (const auto &[layer, weight] :
+             {std::pair{"bidirectional", "forward/kernel"}, std::pair{"bidirectional", "forward/recurrent_kernel"},
+              std::pair{"bidirectional", "backward/kernel"}, std::pair{"bidirectional", "backward/recurrent_kernel"},
+              std::pair{"bidirectional", "forward/bias"}, std::pair{"lstm_1", "kernel"},
+              std::pair{"lstm_1", "recurrent_kernel"}, std::pair{"embedding", "embeddings"},
+              std::pair{"batch_normalization", "gamma"}}) {
+            const std::vector<float> &before =
+                weightValues(model, QString::fromLatin1(layer), QString::fromLatin1(weight));
+            const std::vector<float> &after =
+                weightValues(result->model, QString::fromLatin1(layer), QString::fromLatin1(weight));
             QVERIFY2(!before.empty() && before.size() == after.size(), weight);
-            QVERIFY2(before != after, qPrintable(QStringLiteral("%1/%2 did not train").arg(QLatin1String(layer), QLatin1String(weight))));
+            QVERIFY2(
+                before != after,
+                qPrintable(QStringLiteral("%1/%2 did not train").arg(QLatin1String(layer), QLatin1String(weight))));
             for (float v : after)
                 QVERIFY(std::isfinite(v));
         }
@@ -179,11 +191,13 @@ private Q_SLOTS:
         QVERIFY(!model.layers.isEmpty());
         TrainingParams p = textParams(model, 3, false);
         p.trainable.preset = TrainPreset::Custom;
-        for (const QString &frozen : {QStringLiteral("embedding"), QStringLiteral("bidirectional"), QStringLiteral("lstm_1")})
+        for (const QString &frozen :
+             {QStringLiteral("embedding"), QStringLiteral("bidirectional"), QStringLiteral("lstm_1")})
             p.model.layer(frozen)->trainable = false;
         const auto result = Trainer::run(p);
         QVERIFY2(result, qPrintable(result.errorString()));
-        for (const QString &frozen : {QStringLiteral("embedding"), QStringLiteral("bidirectional"), QStringLiteral("lstm_1")})
+        for (const QString &frozen :
+             {QStringLiteral("embedding"), QStringLiteral("bidirectional"), QStringLiteral("lstm_1")})
             QCOMPARE(weightsOf(result->model, frozen), weightsOf(model, frozen));
         QVERIFY(weightsOf(result->model, QStringLiteral("dense")) != weightsOf(model, QStringLiteral("dense")));
         QVERIFY(weightValues(result->model, QStringLiteral("batch_normalization"), QStringLiteral("gamma"))
@@ -193,18 +207,22 @@ private Q_SLOTS:
         p.model.layer(QStringLiteral("bidirectional"))->trainable = true;
         const auto unfrozen = Trainer::run(p);
         QVERIFY(unfrozen);
-        QVERIFY(weightsOf(unfrozen->model, QStringLiteral("bidirectional")) != weightsOf(model, QStringLiteral("bidirectional")));
-        QCOMPARE(weightsOf(unfrozen->model, QStringLiteral("embedding")), weightsOf(model, QStringLiteral("embedding")));
+        QVERIFY(weightsOf(unfrozen->model, QStringLiteral("bidirectional"))
+                != weightsOf(model, QStringLiteral("bidirectional")));
+        QCOMPARE(weightsOf(unfrozen->model, QStringLiteral("embedding")),
+                 weightsOf(model, QStringLiteral("embedding")));
     }
 
     void maskZeroKeepsPaddingOutOfTraining()
     {
         // Post-padded sequences through Embedding(mask_zero) → LSTM → Dense: the padding
         // token's row gets no gradient (its steps are masked) while the used rows train.
-        const ModelSpec model = buildModel(chainModelJson({kSteps}, {{QStringLiteral("Embedding"), embeddingConfig(true)},
-                                                                     {QStringLiteral("LSTM"), lstmConfig(QStringLiteral("lstm"), 6, false, 0.2, 0.2)},
-                                                                     {QStringLiteral("Dense"), denseConfig(QStringLiteral("dense"), 3, QStringLiteral("softmax"))}}),
-                                           9);
+        const ModelSpec model = buildModel(
+            chainModelJson({kSteps}, {{QStringLiteral("Embedding"), embeddingConfig(true)},
+                                      {QStringLiteral("LSTM"), lstmConfig(QStringLiteral("lstm"), 6, false, 0.2, 0.2)},
+                                      {QStringLiteral("Dense"),
+                                       denseConfig(QStringLiteral("dense"), 3, QStringLiteral("softmax"))}}),
+            9);
         QVERIFY(!model.layers.isEmpty());
         TrainingParams p = textParams(model, 3, true);
         int padding = 0;
@@ -213,15 +231,18 @@ private Q_SLOTS:
         QVERIFY(padding > 0);
         const auto result = Trainer::run(p);
         QVERIFY2(result, qPrintable(result.errorString()));
-        const QVector<int> rows = changedRows(weightValues(model, QStringLiteral("embedding"), QStringLiteral("embeddings")),
-                                              weightValues(result->model, QStringLiteral("embedding"), QStringLiteral("embeddings")), 8);
+        const QVector<int> rows =
+            changedRows(weightValues(model, QStringLiteral("embedding"), QStringLiteral("embeddings")),
+                        weightValues(result->model, QStringLiteral("embedding"), QStringLiteral("embeddings")), 8);
         QVERIFY2(!rows.contains(0), "the padding row trained");
         QCOMPARE(rows.size(), 3 * 3 + 1); // tokens 1 .. 10 occur
         // Without mask_zero the padding row is an ordinary token and trains.
-        const ModelSpec unmasked = buildModel(chainModelJson({kSteps}, {{QStringLiteral("Embedding"), embeddingConfig(false)},
-                                                                        {QStringLiteral("LSTM"), lstmConfig(QStringLiteral("lstm"), 6, false, 0.2, 0.2)},
-                                                                        {QStringLiteral("Dense"), denseConfig(QStringLiteral("dense"), 3, QStringLiteral("softmax"))}}),
-                                              9);
+        const ModelSpec unmasked = buildModel(
+            chainModelJson({kSteps}, {{QStringLiteral("Embedding"), embeddingConfig(false)},
+                                      {QStringLiteral("LSTM"), lstmConfig(QStringLiteral("lstm"), 6, false, 0.2, 0.2)},
+                                      {QStringLiteral("Dense"),
+                                       denseConfig(QStringLiteral("dense"), 3, QStringLiteral("softmax"))}}),
+            9);
         p.model = unmasked;
         const auto plain = Trainer::run(p);
         QVERIFY(plain);
@@ -248,11 +269,14 @@ private Q_SLOTS:
         QFETCH(QString, kerasVersion);
         QFETCH(bool, corrected);
         const int n = 24, features = 3;
-        const ModelSpec model = buildModel(chainModelJson({kSteps, features}, {{QStringLiteral("LSTM"), lstmConfig(QStringLiteral("lstm"), kUnits, true, 0.0, 0.0)},
-                                                                               {QStringLiteral("BatchNormalization"), batchNormConfig(QStringLiteral("bn"))},
-                                                                               {QStringLiteral("GlobalAveragePooling1D"), poolingConfig()},
-                                                                               {QStringLiteral("Dense"), denseConfig(QStringLiteral("dense"), 2, QStringLiteral("softmax"))}}),
-                                           10);
+        const ModelSpec model = buildModel(
+            chainModelJson(
+                {kSteps, features},
+                {{QStringLiteral("LSTM"), lstmConfig(QStringLiteral("lstm"), kUnits, true, 0.0, 0.0)},
+                 {QStringLiteral("BatchNormalization"), batchNormConfig(QStringLiteral("bn"))},
+                 {QStringLiteral("GlobalAveragePooling1D"), poolingConfig()},
+                 {QStringLiteral("Dense"), denseConfig(QStringLiteral("dense"), 2, QStringLiteral("softmax"))}}),
+            10);
         QVERIFY(!model.layers.isEmpty());
         SampleSet train = blobs(2, n / 2, kSteps * features, 21);
         train.shape = {n, kSteps, features};
@@ -262,7 +286,7 @@ private Q_SLOTS:
     void batchNormMomentsSkipMaskedSteps_data()
     {
         QTest::addColumn<QString>("kerasVersion");
-        QTest::addColumn<bool>("masked");    // statistics over the unmasked steps only
+        QTest::addColumn<bool>("masked"); // statistics over the unmasked steps only
         QTest::addColumn<bool>("corrected");
         // tf.keras (TF 2.2 on) and Keras 3 pass Embedding(mask_zero)'s mask to
         // tf.nn.weighted_moments / their masked _moments; multi-backend Keras ignores it.
@@ -278,12 +302,15 @@ private Q_SLOTS:
         QFETCH(bool, masked);
         QFETCH(bool, corrected);
         // Embeddings of stddev 1: LSTM outputs that vary enough to tell the variances apart.
-        const ModelSpec model = buildModel(chainModelJson({kSteps}, {{QStringLiteral("Embedding"), embeddingConfig(true, 1.0)},
-                                                                     {QStringLiteral("LSTM"), lstmConfig(QStringLiteral("lstm"), kUnits, true, 0.0, 0.0)},
-                                                                     {QStringLiteral("BatchNormalization"), batchNormConfig(QStringLiteral("bn"))},
-                                                                     {QStringLiteral("GlobalAveragePooling1D"), poolingConfig()},
-                                                                     {QStringLiteral("Dense"), denseConfig(QStringLiteral("dense"), 2, QStringLiteral("softmax"))}}),
-                                           12);
+        const ModelSpec model = buildModel(
+            chainModelJson(
+                {kSteps},
+                {{QStringLiteral("Embedding"), embeddingConfig(true, 1.0)},
+                 {QStringLiteral("LSTM"), lstmConfig(QStringLiteral("lstm"), kUnits, true, 0.0, 0.0)},
+                 {QStringLiteral("BatchNormalization"), batchNormConfig(QStringLiteral("bn"))},
+                 {QStringLiteral("GlobalAveragePooling1D"), poolingConfig()},
+                 {QStringLiteral("Dense"), denseConfig(QStringLiteral("dense"), 2, QStringLiteral("softmax"))}}),
+            12);
         QVERIFY(!model.layers.isEmpty());
         const SampleSet train = tokenSequences(2, 12, true, 13);
         std::vector<bool> keep;
@@ -328,8 +355,10 @@ private:
         QVERIFY2(result, qPrintable(result.errorString()));
         const std::vector<float> &mean0 = weightValues(model, QStringLiteral("bn"), QStringLiteral("moving_mean"));
         const std::vector<float> &var0 = weightValues(model, QStringLiteral("bn"), QStringLiteral("moving_variance"));
-        const std::vector<float> &mean1 = weightValues(result->model, QStringLiteral("bn"), QStringLiteral("moving_mean"));
-        const std::vector<float> &var1 = weightValues(result->model, QStringLiteral("bn"), QStringLiteral("moving_variance"));
+        const std::vector<float> &mean1 =
+            weightValues(result->model, QStringLiteral("bn"), QStringLiteral("moving_mean"));
+        const std::vector<float> &var1 =
+            weightValues(result->model, QStringLiteral("bn"), QStringLiteral("moving_variance"));
         QCOMPARE(int(mean1.size()), kUnits);
         const double epsilon = 1e-3, momentum = 0.99;
         const double tolerance = 3e-7; // float32 rounding of values near 1
@@ -337,7 +366,9 @@ private:
         double varianceKindGap = 0.0;  // how far the other variance (biased or corrected) would be
         const auto kept = [&](int s, int t) { return keep.empty() || keep[std::size_t(s * kSteps + t)]; };
         for (int j = 0; j < kUnits; ++j) {
-            const auto value = [&](int s, int t) { return double(h.values[std::size_t((s * kSteps + t) * kUnits + j)]); };
+            const auto value = [&](int s, int t) {
+                return double(h.values[std::size_t((s * kSteps + t) * kUnits + j)]);
+            };
             double count = 0.0, sum = 0.0, squares = 0.0, allSum = 0.0, lastStepSum = 0.0;
             for (int s = 0; s < n; ++s)
                 for (int t = 0; t < kSteps; ++t) {
@@ -356,9 +387,15 @@ private:
             const double expectedMean = mean0[std::size_t(j)] * momentum + mean * (1.0 - momentum);
             const double expectedVariance = var0[std::size_t(j)] * momentum + variance * (1.0 - momentum);
             QVERIFY2(std::abs(mean1[std::size_t(j)] - expectedMean) < tolerance,
-                     qPrintable(QStringLiteral("feature %1: moving mean %2, expected %3").arg(j).arg(mean1[std::size_t(j)]).arg(expectedMean)));
+                     qPrintable(QStringLiteral("feature %1: moving mean %2, expected %3")
+                                    .arg(j)
+                                    .arg(mean1[std::size_t(j)])
+                                    .arg(expectedMean)));
             QVERIFY2(std::abs(var1[std::size_t(j)] - expectedVariance) < tolerance,
-                     qPrintable(QStringLiteral("feature %1: moving variance %2, expected %3").arg(j).arg(var1[std::size_t(j)]).arg(expectedVariance)));
+                     qPrintable(QStringLiteral("feature %1: moving variance %2, expected %3")
+                                    .arg(j)
+                                    .arg(var1[std::size_t(j)])
+                                    .arg(expectedVariance)));
             const double wrongMean = keep.empty() ? lastStepSum / n : allSum / (double(n) * kSteps);
             otherAxesGap = std::max(otherAxesGap, std::abs(wrongMean - mean) * (1.0 - momentum));
             varianceKindGap = std::max(varianceKindGap, (unbiased - biased) * (1.0 - momentum));

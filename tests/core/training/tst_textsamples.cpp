@@ -15,8 +15,9 @@ using namespace graft;
 namespace {
 
 // TextVectorization vocabulary without '' and '[UNK]': line n has id n + 2.
-const QStringList words{QStringLiteral("alpha"), QStringLiteral("beta"), QStringLiteral("gamma"), QStringLiteral("delta"),
-                        QStringLiteral("eps"), QStringLiteral("zeta"), QStringLiteral("eta"), QStringLiteral("theta")};
+const QStringList words{QStringLiteral("alpha"), QStringLiteral("beta"), QStringLiteral("gamma"),
+                        QStringLiteral("delta"), QStringLiteral("eps"),  QStringLiteral("zeta"),
+                        QStringLiteral("eta"),   QStringLiteral("theta")};
 
 int idOf(const QString &word)
 {
@@ -99,12 +100,14 @@ private Q_SLOTS:
         QCOMPARE(row(data->train, 1), ids({0, idOf("gamma"), idOf("delta"), idOf("eps")}));
         QCOMPARE(row(data->train, 2), ids({0, 1, 1, idOf("beta")})); // out-of-vocabulary words are id 1
         QCOMPARE(data->validation.count(), 0);
-        QCOMPARE(data->description, QStringLiteral("TextVectorization ids, 4 per text ('pre' padding, 'pre' truncating)"));
+        QCOMPARE(data->description,
+                 QStringLiteral("TextVectorization ids, 4 per text ('pre' padding, 'pre' truncating)"));
         // The two bad rows, each named by file and line.
         QCOMPARE(data->skipped.size(), 2);
         QCOMPARE(data->skipped[0].path, csv);
         QVERIFY2(data->skipped[0].reason.contains(QLatin1String("line 5")), qPrintable(reasons(*data)));
-        QVERIFY2(data->skipped[1].reason.contains(QLatin1String("line 6")) && data->skipped[1].reason.contains(QLatin1String("empty label")),
+        QVERIFY2(data->skipped[1].reason.contains(QLatin1String("line 6"))
+                     && data->skipped[1].reason.contains(QLatin1String("empty label")),
                  qPrintable(reasons(*data)));
         QVERIFY2(data->notes.join(QLatin1Char('\n')).contains(QLatin1String("out of the vocabulary (2 of 8)")),
                  qPrintable(data->notes.join(QLatin1Char('\n'))));
@@ -128,11 +131,16 @@ private Q_SLOTS:
         QTest::addColumn<QString>("truncating");
         QTest::addColumn<std::vector<float>>("longRow");
         QTest::addColumn<std::vector<float>>("shortRow");
-        const int a = idOf("alpha"), b = idOf("beta"), g = idOf("gamma"), d = idOf("delta"), e = idOf("eps"), z = idOf("zeta");
-        QTest::newRow("pre/pre") << "pre" << "pre" << ids({b, g, d, e, z}) << ids({0, 0, 0, a, b});
-        QTest::newRow("pre/post") << "pre" << "post" << ids({a, b, g, d, e}) << ids({0, 0, 0, a, b});
-        QTest::newRow("post/pre") << "post" << "pre" << ids({b, g, d, e, z}) << ids({a, b, 0, 0, 0});
-        QTest::newRow("post/post") << "post" << "post" << ids({a, b, g, d, e}) << ids({a, b, 0, 0, 0});
+        const int a = idOf("alpha"), b = idOf("beta"), g = idOf("gamma"), d = idOf("delta"), e = idOf("eps"),
+                  z = idOf("zeta");
+        QTest::newRow("pre/pre") << "pre"
+                                 << "pre" << ids({b, g, d, e, z}) << ids({0, 0, 0, a, b});
+        QTest::newRow("pre/post") << "pre"
+                                  << "post" << ids({a, b, g, d, e}) << ids({0, 0, 0, a, b});
+        QTest::newRow("post/pre") << "post"
+                                  << "pre" << ids({b, g, d, e, z}) << ids({a, b, 0, 0, 0});
+        QTest::newRow("post/post") << "post"
+                                   << "post" << ids({a, b, g, d, e}) << ids({a, b, 0, 0, 0});
     }
 
     void paddingAndTruncating()
@@ -154,7 +162,8 @@ private Q_SLOTS:
         QVERIFY2(data, qPrintable(data.errorString()));
         QCOMPARE(row(data->train, 0), longRow);
         QCOMPARE(row(data->train, 1), shortRow);
-        QCOMPARE(data->description, QStringLiteral("TextVectorization ids, 5 per text ('%1' padding, '%2' truncating)").arg(padding, truncating));
+        QCOMPARE(data->description, QStringLiteral("TextVectorization ids, 5 per text ('%1' padding, '%2' truncating)")
+                                        .arg(padding, truncating));
         QVERIFY2(data->notes.join(QLatin1Char('\n')).contains(QLatin1String("1 of 2 texts have more than 5 tokens")),
                  qPrintable(data->notes.join(QLatin1Char('\n'))));
 
@@ -169,8 +178,10 @@ private Q_SLOTS:
     {
         const QString root = m_dir.filePath(QStringLiteral("folder"));
         for (int i = 0; i < 10; ++i) {
-            QVERIFY(writeFile(QStringLiteral("%1/neg/%2.txt").arg(root).arg(i), QStringLiteral("alpha %1").arg(words[i % 8]).toUtf8()));
-            QVERIFY(writeFile(QStringLiteral("%1/pos/sub/%2.txt").arg(root).arg(i), QStringLiteral("beta %1 gamma").arg(words[i % 8]).toUtf8()));
+            QVERIFY(writeFile(QStringLiteral("%1/neg/%2.txt").arg(root).arg(i),
+                              QStringLiteral("alpha %1").arg(words[i % 8]).toUtf8()));
+            QVERIFY(writeFile(QStringLiteral("%1/pos/sub/%2.txt").arg(root).arg(i),
+                              QStringLiteral("beta %1 gamma").arg(words[i % 8]).toUtf8()));
         }
         QVERIFY(writeFile(root + QStringLiteral("/pos/empty.txt"), "  \n"));
         QVERIFY(writeFile(root + QStringLiteral("/pos/notes.md"), "not a sample"));
@@ -257,7 +268,8 @@ private Q_SLOTS:
                      && data->skipped[0].reason.contains(QLatin1String("\"theta\""))
                      && data->skipped[0].reason.contains(QLatin1String("input_dim 6")),
                  qPrintable(reasons(*data)));
-        QVERIFY(data->notes.join(QLatin1Char('\n')).contains(QLatin1String("has 10 ids but the model's Embedding takes 6")));
+        QVERIFY(data->notes.join(QLatin1Char('\n'))
+                    .contains(QLatin1String("has 10 ids but the model's Embedding takes 6")));
 
         // Without a model, the vocabulary bounds the ids: nothing is skipped.
         data = TrainingDataLoader::load(source, Shape{2});
@@ -275,10 +287,10 @@ private Q_SLOTS:
         QVERIFY2(tokenizer, qPrintable(tokenizer.errorString()));
         const QString csv = m_dir.filePath(QStringLiteral("titles.csv"));
         const QStringList texts{QStringLiteral("Stainless steel water bottle, 750 ml"),
-                                QStringLiteral("Café crème: unaffordable 🙂 headphones"),
-                                QStringLiteral("Résumé")};
+                                QStringLiteral("Café crème: unaffordable 🙂 headphones"), QStringLiteral("Résumé")};
         QVERIFY(writeFile(csv, QStringLiteral("title;category\n%1;kitchen\n\"%2\";audio\n%3;office\n")
-                                   .arg(texts[0], texts[1], texts[2]).toUtf8()));
+                                   .arg(texts[0], texts[1], texts[2])
+                                   .toUtf8()));
         TrainingDataSource source;
         source.dataPath = csv;
         source.validationSplit = 0.0;
@@ -301,7 +313,8 @@ private Q_SLOTS:
         // A model with a smaller vocabulary than bert-base-uncased: its ids do not fit, and the error says why.
         data = TrainingDataLoader::load(source, embeddingModel(8, 1000));
         QVERIFY(!data);
-        QVERIFY2(data.errorString().contains(QLatin1String("30522")) && data.errorString().contains(QLatin1String("1000")),
+        QVERIFY2(data.errorString().contains(QLatin1String("30522"))
+                     && data.errorString().contains(QLatin1String("1000")),
                  qPrintable(data.errorString()));
     }
 

@@ -22,10 +22,13 @@ namespace {
 /** Input(8) → Dense(16, relu) → Dropout(0.3) → Dense(classes, softmax). */
 ModelSpec dropoutMlp(int classes, std::uint64_t seed)
 {
-    return buildModel(chainModelJson({8}, {{QStringLiteral("Dense"), denseConfig(QStringLiteral("dense"), 16, QStringLiteral("relu"))},
-                                           {QStringLiteral("Dropout"), dropoutConfig(QStringLiteral("dropout"), 0.3)},
-                                           {QStringLiteral("Dense"), denseConfig(QStringLiteral("dense_1"), classes, QStringLiteral("softmax"))}}),
-                      seed);
+    return buildModel(
+        chainModelJson(
+            {8},
+            {{QStringLiteral("Dense"), denseConfig(QStringLiteral("dense"), 16, QStringLiteral("relu"))},
+             {QStringLiteral("Dropout"), dropoutConfig(QStringLiteral("dropout"), 0.3)},
+             {QStringLiteral("Dense"), denseConfig(QStringLiteral("dense_1"), classes, QStringLiteral("softmax"))}}),
+        seed);
 }
 
 TrainingParams baseParams(const ModelSpec &model, int classes)
@@ -138,7 +141,8 @@ private Q_SLOTS:
         if (l1 != 0.0 || l2 != 0.0)
             dense.insert(QStringLiteral("kernel_regularizer"),
                          QJsonObject{{QStringLiteral("class_name"), QStringLiteral("L1L2")},
-                                     {QStringLiteral("config"), QJsonObject{{QStringLiteral("l1"), l1}, {QStringLiteral("l2"), l2}}}});
+                                     {QStringLiteral("config"),
+                                      QJsonObject{{QStringLiteral("l1"), l1}, {QStringLiteral("l2"), l2}}}});
         const ModelSpec model = buildModel(chainModelJson({in}, {{QStringLiteral("Dense"), dense}}), 9);
         QVERIFY(!model.layers.isEmpty());
         TrainingParams p;
@@ -158,8 +162,9 @@ private Q_SLOTS:
         const auto result = Trainer::run(p);
         QVERIFY2(result, qPrintable(result.errorString()));
 
-        std::vector<double> w(model.layer(QStringLiteral("dense"))->weight(QStringLiteral("kernel"))->tensor.values.begin(),
-                              model.layer(QStringLiteral("dense"))->weight(QStringLiteral("kernel"))->tensor.values.end());
+        std::vector<double> w(
+            model.layer(QStringLiteral("dense"))->weight(QStringLiteral("kernel"))->tensor.values.begin(),
+            model.layer(QStringLiteral("dense"))->weight(QStringLiteral("kernel"))->tensor.values.end());
         std::vector<double> b(std::size_t(k), 0.0);
         std::vector<double> s1(w.size() + b.size(), 0.0), s2(s1.size(), 0.0);
         const OptimizerSettings &o = optimizer;
@@ -202,7 +207,8 @@ private Q_SLOTS:
                 case OptimizerKind::Adam: {
                     s1[j] = o.beta1 * s1[j] + (1 - o.beta1) * g;
                     s2[j] = o.beta2 * s2[j] + (1 - o.beta2) * g * g;
-                    const double alpha = o.learningRate * std::sqrt(1 - std::pow(o.beta2, t)) / (1 - std::pow(o.beta1, t));
+                    const double alpha =
+                        o.learningRate * std::sqrt(1 - std::pow(o.beta2, t)) / (1 - std::pow(o.beta1, t));
                     param -= alpha * s1[j] / (std::sqrt(s2[j]) + o.epsilon);
                     break;
                 }
@@ -232,9 +238,11 @@ private Q_SLOTS:
         const auto &tk = trained->weight(QStringLiteral("kernel"))->tensor.values;
         const auto &tb = trained->weight(QStringLiteral("bias"))->tensor.values;
         for (std::size_t j = 0; j < w.size(); ++j)
-            QVERIFY2(std::abs(tk[j] - w[j]) < 2e-6, qPrintable(QStringLiteral("kernel[%1]: %2 vs %3").arg(j).arg(tk[j]).arg(w[j])));
+            QVERIFY2(std::abs(tk[j] - w[j]) < 2e-6,
+                     qPrintable(QStringLiteral("kernel[%1]: %2 vs %3").arg(j).arg(tk[j]).arg(w[j])));
         for (int c = 0; c < k; ++c)
-            QVERIFY2(std::abs(tb[std::size_t(c)] - b[std::size_t(c)]) < 2e-6, qPrintable(QStringLiteral("bias[%1]").arg(c)));
+            QVERIFY2(std::abs(tb[std::size_t(c)] - b[std::size_t(c)]) < 2e-6,
+                     qPrintable(QStringLiteral("bias[%1]").arg(c)));
         QVERIFY(std::abs(result->history.front().loss - expectedLoss0) < 1e-5);
     }
 
@@ -253,13 +261,15 @@ private Q_SLOTS:
                                {QStringLiteral("padding"), QStringLiteral("same")},
                                {QStringLiteral("activation"), QStringLiteral("softmax")},
                                {QStringLiteral("use_bias"), true}};
-        const ModelSpec model = buildModel(chainModelJson({1, w, c}, {{QStringLiteral("Conv2D"), conv},
-                                                                      {QStringLiteral("Flatten"), QJsonObject{{QStringLiteral("name"), QStringLiteral("flatten")}}}}),
-                                           5);
+        const ModelSpec model =
+            buildModel(chainModelJson({1, w, c}, {{QStringLiteral("Conv2D"), conv},
+                                                  {QStringLiteral("Flatten"),
+                                                   QJsonObject{{QStringLiteral("name"), QStringLiteral("flatten")}}}}),
+                       5);
         QVERIFY(!model.layers.isEmpty());
         const TrainingParams p = fullBatchSgd(model, {n, 1, w, c},
-                                              {0.5f, -1.0f, 2.0f, 1.5f, 0.2f, -0.3f, -0.7f, 0.9f, 0.1f,
-                                               0.3f, 0.3f, -1.2f, 1.1f, -0.4f, 0.8f, -0.2f, 0.6f, 0.05f},
+                                              {0.5f, -1.0f, 2.0f, 1.5f, 0.2f, -0.3f, -0.7f, 0.9f, 0.1f, 0.3f, 0.3f,
+                                               -1.2f, 1.1f, -0.4f, 0.8f, -0.2f, 0.6f, 0.05f},
                                               {0, 1, 1}, 0.5, 2);
         const auto result = Trainer::run(p);
         QVERIFY2(result, qPrintable(result.errorString()));
@@ -267,7 +277,9 @@ private Q_SLOTS:
         const auto &initial = model.layer(QStringLiteral("conv"))->weight(QStringLiteral("kernel"))->tensor.values;
         std::vector<double> kernel(initial.begin(), initial.end()); // (3, 3, c, k)
         std::vector<double> bias(std::size_t(k), 0.0);
-        const auto at = [&](int row, int col, int ch, int out) { return std::size_t(((row * 3 + col) * c + ch) * k + out); };
+        const auto at = [&](int row, int col, int ch, int out) {
+            return std::size_t(((row * 3 + col) * c + ch) * k + out);
+        };
         for (int step = 0; step < p.epochs; ++step) {
             std::vector<double> grad(kernel.size(), 0.0), gradBias(std::size_t(k), 0.0);
             for (int i = 0; i < n; ++i) {
@@ -277,7 +289,8 @@ private Q_SLOTS:
                     z[o] = bias[std::size_t(o)];
                     for (int col = 0; col < w; ++col)
                         for (int ch = 0; ch < c; ++ch)
-                            z[o] += double(p.train.values[std::size_t((i * w + col) * c + ch)]) * kernel[at(1, col, ch, o)];
+                            z[o] +=
+                                double(p.train.values[std::size_t((i * w + col) * c + ch)]) * kernel[at(1, col, ch, o)];
                 }
                 const double mx = std::max(z[0], z[1]);
                 const double sum = std::exp(z[0] - mx) + std::exp(z[1] - mx);
@@ -294,7 +307,8 @@ private Q_SLOTS:
             for (int o = 0; o < k; ++o)
                 bias[std::size_t(o)] -= p.optimizer.learningRate * gradBias[std::size_t(o)];
         }
-        const auto &trained = result->model.layer(QStringLiteral("conv"))->weight(QStringLiteral("kernel"))->tensor.values;
+        const auto &trained =
+            result->model.layer(QStringLiteral("conv"))->weight(QStringLiteral("kernel"))->tensor.values;
         QCOMPARE(trained.size(), kernel.size());
         int moved = 0;
         for (std::size_t j = 0; j < kernel.size(); ++j) {
@@ -303,7 +317,8 @@ private Q_SLOTS:
             moved += trained[j] != initial[j];
         }
         QCOMPARE(moved, w * c * k); // the live taps moved; the 7 × c × k padding-only taps did not
-        const auto &trainedBias = result->model.layer(QStringLiteral("conv"))->weight(QStringLiteral("bias"))->tensor.values;
+        const auto &trainedBias =
+            result->model.layer(QStringLiteral("conv"))->weight(QStringLiteral("bias"))->tensor.values;
         for (int o = 0; o < k; ++o)
             QVERIFY(std::abs(trainedBias[std::size_t(o)] - bias[std::size_t(o)]) < 1e-5);
     }
@@ -327,10 +342,12 @@ private Q_SLOTS:
                                {QStringLiteral("use_bias"), true}};
         };
         const ModelSpec model = buildModel(
-            chainModelJson({h, w, c}, {{QStringLiteral("Conv2D"), convJson("conv_a", fa, 3, 1)},
-                                       {QStringLiteral("Conv2D"), convJson("conv_b", fb, 5, 3)},
-                                       {QStringLiteral("Flatten"), QJsonObject{{QStringLiteral("name"), QStringLiteral("flatten")}}},
-                                       {QStringLiteral("Dense"), denseConfig(QStringLiteral("dense"), classes, QStringLiteral("softmax"))}}),
+            chainModelJson(
+                {h, w, c},
+                {{QStringLiteral("Conv2D"), convJson("conv_a", fa, 3, 1)},
+                 {QStringLiteral("Conv2D"), convJson("conv_b", fb, 5, 3)},
+                 {QStringLiteral("Flatten"), QJsonObject{{QStringLiteral("name"), QStringLiteral("flatten")}}},
+                 {QStringLiteral("Dense"), denseConfig(QStringLiteral("dense"), classes, QStringLiteral("softmax"))}}),
             11);
         QVERIFY(!model.layers.isEmpty());
         std::vector<float> inputs;
@@ -349,7 +366,10 @@ private Q_SLOTS:
             int outW() const { return (inW + s - 1) / s; }
             int padTop() const { return std::max((outH() - 1) * s + k - inH, 0) / 2; }
             int padLeft() const { return std::max((outW() - 1) * s + k - inW, 0) / 2; }
-            std::size_t at(int i, int j, int ch, int o) const { return std::size_t(((i * k + j) * inC + ch) * filters + o); }
+            std::size_t at(int i, int j, int ch, int o) const
+            {
+                return std::size_t(((i * k + j) * inC + ch) * filters + o);
+            }
             std::vector<double> forward(const std::vector<double> &x) const
             {
                 std::vector<double> y(std::size_t(outH() * outW() * filters));
@@ -408,7 +428,8 @@ private Q_SLOTS:
             std::vector<double> gka(a.kernel.size(), 0.0), gba(a.bias.size(), 0.0), gkb(b.kernel.size(), 0.0),
                 gbb(b.bias.size(), 0.0), gdk(dk.size(), 0.0), gdb(db.size(), 0.0);
             for (int s = 0; s < n; ++s) {
-                const std::vector<double> x(p.train.values.begin() + s * h * w * c, p.train.values.begin() + (s + 1) * h * w * c);
+                const std::vector<double> x(p.train.values.begin() + s * h * w * c,
+                                            p.train.values.begin() + (s + 1) * h * w * c);
                 const std::vector<double> ya = a.forward(x), yb = b.forward(ya);
                 double z[classes], mx = -1e300, sum = 0.0;
                 for (int o = 0; o < classes; ++o) {
@@ -444,13 +465,18 @@ private Q_SLOTS:
             descend(db, gdb);
         }
         auto compare = [&](const char *layer, const char *name, const std::vector<double> &expected) {
-            const auto &got = result->model.layer(QString::fromLatin1(layer))->weight(QString::fromLatin1(name))->tensor.values;
+            const auto &got =
+                result->model.layer(QString::fromLatin1(layer))->weight(QString::fromLatin1(name))->tensor.values;
             QCOMPARE(got.size(), expected.size());
             const auto initial = weights(layer, name);
             double moved = 0.0;
             for (std::size_t i = 0; i < got.size(); ++i) {
                 QVERIFY2(std::abs(got[i] - expected[i]) < 2e-5,
-                         qPrintable(QStringLiteral("%1/%2[%3]: %4 vs %5").arg(QLatin1String(layer), QLatin1String(name)).arg(i).arg(got[i]).arg(expected[i])));
+                         qPrintable(QStringLiteral("%1/%2[%3]: %4 vs %5")
+                                        .arg(QLatin1String(layer), QLatin1String(name))
+                                        .arg(i)
+                                        .arg(got[i])
+                                        .arg(expected[i])));
                 moved = std::max(moved, std::abs(expected[i] - initial[i]));
             }
             QVERIFY2(moved > 1e-3, layer); // the comparison is about a real update
@@ -519,7 +545,7 @@ private Q_SLOTS:
         QVERIFY2(result, qPrintable(result.errorString()));
         QCOMPARE(result->stopReason, StopReason::Cancelled);
         QCOMPARE(result->history.size(), 1); // the interrupted epoch is not recorded
-        QCOMPARE(recorder.batches, 6 + 2);    // 96 samples / 16 = 6 batches, then two
+        QCOMPARE(recorder.batches, 6 + 2);   // 96 samples / 16 = 6 batches, then two
     }
 
     void cancelFromAnotherThreadWithin200ms()
@@ -580,7 +606,8 @@ private Q_SLOTS:
         QVERIFY(oneStep);
         QCOMPARE(counter.batches, 1);
         QCOMPARE(weightsOf(result->model, QStringLiteral("dense")), weightsOf(oneStep->model, QStringLiteral("dense")));
-        QCOMPARE(weightsOf(result->model, QStringLiteral("dense_1")), weightsOf(oneStep->model, QStringLiteral("dense_1")));
+        QCOMPARE(weightsOf(result->model, QStringLiteral("dense_1")),
+                 weightsOf(oneStep->model, QStringLiteral("dense_1")));
     }
 
     void restoreBestWeightsWithoutStopping()
@@ -604,7 +631,8 @@ private Q_SLOTS:
         upToBest.epochs = best + 1;
         const auto reference = Trainer::run(upToBest);
         QVERIFY(reference);
-        QCOMPARE(weightsOf(result->model, QStringLiteral("dense")), weightsOf(reference->model, QStringLiteral("dense")));
+        QCOMPARE(weightsOf(result->model, QStringLiteral("dense")),
+                 weightsOf(reference->model, QStringLiteral("dense")));
         QCOMPARE(result->finalValidation.accuracy, result->history[best].valAccuracy);
     }
 
@@ -691,29 +719,36 @@ private Q_SLOTS:
 
     void frozenBatchNormRunsInInferenceMode()
     {
-        const ModelSpec model = buildModel(chainModelJson({8}, {{QStringLiteral("Dense"), denseConfig(QStringLiteral("dense"), 16, QStringLiteral("relu"))},
-                                                                {QStringLiteral("BatchNormalization"), batchNormConfig(QStringLiteral("batch_normalization"))},
-                                                                {QStringLiteral("Dense"), denseConfig(QStringLiteral("dense_1"), 4, QStringLiteral("softmax"))}}),
-                                           4);
+        const ModelSpec model = buildModel(
+            chainModelJson(
+                {8}, {{QStringLiteral("Dense"), denseConfig(QStringLiteral("dense"), 16, QStringLiteral("relu"))},
+                      {QStringLiteral("BatchNormalization"), batchNormConfig(QStringLiteral("batch_normalization"))},
+                      {QStringLiteral("Dense"), denseConfig(QStringLiteral("dense_1"), 4, QStringLiteral("softmax"))}}),
+            4);
         QVERIFY(!model.layers.isEmpty());
         TrainingParams p = baseParams(model, 4);
         p.trainable.preset = TrainPreset::HeadOnly;
         const auto frozen = Trainer::run(p);
         QVERIFY2(frozen, qPrintable(frozen.errorString()));
-        QCOMPARE(weightsOf(frozen->model, QStringLiteral("batch_normalization")), weightsOf(model, QStringLiteral("batch_normalization")));
+        QCOMPARE(weightsOf(frozen->model, QStringLiteral("batch_normalization")),
+                 weightsOf(model, QStringLiteral("batch_normalization")));
         p.freezeBatchNormWhenFrozen = false;
         const auto updating = Trainer::run(p);
         QVERIFY(updating);
         const Layer *bn = updating->model.layer(QStringLiteral("batch_normalization"));
-        QCOMPARE(bn->weight(QStringLiteral("gamma"))->tensor.values, model.layer(QStringLiteral("batch_normalization"))->weight(QStringLiteral("gamma"))->tensor.values);
+        QCOMPARE(bn->weight(QStringLiteral("gamma"))->tensor.values,
+                 model.layer(QStringLiteral("batch_normalization"))->weight(QStringLiteral("gamma"))->tensor.values);
         QVERIFY(bn->weight(QStringLiteral("moving_mean"))->tensor.values
-                != model.layer(QStringLiteral("batch_normalization"))->weight(QStringLiteral("moving_mean"))->tensor.values);
+                != model.layer(QStringLiteral("batch_normalization"))
+                       ->weight(QStringLiteral("moving_mean"))
+                       ->tensor.values);
         p.trainable.preset = TrainPreset::All;
         p.freezeBatchNormWhenFrozen = true;
         const auto training = Trainer::run(p);
         QVERIFY(training);
-        QVERIFY(training->model.layer(QStringLiteral("batch_normalization"))->weight(QStringLiteral("gamma"))->tensor.values
-                != model.layer(QStringLiteral("batch_normalization"))->weight(QStringLiteral("gamma"))->tensor.values);
+        QVERIFY(
+            training->model.layer(QStringLiteral("batch_normalization"))->weight(QStringLiteral("gamma"))->tensor.values
+            != model.layer(QStringLiteral("batch_normalization"))->weight(QStringLiteral("gamma"))->tensor.values);
     }
 
     void resumeGivesTheSameRun()
@@ -741,7 +776,8 @@ private Q_SLOTS:
         QCOMPARE(resumed->history.size(), 4);
         for (int e = 0; e < 4; ++e)
             QCOMPARE(resumed->history[e].loss, straight->history[e].loss);
-        QCOMPARE(weightsOf(resumed->model, QStringLiteral("dense")), weightsOf(straight->model, QStringLiteral("dense")));
+        QCOMPARE(weightsOf(resumed->model, QStringLiteral("dense")),
+                 weightsOf(straight->model, QStringLiteral("dense")));
         // A state from another model is refused with a reason.
         TrainingParams other = baseParams(dropoutMlp(5, 3), 5);
         other.resumeFrom = p.stateCheckpointPath;

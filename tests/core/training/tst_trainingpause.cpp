@@ -22,10 +22,12 @@ namespace {
 TrainingParams dropoutParams(int perClass, int epochs)
 {
     TrainingParams p;
-    p.model = buildModel(chainModelJson({8}, {{QStringLiteral("Dense"), denseConfig(QStringLiteral("dense"), 16, QStringLiteral("relu"))},
-                                              {QStringLiteral("Dropout"), dropoutConfig(QStringLiteral("dropout"), 0.3)},
-                                              {QStringLiteral("Dense"), denseConfig(QStringLiteral("dense_1"), 4, QStringLiteral("softmax"))}}),
-                         3);
+    p.model = buildModel(
+        chainModelJson(
+            {8}, {{QStringLiteral("Dense"), denseConfig(QStringLiteral("dense"), 16, QStringLiteral("relu"))},
+                  {QStringLiteral("Dropout"), dropoutConfig(QStringLiteral("dropout"), 0.3)},
+                  {QStringLiteral("Dense"), denseConfig(QStringLiteral("dense_1"), 4, QStringLiteral("softmax"))}}),
+        3);
     p.classNames = names(QStringLiteral("c"), 4);
     p.train = blobs(4, perClass, 8, 1);
     p.validation = blobs(4, 8, 8, 2);
@@ -89,8 +91,10 @@ private Q_SLOTS:
             QCOMPARE(paused->history[e].valLoss, reference->history[e].valLoss);
             QCOMPARE(paused->history[e].valAccuracy, reference->history[e].valAccuracy);
         }
-        QCOMPARE(weightsOf(paused->model, QStringLiteral("dense")), weightsOf(reference->model, QStringLiteral("dense")));
-        QCOMPARE(weightsOf(paused->model, QStringLiteral("dense_1")), weightsOf(reference->model, QStringLiteral("dense_1")));
+        QCOMPARE(weightsOf(paused->model, QStringLiteral("dense")),
+                 weightsOf(reference->model, QStringLiteral("dense")));
+        QCOMPARE(weightsOf(paused->model, QStringLiteral("dense_1")),
+                 weightsOf(reference->model, QStringLiteral("dense_1")));
         // The 400 ms paused are not the epoch's time (six batches of this model take a few ms).
         QVERIFY2(paused->history[1].seconds < 0.3, qPrintable(QString::number(paused->history[1].seconds)));
         QVERIFY2(paused->seconds < reference->seconds + 0.3, qPrintable(QString::number(paused->seconds)));

@@ -36,7 +36,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             }
             return {};
         }
-        const H5::Group weights = h5::isGroup(root, QStringLiteral("model_weights")) ? root.openGroup("model_weights") : root;
+        const H5::Group weights =
+            h5::isGroup(root, QStringLiteral("model_weights")) ? root.openGroup("model_weights") : root;
         if (auto stored = KerasH5WeightsReader::readLegacy(weights, QStringLiteral("fuzz.h5"))) {
             if (haveModel)
                 (void)WeightAssigner::assignLegacy(model, *stored, QStringLiteral("fuzz.h5"));

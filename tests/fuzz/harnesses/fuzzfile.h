@@ -18,7 +18,8 @@ namespace graft::fuzz {
 inline QString scratchFile(const QString &suffix, const uint8_t *data, size_t size)
 {
     // tmpfs when there is one: the file is rewritten hundreds of times a second.
-    static const QString folder = QDir(QStringLiteral("/dev/shm")).exists() ? QStringLiteral("/dev/shm") : QDir::tempPath();
+    static const QString folder =
+        QDir(QStringLiteral("/dev/shm")).exists() ? QStringLiteral("/dev/shm") : QDir::tempPath();
     const QString path = QStringLiteral("%1/graft-fuzz-%2%3").arg(folder).arg(::getpid()).arg(suffix);
     QFile file(path);
     if (file.open(QIODevice::WriteOnly | QIODevice::Truncate))

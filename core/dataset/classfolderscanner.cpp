@@ -230,6 +230,28 @@ private:
     QSet<QString> &m_visited;
 };
 
+bool isCancelled(const ClassFolderScanOptions &options)
+{
+    return options.cancel && options.cancel->load();
+}
+
+/** Opens every candidate's header, one per pool thread (they are I/O-bound and independent). */
+Expected<QVector<Probe>> probeAll(const QString &path, const QVector<Candidate> &candidates,
+                                  const ClassFolderScanOptions &options)
+{
+    QVector<Probe> probes(candidates.size());
+    if (!options.probeFiles) {
+        for (Probe &probe : probes)
+            probe.ok = true;
+        return probes;
+    }
+    probes = QtConcurrent::blockingMapped<QVector<Probe>>(
+        candidates, [&options](const Candidate &c) { return isCancelled(options) ? Probe{} : probeFile(c); });
+    if (isCancelled(options))
+        return Error{QStringLiteral("Scanning %1 was cancelled").arg(path)};
+    return probes;
+}
+
 SampleKind dominantKind(const QVector<Candidate> &candidates)
 {
     int counts[3] = {0, 0, 0};
@@ -429,14 +451,10 @@ Expected<ClassFolderDataset> ClassFolderScanner::scan(const QString &path, const
                                      .arg(sampleKindName(candidate.kind), sampleKindName(dataset.kind))});
     }
 
-    QVector<Probe> probes(candidates.size());
-    if (options.probeFiles) {
-        // Header probes are I/O-bound and independent: one per pool thread.
-        probes = QtConcurrent::blockingMapped<QVector<Probe>>(candidates, probeFile);
-    } else {
-        for (Probe &probe : probes)
-            probe.ok = true;
-    }
+    auto probed = probeAll(path, candidates, options);
+    if (!probed)
+        return probed.error();
+    const QVector<Probe> &probes = *probed;
 
     // Mixed channel counts (or .npy shapes) cannot share one input shape: the
     // files that differ from the majority are the bad ones.

@@ -6,6 +6,7 @@
 #include <QString>
 #include <QStringList>
 
+#include <atomic>
 #include <optional>
 
 namespace graft {
@@ -18,6 +19,8 @@ struct ClassFolderScanOptions
     bool probeFiles = true;         ///< open every file's header (finds undecodable, empty and odd files)
     /** Class names to use (a validation folder takes the training folder's); folders not in it are reported. */
     std::optional<QStringList> classNames;
+    /** Set from any thread to stop: the remaining files are not opened and the scan fails saying so. */
+    const std::atomic_bool *cancel = nullptr;
 };
 
 /** A dataset folder that holds a training and a validation folder side by side. */

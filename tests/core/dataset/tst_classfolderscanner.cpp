@@ -70,6 +70,7 @@ private Q_SLOTS:
     void validationFolderUsesTrainingClasses();
     void unusableFoldersAreErrors();
     void jsonReportListsBadFiles();
+    void cancelledScanSaysSo();
 };
 
 void TestClassFolderScanner::scansSampleSpeakers_data()
@@ -286,6 +287,19 @@ void TestClassFolderScanner::jsonReportListsBadFiles()
     // Keras-style balanced weights: 3 samples / (2 classes × count).
     QCOMPARE(classes[0].toObject().value(QStringLiteral("class_weight")).toDouble(), 3.0 / (2 * 2));
     QCOMPARE(classes[1].toObject().value(QStringLiteral("class_weight")).toDouble(), 3.0 / (2 * 1));
+}
+
+void TestClassFolderScanner::cancelledScanSaysSo()
+{
+    // A flag set (by the GUI, from another thread) before the files are opened: none is, and the scan fails.
+    std::atomic_bool cancel{true};
+    ClassFolderScanOptions options;
+    options.cancel = &cancel;
+    const auto scanned = ClassFolderScanner::scan(sampleSpeakers() + QStringLiteral("/new/train"), options);
+    QVERIFY(!scanned.hasValue());
+    QVERIFY2(scanned.errorString().contains(QStringLiteral("cancelled")), qPrintable(scanned.errorString()));
+    cancel = false;
+    QVERIFY(ClassFolderScanner::scan(sampleSpeakers() + QStringLiteral("/new/train"), options).hasValue());
 }
 
 QTEST_APPLESS_MAIN(TestClassFolderScanner)

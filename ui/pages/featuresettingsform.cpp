@@ -179,7 +179,11 @@ void FeatureSettingsForm::buildAudioGroup()
                                            {tr("first (1, …)"), ChannelAxis::First},
                                            {tr("last (…, 1)"), ChannelAxis::Last}},
                                           tr("A size-1 channel axis, as Conv2D models expect (e.g. (40, 87, 1))."));
+    layOutAudioGroup();
+}
 
+void FeatureSettingsForm::layOutAudioGroup()
+{
     auto *form = new QFormLayout(m_audioGroup);
     addRow(form, tr("Feature"), m_feature);
     addRow(form, tr("Sample rate"), m_sampleRate);

@@ -58,6 +58,7 @@ Q_SIGNALS:
 
 private:
     void buildAudioGroup();
+    void layOutAudioGroup();
     void buildImageGroup();
     void onEdited();
     void updateStatus();

@@ -1,3 +1,4 @@
+#include "ui/document/workbench.h"
 #include "ui/mainwindow.h"
 
 #include <QApplication>
@@ -22,11 +23,12 @@ int main(int argc, char *argv[])
     parser.addOption(demo);
     parser.process(app);
 
-    graft::ui::MainWindow window;
+    graft::ui::Workbench workbench;
+    graft::ui::MainWindow window(&workbench);
     window.show();
     if (parser.isSet(demo))
-        window.openDemo();
+        workbench.openDemo();
     else if (!parser.positionalArguments().isEmpty())
-        window.openModelFile(parser.positionalArguments().front());
+        workbench.openModel(parser.positionalArguments().front());
     return app.exec();
 }

@@ -3,6 +3,9 @@
 
 #include "core/io/npyfile.h"
 #include "core/project/projectfile.h"
+#include "tests/core/training/trainingtestmodels.h"
+#include "ui/document/datasetsource.h"
+#include "ui/document/workbench.h"
 #include "ui/models/classcountmodel.h"
 #include "ui/pages/datasetpage.h"
 #include "ui/pages/featuresettingsform.h"
@@ -50,11 +53,29 @@ private:
     static void openAndWait(DatasetPage &page, const QString &path)
     {
         QSignalSpy changed(&page, &DatasetPage::datasetChanged);
-        QSignalSpy failed(&page, &DatasetPage::scanFailed);
-        page.openPath(path);
-        QVERIFY(page.isScanning());
+        QSignalSpy failed(page.source(), &DatasetSource::scanFailed);
+        page.source()->open(path);
+        QVERIFY(page.source()->isScanning());
         QVERIFY2(changed.wait(30000), failed.isEmpty() ? "no signal" : qPrintable(failed.front().front().toString()));
-        QVERIFY(!page.isScanning());
+        QVERIFY(!page.source()->isScanning());
+    }
+
+    /** A model whose input is `shape` (Flatten → Dense): the features are proposed for it. */
+    static std::shared_ptr<LoadedModel> modelWithInput(const QVector<qint64> &shape)
+    {
+        using namespace testmodels;
+        QString error;
+        auto model = std::make_shared<LoadedModel>();
+        model->sourcePath = QStringLiteral("/nonexistent/model.h5");
+        model->hasArchitecture = true;
+        model->model = buildModel(
+            chainModelJson(shape,
+                           {{QStringLiteral("Flatten"), QJsonObject{{QStringLiteral("name"), QStringLiteral("f")}}},
+                            {QStringLiteral("Dense"), denseConfig(QStringLiteral("d"), 6, QStringLiteral("softmax"))}}),
+            7, &error);
+        if (model->model.layers.isEmpty())
+            qWarning("%s", qPrintable(error));
+        return model;
     }
 
     static void writePng(const QString &path, QColor color, int size = 12)
@@ -67,7 +88,8 @@ private:
 private Q_SLOTS:
     void sampleSpeakersWithValidationFolder()
     {
-        DatasetPage page;
+        Workbench pageWorkbench;
+        DatasetPage page(&pageWorkbench);
         page.setShowErrorDialogs(false);
         page.resize(1200, 800);
         page.show();
@@ -143,7 +165,8 @@ private Q_SLOTS:
 
     void proposalsFollowTheModelInput()
     {
-        DatasetPage page;
+        Workbench pageWorkbench;
+        DatasetPage page(&pageWorkbench);
         page.setModelInputShape({40, 87, 1});
         AudioPipelineSettings audio = page.featureSettings()->audioSettings();
         QCOMPARE(audio.params.nMfcc, 40);
@@ -176,14 +199,19 @@ private Q_SLOTS:
 
     void correctedFeatureSettingsReachTraining()
     {
-        DatasetPage page;
+        Workbench pageWorkbench;
+        DatasetPage page(&pageWorkbench);
         page.setShowErrorDialogs(false);
-        page.setModelInputShape({40, 87, 1});
+        const auto model = modelWithInput({40, 87, 1});
+        QVERIFY(!model->model.layers.isEmpty());
+        pageWorkbench.setModel(model); // the page proposes features for its input; the samples wait for a scan
         const QString folder = speakers(QStringLiteral("new"));
         // Before the scan the kind is unknown: core proposes the settings itself.
-        QVERIFY(!page.trainingDataSource(folder).audioSettings.has_value());
+        QVERIFY(!page.source()->trainingDataSource().audioSettings.has_value());
         openAndWait(page, folder);
-        const auto proposed = page.trainingDataSource(folder).audioSettings;
+        page.source()->cancelSamples(); // the scan started making samples for the model: not needed here
+        QCOMPARE(page.source()->trainingDataSource().dataPath, QFileInfo(folder).absoluteFilePath());
+        const auto proposed = page.source()->trainingDataSource().audioSettings;
         QVERIFY(proposed.has_value());
         QCOMPARE(proposed->params.nMfcc, 40);
         QCOMPARE(proposed->shaping.frames, 87);
@@ -193,18 +221,18 @@ private Q_SLOTS:
         corrected.params.hopLength = 256;
         corrected.params.sampleRate = 16000;
         page.featureSettings()->setAudioSettings(corrected);
-        const auto used = page.trainingDataSource(folder).audioSettings;
+        const auto used = page.source()->trainingDataSource().audioSettings;
         QVERIFY(used.has_value());
         QCOMPARE(used->params.hopLength, 256);
         QCOMPARE(used->params.sampleRate, 16000);
         QCOMPARE(used->toKeyString(), page.featureSettings()->audioSettings().toKeyString());
-        QVERIFY(!page.trainingDataSource(folder).imageSettings.has_value());
+        QVERIFY(!page.source()->trainingDataSource().imageSettings.has_value());
 
         // Settings the form itself rejects are not passed on (core proposes instead).
         corrected.params.winLength = corrected.params.nFft + 1;
         page.featureSettings()->setAudioSettings(corrected);
         QVERIFY(!page.featureSettings()->validationMessage().isEmpty());
-        QVERIFY(!page.trainingDataSource(folder).audioSettings.has_value());
+        QVERIFY(!page.source()->trainingDataSource().audioSettings.has_value());
     }
 
     void droppedImageFolderWithABrokenFile()
@@ -222,10 +250,11 @@ private Q_SLOTS:
         broken.write("not a png at all");
         broken.close();
 
-        DatasetPage page;
+        Workbench pageWorkbench;
+        DatasetPage page(&pageWorkbench);
         page.setShowErrorDialogs(false);
         page.show();
-        QSignalSpy started(&page, &DatasetPage::scanStarted);
+        QSignalSpy started(page.source(), &DatasetSource::scanStarted);
         QSignalSpy changed(&page, &DatasetPage::datasetChanged);
         QSignalSpy preview(page.preview(), &SamplePreview::previewReady);
 
@@ -264,7 +293,8 @@ private Q_SLOTS:
         QVERIFY(NpyFile::write(dir.filePath(QStringLiteral("X.npy")), NpyArray(x, {7, 4, 3})));
         QVERIFY(NpyFile::write(dir.filePath(QStringLiteral("y.npy")),
                                NpyArray(std::vector<std::int64_t>{0, 1, 1, 2, 2, 2, 0}, {7})));
-        DatasetPage page;
+        Workbench pageWorkbench;
+        DatasetPage page(&pageWorkbench);
         page.setShowErrorDialogs(false);
         QSignalSpy preview(page.preview(), &SamplePreview::previewReady);
         openAndWait(page, dir.path());
@@ -282,7 +312,8 @@ private Q_SLOTS:
 
     void projectRoundTrip()
     {
-        DatasetPage page;
+        Workbench pageWorkbench;
+        DatasetPage page(&pageWorkbench);
         page.setShowErrorDialogs(false);
         openAndWait(page, speakers(QStringLiteral("new/train")));
         AudioPipelineSettings audio = page.featureSettings()->audioSettings();
@@ -292,16 +323,17 @@ private Q_SLOTS:
         page.setValidationFraction(0.3);
         page.setSplitSeed(42);
         Project project;
-        page.saveTo(project);
+        page.source()->saveTo(project);
         QCOMPARE(project.dataset.path, QFileInfo(speakers(QStringLiteral("new/train"))).absoluteFilePath());
         QCOMPARE(project.dataset.validationSplit, 0.3);
         QCOMPARE(project.training.seed, std::uint64_t(42));
         QCOMPARE(project.audio.toKeyString(), audio.toKeyString());
 
-        DatasetPage other;
+        Workbench otherWorkbench;
+        DatasetPage other(&otherWorkbench);
         other.setShowErrorDialogs(false);
         QSignalSpy changed(&other, &DatasetPage::datasetChanged);
-        other.loadFrom(project);
+        other.source()->loadFrom(project);
         QVERIFY(changed.wait(30000));
         QCOMPARE(other.classNames(), page.classNames());
         QCOMPARE(other.validationFraction(), 0.3);
@@ -311,35 +343,37 @@ private Q_SLOTS:
 
     void missingFolderFailsNamingIt()
     {
-        DatasetPage page;
+        Workbench pageWorkbench;
+        DatasetPage page(&pageWorkbench);
         page.setShowErrorDialogs(false);
-        QSignalSpy failed(&page, &DatasetPage::scanFailed);
+        QSignalSpy failed(page.source(), &DatasetSource::scanFailed);
         const QString path = QDir::temp().filePath(QStringLiteral("graft-no-such-dataset-7"));
-        page.openPath(path);
+        page.source()->open(path);
         QVERIFY(failed.wait(10000));
         QVERIFY2(failed.front().front().toString().contains(path), qPrintable(failed.front().front().toString()));
         QVERIFY(!page.dataset());
-        QVERIFY(!page.isScanning());
+        QVERIFY(!page.source()->isScanning());
     }
 
     void cancelKeepsThePreviousDataset()
     {
-        DatasetPage page;
+        Workbench pageWorkbench;
+        DatasetPage page(&pageWorkbench);
         page.setShowErrorDialogs(false);
         openAndWait(page, speakers(QStringLiteral("new/train")));
         QCOMPARE(page.classNames().size(), 6);
 
-        QSignalSpy cancelled(&page, &DatasetPage::scanCancelled);
+        QSignalSpy cancelled(page.source(), &DatasetSource::scanCancelled);
         QSignalSpy changed(&page, &DatasetPage::datasetChanged);
-        page.openPath(speakers(QStringLiteral("base")));
-        QVERIFY(page.isScanning());
-        page.cancelScan();
+        page.source()->open(speakers(QStringLiteral("base")));
+        QVERIFY(page.source()->isScanning());
+        page.source()->cancelScan();
         QCOMPARE(cancelled.count(), 1);
-        QVERIFY(!page.isScanning());
+        QVERIFY(!page.source()->isScanning());
         QTest::qWait(1500); // the abandoned scan finishes in the pool; its result must not show
         QCOMPARE(changed.count(), 0);
         QCOMPARE(page.classNames().size(), 6);
-        QCOMPARE(page.datasetPath(), QFileInfo(speakers(QStringLiteral("new/train"))).absoluteFilePath());
+        QCOMPARE(page.source()->path(), QFileInfo(speakers(QStringLiteral("new/train"))).absoluteFilePath());
     }
 };
 

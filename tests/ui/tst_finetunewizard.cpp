@@ -7,13 +7,16 @@
 #include "core/training/demo.h"
 #include "core/training/headremapper.h"
 #include "core/training/trainingdata.h"
+#include "ui/document/datasetsource.h"
 #include "ui/document/trainingcontroller.h"
+#include "ui/document/workbench.h"
 #include "ui/mainwindow.h"
 #include "ui/models/classcountmodel.h"
 #include "ui/models/headplanmodel.h"
 #include "ui/pages/headpage.h"
 #include "ui/pages/resultspage.h"
 #include "ui/plots/trainingplots.h"
+#include "ui/widgets/exportpanel.h"
 #include "ui/wizard/architecturepage.h"
 #include "ui/wizard/datapage.h"
 #include "ui/wizard/exportpage.h"
@@ -75,7 +78,7 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         QVERIFY(dir.isValid());
-        FineTuneWizard wizard;
+        FineTuneWizard wizard(nullptr);
         wizard.show();
         wizard::WeightsPage *page = wizard.weightsPage();
         QCOMPARE(wizard.currentId(), int(FineTuneWizard::WeightsPageId));
@@ -106,7 +109,7 @@ private Q_SLOTS:
         QVERIFY(!wizard.button(QWizard::NextButton)->isEnabled());
         wizard.next();
         QCOMPARE(wizard.currentId(), int(FineTuneWizard::WeightsPageId));
-        QVERIFY(!wizard.model());
+        QVERIFY(!wizard.draft()->model());
         QTest::qWait(50);
         QCOMPARE(finished.count(), 0); // Next on a path known to be bad does not read it again
 
@@ -118,8 +121,8 @@ private Q_SLOTS:
         QVERIFY2(page->message().contains(QStringLiteral("18 old class name")), qPrintable(page->message()));
         clickNext(&wizard);
         QCOMPARE(wizard.currentId(), int(FineTuneWizard::DatasetPageId));
-        QVERIFY(wizard.model());
-        QCOMPARE(wizard.model()->sourcePath, m_demo.weights);
+        QVERIFY(wizard.draft()->model());
+        QCOMPARE(wizard.draft()->model()->sourcePath, m_demo.weights);
 
         // The dataset page refuses a folder that does not exist.
         const QString noFolder = dir.filePath(QStringLiteral("no-such-dataset"));
@@ -128,7 +131,7 @@ private Q_SLOTS:
         QCOMPARE(wizard.currentId(), int(FineTuneWizard::DatasetPageId));
         QVERIFY2(wizard.dataPage()->message().contains(noFolder), qPrintable(wizard.dataPage()->message()));
         QVERIFY(!wizard.button(QWizard::NextButton)->isEnabled());
-        QVERIFY(!wizard.data());
+        QVERIFY(!wizard.draft()->dataset()->samples());
 
         // Back and a bad path again: the old model no longer passes.
         wizard.back();
@@ -148,7 +151,8 @@ private Q_SLOTS:
         const QStringList oldNames = readLines(m_demo.labels);
         QCOMPARE(oldNames.size(), 18);
 
-        MainWindow window;
+        Workbench workbench;
+        MainWindow window(&workbench);
         window.setShowErrorDialogs(false);
         window.show();
         auto *action = window.findChild<QAction *>(QStringLiteral("newFineTuneAction"));
@@ -158,6 +162,7 @@ private Q_SLOTS:
         auto *wizard = window.findChild<FineTuneWizard *>();
         QVERIFY(wizard);
         QVERIFY(wizard->isVisible());
+        Workbench *draft = wizard->draft();
 
         // 1. Weights.
         QSignalSpy weightsLoaded(wizard->weightsPage(), &wizard::WeightsPage::loadFinished);
@@ -183,8 +188,8 @@ private Q_SLOTS:
         arch->setLabelsPath(m_demo.labels);
         clickNext(wizard);
         QCOMPARE(wizard->currentId(), int(FineTuneWizard::DatasetPageId));
-        QVERIFY(wizard->model()->hasArchitecture);
-        QCOMPARE(wizard->model()->classNames, oldNames);
+        QVERIFY(draft->model()->hasArchitecture);
+        QCOMPARE(draft->model()->classNames, oldNames);
 
         // 3. Dataset: classes and counts, features proposed from the model's input.
         wizard::DataPage *data = wizard->dataPage();
@@ -196,12 +201,13 @@ private Q_SLOTS:
         QVERIFY(dataLoaded.wait(120000));
         QVERIFY2(dataLoaded.front().front().toBool(), qPrintable(data->message()));
         QCOMPARE(data->classModel()->rowCount(), 6);
-        QVERIFY(wizard->data());
+        const auto samples = draft->dataset()->samples();
+        QVERIFY(samples);
         int trainTotal = 0;
         for (int c : data->classModel()->trainCounts())
             trainTotal += c;
-        QCOMPARE(trainTotal, int(wizard->data()->train.count()));
-        QVERIFY2(data->message().contains(QStringLiteral("Features: ") + wizard->data()->description),
+        QCOMPARE(trainTotal, int(samples->train.count()));
+        QVERIFY2(data->message().contains(QStringLiteral("Features: ") + samples->description),
                  qPrintable(data->message()));
         clickNext(wizard);
 
@@ -209,7 +215,7 @@ private Q_SLOTS:
         QCOMPARE(wizard->currentId(), int(FineTuneWizard::HeadPageId));
         HeadPlanModel *plan = wizard->headPlanPage()->planModel();
         QAbstractItemModelTester planTester(plan, QAbstractItemModelTester::FailureReportingMode::QtTest);
-        const QStringList newNames = wizard->data()->classNames;
+        const QStringList newNames = samples->classNames;
         QCOMPARE(plan->rowCount(), newNames.size());
         for (int r = 0; r < plan->rowCount(); ++r)
             QCOMPARE(plan->plan().rows[r].strategy,
@@ -224,22 +230,22 @@ private Q_SLOTS:
         QCOMPARE(wizard->currentId(), int(FineTuneWizard::SettingsPageId));
         QCOMPARE(wizard->field(QStringLiteral("epochs")).toInt(), 10);
         QCOMPARE(wizard->field(QStringLiteral("batchSize")).toInt(), 32);
-        QCOMPARE(wizard->settings().optimizer.kind, OptimizerKind::Adam);
-        QCOMPARE(wizard->settings().optimizer.learningRate, 0.001);
-        QCOMPARE(wizard->settings().trainable.preset, TrainPreset::HeadOnly);
-        QCOMPARE(wizard->compareScratch(), false);
+        QCOMPARE(draft->trainingSettings().optimizer.kind, OptimizerKind::Adam);
+        QCOMPARE(draft->trainingSettings().optimizer.learningRate, 0.001);
+        QCOMPARE(draft->trainingSettings().trainable.preset, TrainPreset::HeadOnly);
+        QCOMPARE(draft->compareScratch(), false);
         wizard->setField(QStringLiteral("epochs"), 2);
         wizard->setField(QStringLiteral("batchSize"), 16);
         wizard->setField(QStringLiteral("trainPreset"), 1); // everything
         wizard->setField(QStringLiteral("seed"), 3);
-        QCOMPARE(wizard->settings().trainable.preset, TrainPreset::All);
+        QCOMPARE(draft->trainingSettings().trainable.preset, TrainPreset::All);
         clickNext(wizard);
 
         // 6. Summary, then Train.
         QCOMPARE(wizard->currentId(), int(FineTuneWizard::SummaryPageId));
         const QString summary = wizard->summaryPage()->text();
         for (const QString &expected : {QStringLiteral("2 epochs, batch 16"), QStringLiteral("seed 3"), weights,
-                                        m_demo.architecture, newNames.front(), wizard->data()->description})
+                                        m_demo.architecture, newNames.front(), samples->description})
             QVERIFY2(summary.contains(expected), qPrintable(expected + QStringLiteral(" not in:\n") + summary));
         QCOMPARE(wizard->button(QWizard::NextButton)->text(), QStringLiteral("&Train"));
         QSignalSpy trained(wizard->trainPage(), &wizard::TrainPage::trainingFinished);
@@ -251,27 +257,27 @@ private Q_SLOTS:
         QVERIFY(!wizard->button(QWizard::NextButton)->isEnabled());
         QVERIFY(trained.wait(120000));
         QVERIFY2(trained.front().front().toBool(), qPrintable(wizard->trainPage()->statusText()));
-        QVERIFY(wizard->outcome());
-        QCOMPARE(wizard->outcome()->fineTuned.history.size(), 2);
+        QVERIFY(draft->outcome());
+        QCOMPARE(draft->outcome()->fineTuned.history.size(), 2);
         QCOMPARE(wizard->trainPage()->plots()->pointCount(TrainingPlots::TrainLoss), 2);
         QCOMPARE(wizard->trainPage()->progressBar()->value(), wizard->trainPage()->progressBar()->maximum());
         QVERIFY(!wizard->trainPage()->stopButton()->isEnabled());
-        QCOMPARE(wizard->trainedModel()->classNames, newNames);
+        QCOMPARE(draft->trainedModel()->classNames, newNames);
         clickNext(wizard);
 
         // 8. Export: Finish only once the file is written.
         QCOMPARE(wizard->currentId(), int(FineTuneWizard::ExportPageId));
         wizard::ExportPage *exportPage = wizard->exportPage();
-        QVERIFY2(exportPage->targetPath().endsWith(QStringLiteral("base-speakers-finetuned.h5")),
-                 qPrintable(exportPage->targetPath()));
+        ExportPanel *exportPanel = exportPage->panel();
+        QVERIFY2(exportPanel->targetPath().endsWith(QStringLiteral("base-speakers-finetuned.h5")),
+                 qPrintable(exportPanel->targetPath()));
         QVERIFY(!wizard->button(QWizard::FinishButton)->isEnabled());
         const QString target = dir.filePath(QStringLiteral("out/speakers.h5"));
         QVERIFY(QDir().mkpath(dir.filePath(QStringLiteral("out"))));
-        exportPage->setTargetPath(target);
-        QSignalSpy exported(exportPage, &wizard::ExportPage::exportFinished);
-        exportPage->startExport();
-        QVERIFY(exported.wait(60000));
-        QVERIFY2(exported.front().front().toBool(), qPrintable(exportPage->message()));
+        exportPanel->setTargetPath(target);
+        QSignalSpy exported(exportPanel, &ExportPanel::exportFinished);
+        exportPanel->startExport();
+        QVERIFY2(exported.wait(60000), qPrintable(exportPanel->logText()));
         QVERIFY(wizard->button(QWizard::FinishButton)->isEnabled());
         QCOMPARE(exportPage->writtenFiles().front(), target);
         QVERIFY(QFileInfo::exists(target));
@@ -288,29 +294,49 @@ private Q_SLOTS:
         QVERIFY2(head, qPrintable(head.errorString()));
         QCOMPARE(head->units, newNames.size());
         const Layer *written = reloaded->model.layer(head->layer);
-        const Layer *inMemory = wizard->trainedModel()->model.layer(head->layer);
+        const Layer *inMemory = draft->trainedModel()->model.layer(head->layer);
         QVERIFY(written && inMemory);
         QVERIFY(!written->weights.isEmpty());
         QVERIFY(written->weights.front().tensor.values == inMemory->weights.front().tensor.values);
 
-        // Finish: the workbench shows the model, the dataset, the plan and the results.
-        const auto model = wizard->model();
-        const auto samples = wizard->data();
+        // Finish: the workbench adopts the model, the samples, the plan and the results.
+        const HeadPlan plannedRows = draft->plan()->plan();
+        const QString writtenModel = exportPanel->writtenFiles().front();
         QTest::mouseClick(wizard->button(QWizard::FinishButton), Qt::LeftButton);
         QVERIFY(!wizard->isVisible());
-        QVERIFY(window.currentModel());
-        QCOMPARE(window.currentModel()->sourcePath, weights);
-        QCOMPARE(window.currentModel()->classNames, oldNames);
-        QCOMPARE(window.currentDataset(), samples);
+        QVERIFY(workbench.model());
+        QCOMPARE(workbench.model()->sourcePath, weights);
+        QCOMPARE(workbench.model()->classNames, oldNames);
+        QCOMPARE(workbench.dataset()->samples(), samples);
+        QCOMPARE(workbench.plan()->plan().rows.size(), plannedRows.rows.size());
         QCOMPARE(window.headPage()->planModel()->rowCount(), newNames.size());
         QVERIFY(window.resultsPage()->hasResults());
         QCOMPARE(window.currentPage(), int(MainWindow::ResultsPageIndex));
-        Q_UNUSED(model)
+        QCOMPARE(workbench.trainedClassNames(), newNames);
+        Q_UNUSED(writtenModel)
+    }
+
+    void cancelledWizardLeavesTheWorkbench()
+    {
+        Workbench workbench;
+        auto before = std::make_shared<LoadedModel>();
+        before->sourcePath = QStringLiteral("/nonexistent/before.h5");
+        workbench.setModel(before);
+        FineTuneWizard wizard(&workbench);
+        wizard.show();
+        QSignalSpy weightsLoaded(wizard.weightsPage(), &wizard::WeightsPage::loadFinished);
+        wizard.weightsPage()->setPath(m_demo.weights);
+        QVERIFY(weightsLoaded.wait(20000));
+        QVERIFY(wizard.draft()->model());
+        QVERIFY(wizard.draft()->model() != workbench.model());
+        wizard.reject();
+        QCOMPARE(workbench.model(), before);
+        QVERIFY(!workbench.dataset()->samples());
     }
 
     void cancelLoadingAndStopTraining()
     {
-        FineTuneWizard wizard;
+        FineTuneWizard wizard(nullptr);
         wizard.show();
         QSignalSpy weightsLoaded(wizard.weightsPage(), &wizard::WeightsPage::loadFinished);
         wizard.weightsPage()->setPath(m_demo.weights);
@@ -326,7 +352,7 @@ private Q_SLOTS:
         QVERIFY2(wizard.dataPage()->message().contains(QStringLiteral("cancelled")),
                  qPrintable(wizard.dataPage()->message()));
         QVERIFY(!dataLoaded.wait(1500));
-        QVERIFY(!wizard.data());
+        QVERIFY(!wizard.draft()->dataset()->samples());
         QCOMPARE(wizard.currentId(), int(FineTuneWizard::DatasetPageId));
         QVERIFY(!wizard.button(QWizard::NextButton)->isEnabled());
 
@@ -347,8 +373,8 @@ private Q_SLOTS:
         QTest::mouseClick(wizard.trainPage()->stopButton(), Qt::LeftButton);
         QVERIFY(trained.wait(60000));
         QVERIFY(trained.front().front().toBool());
-        QCOMPARE(wizard.outcome()->fineTuned.stopReason, StopReason::Cancelled);
-        QVERIFY(wizard.outcome()->fineTuned.history.size() < 500);
+        QCOMPARE(wizard.draft()->outcome()->fineTuned.stopReason, StopReason::Cancelled);
+        QVERIFY(wizard.draft()->outcome()->fineTuned.history.size() < 500);
         QVERIFY(wizard.button(QWizard::NextButton)->isEnabled());
     }
 };

@@ -8,12 +8,14 @@
 // measured 51 ms: the three plots replot in one batch of posted events, and a replot that drew an
 // antialiased dot per epoch point cost 15-35 ms once a run had a few hundred epochs. Past 60
 // points a series is now a plain line (TrainingPlots), which halved the worst slice here (26-35 ms
-// under load). The plots must also coalesce the run's many epoch signals into few replots.
+// under load). The run's many epoch signals must also coalesce into few replots (ProgressThrottle).
 
 #include "core/model/modelspec.h"
 #include "core/training/trainingdata.h"
 #include "tests/core/training/trainingtestmodels.h"
+#include "ui/document/datasetsource.h"
 #include "ui/document/trainingcontroller.h"
+#include "ui/document/workbench.h"
 #include "ui/mainwindow.h"
 #include "ui/models/headplanmodel.h"
 #include "ui/pages/headpage.h"
@@ -62,11 +64,12 @@ private Q_SLOTS:
         data->train = blobs(5, 80, 8, 1);
         data->validation = blobs(5, 40, 8, 2);
 
-        MainWindow window;
+        Workbench workbench;
+        MainWindow window(&workbench);
         window.setShowErrorDialogs(false);
         window.show();
-        window.setLoadedModel(model);
-        window.setDataset(data, QStringLiteral("synthetic"));
+        workbench.setModel(model);
+        workbench.dataset()->setSamples(data, QStringLiteral("synthetic"));
         QCOMPARE(window.headPage()->planModel()->rowCount(), 5);
         window.showPage(MainWindow::TrainingPageIndex);
         TrainingPage *page = window.trainingPage();
@@ -74,11 +77,11 @@ private Q_SLOTS:
         p.epochs = 100000;
         p.batchSize = 8;
         p.trainable.preset = TrainPreset::All;
-        page->setSettings(p, false);
+        workbench.setTrainingSettings(p, false);
 
         QSignalSpy epochs(page->controller(), &TrainingController::epochFinished);
         QSignalSpy batches(page->controller(), &TrainingController::batchFinished);
-        QSignalSpy finished(page, &TrainingPage::trainingFinished);
+        QSignalSpy finished(page->controller(), &TrainingController::succeeded);
         page->start();
         QTRY_VERIFY_WITH_TIMEOUT(page->controller()->state() == TrainingController::State::Training, 20000);
 
@@ -111,7 +114,7 @@ private Q_SLOTS:
               "%lld epochs, %d replots",
               ticks, worst, worstCpu, qlonglong(batches.count()), qlonglong(epochs.count()), replots);
         QVERIFY2(batches.count() >= 5, "training made progress while probed");
-        // One replot per 100 ms at most (TrainingPlots' timer), however many epochs end meanwhile.
+        // One replot per delivery of the run's ProgressThrottle (every 100 ms), however many epochs end meanwhile.
         QVERIFY2(replots <= 3000 / 100 + 2, qPrintable(QStringLiteral("%1 replots in 3 s").arg(replots)));
         QVERIFY2(ticks >= 20, qPrintable(QStringLiteral("the GUI event loop ran only %1 times in 3 s").arg(ticks)));
         QVERIFY2(worstCpu <= 50, qPrintable(QStringLiteral("GUI thread busy %1 ms between probe ticks").arg(worstCpu)));

@@ -4,6 +4,8 @@
 #include "core/training/demo.h"
 #include "core/training/trainingdata.h"
 #include "tests/core/training/trainingtestmodels.h"
+#include "ui/document/datasetsource.h"
+#include "ui/document/workbench.h"
 #include "ui/mainwindow.h"
 #include "ui/models/headplanmodel.h"
 #include "ui/models/layertablemodel.h"
@@ -11,6 +13,7 @@
 #include "ui/pages/modelpage.h"
 #include "ui/pages/resultspage.h"
 #include "ui/pages/trainingpage.h"
+#include "ui/document/trainingcontroller.h"
 
 #include <QAbstractItemModelTester>
 #include <QApplication>
@@ -55,13 +58,14 @@ private Q_SLOTS:
 
     void dropLoadsModel()
     {
-        MainWindow window;
+        Workbench workbench;
+        MainWindow window(&workbench);
         window.setShowErrorDialogs(false);
         window.show();
-        QSignalSpy loaded(&window, &MainWindow::modelLoaded);
+        QSignalSpy loaded(&workbench, &Workbench::modelLoaded);
         drop(&window, {QUrl::fromLocalFile(fixture(QStringLiteral("keras2/3layer_batch_norm.h5")))});
         QVERIFY(loaded.wait(20000));
-        QVERIFY(window.currentModel());
+        QVERIFY(workbench.model());
         LayerTableModel *model = window.modelPage()->layerModel();
         QCOMPARE(model->rowCount(), 13);
         QCOMPARE(model->index(2, LayerTableModel::NameColumn).data().toString(), QStringLiteral("bn1"));
@@ -71,10 +75,11 @@ private Q_SLOTS:
 
     void freezingUpdatesTotals()
     {
-        MainWindow window;
+        Workbench workbench;
+        MainWindow window(&workbench);
         window.setShowErrorDialogs(false);
-        QSignalSpy loaded(&window, &MainWindow::modelLoaded);
-        window.openModelFile(fixture(QStringLiteral("keras2/3layer_batch_norm.h5")));
+        QSignalSpy loaded(&workbench, &Workbench::modelLoaded);
+        workbench.openModel(fixture(QStringLiteral("keras2/3layer_batch_norm.h5")));
         QVERIFY(loaded.wait(20000));
         LayerTableModel *model = window.modelPage()->layerModel();
         QAbstractItemModelTester tester(model, QAbstractItemModelTester::FailureReportingMode::QtTest);
@@ -89,20 +94,23 @@ private Q_SLOTS:
 
     void unreadableFileSaysWhichAndWhy()
     {
-        MainWindow window;
+        Workbench workbench;
+        MainWindow window(&workbench);
         window.setShowErrorDialogs(false);
-        QSignalSpy failed(&window, &MainWindow::loadFailed);
+        QSignalSpy failed(&workbench, &Workbench::modelLoadFailed);
         const QString path = fixture(QStringLiteral("PROVENANCE.md"));
-        window.openModelFile(path);
+        workbench.openModel(path);
         QVERIFY(failed.wait(20000));
-        const QString message = failed.front().front().toString();
+        QCOMPARE(failed.front().at(0).toString(), path);
+        const QString message = failed.front().at(1).toString();
         QVERIFY2(message.contains(path), qPrintable(message));
-        QVERIFY(!window.currentModel());
+        QVERIFY(!workbench.model());
     }
 
     void pagesInAnyOrderAndInputsReachThem()
     {
-        MainWindow window;
+        Workbench workbench;
+        MainWindow window(&workbench);
         window.setShowErrorDialogs(false);
         window.show();
         for (int page : {MainWindow::ResultsPageIndex, MainWindow::HeadPageIndex, MainWindow::ModelPageIndex,
@@ -123,13 +131,13 @@ private Q_SLOTS:
         model->hasArchitecture = true;
         model->model = testmodels::mlp(8, 16, 6, 7);
         model->classNames = testmodels::names(QStringLiteral("c"), 6);
-        window.setLoadedModel(model);
+        workbench.setModel(model);
         QCOMPARE(window.headPage()->planModel()->rowCount(), 0);
         auto data = std::make_shared<TrainingData>();
         data->classNames = testmodels::names(QStringLiteral("c"), 3) + testmodels::names(QStringLiteral("n"), 2);
         data->train = testmodels::blobs(5, 10, 8, 1);
         data->validation = testmodels::blobs(5, 4, 8, 2);
-        window.setDataset(data, QStringLiteral("synthetic"));
+        workbench.dataset()->setSamples(data, QStringLiteral("synthetic"));
         HeadPlanModel *plan = window.headPage()->planModel();
         QCOMPARE(plan->rowCount(), 5);
         QCOMPARE(plan->plan().rows[1].strategy, HeadStrategy::Copy);
@@ -162,36 +170,39 @@ private Q_SLOTS:
     {
         if (!demoFiles())
             QSKIP("the bundled demo is not in this tree (resources/demo)");
-        MainWindow window;
+        Workbench workbench;
+        MainWindow window(&workbench);
         window.setShowErrorDialogs(false);
         window.show();
-        QSignalSpy ready(&window, &MainWindow::demoReady);
-        QSignalSpy failedData(&window, &MainWindow::datasetFailed);
-        QSignalSpy failedModel(&window, &MainWindow::loadFailed);
-        window.openDemo();
+        QSignalSpy ready(&workbench, &Workbench::demoReady);
+        QSignalSpy failedData(workbench.dataset(), &DatasetSource::samplesFailed);
+        QSignalSpy failedModel(&workbench, &Workbench::modelLoadFailed);
+        window.findChild<QAction *>(QStringLiteral("openDemoAction"))->trigger();
         QTRY_VERIFY_WITH_TIMEOUT(!ready.isEmpty() || !failedData.isEmpty() || !failedModel.isEmpty(), 120000);
-        QVERIFY2(failedModel.isEmpty(),
-                 failedModel.isEmpty() ? "" : qPrintable(failedModel.front().front().toString()));
+        QVERIFY2(failedModel.isEmpty(), failedModel.isEmpty() ? "" : qPrintable(failedModel.front().at(1).toString()));
         QVERIFY2(failedData.isEmpty(), failedData.isEmpty() ? "" : qPrintable(failedData.front().front().toString()));
-        QVERIFY(window.currentModel());
-        QVERIFY(window.currentDataset());
+        QVERIFY(workbench.model());
+        const auto samples = workbench.dataset()->samples();
+        QVERIFY(samples);
         QCOMPARE(window.currentPage(), int(MainWindow::TrainingPageIndex));
-        QCOMPARE(window.headPage()->planModel()->rowCount(), window.currentDataset()->classNames.size());
+        QCOMPARE(window.headPage()->planModel()->rowCount(), samples->classNames.size());
+        QVERIFY(!window.isWindowModified()); // the demo as it comes is nothing to save
         QVERIFY(window.trainingPage()->canStart());
         QVERIFY(window.trainingPage()->startButton()->isEnabled());
 
         // One epoch from the demo's state reaches the Results page.
-        TrainingParams settings = window.trainingPage()->settings();
+        TrainingParams settings = workbench.trainingSettings();
         settings.epochs = 1;
         settings.earlyStopping.reset();
         settings.reduceLr.reset();
-        window.trainingPage()->setSettings(settings, false);
-        QSignalSpy finished(window.trainingPage(), &TrainingPage::trainingFinished);
-        QSignalSpy failed(window.trainingPage(), &TrainingPage::trainingFailed);
+        workbench.setTrainingSettings(settings, false);
+        QSignalSpy finished(workbench.training(), &TrainingController::succeeded);
+        QSignalSpy failed(workbench.training(), &TrainingController::failed);
         window.trainingPage()->start();
         QTRY_VERIFY_WITH_TIMEOUT(!finished.isEmpty() || !failed.isEmpty(), 120000);
         QVERIFY2(failed.isEmpty(), failed.isEmpty() ? "" : qPrintable(failed.front().front().toString()));
         QVERIFY(window.resultsPage()->hasResults());
+        QCOMPARE(workbench.trainedClassNames(), samples->classNames);
     }
 };
 

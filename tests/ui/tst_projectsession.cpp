@@ -3,14 +3,19 @@
 #include "core/project/projectfile.h"
 #include "core/training/headplan.h"
 #include "core/training/trainingdata.h"
+#include "ui/document/datasetsource.h"
 #include "ui/document/projectsession.h"
+#include "ui/document/recentfiles.h"
 #include "ui/document/trainingcontroller.h"
+#include "ui/document/workbench.h"
 #include "ui/mainwindow.h"
 #include "ui/models/headplanmodel.h"
 #include "ui/pages/headpage.h"
 #include "ui/pages/trainingpage.h"
 
 #include <QAction>
+#include <QMenu>
+#include <QSettings>
 #include <QFileInfo>
 #include <QSignalSpy>
 #include <QStandardPaths>
@@ -47,7 +52,8 @@ private Q_SLOTS:
 
     void menuHasProjectActions()
     {
-        MainWindow window;
+        Workbench workbench;
+        MainWindow window(&workbench);
         for (const char *name :
              {"openProjectAction", "saveProjectAction", "saveProjectAsAction", "pauseTrainingAction"})
             QVERIFY2(window.findChild<QAction *>(QLatin1String(name)), name);
@@ -57,18 +63,45 @@ private Q_SLOTS:
             !window.findChild<QAction *>(QStringLiteral("pauseTrainingAction"))->isEnabled()); // nothing is training
     }
 
+    void recentFilesAreOneList()
+    {
+        QSettings settings;
+        settings.setValue(QStringLiteral("recentFiles"), QStringList{QStringLiteral("/m/a.h5")});
+        // Projects had a list of their own: it is merged in once, after the files.
+        settings.setValue(QStringLiteral("recentProjects"),
+                          QStringList{QStringLiteral("/p/x.graft"), QStringLiteral("/m/a.h5")});
+        QCOMPARE(RecentFiles::paths(), (QStringList{QStringLiteral("/m/a.h5"), QStringLiteral("/p/x.graft")}));
+        QVERIFY(!settings.contains(QStringLiteral("recentProjects")));
+        RecentFiles::add(QStringLiteral("/p/x.graft"));
+        QCOMPARE(RecentFiles::paths(), (QStringList{QStringLiteral("/p/x.graft"), QStringLiteral("/m/a.h5")}));
+        QVERIFY(RecentFiles::isProject(QStringLiteral("/p/x.graft")));
+        QVERIFY(!RecentFiles::isProject(QStringLiteral("/m/a.h5")));
+
+        // File → Open Recent lists both.
+        Workbench workbench;
+        MainWindow window(&workbench);
+        auto *menu = window.findChild<QMenu *>(QStringLiteral("recentFilesMenu"));
+        QVERIFY(menu);
+        Q_EMIT menu->aboutToShow();
+        QStringList listed;
+        for (const QAction *action : menu->actions())
+            listed << action->text();
+        QCOMPARE(listed, (QStringList{QStringLiteral("x.graft"), QStringLiteral("a.h5")}));
+    }
+
     void saveAndReopenRestoresSession()
     {
         QTemporaryDir dir;
         QVERIFY(dir.isValid());
         const QString projectPath = dir.filePath(QStringLiteral("speakers.graft"));
 
-        MainWindow first;
+        Workbench firstWorkbench;
+        MainWindow first(&firstWorkbench);
         first.setShowErrorDialogs(false);
-        QSignalSpy ready(&first, &MainWindow::demoReady);
-        QSignalSpy failedData(&first, &MainWindow::datasetFailed);
-        QSignalSpy failedModel(&first, &MainWindow::loadFailed);
-        first.openDemo();
+        QSignalSpy ready(&firstWorkbench, &Workbench::demoReady);
+        QSignalSpy failedData(firstWorkbench.dataset(), &DatasetSource::samplesFailed);
+        QSignalSpy failedModel(&firstWorkbench, &Workbench::modelLoadFailed);
+        firstWorkbench.openDemo();
         QTRY_VERIFY_WITH_TIMEOUT(!ready.isEmpty() || !failedData.isEmpty() || !failedModel.isEmpty(), 120000);
         QVERIFY2(failedModel.isEmpty() && failedData.isEmpty(), "the demo did not load");
         HeadPlanModel *plan = first.headPage()->planModel();
@@ -80,59 +113,61 @@ private Q_SLOTS:
         plan->setStrategy({1}, changed);
         QCOMPARE(plan->plan().rows.at(1).strategy, changed);
         QVERIFY(first.isWindowModified());
-        TrainingParams settings = first.trainingPage()->settings();
+        TrainingParams settings = firstWorkbench.trainingSettings();
         const int epochs = settings.epochs == 7 ? 9 : 7;
         settings.epochs = epochs;
-        first.trainingPage()->setSettings(settings, first.trainingPage()->compareScratch());
+        firstWorkbench.setTrainingSettings(settings, firstWorkbench.compareScratch());
 
         const Expected<void> saved = first.projectSession()->save(projectPath);
         QVERIFY2(saved, qPrintable(saved.errorString()));
         QVERIFY(QFileInfo::exists(projectPath));
         QVERIFY(!first.isWindowModified());
         QVERIFY2(first.windowTitle().contains(QLatin1String("speakers")), qPrintable(first.windowTitle()));
-        QCOMPARE(ProjectSession::recentProjects().value(0), QFileInfo(projectPath).absoluteFilePath());
+        QCOMPARE(RecentFiles::paths().value(0), QFileInfo(projectPath).absoluteFilePath());
 
-        MainWindow second;
+        Workbench secondWorkbench;
+        MainWindow second(&secondWorkbench);
         second.setShowErrorDialogs(false);
         const QStringList problems = openAndWait(second, projectPath);
         QVERIFY2(problems.isEmpty(), qPrintable(problems.join(QLatin1Char('\n'))));
-        QVERIFY(second.currentModel());
-        QVERIFY(second.currentDataset());
-        QCOMPARE(QFileInfo(second.currentModel()->sourcePath).canonicalFilePath(),
-                 QFileInfo(first.currentModel()->sourcePath).canonicalFilePath());
-        QCOMPARE(second.currentDataset()->classNames, first.currentDataset()->classNames);
+        QVERIFY(secondWorkbench.model());
+        QVERIFY(secondWorkbench.dataset()->samples());
+        QCOMPARE(QFileInfo(secondWorkbench.model()->sourcePath).canonicalFilePath(),
+                 QFileInfo(firstWorkbench.model()->sourcePath).canonicalFilePath());
+        QCOMPARE(secondWorkbench.dataset()->samples()->classNames, firstWorkbench.dataset()->samples()->classNames);
         const HeadPlan &reopened = second.headPage()->planModel()->plan();
         QCOMPARE(reopened.rows.size(), plan->plan().rows.size());
         QCOMPARE(reopened.rows.at(1).strategy, changed);
         QCOMPARE(reopened.rows.at(1).className, plan->plan().rows.at(1).className);
-        QCOMPARE(second.trainingPage()->settings().epochs, epochs);
+        QCOMPARE(secondWorkbench.trainingSettings().epochs, epochs);
         QCOMPARE(second.projectSession()->path(), QFileInfo(projectPath).absoluteFilePath());
         QVERIFY(!second.isWindowModified());
         // A training setting edited after opening marks the window, and editing it back clears it.
-        QSignalSpy edited(second.trainingPage(), &TrainingPage::settingsEdited);
-        TrainingParams edit = second.trainingPage()->settings();
+        QSignalSpy edited(&secondWorkbench, &Workbench::trainingSettingsChanged);
+        TrainingParams edit = secondWorkbench.trainingSettings();
         const int savedEpochs = edit.epochs;
         edit.epochs = savedEpochs + 1;
-        second.trainingPage()->setSettings(edit, second.trainingPage()->compareScratch());
+        secondWorkbench.setTrainingSettings(edit, secondWorkbench.compareScratch());
         QVERIFY(!edited.isEmpty());
         QVERIFY(second.isWindowModified());
         edit.epochs = savedEpochs;
-        second.trainingPage()->setSettings(edit, second.trainingPage()->compareScratch());
+        secondWorkbench.setTrainingSettings(edit, secondWorkbench.compareScratch());
         QVERIFY(!second.isWindowModified());
     }
 
     void trainingMenuPausesAndResumes()
     {
-        MainWindow window;
+        Workbench workbench;
+        MainWindow window(&workbench);
         window.setShowErrorDialogs(false);
-        QSignalSpy ready(&window, &MainWindow::demoReady);
-        window.openDemo();
+        QSignalSpy ready(&workbench, &Workbench::demoReady);
+        workbench.openDemo();
         QTRY_VERIFY_WITH_TIMEOUT(!ready.isEmpty(), 120000);
-        TrainingParams settings = window.trainingPage()->settings();
+        TrainingParams settings = workbench.trainingSettings();
         settings.epochs = 100000;
-        window.trainingPage()->setSettings(settings, false);
+        workbench.setTrainingSettings(settings, false);
         auto *pause = window.findChild<QAction *>(QStringLiteral("pauseTrainingAction"));
-        TrainingController *controller = window.trainingPage()->controller();
+        TrainingController *controller = workbench.training();
         QSignalSpy batches(controller, &TrainingController::batchFinished);
         window.trainingPage()->start();
         QTRY_VERIFY_WITH_TIMEOUT(batches.count() >= 2, 60000);
@@ -159,12 +194,13 @@ private Q_SLOTS:
         const Expected<void> written = ProjectFile::write(project, projectPath);
         QVERIFY2(written, qPrintable(written.errorString()));
 
-        MainWindow window;
+        Workbench workbench;
+        MainWindow window(&workbench);
         window.setShowErrorDialogs(false);
         const QStringList problems = openAndWait(window, projectPath);
         QVERIFY2(problems.join(QLatin1Char('\n')).contains(QLatin1String("gone.weights.h5")),
                  qPrintable(problems.join(QLatin1Char('\n'))));
-        QVERIFY(!window.currentModel());
+        QVERIFY(!workbench.model());
     }
 
     /** A dataset folder that cannot be scanned ends the opening with a problem, not a wait. */
@@ -182,13 +218,14 @@ private Q_SLOTS:
         const Expected<void> written = ProjectFile::write(project, projectPath);
         QVERIFY2(written, qPrintable(written.errorString()));
 
-        MainWindow window;
+        Workbench workbench;
+        MainWindow window(&workbench);
         window.setShowErrorDialogs(false);
         const QStringList problems = openAndWait(window, projectPath);
         QVERIFY2(!problems.contains(QStringLiteral("timed out")), "the project waited for a dataset that never came");
         QVERIFY2(problems.join(QLatin1Char('\n')).contains(QLatin1String("no-classes-here")),
                  qPrintable(problems.join(QLatin1Char('\n'))));
-        QVERIFY(window.currentModel()); // the model the project names is still opened
+        QVERIFY(workbench.model()); // the model the project names is still opened
     }
 };
 

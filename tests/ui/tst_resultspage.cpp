@@ -1,5 +1,10 @@
-// ResultsPage: metrics, per-class accuracy, the confusion heat map and the scratch comparison from an outcome.
+// ResultsPage: metrics, per-class accuracy, the confusion heat map and the scratch comparison from an outcome;
+// the Workbench's training result shows, and new inputs clear it.
 
+#include "core/training/trainingdata.h"
+#include "tests/core/training/trainingtestmodels.h"
+#include "ui/document/datasetsource.h"
+#include "ui/document/workbench.h"
 #include "ui/pages/resultspage.h"
 #include "ui/plots/confusionmapplot.h"
 
@@ -46,7 +51,8 @@ class TestResultsPage final : public QObject
 private Q_SLOTS:
     void showsOutcome()
     {
-        ResultsPage page;
+        Workbench workbench;
+        ResultsPage page(&workbench);
         QVERIFY(!page.hasResults());
         FineTuneOutcome outcome{result(0.8), result(0.6)};
         const QStringList names{QStringLiteral("alice"), QStringLiteral("bob"), QStringLiteral("carol")};
@@ -77,6 +83,30 @@ private Q_SLOTS:
         QVERIFY(!page.hasResults());
         QCOMPARE(page.perClassTable()->rowCount(), 0);
         QCOMPARE(page.confusionPlot()->classCount(), 0);
+    }
+
+    void followsTheWorkbenchResult()
+    {
+        Workbench workbench;
+        ResultsPage page(&workbench);
+        auto model = std::make_shared<LoadedModel>();
+        model->sourcePath = QStringLiteral("/nonexistent/old.h5");
+        model->model = testmodels::mlp(8, 16, 6, 7);
+        workbench.setModel(model);
+        const QStringList names{QStringLiteral("alice"), QStringLiteral("bob"), QStringLiteral("carol")};
+        workbench.setTrainingResult(FineTuneOutcome{result(0.8), std::nullopt}, names);
+        QVERIFY(page.hasResults());
+        QCOMPARE(page.perClassTable()->item(1, 0)->text(), QStringLiteral("bob"));
+        // Other samples: the result no longer describes them.
+        auto data = std::make_shared<TrainingData>();
+        data->classNames = names;
+        workbench.dataset()->setSamples(data, QStringLiteral("synthetic"));
+        QVERIFY(!page.hasResults());
+        QVERIFY(workbench.trainedModel()); // what Export writes stays until the next run
+        workbench.setTrainingResult(FineTuneOutcome{result(0.6), std::nullopt}, names);
+        QVERIFY(page.hasResults());
+        workbench.clearTrainingResult();
+        QVERIFY(!page.hasResults());
     }
 };
 

@@ -10,6 +10,8 @@
 #include "core/text/texttokenizer.h"
 #include "core/training/trainingdata.h"
 #include "tests/core/training/trainingtestmodels.h"
+#include "ui/document/datasetsource.h"
+#include "ui/document/workbench.h"
 #include "ui/mainwindow.h"
 #include "ui/models/classcountmodel.h"
 #include "ui/models/tokenpreviewmodel.h"
@@ -79,9 +81,9 @@ private:
     static void openAndWait(DatasetPage &page, const QString &path)
     {
         QSignalSpy changed(&page, &DatasetPage::datasetChanged);
-        QSignalSpy failed(&page, &DatasetPage::scanFailed);
-        page.openPath(path);
-        QVERIFY(page.isScanning());
+        QSignalSpy failed(page.source(), &DatasetSource::scanFailed);
+        page.source()->open(path);
+        QVERIFY(page.source()->isScanning());
         QVERIFY2(changed.wait(30000), failed.isEmpty() ? "no signal" : qPrintable(failed.front().front().toString()));
     }
 
@@ -146,7 +148,8 @@ private Q_SLOTS:
 
     void csvWithTextVectorizationVocabulary()
     {
-        DatasetPage page;
+        Workbench pageWorkbench;
+        DatasetPage page(&pageWorkbench);
         page.setShowErrorDialogs(false);
         page.resize(1400, 900);
         page.show();
@@ -254,7 +257,7 @@ private Q_SLOTS:
             (QList<int>{2, 3, 5, 6}));
 
         // The settings flow into the training source.
-        const TextSourceSettings text = page.textSettings();
+        const TextSourceSettings text = page.source()->trainingDataSource().text;
         QVERIFY(text.isActive());
         QCOMPARE(text.tokenizer, spec);
         QCOMPARE(text.textColumn, QStringLiteral("text"));
@@ -262,13 +265,12 @@ private Q_SLOTS:
         QCOMPARE(text.maxLength, 4);
         QCOMPARE(text.padding.padding, PaddingSide::Post);
         QCOMPARE(text.padding.truncating, PaddingSide::Post);
-        QVERIFY(page.loadProblem().isEmpty());
-        const TrainingDataSource source = page.trainingDataSource(m_csv);
+        QVERIFY(page.source()->problem().isEmpty());
+        const TrainingDataSource source = page.source()->trainingDataSource();
         QCOMPARE(source.dataPath, QFileInfo(m_csv).absoluteFilePath());
         QCOMPARE(source.text.tokenizer, spec);
         QCOMPARE(source.text.maxLength, 4);
         QCOMPARE(source.validationSplit, page.validationFraction());
-        QVERIFY(!page.trainingDataSource(m_dir.filePath(QStringLiteral("other"))).text.isActive());
 
         // Another label column reads the table again: now the ids are the classes.
         QSignalSpy changed(&page, &DatasetPage::datasetChanged);
@@ -276,7 +278,8 @@ private Q_SLOTS:
         label->setCurrentIndex(0);
         Q_EMIT label->activated(0);
         QVERIFY(changed.wait(20000));
-        QCOMPARE(page.textSettings().labelColumn, QStringLiteral("id"));
+        QCOMPARE(page.source()->trainingDataSource().text.labelColumn, QStringLiteral("id"));
+        QCOMPARE(page.source()->settings().text.labelColumn, QStringLiteral("id"));
         QCOMPARE(page.classNames().size(), 10); // "8" is still a row with too many fields
         QCOMPARE(page.issuesTable()->rowCount(), 1);
     }
@@ -284,7 +287,8 @@ private Q_SLOTS:
     void settingsAreRemembered()
     {
         {
-            DatasetPage page;
+            Workbench pageWorkbench;
+            DatasetPage page(&pageWorkbench);
             page.setShowErrorDialogs(false);
             TextSettingsWidget *chosen = page.textSettingsWidget();
             QCOMPARE(chosen->tokenizerKind(), TextSettingsWidget::TokenizerKind::WordPiece); // the default
@@ -324,7 +328,8 @@ private Q_SLOTS:
         Project project;
         QStringList classNames;
         {
-            DatasetPage page;
+            Workbench pageWorkbench;
+            DatasetPage page(&pageWorkbench);
             page.setShowErrorDialogs(false);
             TextSettingsWidget *chosen = page.textSettingsWidget();
             chosen->setTokenizerKind(TextSettingsWidget::TokenizerKind::TextVectorization);
@@ -337,7 +342,7 @@ private Q_SLOTS:
             Q_EMIT label->activated(label->currentIndex());
             QTRY_COMPARE_WITH_TIMEOUT(page.dataset()->text->labelColumn, QStringLiteral("id"), 30000);
             classNames = page.classNames();
-            page.saveTo(project);
+            page.source()->saveTo(project);
         }
         QVERIFY(project.text.has_value());
         QCOMPARE(project.text->tokenizer, QStringLiteral("textvectorization"));
@@ -351,16 +356,17 @@ private Q_SLOTS:
         QVERIFY2(reopened, qPrintable(reopened.errorString()));
         QSettings().remove(QStringLiteral("text"));
 
-        DatasetPage other;
+        Workbench otherWorkbench;
+        DatasetPage other(&otherWorkbench);
         other.setShowErrorDialogs(false);
         QCOMPARE(other.textSettingsWidget()->tokenizerKind(), TextSettingsWidget::TokenizerKind::WordPiece);
         QSignalSpy changed(&other, &DatasetPage::datasetChanged);
-        other.loadFrom(*reopened);
+        other.source()->loadFrom(*reopened);
         QVERIFY(changed.wait(30000));
         QVERIFY(other.dataset()->isText());
         QCOMPARE(other.dataset()->text->labelColumn, QStringLiteral("id"));
         QCOMPARE(other.classNames(), classNames);
-        const TextSourceSettings restored = other.textSettings();
+        const TextSourceSettings restored = other.source()->trainingDataSource().text;
         QCOMPARE(restored.tokenizer, QStringLiteral("textvectorization:") + m_vocabulary);
         QCOMPARE(restored.textColumn, QStringLiteral("text"));
         QCOMPARE(restored.labelColumn, QStringLiteral("id"));
@@ -370,8 +376,9 @@ private Q_SLOTS:
 
         // A project of another kind of dataset leaves the text settings out.
         Project audio;
-        DatasetPage empty;
-        empty.saveTo(audio);
+        Workbench emptyWorkbench;
+        DatasetPage empty(&emptyWorkbench);
+        empty.source()->saveTo(audio);
         QVERIFY(!audio.text);
     }
 
@@ -391,7 +398,8 @@ private Q_SLOTS:
         writeFile(root + QStringLiteral("/pets/c.txt"), "   ");
         writeFile(root + QStringLiteral("/weather/a.txt"), "rainy");
 
-        DatasetPage page;
+        Workbench pageWorkbench;
+        DatasetPage page(&pageWorkbench);
         page.setShowErrorDialogs(false);
         page.show();
         page.setModelInputShape({5});
@@ -427,18 +435,19 @@ private Q_SLOTS:
         QCOMPARE(
             preview->index(2, TokenPreviewModel::ModelInputColumn).data(TokenPreviewModel::IdsRole).value<QList<int>>(),
             (QList<int>{0, 0, 0, 9, 10}));
-        QCOMPARE(page.trainingDataSource(root).text.tokenizer, QStringLiteral("wordpiece:") + vocab);
+        QCOMPARE(page.source()->trainingDataSource().text.tokenizer, QStringLiteral("wordpiece:") + vocab);
 
         // Without a vocabulary the preview and the load say what to choose.
         settings->setVocabularyPath(QString());
-        QVERIFY(page.loadProblem().contains(QStringLiteral("vocabulary")));
+        QVERIFY(page.source()->problem().contains(QStringLiteral("vocabulary")));
         QCOMPARE(page.textPreview()->model()->rowCount(), 0);
         QVERIFY(page.textPreview()->statusText().contains(QStringLiteral("vocabulary")));
     }
 
     void droppedTableOpensAsText()
     {
-        DatasetPage page;
+        Workbench pageWorkbench;
+        DatasetPage page(&pageWorkbench);
         page.setShowErrorDialogs(false);
         page.show();
         const QPoint pos = page.rect().center();
@@ -461,10 +470,11 @@ private Q_SLOTS:
         QCOMPARE(page.classCounts(), (QVector<int>{4, 2, 3}));
 
         // Dropped on the window, a table goes to the Dataset page, not to the model loader.
-        MainWindow window;
+        Workbench workbench;
+        MainWindow window(&workbench);
         window.setShowErrorDialogs(false);
         window.show();
-        QSignalSpy started(window.datasetPage(), &DatasetPage::scanStarted);
+        QSignalSpy started(workbench.dataset(), &DatasetSource::scanStarted);
         QDragEnterEvent windowEnter(window.rect().center(), Qt::CopyAction, &table, Qt::LeftButton, Qt::NoModifier);
         QApplication::sendEvent(&window, &windowEnter);
         QVERIFY(windowEnter.isAccepted());
@@ -472,7 +482,7 @@ private Q_SLOTS:
         QApplication::sendEvent(&window, &windowDrop);
         QVERIFY(windowDrop.isAccepted());
         QCOMPARE(started.count(), 1);
-        QVERIFY(!window.isLoading());
+        QVERIFY(!workbench.isLoadingModel());
         QCOMPARE(window.currentPage(), int(MainWindow::DatasetPageIndex));
         QSignalSpy windowChanged(window.datasetPage(), &DatasetPage::datasetChanged);
         QVERIFY(windowChanged.wait(20000));
@@ -489,7 +499,8 @@ private Q_SLOTS:
                            + " with a few more words to read\n";
             writeFile(path, content);
         }
-        DatasetPage page;
+        Workbench pageWorkbench;
+        DatasetPage page(&pageWorkbench);
         page.setShowErrorDialogs(false);
         page.show();
         page.textSettingsWidget()->setTokenizerKind(TextSettingsWidget::TokenizerKind::TextVectorization);
@@ -541,10 +552,11 @@ private Q_SLOTS:
             7, &error);
         QVERIFY2(!model->model.layers.isEmpty(), qPrintable(error));
 
-        MainWindow window;
+        Workbench workbench;
+        MainWindow window(&workbench);
         window.setShowErrorDialogs(false);
         window.show();
-        window.setLoadedModel(model);
+        workbench.setModel(model);
         DatasetPage *page = window.datasetPage();
         // An Embedding model shows the Text settings before any dataset, proposing its input length.
         QVERIFY(page->textSettingsWidget()->isVisibleTo(page));
@@ -554,17 +566,17 @@ private Q_SLOTS:
         page->textSettingsWidget()->setVocabularyPath(QString());
 
         // No vocabulary yet: the load is not attempted, the window says what is missing.
-        QSignalSpy failed(&window, &MainWindow::datasetFailed);
-        QSignalSpy loaded(&window, &MainWindow::datasetLoaded);
+        QSignalSpy failed(workbench.dataset(), &DatasetSource::samplesRefused);
+        QSignalSpy loaded(workbench.dataset(), &DatasetSource::samplesLoaded);
         openAndWait(*page, m_csv);
         QCOMPARE(failed.count(), 1);
         QVERIFY(failed.front().front().toString().contains(QStringLiteral("vocabulary")));
-        QVERIFY(!window.isLoadingDataset());
+        QVERIFY(!workbench.dataset()->isLoadingSamples());
 
         // Choosing it makes the samples: token ids of the model's length, the CSV's classes.
         page->textSettingsWidget()->setVocabularyPath(m_vocabulary);
         QVERIFY2(loaded.wait(30000), failed.size() > 1 ? qPrintable(failed.back().front().toString()) : "no signal");
-        const auto data = window.currentDataset();
+        const auto data = workbench.dataset()->samples();
         QVERIFY(data);
         QCOMPARE(data->classNames,
                  (QStringList{QStringLiteral("animals"), QStringLiteral("sports"), QStringLiteral("weather")}));

@@ -33,7 +33,7 @@ bool OpenedDataset::isArrayFileName(const QString &path)
 }
 
 OpenedDataset::ScanOutcome OpenedDataset::scan(const QString &path, const QString &textColumn,
-                                               const QString &labelColumn)
+                                               const QString &labelColumn, const std::atomic_bool *cancel)
 {
     auto dataset = std::make_shared<OpenedDataset>();
     dataset->path = path;
@@ -58,11 +58,12 @@ OpenedDataset::ScanOutcome OpenedDataset::scan(const QString &path, const QStrin
         dataset->arrays = std::move(*arrays);
         return {dataset, {}};
     }
+    ClassFolderScanOptions options;
+    options.cancel = cancel;
     if (const auto layout = ClassFolderScanner::detectSplitLayout(path)) {
-        auto train = ClassFolderScanner::scan(layout->trainPath);
+        auto train = ClassFolderScanner::scan(layout->trainPath, options);
         if (!train)
             return {nullptr, train.errorString()};
-        ClassFolderScanOptions options;
         options.kind = train->kind;
         options.classNames = train->classNames;
         auto validation = ClassFolderScanner::scan(layout->validationPath, options);
@@ -72,7 +73,7 @@ OpenedDataset::ScanOutcome OpenedDataset::scan(const QString &path, const QStrin
         dataset->validation = std::move(*validation);
         return {dataset, {}};
     }
-    auto train = ClassFolderScanner::scan(path);
+    auto train = ClassFolderScanner::scan(path, options);
     if (!train)
         return {nullptr, train.errorString()};
     dataset->train = std::move(*train);

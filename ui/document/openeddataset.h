@@ -8,6 +8,7 @@
 #include <QStringList>
 #include <QVector>
 
+#include <atomic>
 #include <memory>
 #include <optional>
 
@@ -41,8 +42,10 @@ struct OpenedDataset
     /**
      * Reads what `path` is: a text dataset (with these preferred CSV columns), arrays or
      * class folders. Runs on a worker thread: only core calls and values, no widgets.
+     * Setting `cancel` stops a class-folder scan before its remaining files are opened.
      */
-    static ScanOutcome scan(const QString &path, const QString &textColumn, const QString &labelColumn);
+    static ScanOutcome scan(const QString &path, const QString &textColumn, const QString &labelColumn,
+                            const std::atomic_bool *cancel = nullptr);
     /** .npy, .npz, .h5 or .hdf5 */
     static bool isArrayFileName(const QString &path);
 };

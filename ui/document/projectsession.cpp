@@ -4,26 +4,20 @@
 #include "core/training/headplan.h"
 #include "core/training/trainingdata.h"
 #include "core/training/trainingtypes.h"
-#include "ui/mainwindow.h"
+#include "ui/common/settingskeys.h"
+#include "ui/document/datasetsource.h"
+#include "ui/document/recentfiles.h"
+#include "ui/document/workbench.h"
 #include "ui/models/headplanmodel.h"
-#include "ui/pages/datasetpage.h"
-#include "ui/pages/headpage.h"
-#include "ui/pages/trainingpage.h"
 
 #include <QDir>
-#include <QFileDialog>
 #include <QFileInfo>
-#include <QMenu>
 #include <QSettings>
 #include <QUndoStack>
 
 namespace graft::ui {
 
 namespace {
-
-constexpr int maxRecentProjects = 8;
-const char recentProjectsKey[] = "recentProjects";
-const char lastProjectFolderKey[] = "lastProjectFolder";
 
 ProjectTrainingSettings toProject(const TrainingParams &p, bool compareScratch)
 {
@@ -96,20 +90,19 @@ TrainingParams fromProject(const ProjectTrainingSettings &t)
 
 } // namespace
 
-ProjectSession::ProjectSession(MainWindow *window) : QObject(window), m_window(window)
+ProjectSession::ProjectSession(Workbench *workbench, QObject *parent) : QObject(parent), m_workbench(workbench)
 {
-    connect(window->headPage()->planModel()->undoStack(), &QUndoStack::cleanChanged, this,
-            &ProjectSession::stateChanged);
+    connect(workbench->plan()->undoStack(), &QUndoStack::cleanChanged, this, &ProjectSession::stateChanged);
     // Settings edits have no undo stack: they count against the last saved state instead.
-    connect(window->trainingPage(), &TrainingPage::settingsEdited, this, &ProjectSession::stateChanged);
-    for (auto signal :
-         {&DatasetPage::datasetChanged, &DatasetPage::featureSettingsChanged, &DatasetPage::textSettingsChanged})
-        connect(window->datasetPage(), signal, this, &ProjectSession::stateChanged);
+    connect(workbench, &Workbench::trainingSettingsChanged, this, &ProjectSession::stateChanged);
+    connect(workbench, &Workbench::modelChanged, this, &ProjectSession::stateChanged);
+    for (auto signal : {&DatasetSource::scanned, &DatasetSource::settingsChanged})
+        connect(workbench->dataset(), signal, this, &ProjectSession::stateChanged);
 }
 
 bool ProjectSession::isModified() const
 {
-    if (!m_window->headPage()->planModel()->undoStack()->isClean())
+    if (!m_workbench->plan()->undoStack()->isClean())
         return true;
     return !m_baseline.isEmpty() && !m_opening && snapshot() != m_baseline;
 }
@@ -128,14 +121,14 @@ QByteArray ProjectSession::snapshot() const
 Project ProjectSession::currentProject() const
 {
     Project project;
-    if (const auto model = m_window->currentModel()) {
+    if (const auto model = m_workbench->model()) {
         project.model.path = model->sourcePath;
         if (model->architectureSource != QLatin1String("file"))
             project.model.architecturePath = model->architectureSource;
     }
-    project.training = toProject(m_window->trainingPage()->settings(), m_window->trainingPage()->compareScratch());
-    m_window->datasetPage()->saveTo(project); // its split seed is the project's seed
-    const HeadPlan &plan = m_window->headPage()->planModel()->plan();
+    project.training = toProject(m_workbench->trainingSettings(), m_workbench->compareScratch());
+    m_workbench->dataset()->saveTo(project); // its split seed is the project's seed
+    const HeadPlan &plan = m_workbench->plan()->plan();
     if (!plan.rows.isEmpty())
         project.headPlan = plan.toJson();
     return project;
@@ -158,9 +151,9 @@ Expected<void> ProjectSession::save(const QString &requested)
     if (auto written = ProjectFile::write(project, path); !written)
         return written;
     m_path = path;
-    m_window->headPage()->planModel()->undoStack()->setClean();
+    m_workbench->plan()->undoStack()->setClean();
     m_baseline = snapshot();
-    addRecent(path);
+    remember(path);
     Q_EMIT saved(path);
     Q_EMIT stateChanged();
     return {};
@@ -175,7 +168,7 @@ void ProjectSession::open(const QString &path)
         Q_EMIT failed(tr("Cannot open project"), project.errorString());
         return;
     }
-    if (m_window->isLoading()) {
+    if (m_workbench->isLoadingModel()) {
         Q_EMIT failed(tr("Cannot open project"),
                       tr("A model is still loading; open the project when it has finished."));
         return;
@@ -184,9 +177,8 @@ void ProjectSession::open(const QString &path)
     m_openingPath = QFileInfo(path).absoluteFilePath();
     m_pending = std::move(project).value();
     m_problems.clear();
-    // The previous dataset must not be reloaded for the new model (nor finish in place of the project's).
-    m_window->cancelDatasetLoad();
-    m_window->setDataset(nullptr);
+    // The previous samples must not be made again for the new model (nor finish in place of the project's).
+    m_workbench->dataset()->setSamples(nullptr);
 
     const ProjectModel &model = m_pending.model;
     if (model.path.isEmpty()) {
@@ -205,57 +197,60 @@ void ProjectSession::open(const QString &path)
                           .arg(QDir::toNativeSeparators(architecture));
         architecture.clear();
     }
-    m_connections << connect(m_window, &MainWindow::modelLoaded, this, [this] { modelDone(true); });
-    m_connections << connect(m_window, &MainWindow::loadFailed, this, [this](const QString &message) {
-        m_problems
-            << tr("The model %1 could not be loaded: %2").arg(QDir::toNativeSeparators(m_pending.model.path), message);
-        modelDone(false);
-    });
-    m_window->openModelFile(model.path, architecture);
+    m_connections << connect(m_workbench, &Workbench::modelLoaded, this, [this] { modelDone(true); });
+    m_connections << connect(m_workbench, &Workbench::modelLoadFailed, this,
+                             [this](const QString &, const QString &message) {
+                                 m_problems << tr("The model %1 could not be loaded: %2")
+                                                   .arg(QDir::toNativeSeparators(m_pending.model.path), message);
+                                 modelDone(false);
+                             });
+    m_workbench->openModel(model.path, architecture);
 }
 
 void ProjectSession::modelDone(bool loaded)
 {
     disconnectPending();
-    const QString dataset = m_pending.dataset.path;
-    if (!dataset.isEmpty() && !QFileInfo::exists(dataset)) {
-        m_problems << tr("The dataset %1 named in the project does not exist.").arg(QDir::toNativeSeparators(dataset));
+    DatasetSource *dataset = m_workbench->dataset();
+    const QString path = m_pending.dataset.path;
+    if (!path.isEmpty() && !QFileInfo::exists(path)) {
+        m_problems << tr("The dataset %1 named in the project does not exist.").arg(QDir::toNativeSeparators(path));
         finishOpen();
         return;
     }
-    if (dataset.isEmpty() || !loaded) {
-        if (!dataset.isEmpty())
-            m_window->datasetPage()->loadFrom(m_pending); // scanned and shown; samples need the model
+    if (path.isEmpty() || !loaded) {
+        if (!path.isEmpty())
+            dataset->loadFrom(m_pending); // scanned and shown; samples need the model
         finishOpen();
         return;
     }
-    // The page scans, then MainWindow makes the samples (datasetChanged → openDataset): wait for those.
-    m_connections << connect(m_window, &MainWindow::datasetLoaded, this, &ProjectSession::finishOpen);
-    m_connections << connect(m_window, &MainWindow::datasetFailed, this, [this](const QString &message) {
-        m_problems << tr("The dataset %1 could not be loaded: %2")
-                          .arg(QDir::toNativeSeparators(m_pending.dataset.path), message);
-        finishOpen();
-    });
-    // A scan that fails or is cancelled never reaches MainWindow's signals: without these
-    // the project would wait for a dataset that is not coming.
-    m_connections << connect(m_window->datasetPage(), &DatasetPage::scanFailed, this, [this](const QString &message) {
-        m_problems << tr("The dataset %1 could not be read: %2")
-                          .arg(QDir::toNativeSeparators(m_pending.dataset.path), message);
-        finishOpen();
-    });
-    m_connections << connect(m_window->datasetPage(), &DatasetPage::scanCancelled, this, [this] {
+    // The source scans, then makes the samples for the model: wait for those. A scan that fails or
+    // is cancelled makes none: without those signals the project would wait for samples not coming.
+    const auto problem = [this](const QString &what) {
+        return [this, what](const QString &message) {
+            m_problems << what.arg(QDir::toNativeSeparators(m_pending.dataset.path), message);
+            finishOpen();
+        };
+    };
+    m_connections << connect(dataset, &DatasetSource::samplesLoaded, this, &ProjectSession::finishOpen);
+    m_connections << connect(dataset, &DatasetSource::samplesFailed, this,
+                             problem(tr("The dataset %1 could not be loaded: %2")));
+    m_connections << connect(dataset, &DatasetSource::samplesRefused, this,
+                             problem(tr("The dataset %1 could not be loaded: %2")));
+    m_connections << connect(dataset, &DatasetSource::scanFailed, this,
+                             problem(tr("The dataset %1 could not be read: %2")));
+    m_connections << connect(dataset, &DatasetSource::scanCancelled, this, [this] {
         m_problems << tr("Reading the dataset %1 was cancelled.").arg(QDir::toNativeSeparators(m_pending.dataset.path));
         finishOpen();
     });
-    m_window->datasetPage()->loadFrom(m_pending);
+    dataset->loadFrom(m_pending);
 }
 
 void ProjectSession::finishOpen()
 {
     disconnectPending();
-    HeadPlanModel *planModel = m_window->headPage()->planModel();
+    HeadPlanModel *planModel = m_workbench->plan();
     if (m_pending.headPlan) {
-        const auto data = m_window->currentDataset();
+        const auto data = m_workbench->dataset()->samples();
         Expected<HeadPlan> plan = HeadPlan::fromJson(*m_pending.headPlan);
         if (!plan)
             m_problems << tr("The saved head plan is not usable: %1").arg(plan.errorString());
@@ -266,12 +261,12 @@ void ProjectSession::finishOpen()
         else
             planModel->resetPlan(*ordered);
     }
-    m_window->trainingPage()->setSettings(fromProject(m_pending.training), m_pending.training.compareScratch);
+    m_workbench->setTrainingSettings(fromProject(m_pending.training), m_pending.training.compareScratch);
     planModel->undoStack()->setClean();
     m_baseline = snapshot();
     m_path = m_openingPath;
     m_opening = false;
-    addRecent(m_path);
+    remember(m_path);
     Q_EMIT stateChanged();
     Q_EMIT opened(m_path, m_problems);
 }
@@ -283,67 +278,20 @@ void ProjectSession::disconnectPending()
     m_connections.clear();
 }
 
-void ProjectSession::chooseAndOpen()
+QString ProjectSession::proposedPath() const
 {
-    QSettings settings;
-    const QString path = QFileDialog::getOpenFileName(m_window, tr("Open Project"),
-                                                      settings.value(QLatin1String(lastProjectFolderKey)).toString(),
-                                                      tr("Graft projects (*.graft);;All files (*)"));
-    if (!path.isEmpty())
-        open(path);
+    if (!m_path.isEmpty())
+        return m_path;
+    const QString folder = QSettings().value(settingskeys::lastProjectFolder).toString();
+    const auto model = m_workbench->model();
+    const QString name = model ? QFileInfo(model->sourcePath).completeBaseName() : tr("untitled");
+    return QDir(folder).filePath(name + QLatin1Char('.') + ProjectFile::suffix());
 }
 
-void ProjectSession::saveCurrent()
+void ProjectSession::remember(const QString &path)
 {
-    if (m_path.isEmpty()) {
-        saveAs();
-        return;
-    }
-    if (auto result = save(m_path); !result)
-        Q_EMIT failed(tr("Cannot save project"), result.errorString());
-}
-
-void ProjectSession::saveAs()
-{
-    QString start = m_path;
-    if (start.isEmpty()) {
-        const QString folder = QSettings().value(QLatin1String(lastProjectFolderKey)).toString();
-        const auto model = m_window->currentModel();
-        const QString name = model ? QFileInfo(model->sourcePath).completeBaseName() : tr("untitled");
-        start = QDir(folder).filePath(name + QLatin1Char('.') + ProjectFile::suffix());
-    }
-    const QString path =
-        QFileDialog::getSaveFileName(m_window, tr("Save Project As"), start, tr("Graft projects (*.graft)"));
-    if (path.isEmpty())
-        return;
-    if (auto result = save(path); !result)
-        Q_EMIT failed(tr("Cannot save project"), result.errorString());
-}
-
-QStringList ProjectSession::recentProjects()
-{
-    return QSettings().value(QLatin1String(recentProjectsKey)).toStringList();
-}
-
-void ProjectSession::fillRecentMenu(QMenu *menu)
-{
-    menu->clear();
-    const QStringList recent = recentProjects();
-    for (const QString &path : recent)
-        menu->addAction(QFileInfo(path).fileName(), this, [this, path] { open(path); })->setToolTip(path);
-    menu->setEnabled(!recent.isEmpty());
-}
-
-void ProjectSession::addRecent(const QString &path)
-{
-    QSettings settings;
-    QStringList recent = settings.value(QLatin1String(recentProjectsKey)).toStringList();
-    recent.removeAll(path);
-    recent.prepend(path);
-    while (recent.size() > maxRecentProjects)
-        recent.removeLast();
-    settings.setValue(QLatin1String(recentProjectsKey), recent);
-    settings.setValue(QLatin1String(lastProjectFolderKey), QFileInfo(path).absolutePath());
+    RecentFiles::add(path);
+    QSettings().setValue(settingskeys::lastProjectFolder, QFileInfo(path).absolutePath());
 }
 
 } // namespace graft::ui

@@ -7,23 +7,22 @@
 #include <QString>
 #include <QStringList>
 
-class QMenu;
-
 namespace graft::ui {
 
-class MainWindow;
+class Workbench;
 
 /**
- * The session as a project file (.graft): fills a Project from the window's model,
- * dataset page, head plan and training form, and reopens one by chaining the
- * asynchronous model and dataset loads before the plan and settings are applied.
- * Remembers the last project folder and the recent projects in QSettings.
+ * The Workbench as a project file (.graft): fills a Project from its model, dataset
+ * settings, head plan and training settings, and reopens one by chaining the asynchronous
+ * model and dataset loads before the plan and settings are applied. Knows whether the
+ * workbench changed since it was saved or opened. Saved and opened projects go to the
+ * recent files; the last project folder is remembered.
  */
 class ProjectSession final : public QObject
 {
     Q_OBJECT
 public:
-    explicit ProjectSession(MainWindow *window);
+    explicit ProjectSession(Workbench *workbench, QObject *parent = nullptr);
 
     /** The project file last saved or opened; empty for an unsaved session. */
     QString path() const { return m_path; }
@@ -37,14 +36,8 @@ public:
     Expected<void> save(const QString &path);
     /** Reads `path`, then loads its model, its dataset, its plan and settings; opened or failed follows. */
     void open(const QString &path);
-
-    // The File menu's actions (file dialogs).
-    void chooseAndOpen();
-    void saveCurrent();
-    void saveAs();
-    void fillRecentMenu(QMenu *menu);
-
-    static QStringList recentProjects();
+    /** Where a Save As dialog starts: the project's path, else <last project folder>/<model stem>.graft. */
+    QString proposedPath() const;
 
 Q_SIGNALS:
     /** A project finished opening; `problems` name what could not be loaded (missing files, a stale plan). */
@@ -61,9 +54,9 @@ private:
     void modelDone(bool loaded);
     void finishOpen();
     void disconnectPending();
-    void addRecent(const QString &path);
+    void remember(const QString &path);
 
-    MainWindow *m_window;
+    Workbench *m_workbench;
     QString m_path;
     QByteArray m_baseline; ///< the session serialized at the last save, open or resetBaseline()
     bool m_opening = false;

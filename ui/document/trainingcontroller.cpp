@@ -1,19 +1,22 @@
 #include "ui/document/trainingcontroller.h"
 
 #include "core/training/trainingjob.h"
+#include "ui/async/progressthrottle.h"
 
 #include <QCoreApplication>
-#include <QFutureWatcher>
 #include <QThread>
-#include <QtConcurrent/QtConcurrentRun>
 
 namespace graft::ui {
 
-TrainingController::TrainingController(QObject *parent) : QObject(parent)
+TrainingController::TrainingController(QObject *parent) : QObject(parent), m_progress(new ProgressThrottle(this))
 {
     qRegisterMetaType<BatchProgress>();
     qRegisterMetaType<EpochRecord>();
     qRegisterMetaType<FineTuneOutcome>();
+    connect(m_progress, &ProgressThrottle::batchFinished, this, &TrainingController::batchFinished);
+    connect(m_progress, &ProgressThrottle::epochFinished, this, &TrainingController::epochFinished);
+    connect(m_progress, &ProgressThrottle::noted, this, &TrainingController::noted);
+    connect(m_progress, &ProgressThrottle::flushed, this, &TrainingController::progressFlushed);
 }
 
 TrainingController::~TrainingController()
@@ -36,62 +39,63 @@ bool TrainingController::start(const FineTuneInputs &inputs, const HeadPlan &pla
     if (isRunning())
         return false;
     m_stopRequested = false;
+    m_progress->clear();
     m_clock.start();
     m_pauseClock.invalidate();
     m_pausedMs = 0;
     setState(State::Preparing);
     // Imprinting and remapping read the whole training set: not on the GUI thread.
-    auto *watcher = new QFutureWatcher<Expected<TrainingParams>>(this);
-    connect(watcher, &QFutureWatcher<Expected<TrainingParams>>::finished, this, [this, watcher, compareScratch] {
-        watcher->deleteLater();
-        Expected<TrainingParams> params = watcher->result();
-        if (m_stopRequested) {
-            setState(State::Idle);
-            Q_EMIT failed(tr("Stopped before training started."));
-            return;
-        }
-        if (!params) {
-            setState(State::Idle);
-            Q_EMIT failed(params.errorString());
-            return;
-        }
-        launch(std::move(params).value(), compareScratch);
-    });
-    watcher->setFuture(
-        QtConcurrent::run([inputs, plan, settings] { return FineTuneSetup::trainingParams(inputs, plan, settings); }));
+    m_prepare.start(
+        [inputs, plan, settings](const CancelToken &) { return FineTuneSetup::trainingParams(inputs, plan, settings); },
+        [this, compareScratch](Expected<TrainingParams> params) {
+            if (m_stopRequested) {
+                setState(State::Idle);
+                Q_EMIT failed(tr("Stopped before training started."));
+                return;
+            }
+            if (!params) {
+                setState(State::Idle);
+                Q_EMIT failed(params.errorString());
+                return;
+            }
+            launch(std::move(params).value(), compareScratch);
+        });
     return true;
 }
 
 void TrainingController::launch(TrainingParams params, bool compareScratch)
 {
-    Q_EMIT prepared(params.classNames, params.epochs, int(params.train.count()), params.batchSize, compareScratch);
+    Q_EMIT prepared(PreparedRun{params.classNames, params.epochs, params.initialEpoch, int(params.train.count()),
+                                params.batchSize, compareScratch});
     m_thread = new QThread(this);
     m_thread->setObjectName(QStringLiteral("graft-training"));
     auto *job = new TrainingJob(std::move(params), compareScratch);
     job->moveToThread(m_thread);
     m_job = job;
     connect(m_thread, &QThread::started, job, &TrainingJob::run);
-    // A small model finishes thousands of batches a second; queueing each one would flood the GUI
-    // thread. Forward at most one every 25 ms (and every epoch's last), decided on the training thread.
-    auto sinceForward = std::make_shared<QElapsedTimer>();
+    // Reports are buffered on the training thread itself (direct connections); the throttle hands
+    // them to the GUI. A pause or the end is reported only after everything pushed before it.
+    ProgressThrottle *progress = m_progress;
     connect(
         job, qOverload<int, const BatchProgress &>(&TrainingJob::batchFinished), this,
-        [this, sinceForward](int run, const BatchProgress &progress) {
-            if (sinceForward->isValid() && sinceForward->elapsed() < 25 && progress.batch != progress.batches)
-                return;
-            sinceForward->start();
-            Q_EMIT batchFinished(run, progress);
-        },
-        Qt::DirectConnection);
-    connect(job, qOverload<int, const EpochRecord &>(&TrainingJob::epochFinished), this,
-            &TrainingController::epochFinished);
-    connect(job, &TrainingJob::noted, this, &TrainingController::noted);
-    connect(job, &TrainingJob::paused, this, &TrainingController::paused);
+        [progress](int run, const BatchProgress &p) { progress->pushBatch(run, p); }, Qt::DirectConnection);
+    connect(
+        job, qOverload<int, const EpochRecord &>(&TrainingJob::epochFinished), this,
+        [progress](int run, const EpochRecord &record) { progress->pushEpoch(run, record); }, Qt::DirectConnection);
+    connect(
+        job, &TrainingJob::noted, this,
+        [progress](int run, const QString &message) { progress->pushNote(run, message); }, Qt::DirectConnection);
+    connect(job, &TrainingJob::paused, this, [this](int run, const BatchProgress &after) {
+        m_progress->flush();
+        Q_EMIT paused(run, after);
+    });
     connect(job, &TrainingJob::succeeded, this, [this](const FineTuneOutcome &outcome) {
+        m_progress->flush();
         finish();
         Q_EMIT succeeded(outcome);
     });
     connect(job, &TrainingJob::failed, this, [this](const QString &message) {
+        m_progress->flush();
         finish();
         Q_EMIT failed(message);
     });

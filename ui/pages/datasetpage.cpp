@@ -1,13 +1,17 @@
 #include "ui/pages/datasetpage.h"
 
-#include "core/project/projectfile.h"
+#include "core/model/modelspec.h"
+#include "core/model/modelsummary.h"
+#include "ui/common/timings.h"
+#include "ui/document/datasetsource.h"
+#include "ui/document/workbench.h"
 #include "ui/models/classcountmodel.h"
 #include "ui/pages/featuresettingsform.h"
+#include "ui/pages/samplespanel.h"
 #include "ui/pages/textpreviewpanel.h"
 #include "ui/pages/textsettingswidget.h"
+#include "ui/plots/classcountchart.h"
 #include "ui/plots/samplepreview.h"
-
-#include <qcustomplot.h>
 
 #include <QDir>
 #include <QDoubleSpinBox>
@@ -16,7 +20,6 @@
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QFormLayout>
-#include <QFutureWatcher>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -25,6 +28,7 @@
 #include <QMimeData>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QScopedValueRollback>
 #include <QScrollArea>
 #include <QSpinBox>
 #include <QSplitter>
@@ -32,7 +36,8 @@
 #include <QTableWidget>
 #include <QTimer>
 #include <QVBoxLayout>
-#include <QtConcurrent/QtConcurrentRun>
+
+#include <limits>
 
 namespace graft::ui {
 
@@ -41,24 +46,32 @@ namespace {
 // The sample list is for picking something to preview, not for browsing a whole corpus.
 constexpr int maxListedSamples = 2000;
 
+/** A text classifier: its first layer after the inputs turns token ids into vectors. */
+bool takesTokenIds(const LoadedModel &model)
+{
+    for (const Layer &layer : model.model.layers)
+        if (!layer.isInput())
+            return layer.className == QLatin1String("Embedding");
+    return false;
+}
+
 } // namespace
 
-DatasetPage::DatasetPage(QWidget *parent)
-    : QWidget(parent), m_summary(new QLabel(this)), m_chooseFolder(new QPushButton(tr("Choose &folder…"), this)),
+DatasetPage::DatasetPage(Workbench *workbench, QWidget *parent)
+    : QWidget(parent), m_workbench(workbench), m_source(workbench->dataset()), m_summary(new QLabel(this)),
+      m_chooseFolder(new QPushButton(tr("Choose &folder…"), this)),
       m_chooseArrays(new QPushButton(tr("Open &arrays…"), this)),
       m_chooseTable(new QPushButton(tr("Open &text table…"), this)), m_progress(new QProgressBar(this)),
       m_cancel(new QPushButton(tr("Cancel"), this)), m_classes(new ClassCountModel(this)),
-      m_classView(new QTableView(this)), m_chart(new QCustomPlot(this)), m_issues(new QTableWidget(0, 2, this)),
+      m_classView(new QTableView(this)), m_chart(new ClassCountChart(this)), m_issues(new QTableWidget(0, 2, this)),
       m_samples(new QListWidget(this)), m_preview(new SamplePreview(this)), m_textPreview(new TextPreviewPanel(this)),
       m_textSettings(new TextSettingsWidget(this)), m_settings(new FeatureSettingsForm(this)),
-      m_validationFraction(new QDoubleSpinBox(this)), m_seed(new QSpinBox(this)), m_previewTimer(new QTimer(this)),
-      m_textTimer(new QTimer(this))
+      m_validationFraction(new QDoubleSpinBox(this)), m_seed(new QSpinBox(this)),
+      m_samplesPanel(new SamplesPanel(m_source, this)), m_previewTimer(new QTimer(this))
 {
     setAcceptDrops(true);
     m_summary->setWordWrap(true);
     m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_summary->setText(
-        tr("Choose a folder with one subfolder per class (or drop it here), X/y arrays or a text table."));
     m_chooseFolder->setToolTip(tr("A folder with one subfolder per class (audio, images or .npy files), "
                                   "or one holding train/ and val/ class folders."));
     m_chooseArrays->setToolTip(
@@ -67,27 +80,8 @@ DatasetPage::DatasetPage(QWidget *parent)
                                  "(A folder of class folders of .txt files opens with Choose folder.)"));
     m_progress->setRange(0, 0); // the scanner reports no fraction done: a busy indicator
     m_progress->setMaximumWidth(160);
-    m_progress->hide();
-    m_cancel->setToolTip(tr("Stop waiting for the scan; the dataset shown before stays."));
-    m_cancel->hide();
-    connect(m_chooseFolder, &QPushButton::clicked, this, &DatasetPage::chooseFolder);
-    connect(m_chooseArrays, &QPushButton::clicked, this, &DatasetPage::chooseArrays);
-    connect(m_chooseTable, &QPushButton::clicked, this, &DatasetPage::chooseTable);
-    m_textSettings->loadDefaults();
-    // The preview follows every edit; the (possibly large) dataset is made again once edits pause.
-    m_textTimer->setSingleShot(true);
-    m_textTimer->setInterval(400);
-    connect(m_textTimer, &QTimer::timeout, this, &DatasetPage::textSettingsChanged);
-    connect(m_textSettings, &TextSettingsWidget::settingsChanged, this, [this] {
-        updateTextWidgets();
-        m_textTimer->start();
-    });
-    // Other columns give other samples and classes: read the table again.
-    connect(m_textSettings, &TextSettingsWidget::columnsChanged, this, [this] {
-        if (m_dataset && m_dataset->isText() && m_dataset->text->isTable)
-            openPath(m_dataset->path);
-    });
-    connect(m_cancel, &QPushButton::clicked, this, &DatasetPage::cancelScan);
+    m_cancel->setToolTip(tr("Stop the scan; the dataset shown before stays."));
+    setScanning(false);
 
     m_classView->setModel(m_classes);
     m_classView->setSelectionBehavior(QAbstractItemView::SelectRows);
@@ -95,56 +89,15 @@ DatasetPage::DatasetPage(QWidget *parent)
     m_classView->verticalHeader()->hide();
     m_classView->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_classView->horizontalHeader()->setStretchLastSection(true);
-    connect(m_classView->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
-            &DatasetPage::updateSampleList);
-
-    m_trainBars = new QCPBars(m_chart->xAxis, m_chart->yAxis);
-    m_trainBars->setName(tr("training"));
-    m_trainBars->setBrush(QColor(70, 130, 180));
-    m_trainBars->setPen(Qt::NoPen);
-    m_validationBars = new QCPBars(m_chart->xAxis, m_chart->yAxis);
-    m_validationBars->setName(tr("validation"));
-    m_validationBars->setBrush(QColor(230, 150, 60));
-    m_validationBars->setPen(Qt::NoPen);
-    auto *group = new QCPBarsGroup(m_chart);
-    m_trainBars->setBarsGroup(group);
-    m_validationBars->setBarsGroup(group);
-    m_chart->xAxis->setTickLabelRotation(45);
-    m_chart->yAxis->setLabel(tr("samples"));
-    m_chart->legend->setVisible(true);
-    m_chart->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
-    QFont legendFont = m_chart->font();
-    legendFont.setPointSizeF(legendFont.pointSizeF() * 0.85);
-    m_chart->legend->setFont(legendFont);
-    m_chart->setMinimumHeight(240);
-
     m_issues->setHorizontalHeaderLabels({tr("File"), tr("Reason")});
     m_issues->horizontalHeader()->setStretchLastSection(true);
     m_issues->verticalHeader()->hide();
     m_issues->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_issues->setToolTip(tr("Files left out of the dataset and why, and warnings about the classes."));
-
     m_samples->setToolTip(tr("Samples of the selected class; select one to preview it."));
-    connect(m_samples, &QListWidget::currentRowChanged, this, &DatasetPage::previewCurrentSample);
-
-    m_validationFraction->setRange(0.0, 0.9);
-    m_validationFraction->setSingleStep(0.05);
-    m_validationFraction->setValue(0.2);
-    m_validationFraction->setToolTip(tr("Without a validation folder: the share of each class held out for validation "
-                                        "(stratified, seeded)."));
-    m_seed->setRange(0, std::numeric_limits<int>::max());
-    m_seed->setToolTip(tr("Seed of the validation split: the same seed gives the same split."));
-    connect(m_validationFraction, &QDoubleSpinBox::valueChanged, this, &DatasetPage::featureSettingsChanged);
-    connect(m_seed, &QSpinBox::valueChanged, this, &DatasetPage::featureSettingsChanged);
-
     // Re-previewing on every spin-box step would queue one decode per click.
     m_previewTimer->setSingleShot(true);
-    m_previewTimer->setInterval(250);
-    connect(m_previewTimer, &QTimer::timeout, this, &DatasetPage::previewCurrentSample);
-    connect(m_settings, &FeatureSettingsForm::settingsChanged, this, [this] {
-        m_previewTimer->start();
-        Q_EMIT featureSettingsChanged();
-    });
+    m_previewTimer->setInterval(timing::previewDebounce);
 
     auto *top = new QHBoxLayout;
     top->addWidget(m_chooseFolder);
@@ -153,7 +106,6 @@ DatasetPage::DatasetPage(QWidget *parent)
     top->addWidget(m_summary, 1);
     top->addWidget(m_progress);
     top->addWidget(m_cancel);
-
     auto *left = new QSplitter(Qt::Vertical, this);
     left->addWidget(m_classView);
     left->addWidget(m_chart);
@@ -161,14 +113,41 @@ DatasetPage::DatasetPage(QWidget *parent)
     left->setStretchFactor(0, 2);
     left->setStretchFactor(1, 3);
     left->setStretchFactor(2, 1);
-
     auto *middle = new QSplitter(Qt::Vertical, this);
     middle->addWidget(m_samples);
     middle->addWidget(m_preview);
     middle->addWidget(m_textPreview);
     middle->setStretchFactor(1, 3);
     middle->setStretchFactor(2, 3);
+    auto *columns = new QSplitter(Qt::Horizontal, this);
+    columns->addWidget(left);
+    columns->addWidget(middle);
+    columns->addWidget(buildSettingsColumn());
+    columns->setStretchFactor(0, 2);
+    columns->setStretchFactor(1, 3);
+    columns->setStretchFactor(2, 2);
+    auto *layout = new QVBoxLayout(this);
+    layout->addLayout(top);
+    layout->addWidget(columns, 1);
+    layout->addWidget(m_samplesPanel);
 
+    m_textSettings->loadDefaults();
+    connectSettings();
+    modelChanged();
+    publishSettings(); // the page's starting values (the last text settings used) become the source's
+}
+
+DatasetPage::~DatasetPage() = default;
+
+QWidget *DatasetPage::buildSettingsColumn()
+{
+    m_validationFraction->setRange(0.0, 0.9);
+    m_validationFraction->setSingleStep(0.05);
+    m_validationFraction->setValue(DatasetSettings().validationFraction);
+    m_validationFraction->setToolTip(tr("Without a validation folder: the share of each class held out for validation "
+                                        "(stratified, seeded)."));
+    m_seed->setRange(0, std::numeric_limits<int>::max());
+    m_seed->setToolTip(tr("Seed of the validation split: the same seed gives the same split."));
     auto *right = new QWidget(this);
     auto *splitForm = new QFormLayout;
     splitForm->addRow(tr("Validation fraction"), m_validationFraction);
@@ -181,74 +160,112 @@ DatasetPage::DatasetPage(QWidget *parent)
     scroll->setWidget(right);
     scroll->setWidgetResizable(true);
     scroll->setMinimumWidth(320);
-
-    auto *columns = new QSplitter(Qt::Horizontal, this);
-    columns->addWidget(left);
-    columns->addWidget(middle);
-    columns->addWidget(scroll);
-    columns->setStretchFactor(0, 2);
-    columns->setStretchFactor(1, 3);
-    columns->setStretchFactor(2, 2);
-
-    auto *layout = new QVBoxLayout(this);
-    layout->addLayout(top);
-    layout->addWidget(columns, 1);
-    updateChart();
-    updateTextWidgets();
+    return scroll;
 }
 
-DatasetPage::~DatasetPage() = default;
-
-void DatasetPage::openPath(const QString &path)
+void DatasetPage::connectSettings()
 {
-    const QString absolute = QFileInfo(path).absoluteFilePath();
-    const quint64 request = ++m_scanRequest;
-    setScanning(true, absolute);
-    Q_EMIT scanStarted(absolute);
-    auto *watcher = new QFutureWatcher<OpenedDataset::ScanOutcome>(this);
-    connect(watcher, &QFutureWatcher<OpenedDataset::ScanOutcome>::finished, this, [this, watcher, request] {
-        watcher->deleteLater();
-        if (request != m_scanRequest)
-            return; // cancelled or superseded
-        setScanning(false);
-        const OpenedDataset::ScanOutcome outcome = watcher->result();
-        if (outcome.dataset)
-            showDataset(outcome.dataset);
-        else
-            showScanFailure(outcome.error);
+    connect(m_chooseFolder, &QPushButton::clicked, this, &DatasetPage::chooseFolder);
+    connect(m_chooseArrays, &QPushButton::clicked, this, &DatasetPage::chooseArrays);
+    connect(m_chooseTable, &QPushButton::clicked, this, &DatasetPage::chooseTable);
+    connect(m_cancel, &QPushButton::clicked, m_source, &DatasetSource::cancelScan);
+    connect(m_classView->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            &DatasetPage::updateSampleList);
+    connect(m_samples, &QListWidget::currentRowChanged, this, &DatasetPage::previewCurrentSample);
+    connect(m_previewTimer, &QTimer::timeout, this, &DatasetPage::previewCurrentSample);
+
+    // Every edit becomes the source's; the preview follows at once, the samples once text edits pause.
+    connect(m_validationFraction, &QDoubleSpinBox::valueChanged, this, &DatasetPage::publishSettings);
+    connect(m_seed, &QSpinBox::valueChanged, this, &DatasetPage::publishSettings);
+    connect(m_settings, &FeatureSettingsForm::settingsChanged, this, [this] {
+        m_previewTimer->start();
+        publishSettings();
     });
-    // The scanner takes no cancel flag; a cancelled scan finishes in the pool and its result is dropped.
-    watcher->setFuture(QtConcurrent::run(&OpenedDataset::scan, absolute, m_textSettings->preferredTextColumn(),
-                                         m_textSettings->preferredLabelColumn()));
+    connect(m_textSettings, &TextSettingsWidget::settingsChanged, this, [this] {
+        updateTextWidgets();
+        publishSettings();
+    });
+    // Other columns give other samples and classes: read the table again.
+    connect(m_textSettings, &TextSettingsWidget::columnsChanged, this, [this] {
+        publishSettings();
+        if (dataset() && dataset()->isText() && dataset()->text->isTable)
+            m_source->open(dataset()->path);
+    });
+
+    connect(m_source, &DatasetSource::settingsReplaced, this, &DatasetPage::showSettings);
+    connect(m_source, &DatasetSource::scanStarted, this, [this](const QString &path) { setScanning(true, path); });
+    connect(m_source, &DatasetSource::scanned, this, &DatasetPage::showDataset);
+    connect(m_source, &DatasetSource::scanFailed, this, &DatasetPage::showScanFailure);
+    connect(m_source, &DatasetSource::scanCancelled, this, [this] { setScanning(false); });
+    connect(m_workbench, &Workbench::modelChanged, this, &DatasetPage::modelChanged);
 }
 
-void DatasetPage::cancelScan()
+void DatasetPage::modelChanged()
 {
-    if (!m_scanning)
+    const auto model = m_workbench->model();
+    setModelInputShape(model ? ModelSummary::inputShape(*model) : Shape());
+    setModelTakesTokens(model && takesTokenIds(*model));
+}
+
+void DatasetPage::publishSettings()
+{
+    if (m_showingSettings)
         return;
-    ++m_scanRequest;
-    setScanning(false);
-    Q_EMIT scanCancelled();
+    DatasetSettings settings = m_source->settings();
+    settings.validationFraction = validationFraction();
+    settings.splitSeed = splitSeed();
+    settings.audio = m_settings->audioSettings();
+    settings.image = m_settings->imageSettings();
+    settings.text = m_textSettings->projectText();
+    m_source->setSettings(settings);
+}
+
+void DatasetPage::showSettings()
+{
+    {
+        const QScopedValueRollback<bool> showing(m_showingSettings, true);
+        const DatasetSettings &settings = m_source->settings();
+        setValidationFraction(settings.validationFraction);
+        setSplitSeed(settings.splitSeed);
+        m_settings->setAudioSettings(settings.audio);
+        m_settings->setImageSettings(settings.image);
+        if (!(settings.text == m_textSettings->projectText()))
+            m_textSettings->setProjectText(settings.text);
+    }
+    updateTextWidgets();
+    publishSettings(); // as the widgets hold them (rounded, normalized)
+}
+
+QCustomPlot *DatasetPage::countsChart() const
+{
+    return m_chart;
+}
+
+std::shared_ptr<const OpenedDataset> DatasetPage::dataset() const
+{
+    return m_source->opened();
 }
 
 void DatasetPage::setScanning(bool scanning, const QString &path)
 {
-    m_scanning = scanning;
     m_progress->setVisible(scanning);
     m_cancel->setVisible(scanning);
     if (scanning)
         m_summary->setText(tr("Scanning %1…").arg(QDir::toNativeSeparators(path)));
-    else if (!m_dataset)
+    else if (dataset())
+        m_summary->setText(summaryOf(*dataset()));
+    else
         m_summary->setText(
             tr("Choose a folder with one subfolder per class (or drop it here), X/y arrays or a text table."));
 }
 
 void DatasetPage::setModelInputShape(const std::vector<std::int64_t> &shape)
 {
-    m_settings->setModelInputShape(shape);
+    m_settings->setModelInputShape(shape); // core's proposals for this input
     // An Embedding's input is (input_length,): that is the length sequences are padded to.
     m_textSettings->setModelInputLength(shape.size() == 1 && shape.front() > 0 ? int(shape.front()) : 0);
     updateTextWidgets();
+    publishSettings();
 }
 
 void DatasetPage::setModelTakesTokens(bool takesTokens)
@@ -257,67 +274,26 @@ void DatasetPage::setModelTakesTokens(bool takesTokens)
     updateTextWidgets();
 }
 
-TextSourceSettings DatasetPage::textSettings() const
-{
-    return m_dataset && m_dataset->isText() ? m_textSettings->settings() : TextSourceSettings{};
-}
-
-QString DatasetPage::loadProblem() const
-{
-    if (!m_dataset || !m_dataset->isText())
-        return {};
-    if (!m_dataset->text->error.isEmpty())
-        return m_dataset->text->error;
-    return m_textSettings->problem();
-}
-
-TrainingDataSource DatasetPage::trainingDataSource(const QString &path) const
-{
-    TrainingDataSource source;
-    source.dataPath = path;
-    source.seed = splitSeed();
-    source.validationSplit = validationFraction();
-    if (m_dataset && m_dataset->isText() && QFileInfo(path) == QFileInfo(m_dataset->path)) {
-        source.dataPath = m_dataset->text->trainPath;
-        source.validationPath = m_dataset->text->validationPath;
-        source.text = textSettings();
-    } else if (m_settings->sampleKind() && !m_settings->modelInputShape().empty()
-               && m_settings->validationMessage().isEmpty()) {
-        // The form shows core's proposal for the model, corrected by the user: train on exactly that.
-        // Before the folder was scanned (no kind yet) core proposes the same values itself.
-        if (*m_settings->sampleKind() == SampleKind::Audio)
-            source.audioSettings = m_settings->audioSettings();
-        else if (*m_settings->sampleKind() == SampleKind::Image)
-            source.imageSettings = m_settings->imageSettings();
-    }
-    return source;
-}
-
 void DatasetPage::updateTextWidgets()
 {
-    const bool text = m_dataset && m_dataset->isText();
+    const bool text = dataset() && dataset()->isText();
     m_textSettings->setVisible(text || m_modelTakesTokens);
     // Audio and image settings mean nothing for texts (nor for a text model before any dataset).
-    m_settings->setVisible(!text && !(m_modelTakesTokens && !m_dataset));
+    m_settings->setVisible(!text && !(m_modelTakesTokens && !dataset()));
     m_textPreview->setVisible(text);
     m_preview->setVisible(!text);
     m_textPreview->setSettings(m_textSettings->settings(), m_textSettings->effectiveMaxLength(),
                                m_textSettings->problem());
 }
 
-QString DatasetPage::datasetPath() const
-{
-    return m_dataset ? m_dataset->path : QString();
-}
-
 QStringList DatasetPage::classNames() const
 {
-    return m_dataset ? m_dataset->classNames() : QStringList();
+    return dataset() ? dataset()->classNames() : QStringList();
 }
 
 QVector<int> DatasetPage::classCounts() const
 {
-    return m_dataset ? m_dataset->trainCounts() : QVector<int>();
+    return dataset() ? dataset()->trainCounts() : QVector<int>();
 }
 
 double DatasetPage::validationFraction() const
@@ -340,83 +316,32 @@ void DatasetPage::setSplitSeed(std::uint64_t seed)
     m_seed->setValue(int(std::min<std::uint64_t>(seed, std::uint64_t(std::numeric_limits<int>::max()))));
 }
 
-void DatasetPage::saveTo(Project &project) const
-{
-    project.dataset.path = datasetPath();
-    project.dataset.validationPath.clear(); // a val/ folder beside train/ is found again by the scan
-    project.dataset.validationSplit = validationFraction();
-    project.training.seed = splitSeed();
-    project.audio = m_settings->audioSettings();
-    project.image = m_settings->imageSettings();
-    project.text.reset();
-    if (m_dataset && m_dataset->isText()) {
-        const TextSourceSettings settings = m_textSettings->settings();
-        ProjectText text;
-        switch (m_textSettings->tokenizerKind()) {
-        case TextSettingsWidget::TokenizerKind::WordPiece: text.tokenizer = QStringLiteral("wordpiece"); break;
-        case TextSettingsWidget::TokenizerKind::TextVectorization:
-            text.tokenizer = QStringLiteral("textvectorization");
-            break;
-        case TextSettingsWidget::TokenizerKind::PreTokenized: text.tokenizer = QStringLiteral("none"); break;
-        }
-        if (m_textSettings->tokenizerKind() != TextSettingsWidget::TokenizerKind::PreTokenized)
-            text.vocabularyPath = m_textSettings->vocabularyPath();
-        text.textColumn = settings.textColumn;
-        text.labelColumn = settings.labelColumn;
-        text.maxLength = settings.maxLength;
-        text.padding = settings.padding;
-        project.text = text;
-    }
-}
-
-void DatasetPage::loadFrom(const Project &project)
-{
-    setValidationFraction(project.dataset.validationSplit);
-    setSplitSeed(project.training.seed);
-    m_settings->setAudioSettings(project.audio);
-    m_settings->setImageSettings(project.image);
-    if (project.text) {
-        const ProjectText &text = *project.text;
-        TextSourceSettings settings;
-        if (text.tokenizer != QLatin1String("none"))
-            settings.tokenizer = text.tokenizer + QLatin1Char(':') + text.vocabularyPath;
-        settings.maxLength = text.maxLength;
-        settings.padding = text.padding;
-        m_textSettings->setSettings(settings);
-        // Before openPath: the table is read with these columns.
-        m_textSettings->setPreferredColumns(text.textColumn, text.labelColumn);
-    }
-    if (!project.dataset.path.isEmpty())
-        openPath(project.dataset.path);
-}
-
 void DatasetPage::chooseFolder()
 {
-    const QString dir = QFileDialog::getExistingDirectory(this, tr("Dataset folder"), datasetPath());
+    const QString dir = QFileDialog::getExistingDirectory(this, tr("Dataset folder"), m_source->path());
     if (!dir.isEmpty())
-        openPath(dir);
+        m_source->open(dir);
 }
 
 void DatasetPage::chooseTable()
 {
-    const QString file = QFileDialog::getOpenFileName(this, tr("Text dataset table"), datasetPath(),
+    const QString file = QFileDialog::getOpenFileName(this, tr("Text dataset table"), m_source->path(),
                                                       tr("Text tables (*.csv *.tsv *.tab);;All files (*)"));
     if (!file.isEmpty())
-        openPath(file);
+        m_source->open(file);
 }
 
 void DatasetPage::chooseArrays()
 {
-    const QString file = QFileDialog::getOpenFileName(this, tr("Dataset arrays"), datasetPath(),
+    const QString file = QFileDialog::getOpenFileName(this, tr("Dataset arrays"), m_source->path(),
                                                       tr("Arrays (*.npy *.npz *.h5 *.hdf5);;All files (*)"));
     if (!file.isEmpty())
-        openPath(file);
+        m_source->open(file);
 }
 
-void DatasetPage::showDataset(std::shared_ptr<const OpenedDataset> dataset)
+void DatasetPage::showDataset()
 {
-    m_dataset = std::move(dataset);
-    const OpenedDataset &d = *m_dataset;
+    const OpenedDataset &d = *dataset();
     m_classes->setCounts(d.classNames(), d.trainCounts(), d.validationCounts());
     const bool hasValidation = d.validation || (d.text && d.text->validation);
     m_settings->setSampleKind(d.isText() ? std::nullopt : std::optional<SampleKind>(d.kind()));
@@ -424,12 +349,24 @@ void DatasetPage::showDataset(std::shared_ptr<const OpenedDataset> dataset)
     m_seed->setEnabled(!hasValidation);
     if (d.text) {
         m_textSettings->setColumns(d.text->header, d.text->textColumn, d.text->labelColumn);
-        m_textPreview->setDataset(std::shared_ptr<const TextDataset>(m_dataset, &d.text->train));
+        m_textPreview->setDataset(std::shared_ptr<const TextDataset>(dataset(), &d.text->train));
     } else {
         m_textPreview->setDataset(nullptr);
     }
     updateTextWidgets();
+    publishSettings(); // the table's columns are now the text settings' columns
+    setScanning(false);
+    m_chart->setCounts(m_classes->classNames(), m_classes->trainCounts(), m_classes->validationCounts());
+    updateIssues();
+    if (m_classes->rowCount() > 0)
+        m_classView->setCurrentIndex(m_classes->index(0, 0));
+    else
+        updateSampleList();
+    Q_EMIT datasetChanged();
+}
 
+QString DatasetPage::summaryOf(const OpenedDataset &d) const
+{
     int samples = 0;
     for (int count : d.trainCounts())
         samples += count;
@@ -462,64 +399,23 @@ void DatasetPage::showDataset(std::shared_ptr<const OpenedDataset> dataset)
     const int issues = d.issues().size();
     if (issues > 0)
         text += tr("; %n issue(s) listed below", nullptr, issues);
-    m_summary->setText(text);
-
-    updateChart();
-    updateIssues();
-    if (m_classes->rowCount() > 0)
-        m_classView->setCurrentIndex(m_classes->index(0, 0));
-    else
-        updateSampleList();
-    Q_EMIT datasetChanged();
+    return text;
 }
 
 void DatasetPage::showScanFailure(const QString &message)
 {
-    if (m_dataset)
-        showDataset(m_dataset); // restore the summary of what is still shown
-    else
+    setScanning(false); // the summary of what is still shown
+    if (!dataset())
         m_summary->setText(tr("<span style='color:#b00020'>%1</span>").arg(message.toHtmlEscaped()));
-    Q_EMIT scanFailed(message);
     if (m_showErrorDialogs)
         QMessageBox::warning(this, tr("Cannot open the dataset"), message);
 }
 
-void DatasetPage::updateChart()
-{
-    const QStringList names = m_classes->classNames();
-    const QVector<int> train = m_classes->trainCounts();
-    const QVector<int> validation = m_classes->validationCounts();
-    QVector<double> keys;
-    QVector<double> trainValues;
-    QVector<double> validationValues;
-    auto ticker = QSharedPointer<QCPAxisTickerText>::create();
-    for (int i = 0; i < names.size(); ++i) {
-        keys << i + 1;
-        trainValues << train.value(i);
-        if (!validation.isEmpty())
-            validationValues << validation.value(i);
-        ticker->addTick(i + 1, names.at(i));
-    }
-    m_trainBars->setData(keys, trainValues, true);
-    m_validationBars->setData(validation.isEmpty() ? QVector<double>() : keys, validationValues, true);
-    m_validationBars->setVisible(!validation.isEmpty());
-    m_validationBars->removeFromLegend();
-    if (!validation.isEmpty())
-        m_validationBars->addToLegend();
-    m_chart->xAxis->setTicker(ticker);
-    m_chart->xAxis->setRange(0.3, names.size() + 0.7);
-    int highest = 1;
-    for (int count : train + validation)
-        highest = std::max(highest, count);
-    m_chart->yAxis->setRange(0, highest * 1.1);
-    m_chart->replot();
-}
-
 void DatasetPage::updateIssues()
 {
-    const QVector<DatasetIssue> issues = m_dataset ? m_dataset->issues() : QVector<DatasetIssue>();
+    const QVector<DatasetIssue> issues = dataset() ? dataset()->issues() : QVector<DatasetIssue>();
     // Paths below the opened folder are shown relative to it; the tooltip keeps the full path.
-    const QFileInfo opened(m_dataset ? m_dataset->path : QString());
+    const QFileInfo opened(dataset() ? dataset()->path : QString());
     const QDir root(opened.isDir() ? opened.absoluteFilePath() : opened.absolutePath());
     m_issues->setRowCount(issues.size());
     for (int row = 0; row < issues.size(); ++row) {
@@ -539,36 +435,35 @@ void DatasetPage::updateSampleList()
 {
     m_samples->clear();
     m_listedSamples.clear();
+    const auto shown = dataset();
     const int label = m_classView->currentIndex().row();
-    if (!m_dataset || label < 0) {
+    if (!shown || label < 0) {
         m_preview->clear();
         return;
     }
-    if (m_dataset->train) {
-        const auto &samples = m_dataset->train->samples;
-        const QDir root(m_dataset->train->rootPath);
-        for (int i = 0; i < samples.size() && m_listedSamples.size() < maxListedSamples; ++i) {
-            if (samples[i].label != label)
+    const auto list = [&](int count, auto labelOf, auto text) {
+        for (int i = 0; i < count && m_listedSamples.size() < maxListedSamples; ++i) {
+            if (labelOf(i) != label)
                 continue;
             m_listedSamples << i;
-            m_samples->addItem(QDir::toNativeSeparators(root.relativeFilePath(samples[i].path)));
+            m_samples->addItem(text(i));
         }
-    } else if (m_dataset->text) {
-        const TextDataset &texts = m_dataset->text->train;
-        for (int i = 0; i < texts.texts.size() && m_listedSamples.size() < maxListedSamples; ++i) {
-            if (texts.labels.value(i) != label)
-                continue;
-            m_listedSamples << i;
-            m_samples->addItem(tr("%1: %2").arg(i).arg(texts.texts.at(i).simplified().left(100)));
-        }
-    } else if (m_dataset->arrays) {
-        const auto &labels = m_dataset->arrays->labels;
-        for (int i = 0; i < labels.size() && m_listedSamples.size() < maxListedSamples; ++i) {
-            if (labels[i] != label)
-                continue;
-            m_listedSamples << i;
-            m_samples->addItem(tr("sample %1").arg(i));
-        }
+    };
+    if (shown->train) {
+        const auto &samples = shown->train->samples;
+        const QDir root(shown->train->rootPath);
+        list(
+            int(samples.size()), [&](int i) { return samples[i].label; },
+            [&](int i) { return QDir::toNativeSeparators(root.relativeFilePath(samples[i].path)); });
+    } else if (shown->text) {
+        const TextDataset &texts = shown->text->train;
+        list(
+            int(texts.texts.size()), [&](int i) { return texts.labels.value(i); },
+            [&](int i) { return tr("%1: %2").arg(i).arg(texts.texts.at(i).simplified().left(100)); });
+    } else if (shown->arrays) {
+        const auto &labels = shown->arrays->labels;
+        list(
+            int(labels.size()), [&](int i) { return labels[i]; }, [&](int i) { return tr("sample %1").arg(i); });
     }
     if (!m_listedSamples.isEmpty())
         m_samples->setCurrentRow(0);
@@ -586,23 +481,24 @@ void DatasetPage::previewCurrentSample()
 
 void DatasetPage::previewSample(int index)
 {
-    if (!m_dataset)
+    const auto shown = dataset();
+    if (!shown)
         return;
-    if (m_dataset->text) {
-        if (index >= 0 && index < m_dataset->text->train.texts.size())
+    if (shown->text) {
+        if (index >= 0 && index < shown->text->train.texts.size())
             m_textPreview->showSample(index);
-    } else if (m_dataset->train) {
-        const auto &samples = m_dataset->train->samples;
+    } else if (shown->train) {
+        const auto &samples = shown->train->samples;
         if (index < 0 || index >= samples.size())
             return;
         const QString path = samples[index].path;
-        switch (m_dataset->train->kind) {
+        switch (shown->train->kind) {
         case SampleKind::Audio: m_preview->showAudioFile(path, m_settings->audioSettings().params); break;
         case SampleKind::Image: m_preview->showImageFile(path); break;
         case SampleKind::FeatureArray: m_preview->showNpyFile(path); break;
         }
-    } else if (m_dataset->arrays) {
-        const ArrayDataset &a = *m_dataset->arrays;
+    } else if (shown->arrays) {
+        const ArrayDataset &a = *shown->arrays;
         if (index < 0 || index >= a.count())
             return;
         std::int64_t size = 1;
@@ -611,7 +507,7 @@ void DatasetPage::previewSample(int index)
         const auto first = a.features.begin() + index * size;
         m_preview->showArray(
             a.sampleShape(), std::vector<float>(first, first + size),
-            tr("sample %1, class %2").arg(index).arg(m_dataset->classNames().value(a.labels.value(index))));
+            tr("sample %1, class %2").arg(index).arg(shown->classNames().value(a.labels.value(index))));
     }
 }
 
@@ -637,7 +533,7 @@ void DatasetPage::dropEvent(QDropEvent *event)
         return;
     }
     event->acceptProposedAction();
-    openPath(urls.front().toLocalFile());
+    m_source->open(urls.front().toLocalFile());
 }
 
 } // namespace graft::ui

@@ -3,10 +3,11 @@
 #include "core/model/modelspec.h"
 #include "core/training/headremapper.h"
 #include "core/training/trainingdata.h"
+#include "ui/common/timings.h"
+#include "ui/document/workbench.h"
 #include "ui/models/headplanmodel.h"
 
 #include <QComboBox>
-#include <QFutureWatcher>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QItemSelectionModel>
@@ -19,7 +20,6 @@
 #include <QTimer>
 #include <QUndoStack>
 #include <QVBoxLayout>
-#include <QtConcurrent/QtConcurrentRun>
 
 namespace graft::ui {
 
@@ -72,11 +72,12 @@ public:
 
 } // namespace
 
-HeadPage::HeadPage(QWidget *parent)
-    : QWidget(parent), m_model(new HeadPlanModel(this)), m_view(new QTableView(this)), m_mode(new QComboBox(this)),
-      m_strategy(new QComboBox(this)), m_autoMatch(new QPushButton(tr("&Auto-match by Name"), this)),
+HeadPage::HeadPage(Workbench *workbench, QWidget *parent)
+    : QWidget(parent), m_workbench(workbench), m_model(workbench->plan()), m_view(new QTableView(this)),
+      m_mode(new QComboBox(this)), m_strategy(new QComboBox(this)),
+      m_autoMatch(new QPushButton(tr("&Auto-match by Name"), this)),
       m_setStrategy(new QPushButton(tr("Set for &Selection"), this)),
-      m_zeroShot(new QPushButton(tr("&Zero-shot Accuracy"), this)), m_zeroShotResult(new QLabel(this)),
+      m_zeroShotButton(new QPushButton(tr("&Zero-shot Accuracy"), this)), m_zeroShotResult(new QLabel(this)),
       m_summary(new QLabel(this)), m_status(new QLabel(this)), m_previewTimer(new QTimer(this))
 {
     m_view->setModel(m_model);
@@ -103,7 +104,7 @@ HeadPage::HeadPage(QWidget *parent)
     m_strategy->setToolTip(tr("Strategy applied to the selected rows by \"Set for Selection\""));
     m_autoMatch->setToolTip(tr("Copy every new class whose name matches an old class; imprint the others"));
     m_setStrategy->setToolTip(tr("Give the selected rows the strategy on the left"));
-    m_zeroShot->setToolTip(tr("Accuracy of the remapped model on the validation samples before any training"));
+    m_zeroShotButton->setToolTip(tr("Accuracy of the remapped model on the validation samples before any training"));
     m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_summary->setWordWrap(true);
     m_status->setWordWrap(true);
@@ -116,7 +117,7 @@ HeadPage::HeadPage(QWidget *parent)
     buttons->addWidget(m_strategy);
     buttons->addWidget(m_setStrategy);
     buttons->addStretch();
-    buttons->addWidget(m_zeroShot);
+    buttons->addWidget(m_zeroShotButton);
     buttons->addWidget(m_zeroShotResult);
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(m_status);
@@ -126,28 +127,30 @@ HeadPage::HeadPage(QWidget *parent)
     setTabOrder(m_mode, m_autoMatch);
     setTabOrder(m_autoMatch, m_strategy);
     setTabOrder(m_strategy, m_setStrategy);
-    setTabOrder(m_setStrategy, m_zeroShot);
-    setTabOrder(m_zeroShot, m_view);
+    setTabOrder(m_setStrategy, m_zeroShotButton);
+    setTabOrder(m_zeroShotButton, m_view);
 
     // Norms need the remapped weights (and, for imprint rows, a pass over the data): debounce edits.
     m_previewTimer->setSingleShot(true);
-    m_previewTimer->setInterval(250);
+    m_previewTimer->setInterval(timing::previewDebounce);
     connect(m_previewTimer, &QTimer::timeout, this, &HeadPage::startPreview);
     connect(m_model, &HeadPlanModel::planChanged, this, &HeadPage::planChanged);
     connect(m_autoMatch, &QPushButton::clicked, this, [this] { m_model->autoMatch(); });
     connect(m_setStrategy, &QPushButton::clicked, this, &HeadPage::applySelectedStrategy);
-    connect(m_zeroShot, &QPushButton::clicked, this, &HeadPage::computeZeroShot);
+    connect(m_zeroShotButton, &QPushButton::clicked, this, &HeadPage::computeZeroShot);
     connect(m_mode, &QComboBox::activated, this, [this] { m_model->setMode(HeadMode(m_mode->currentData().toInt())); });
-    setInputs({});
+    connect(workbench, &Workbench::inputsChanged, this, &HeadPage::inputsChanged);
+    inputsChanged();
+    planChanged();
 }
 
 HeadPage::~HeadPage() = default;
 
-void HeadPage::setInputs(const FineTuneInputs &inputs)
+void HeadPage::inputsChanged()
 {
-    m_inputs = inputs;
+    // The workbench has proposed the plan for these inputs (copy by name, imprint the rest).
+    const FineTuneInputs inputs = m_workbench->inputs();
     m_zeroShotResult->clear();
-    HeadPlan plan;
     QString status;
     if (!inputs.hasModel()) {
         status = tr("Open a model (File → Open Model…) and choose a dataset to plan the new head.");
@@ -155,36 +158,28 @@ void HeadPage::setInputs(const FineTuneInputs &inputs)
         status = tr("This model has no output Dense layer to remap: %1").arg(head.errorString());
     } else if (!inputs.data) {
         status = tr("The old head has %1 outputs. Choose a dataset to get one row per new class.").arg(head->units);
-        plan.oldUnits = head->units;
-        plan.outputLayer = head->layer;
+    } else if (inputs.model->classNames.size() != head->units) {
+        status = tr("%1 → %2 classes. The old class names are unknown (no labels file beside the model): pick "
+                    "sources by index.")
+                     .arg(head->units)
+                     .arg(inputs.data->classNames.size());
     } else {
-        const QStringList oldNames =
-            inputs.model->classNames.size() == head->units ? inputs.model->classNames : QStringList();
-        plan = HeadPlan::automatic(inputs.data->classNames, oldNames, head->units);
-        plan.outputLayer = head->layer;
-        status = oldNames.isEmpty() ? tr("%1 → %2 classes. The old class names are unknown (no labels file beside the "
-                                         "model): pick sources by index.")
-                                          .arg(head->units)
-                                          .arg(plan.rows.size())
-                                    : tr("%1 → %2 classes; rows whose name matches an old class copy it.")
-                                          .arg(head->units)
-                                          .arg(plan.rows.size());
+        status = tr("%1 → %2 classes; rows whose name matches an old class copy it.")
+                     .arg(head->units)
+                     .arg(inputs.data->classNames.size());
     }
     m_status->setText(status);
-    m_model->resetPlan(plan);
-    const bool usable = !plan.rows.isEmpty();
-    for (QWidget *w :
-         {static_cast<QWidget *>(m_autoMatch), static_cast<QWidget *>(m_setStrategy),
-          static_cast<QWidget *>(m_zeroShot), static_cast<QWidget *>(m_mode), static_cast<QWidget *>(m_strategy)})
-        w->setEnabled(usable);
-    m_zeroShot->setEnabled(usable && !m_zeroShotRunning);
 }
 
 void HeadPage::planChanged()
 {
+    const bool usable = !m_model->plan().rows.isEmpty();
+    for (QWidget *w : std::initializer_list<QWidget *>{m_autoMatch, m_setStrategy, m_mode, m_strategy})
+        w->setEnabled(usable);
+    m_zeroShotButton->setEnabled(usable && !m_zeroShot.isRunning());
     m_mode->setCurrentIndex(m_mode->findData(int(m_model->plan().mode)));
     updateSummary();
-    if (m_inputs.ready() && !m_model->plan().rows.isEmpty())
+    if (m_workbench->inputs().ready() && usable)
         m_previewTimer->start();
 }
 
@@ -195,11 +190,12 @@ QString HeadPage::summaryText() const
 
 void HeadPage::updateSummary()
 {
-    if (!m_inputs.hasModel() || m_model->plan().rows.isEmpty()) {
+    const auto model = m_workbench->model();
+    if (!model || m_model->plan().rows.isEmpty()) {
         m_summary->clear();
         return;
     }
-    auto summary = HeadRemapper::summarize(m_inputs.model->model, m_model->plan());
+    auto summary = HeadRemapper::summarize(model->model, m_model->plan());
     if (!summary) {
         m_summary->setText(tr("<b>Plan not usable:</b> %1").arg(summary.errorString().toHtmlEscaped()));
         return;
@@ -223,52 +219,45 @@ void HeadPage::updateSummary()
 
 void HeadPage::startPreview()
 {
-    const int generation = ++m_previewGeneration;
-    const FineTuneInputs inputs = m_inputs;
-    const HeadPlan plan = m_model->plan();
-    auto *watcher = new QFutureWatcher<QVector<double>>(this);
-    connect(watcher, &QFutureWatcher<QVector<double>>::finished, this, [this, watcher, generation] {
-        watcher->deleteLater();
-        if (generation != m_previewGeneration) // a later edit superseded this preview
-            return;
-        m_model->setRowNorms(watcher->result());
-        Q_EMIT previewUpdated();
-    });
-    watcher->setFuture(QtConcurrent::run([inputs, plan] {
-        auto remapped = FineTuneSetup::remap(inputs, plan);
-        return remapped ? FineTuneSetup::headRowNorms(*remapped) : QVector<double>();
-    }));
+    // A later edit supersedes this preview: only the latest plan's norms are shown.
+    m_preview.start(
+        [inputs = m_workbench->inputs(), plan = m_model->plan()](const CancelToken &) {
+            auto remapped = FineTuneSetup::remap(inputs, plan);
+            return remapped ? FineTuneSetup::headRowNorms(*remapped) : QVector<double>();
+        },
+        [this](const QVector<double> &norms) {
+            m_model->setRowNorms(norms);
+            Q_EMIT previewUpdated();
+        });
 }
 
 void HeadPage::computeZeroShot()
 {
-    if (m_zeroShotRunning || !m_inputs.ready())
+    const FineTuneInputs inputs = m_workbench->inputs();
+    if (m_zeroShot.isRunning() || !inputs.ready())
         return;
-    m_zeroShotRunning = true;
-    m_zeroShot->setEnabled(false);
+    m_zeroShotButton->setEnabled(false);
     m_zeroShotResult->setText(tr("Evaluating…"));
-    const FineTuneInputs inputs = m_inputs;
-    const HeadPlan plan = m_model->plan();
-    auto *watcher = new QFutureWatcher<Expected<ClassificationReport>>(this);
-    connect(watcher, &QFutureWatcher<Expected<ClassificationReport>>::finished, this, [this, watcher] {
-        watcher->deleteLater();
-        m_zeroShotRunning = false;
-        m_zeroShot->setEnabled(!m_model->plan().rows.isEmpty());
-        const Expected<ClassificationReport> report = watcher->result();
-        if (!report) {
-            m_zeroShotResult->setText(tr("failed"));
-            m_zeroShotResult->setToolTip(report.errorString());
-            Q_EMIT zeroShotFailed(report.errorString());
-            return;
-        }
-        QString text = tr("%1 % on %2 samples").arg(report->accuracy * 100.0, 0, 'f', 1).arg(report->samples);
-        if (report->keptOldClassAccuracy)
-            text += tr(" (copied classes: %1 %)").arg(*report->keptOldClassAccuracy * 100.0, 0, 'f', 1);
-        m_zeroShotResult->setText(text);
-        m_zeroShotResult->setToolTip(QString());
-        Q_EMIT zeroShotFinished(*report);
-    });
-    watcher->setFuture(QtConcurrent::run([inputs, plan] { return FineTuneSetup::zeroShot(inputs, plan); }));
+    m_zeroShot.start(
+        [inputs, plan = m_model->plan()](const CancelToken &) { return FineTuneSetup::zeroShot(inputs, plan); },
+        [this](const Expected<ClassificationReport> &report) { showZeroShot(report); });
+}
+
+void HeadPage::showZeroShot(const Expected<ClassificationReport> &report)
+{
+    m_zeroShotButton->setEnabled(!m_model->plan().rows.isEmpty());
+    if (!report) {
+        m_zeroShotResult->setText(tr("failed"));
+        m_zeroShotResult->setToolTip(report.errorString());
+        Q_EMIT zeroShotFailed(report.errorString());
+        return;
+    }
+    QString text = tr("%1 % on %2 samples").arg(report->accuracy * 100.0, 0, 'f', 1).arg(report->samples);
+    if (report->keptOldClassAccuracy)
+        text += tr(" (copied classes: %1 %)").arg(*report->keptOldClassAccuracy * 100.0, 0, 'f', 1);
+    m_zeroShotResult->setText(text);
+    m_zeroShotResult->setToolTip(QString());
+    Q_EMIT zeroShotFinished(*report);
 }
 
 QVector<int> HeadPage::selectedRows() const

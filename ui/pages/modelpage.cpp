@@ -1,6 +1,7 @@
 #include "ui/pages/modelpage.h"
 
 #include "core/model/modelsummary.h"
+#include "ui/document/workbench.h"
 #include "ui/models/layertablemodel.h"
 
 #include <QHeaderView>
@@ -13,7 +14,7 @@
 
 namespace graft::ui {
 
-ModelPage::ModelPage(QWidget *parent)
+ModelPage::ModelPage(Workbench *workbench, QWidget *parent)
     : QWidget(parent), m_layers(new LayerTableModel(this)), m_view(new QTableView(this)), m_summary(new QLabel(this)),
       m_totals(new QLabel(this)), m_warnings(new QListWidget(this))
 {
@@ -39,6 +40,7 @@ ModelPage::ModelPage(QWidget *parent)
     layout->addWidget(m_warnings);
     layout->addWidget(archButton, 0, Qt::AlignLeft);
     connect(m_layers, &LayerTableModel::totalsChanged, this, &ModelPage::updateTotals);
+    connect(workbench, &Workbench::modelChanged, this, [this, workbench] { setModel(workbench->model()); });
 }
 
 void ModelPage::setModel(std::shared_ptr<LoadedModel> model)

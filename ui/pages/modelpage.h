@@ -15,15 +15,15 @@ struct LoadedModel;
 namespace graft::ui {
 
 class LayerTableModel;
+class Workbench;
 
-/** The Model page: the layer table with trainable check boxes, parameter totals and warnings. */
+/** The Model page: the Workbench's model as a layer table with trainable check boxes, parameter totals and warnings. */
 class ModelPage final : public QWidget
 {
     Q_OBJECT
 public:
-    explicit ModelPage(QWidget *parent = nullptr);
+    explicit ModelPage(Workbench *workbench, QWidget *parent = nullptr);
 
-    void setModel(std::shared_ptr<LoadedModel> model);
     LayerTableModel *layerModel() const { return m_layers; }
     QTableView *layerView() const { return m_view; }
 
@@ -31,6 +31,7 @@ Q_SIGNALS:
     void chooseArchitectureRequested();
 
 private:
+    void setModel(std::shared_ptr<LoadedModel> model);
     void updateTotals();
 
     LayerTableModel *m_layers;

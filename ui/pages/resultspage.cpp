@@ -1,6 +1,7 @@
 #include "ui/pages/resultspage.h"
 
 #include "core/training/trainingreport.h"
+#include "ui/document/workbench.h"
 #include "ui/plots/confusionmapplot.h"
 
 #include <QGroupBox>
@@ -33,7 +34,7 @@ QTableWidgetItem *readOnlyItem(const QString &text, Qt::Alignment alignment = Qt
 
 } // namespace
 
-ResultsPage::ResultsPage(QWidget *parent)
+ResultsPage::ResultsPage(Workbench *workbench, QWidget *parent)
     : QWidget(parent), m_metrics(new QLabel(this)), m_perClass(new QTableWidget(this)),
       m_confusion(new ConfusionMapPlot(this)), m_comparison(new QPlainTextEdit(this))
 {
@@ -70,6 +71,13 @@ ResultsPage::ResultsPage(QWidget *parent)
     layout->addWidget(splitter, 3);
     layout->addWidget(comparisonBox, 1);
     clear();
+    connect(workbench, &Workbench::inputsChanged, this, &ResultsPage::clear);
+    connect(workbench, &Workbench::trainingResultChanged, this, [this, workbench] {
+        if (workbench->outcome())
+            setOutcome(*workbench->outcome(), workbench->trainedClassNames());
+        else
+            clear();
+    });
 }
 
 void ResultsPage::clear()

@@ -12,16 +12,18 @@ class QTableWidget;
 namespace graft::ui {
 
 class ConfusionMapPlot;
+class Workbench;
 
 /**
- * The Results page: final validation metrics, per-class accuracy, the confusion
- * heat map, accuracy on the old classes kept, and fine-tuned vs from-scratch.
+ * The Results page: the Workbench's last training result as final validation metrics,
+ * per-class accuracy, the confusion heat map, accuracy on the old classes kept, and
+ * fine-tuned vs from-scratch. New inputs clear it.
  */
 class ResultsPage final : public QWidget
 {
     Q_OBJECT
 public:
-    explicit ResultsPage(QWidget *parent = nullptr);
+    explicit ResultsPage(Workbench *workbench, QWidget *parent = nullptr);
 
     void setOutcome(const FineTuneOutcome &outcome, const QStringList &classNames);
     void clear();

@@ -4,14 +4,12 @@
 #include "core/text/texttokenizer.h"
 #include "ui/models/tokenpreviewmodel.h"
 
-#include <QFutureWatcher>
 #include <QHeaderView>
 #include <QLabel>
 #include <QSplitter>
 #include <QTableView>
 #include <QTextBrowser>
 #include <QVBoxLayout>
-#include <QtConcurrent/QtConcurrentRun>
 
 namespace graft::ui {
 
@@ -67,7 +65,7 @@ void TextPreviewPanel::showSample(int index)
 {
     m_selected = index;
     const int row = m_model->rowOfSample(index);
-    if (row >= 0 && !m_busy)
+    if (row >= 0 && !m_tokenize.isRunning())
         m_view->selectRow(row); // already tokenized: no job needed
     else
         refresh();
@@ -80,9 +78,8 @@ QString TextPreviewPanel::statusText() const
 
 void TextPreviewPanel::refresh()
 {
-    const quint64 request = ++m_request;
     if (!m_dataset || m_dataset->texts.isEmpty() || !m_problem.isEmpty() || !m_settings.isActive()) {
-        m_busy = false;
+        m_tokenize.cancel();
         m_model->clear();
         m_detail->clear();
         m_status->setText(m_problem.isEmpty() ? tr("No texts to preview.") : m_problem);
@@ -101,52 +98,48 @@ void TextPreviewPanel::refresh()
     if (m_selected >= firstSamples && m_selected < m_dataset->texts.size())
         addSample(m_selected);
 
-    m_busy = true;
     m_status->setText(tr("Tokenizing…"));
-    auto *watcher = new QFutureWatcher<Expected<TokenPreview>>(this);
-    connect(watcher, &QFutureWatcher<Expected<TokenPreview>>::finished, this, [this, watcher, request] {
-        watcher->deleteLater();
-        if (request != m_request)
-            return; // superseded by newer settings or another sample
-        m_busy = false;
-        const Expected<TokenPreview> result = watcher->result();
-        if (!result) {
-            m_model->clear();
-            m_detail->clear();
-            m_status->setText(tr("<span style='color:#b00020'>%1</span>").arg(result.errorString().toHtmlEscaped()));
-            Q_EMIT previewFailed(result.errorString());
-            return;
-        }
-        m_tokenizer = result->tokenizer;
-        m_tokenizerSpec = result->tokenizerSpec;
-        m_model->setRows(result->rows);
-        int unknown = 0;
-        int tokens = 0;
-        for (const TokenPreviewRow &row : result->rows) {
-            unknown += row.unknownCount;
-            tokens += int(row.tokens.size());
-        }
-        QString text = m_maxLength > 0 ? tr("Vocabulary of %1 ids; sequences padded/truncated to %2.")
-                                             .arg(m_tokenizer->vocabularySize())
-                                             .arg(m_maxLength)
-                                       : tr("Vocabulary of %1 ids; no max length yet (open the model or set one), "
-                                            "so ids are shown unpadded.")
-                                             .arg(m_tokenizer->vocabularySize());
-        if (tokens > 0 && unknown * 5 > tokens)
-            text +=
-                tr(" <span style='color:#b00020'>%1 of %2 tokens are unknown: is this the model's vocabulary?</span>")
+    // Loading a large vocabulary takes a moment: never on the GUI thread. The tokenizer is
+    // shared read-only with the job (tokenize() is const). Newer settings or another sample
+    // supersede a preview still being computed.
+    m_tokenize.start([job, tokenizer = m_tokenizer, spec = m_tokenizerSpec](
+                         const CancelToken &) { return computeTokenPreview(job, tokenizer, spec); },
+                     [this](const Expected<TokenPreview> &result) { showPreview(result); });
+}
+
+void TextPreviewPanel::showPreview(const Expected<TokenPreview> &result)
+{
+    if (!result) {
+        m_model->clear();
+        m_detail->clear();
+        m_status->setText(tr("<span style='color:#b00020'>%1</span>").arg(result.errorString().toHtmlEscaped()));
+        Q_EMIT previewFailed(result.errorString());
+        return;
+    }
+    m_tokenizer = result->tokenizer;
+    m_tokenizerSpec = result->tokenizerSpec;
+    m_model->setRows(result->rows);
+    int unknown = 0;
+    int tokens = 0;
+    for (const TokenPreviewRow &row : result->rows) {
+        unknown += row.unknownCount;
+        tokens += int(row.tokens.size());
+    }
+    QString text = m_maxLength > 0 ? tr("Vocabulary of %1 ids; sequences padded/truncated to %2.")
+                                         .arg(m_tokenizer->vocabularySize())
+                                         .arg(m_maxLength)
+                                   : tr("Vocabulary of %1 ids; no max length yet (open the model or set one), "
+                                        "so ids are shown unpadded.")
+                                         .arg(m_tokenizer->vocabularySize());
+    if (tokens > 0 && unknown * 5 > tokens)
+        text += tr(" <span style='color:#b00020'>%1 of %2 tokens are unknown: is this the model's vocabulary?</span>")
                     .arg(unknown)
                     .arg(tokens);
-        m_status->setText(text);
-        const int row = m_model->rowOfSample(m_selected);
-        m_view->selectRow(row >= 0 ? row : 0);
-        showDetail(row >= 0 ? row : 0);
-        Q_EMIT previewReady();
-    });
-    // Loading a large vocabulary takes a moment: never on the GUI thread. The tokenizer is
-    // shared read-only with the job (tokenize() is const).
-    watcher->setFuture(QtConcurrent::run(
-        [job, tokenizer = m_tokenizer, spec = m_tokenizerSpec] { return computeTokenPreview(job, tokenizer, spec); }));
+    m_status->setText(text);
+    const int row = m_model->rowOfSample(m_selected);
+    m_view->selectRow(row >= 0 ? row : 0);
+    showDetail(row >= 0 ? row : 0);
+    Q_EMIT previewReady();
 }
 
 void TextPreviewPanel::showDetail(int row)

@@ -1,6 +1,8 @@
 #pragma once
 
 #include "core/training/trainingdata.h"
+#include "ui/async/latestrequest.h"
+#include "ui/document/tokenpreview.h"
 
 #include <QWidget>
 
@@ -18,7 +20,6 @@ struct TextDataset;
 namespace graft::ui {
 
 class TokenPreviewModel;
-struct TokenPreviewRow;
 
 /**
  * The tokenized preview of a text dataset: the first samples and the selected one in a
@@ -42,7 +43,7 @@ public:
     /** Adds dataset sample `index` to the preview (after the first ones) and shows it in detail. */
     void showSample(int index);
     int selectedSample() const { return m_selected; }
-    bool isBusy() const { return m_busy; }
+    bool isBusy() const { return m_tokenize.isRunning(); }
 
     TokenPreviewModel *model() const { return m_model; }
     QTableView *view() const { return m_view; }
@@ -56,6 +57,7 @@ Q_SIGNALS:
 
 private:
     void refresh();
+    void showPreview(const Expected<TokenPreview> &result);
     void showDetail(int row);
     static QString detailHtml(const TokenPreviewRow &row, int maxLength);
 
@@ -64,8 +66,7 @@ private:
     int m_maxLength = 0;
     QString m_problem;
     int m_selected = -1;
-    quint64 m_request = 0;
-    bool m_busy = false;
+    LatestRequest<Expected<TokenPreview>> m_tokenize{this};
     std::shared_ptr<const TextTokenizer> m_tokenizer; ///< the last loaded, with its spec
     QString m_tokenizerSpec;
 

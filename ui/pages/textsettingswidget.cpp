@@ -1,5 +1,7 @@
 #include "ui/pages/textsettingswidget.h"
 
+#include "ui/common/settingskeys.h"
+#include "ui/document/datasetsettings.h"
 #include "ui/document/textdatasetscan.h"
 
 #include <QComboBox>
@@ -17,6 +19,8 @@
 namespace graft::ui {
 
 namespace {
+
+namespace keys = settingskeys::text;
 
 const QString wordPiecePrefix = QStringLiteral("wordpiece:");
 const QString textVectorizationPrefix = QStringLiteral("textvectorization:");
@@ -131,22 +135,41 @@ TextSettingsWidget::TextSettingsWidget(QWidget *parent)
 
 TextSourceSettings TextSettingsWidget::settings() const
 {
-    TextSourceSettings s;
-    const QString vocabulary = vocabularyPath();
-    if (!vocabulary.isEmpty()) {
-        if (tokenizerKind() == TokenizerKind::WordPiece)
-            s.tokenizer = wordPiecePrefix + vocabulary;
-        else if (tokenizerKind() == TokenizerKind::TextVectorization)
-            s.tokenizer = textVectorizationPrefix + vocabulary;
+    DatasetSettings dataset;
+    dataset.text = projectText();
+    return dataset.textSource();
+}
+
+ProjectText TextSettingsWidget::projectText() const
+{
+    ProjectText text;
+    switch (tokenizerKind()) {
+    case TokenizerKind::WordPiece: text.tokenizer = QStringLiteral("wordpiece"); break;
+    case TokenizerKind::TextVectorization: text.tokenizer = QStringLiteral("textvectorization"); break;
+    case TokenizerKind::PreTokenized: text.tokenizer = QStringLiteral("none"); break;
     }
-    if (m_textColumn->count() > 0) {
-        s.textColumn = columnValue(m_textColumn);
-        s.labelColumn = columnValue(m_labelColumn);
-    }
-    s.maxLength = m_maxLength->value();
-    s.padding.padding = sideOf(m_padding);
-    s.padding.truncating = sideOf(m_truncating);
-    return s;
+    if (tokenizerKind() != TokenizerKind::PreTokenized)
+        text.vocabularyPath = vocabularyPath();
+    // Without a table or a remembered choice the project's defaults ("text", "label") are what a table is read with.
+    if (!preferredTextColumn().isEmpty())
+        text.textColumn = preferredTextColumn();
+    if (!preferredLabelColumn().isEmpty())
+        text.labelColumn = preferredLabelColumn();
+    text.maxLength = m_maxLength->value();
+    text.padding.padding = sideOf(m_padding);
+    text.padding.truncating = sideOf(m_truncating);
+    return text;
+}
+
+void TextSettingsWidget::setProjectText(const ProjectText &text)
+{
+    TextSourceSettings settings;
+    if (text.tokenizer != QLatin1String("none"))
+        settings.tokenizer = text.tokenizer + QLatin1Char(':') + text.vocabularyPath;
+    settings.maxLength = text.maxLength;
+    settings.padding = text.padding;
+    setSettings(settings);
+    setPreferredColumns(text.textColumn, text.labelColumn);
 }
 
 void TextSettingsWidget::setSettings(const TextSourceSettings &settings)
@@ -232,14 +255,9 @@ int TextSettingsWidget::effectiveMaxLength() const
 
 QString TextSettingsWidget::problem() const
 {
-    if (tokenizerKind() == TokenizerKind::PreTokenized)
-        return tr("Texts need a tokenizer: choose WordPiece or TextVectorization and the model's vocabulary "
-                  "(already tokenized ids are opened as X/y arrays).");
-    if (vocabularyPath().isEmpty())
-        return tr("Choose the vocabulary file the model was trained with.");
-    if (!QFileInfo(vocabularyPath()).isFile())
-        return tr("The vocabulary %1 does not exist.").arg(vocabularyPath());
-    return {};
+    DatasetSettings dataset;
+    dataset.text = projectText();
+    return dataset.textProblem();
 }
 
 void TextSettingsWidget::chooseVocabulary()
@@ -270,42 +288,40 @@ void TextSettingsWidget::edited()
 void TextSettingsWidget::loadDefaults()
 {
     QSettings s;
-    s.beginGroup(QStringLiteral("text"));
+    s.beginGroup(keys::group);
     const QScopedValueRollback<bool> guard(m_updating, true);
-    m_vocabularies[int(TokenizerKind::WordPiece)] = s.value(QStringLiteral("vocabulary/wordpiece")).toString();
-    m_vocabularies[int(TokenizerKind::TextVectorization)] =
-        s.value(QStringLiteral("vocabulary/textvectorization")).toString();
-    setTokenizerKind(TokenizerKind(s.value(QStringLiteral("tokenizer"), int(TokenizerKind::WordPiece)).toInt()));
+    m_vocabularies[int(TokenizerKind::WordPiece)] = s.value(keys::wordPieceVocabulary).toString();
+    m_vocabularies[int(TokenizerKind::TextVectorization)] = s.value(keys::textVectorizationVocabulary).toString();
+    setTokenizerKind(TokenizerKind(s.value(keys::tokenizer, int(TokenizerKind::WordPiece)).toInt()));
     m_vocabulary->setText(tokenizerKind() == TokenizerKind::PreTokenized ? QString()
                                                                          : m_vocabularies[int(tokenizerKind())]);
-    m_maxLength->setValue(s.value(QStringLiteral("maxLength"), 0).toInt());
-    setSide(m_padding, parsePaddingSide(s.value(QStringLiteral("padding")).toString()).value_or(PaddingSide::Pre));
-    setSide(m_truncating,
-            parsePaddingSide(s.value(QStringLiteral("truncating")).toString()).value_or(PaddingSide::Pre));
-    m_preferredText = s.value(QStringLiteral("textColumn")).toString();
-    m_preferredLabel = s.value(QStringLiteral("labelColumn")).toString();
+    m_maxLength->setValue(s.value(keys::maxLength, 0).toInt());
+    setSide(m_padding, parsePaddingSide(s.value(keys::padding).toString()).value_or(PaddingSide::Pre));
+    setSide(m_truncating, parsePaddingSide(s.value(keys::truncating).toString()).value_or(PaddingSide::Pre));
+    m_preferredText = s.value(keys::textColumn).toString();
+    m_preferredLabel = s.value(keys::labelColumn).toString();
     updateVisibility();
 }
 
 void TextSettingsWidget::saveDefaults() const
 {
     QSettings s;
-    s.beginGroup(QStringLiteral("text"));
-    s.setValue(QStringLiteral("tokenizer"), int(tokenizerKind()));
-    s.setValue(QStringLiteral("vocabulary/wordpiece"), m_vocabularies[int(TokenizerKind::WordPiece)]);
-    s.setValue(QStringLiteral("vocabulary/textvectorization"), m_vocabularies[int(TokenizerKind::TextVectorization)]);
-    s.setValue(QStringLiteral("maxLength"), m_maxLength->value());
-    s.setValue(QStringLiteral("padding"), sideName(sideOf(m_padding)));
-    s.setValue(QStringLiteral("truncating"), sideName(sideOf(m_truncating)));
+    s.beginGroup(keys::group);
+    s.setValue(keys::tokenizer, int(tokenizerKind()));
+    s.setValue(keys::wordPieceVocabulary, m_vocabularies[int(TokenizerKind::WordPiece)]);
+    s.setValue(keys::textVectorizationVocabulary, m_vocabularies[int(TokenizerKind::TextVectorization)]);
+    s.setValue(keys::maxLength, m_maxLength->value());
+    s.setValue(keys::padding, sideName(sideOf(m_padding)));
+    s.setValue(keys::truncating, sideName(sideOf(m_truncating)));
     if (m_textColumn->count() > 0) {
-        s.setValue(QStringLiteral("textColumn"), m_textColumn->currentText());
-        s.setValue(QStringLiteral("labelColumn"), m_labelColumn->currentText());
+        s.setValue(keys::textColumn, m_textColumn->currentText());
+        s.setValue(keys::labelColumn, m_labelColumn->currentText());
     }
 }
 
 QString TextSettingsWidget::preferredTextColumn() const
 {
-    return m_textColumn->count() > 0 ? m_textColumn->currentText() : m_preferredText;
+    return m_textColumn->count() > 0 ? columnValue(m_textColumn) : m_preferredText;
 }
 
 void TextSettingsWidget::setPreferredColumns(const QString &textColumn, const QString &labelColumn)
@@ -317,7 +333,7 @@ void TextSettingsWidget::setPreferredColumns(const QString &textColumn, const QS
 
 QString TextSettingsWidget::preferredLabelColumn() const
 {
-    return m_labelColumn->count() > 0 ? m_labelColumn->currentText() : m_preferredLabel;
+    return m_labelColumn->count() > 0 ? columnValue(m_labelColumn) : m_preferredLabel;
 }
 
 } // namespace graft::ui

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/project/projectfile.h"
 #include "core/training/trainingdata.h"
 
 #include <QGroupBox>
@@ -30,6 +31,10 @@ public:
     TextSourceSettings settings() const;
     /** Applies a spec ("wordpiece:…", "textvectorization:…", empty) and the rest. */
     void setSettings(const TextSourceSettings &settings);
+    /** The settings as a project (and the Workbench) keeps them: tokenizer kind, vocabulary, columns, padding. */
+    ProjectText projectText() const;
+    /** Shows a project's settings; its columns are the ones the next table is read with. */
+    void setProjectText(const ProjectText &text);
 
     TokenizerKind tokenizerKind() const;
     void setTokenizerKind(TokenizerKind kind);
@@ -38,7 +43,7 @@ public:
 
     /** A table's header and the columns it was read with; an empty header hides the column choices (folders). */
     void setColumns(const QStringList &header, const QString &textColumn, const QString &labelColumn);
-    /** The columns to read the next table with: the chosen ones, else the last remembered (header names). */
+    /** The columns to read the next table with: the chosen ones, else the last remembered (header names or indices). */
     QString preferredTextColumn() const;
     QString preferredLabelColumn() const;
     /** The columns to read the next table with (a reopened project); the current table's choices are dropped. */

@@ -1,10 +1,11 @@
 #include "ui/pages/trainingpage.h"
 
 #include "core/training/trainingdata.h"
-#include "core/training/trainingreport.h"
+#include "ui/common/settingskeys.h"
 #include "ui/document/trainingcontroller.h"
+#include "ui/document/workbench.h"
 #include "ui/models/headplanmodel.h"
-#include "ui/plots/trainingplots.h"
+#include "ui/widgets/trainingprogressview.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -13,9 +14,8 @@
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QLabel>
-#include <QPlainTextEdit>
-#include <QProgressBar>
 #include <QPushButton>
+#include <QScopedValueRollback>
 #include <QScrollArea>
 #include <QSettings>
 #include <QShortcut>
@@ -26,6 +26,8 @@
 namespace graft::ui {
 
 namespace {
+
+namespace keys = settingskeys::training;
 
 QDoubleSpinBox *doubleSpin(QWidget *parent, double min, double max, int decimals, double step, const QString &tip)
 {
@@ -45,21 +47,11 @@ QSpinBox *intSpin(QWidget *parent, int min, int max, const QString &tip)
     return spin;
 }
 
-QString duration(qint64 ms)
-{
-    const qint64 s = (ms + 500) / 1000;
-    return s >= 3600 ? QStringLiteral("%1:%2:%3")
-                           .arg(s / 3600)
-                           .arg(s / 60 % 60, 2, 10, QLatin1Char('0'))
-                           .arg(s % 60, 2, 10, QLatin1Char('0'))
-                     : QStringLiteral("%1:%2").arg(s / 60).arg(s % 60, 2, 10, QLatin1Char('0'));
-}
-
 } // namespace
 
-TrainingPage::TrainingPage(QWidget *parent)
-    : QWidget(parent), m_controller(new TrainingController(this)), m_plots(new TrainingPlots(this)),
-      m_optimizer(new QComboBox(this)),
+TrainingPage::TrainingPage(Workbench *workbench, QWidget *parent)
+    : QWidget(parent), m_workbench(workbench), m_controller(workbench->training()),
+      m_view(new TrainingProgressView(m_controller, this)), m_optimizer(new QComboBox(this)),
       m_lr(doubleSpin(this, 1e-6, 10.0, 6, 1e-4,
                       tr("Learning rate. Keras's defaults: 0.001 for Adam and RMSprop, 0.01 for SGD."))),
       m_momentum(doubleSpin(this, 0.0, 0.999, 3, 0.05, tr("Momentum for SGD and RMSprop (Keras default 0)."))),
@@ -82,8 +74,7 @@ TrainingPage::TrainingPage(QWidget *parent)
                      tr("Seed for shuffling, dropout and random rows: the same seed gives the same numbers."))),
       m_compare(new QCheckBox(tr("Compare with training from scratch"), this)),
       m_start(new QPushButton(tr("&Start"), this)), m_pause(new QPushButton(tr("Pause"), this)),
-      m_stop(new QPushButton(tr("S&top"), this)), m_progress(new QProgressBar(this)), m_progressLabel(new QLabel(this)),
-      m_hint(new QLabel(this)), m_log(new QPlainTextEdit(this))
+      m_stop(new QPushButton(tr("S&top"), this)), m_hint(new QLabel(this))
 {
     m_optimizer->addItem(tr("Adam"), int(OptimizerKind::Adam));
     m_optimizer->addItem(tr("SGD"), int(OptimizerKind::Sgd));
@@ -108,11 +99,7 @@ TrainingPage::TrainingPage(QWidget *parent)
     m_start->setToolTip(tr("Start training (Training → Start, Ctrl+Enter)"));
     m_pause->setToolTip(tr("Pause after the current batch; Resume continues with the same numbers (Ctrl+Shift+P)"));
     m_stop->setToolTip(tr("Stop after the current batch and keep the weights so far (Ctrl+.)"));
-    m_log->setReadOnly(true);
-    m_log->setMaximumBlockCount(2000);
     m_hint->setWordWrap(true);
-    m_progress->setRange(0, 1);
-    m_progress->setValue(0);
 
     auto *optimizerBox = new QGroupBox(tr("Optimizer"), this);
     auto *optimizerForm = new QFormLayout(optimizerBox);
@@ -152,9 +139,7 @@ TrainingPage::TrainingPage(QWidget *parent)
     formLayout->addWidget(callbackBox);
     formLayout->addWidget(m_compare);
     formLayout->addLayout(buttons);
-    formLayout->addWidget(m_progress);
-    formLayout->addWidget(m_progressLabel);
-    formLayout->addWidget(m_log, 1);
+    formLayout->addStretch(1);
     auto *scroll = new QScrollArea(this);
     scroll->setWidget(form);
     scroll->setWidgetResizable(true);
@@ -162,12 +147,20 @@ TrainingPage::TrainingPage(QWidget *parent)
 
     auto *splitter = new QSplitter(this);
     splitter->addWidget(scroll);
-    splitter->addWidget(m_plots);
+    splitter->addWidget(m_view);
     splitter->setStretchFactor(1, 1);
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(splitter);
 
     loadDefaults();
+    connectForm();
+    updateHint();
+    updateButtons();
+    publishSettings(); // the settings last started become the Workbench's
+}
+
+void TrainingPage::connectForm()
+{
     connect(m_optimizer, &QComboBox::activated, this, &TrainingPage::optimizerChanged);
     connect(m_start, &QPushButton::clicked, this, &TrainingPage::start);
     connect(m_pause, &QPushButton::clicked, this, &TrainingPage::togglePause);
@@ -175,51 +168,26 @@ TrainingPage::TrainingPage(QWidget *parent)
     // Not the button's own shortcut: its text changes between Pause and Resume.
     auto *pauseShortcut = new QShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_P), this);
     connect(pauseShortcut, &QShortcut::activated, this, &TrainingPage::togglePause);
-    connect(m_controller, &TrainingController::paused, this, &TrainingPage::paused);
-    connect(m_controller, &TrainingController::prepared, this, &TrainingPage::prepared);
-    connect(m_controller, &TrainingController::batchFinished, this, &TrainingPage::batchFinished);
-    connect(m_controller, &TrainingController::epochFinished, this, &TrainingPage::epochFinished);
-    connect(m_controller, &TrainingController::noted, this,
-            [this](int run, const QString &message) { log(run == 1 ? tr("[scratch] %1").arg(message) : message); });
-    connect(m_controller, &TrainingController::stateChanged, this, [this] {
-        updateButtons();
-        Q_EMIT runningChanged(m_controller->isRunning());
-    });
-    connect(m_controller, &TrainingController::succeeded, this, [this](const FineTuneOutcome &outcome) {
-        m_plots->flush();
-        m_progress->setValue(m_progress->maximum());
-        const TrainingResult &r = outcome.fineTuned;
-        m_progressLabel->setText(tr("%1 after %2 epoch(s), %3 s")
-                                     .arg(stopReasonText(r.stopReason))
-                                     .arg(r.history.size())
-                                     .arg(r.seconds, 0, 'f', 1));
-        log(TrainingReport::summary(r, m_classNames).trimmed());
-        if (outcome.scratch)
-            log(TrainingReport::comparison(outcome).trimmed());
-        Q_EMIT trainingFinished(outcome, m_classNames);
-    });
-    connect(m_controller, &TrainingController::failed, this, [this](const QString &message) {
-        m_plots->flush();
-        m_progressLabel->setText(tr("Failed"));
-        log(tr("Training failed: %1").arg(message));
-        Q_EMIT trainingFailed(message);
-    });
-    setInputs({});
+    connect(m_controller, &TrainingController::stateChanged, this, &TrainingPage::updateButtons);
+    connect(m_workbench, &Workbench::inputsChanged, this, &TrainingPage::updateHint);
+    connect(m_workbench, &Workbench::inputsChanged, this, &TrainingPage::updateButtons);
+    connect(m_workbench->plan(), &HeadPlanModel::planChanged, this, &TrainingPage::updateButtons);
+    connect(m_workbench, &Workbench::trainingSettingsChanged, this, &TrainingPage::showSettings);
     for (QSpinBox *box : {m_batch, m_epochs, m_phase1, m_patience, m_reducePatience, m_seed})
-        connect(box, &QSpinBox::valueChanged, this, &TrainingPage::settingsEdited);
+        connect(box, &QSpinBox::valueChanged, this, &TrainingPage::publishSettings);
     for (QDoubleSpinBox *box : {m_lr, m_momentum, m_lrMult, m_reduceFactor, m_labelSmoothing})
-        connect(box, &QDoubleSpinBox::valueChanged, this, &TrainingPage::settingsEdited);
+        connect(box, &QDoubleSpinBox::valueChanged, this, &TrainingPage::publishSettings);
     for (QComboBox *box : {m_optimizer, m_trainable, m_monitor})
-        connect(box, &QComboBox::currentIndexChanged, this, &TrainingPage::settingsEdited);
+        connect(box, &QComboBox::currentIndexChanged, this, &TrainingPage::publishSettings);
     for (QCheckBox *box : {m_nesterov, m_earlyStopping, m_reduceLr, m_compare})
-        connect(box, &QCheckBox::toggled, this, &TrainingPage::settingsEdited);
+        connect(box, &QCheckBox::toggled, this, &TrainingPage::publishSettings);
 }
 
 TrainingPage::~TrainingPage() = default;
 
-void TrainingPage::setInputs(const FineTuneInputs &inputs)
+void TrainingPage::updateHint()
 {
-    m_inputs = inputs;
+    const FineTuneInputs inputs = m_workbench->inputs();
     if (!inputs.hasModel())
         m_hint->setText(tr("Open a model and a dataset, plan the head, then press Start."));
     else if (!inputs.data)
@@ -229,12 +197,11 @@ void TrainingPage::setInputs(const FineTuneInputs &inputs)
                             .arg(inputs.data->classNames.size())
                             .arg(inputs.data->train.count())
                             .arg(inputs.data->validation.count()));
-    updateButtons();
 }
 
 bool TrainingPage::canStart() const
 {
-    return m_inputs.ready() && m_plan && !m_plan->plan().rows.isEmpty() && !m_controller->isRunning();
+    return m_workbench->canStartTraining();
 }
 
 void TrainingPage::updateButtons()
@@ -259,7 +226,7 @@ void TrainingPage::optimizerChanged()
     m_nesterov->setEnabled(kind == OptimizerKind::Sgd);
 }
 
-TrainingParams TrainingPage::settings() const
+TrainingParams TrainingPage::formSettings() const
 {
     TrainingParams p;
     p.optimizer.kind = OptimizerKind(m_optimizer->currentData().toInt());
@@ -291,87 +258,97 @@ TrainingParams TrainingPage::settings() const
     return p;
 }
 
-bool TrainingPage::compareScratch() const
+void TrainingPage::publishSettings()
 {
-    return m_compare->isChecked();
+    if (m_showingSettings)
+        return;
+    const QScopedValueRollback<bool> publishing(m_publishing, true);
+    m_workbench->setTrainingSettings(formSettings(), m_compare->isChecked());
 }
 
-void TrainingPage::setSettings(const TrainingParams &p, bool compareScratch)
+void TrainingPage::showSettings()
 {
-    m_optimizer->setCurrentIndex(m_optimizer->findData(int(p.optimizer.kind)));
-    m_lr->setValue(p.optimizer.learningRate);
-    m_momentum->setValue(p.optimizer.momentum);
-    m_nesterov->setChecked(p.optimizer.nesterov);
-    m_batch->setValue(p.batchSize);
-    m_epochs->setValue(p.epochs);
-    m_trainable->setCurrentIndex(std::max(0, m_trainable->findData(int(p.trainable.preset))));
-    m_phase1->setValue(p.phase1Epochs);
-    m_lrMult->setValue(p.unfreezeLrMultiplier);
-    m_labelSmoothing->setValue(p.labelSmoothing);
-    m_seed->setValue(int(p.seed));
-    m_earlyStopping->setChecked(p.earlyStopping.has_value());
-    if (p.earlyStopping) {
-        m_patience->setValue(p.earlyStopping->patience);
-        m_monitor->setCurrentIndex(std::max(0, m_monitor->findData(p.earlyStopping->monitor)));
+    if (m_publishing)
+        return;
+    {
+        const QScopedValueRollback<bool> showing(m_showingSettings, true);
+        const TrainingParams &p = m_workbench->trainingSettings();
+        m_optimizer->setCurrentIndex(m_optimizer->findData(int(p.optimizer.kind)));
+        m_lr->setValue(p.optimizer.learningRate);
+        m_momentum->setValue(p.optimizer.momentum);
+        m_nesterov->setChecked(p.optimizer.nesterov);
+        m_batch->setValue(p.batchSize);
+        m_epochs->setValue(p.epochs);
+        m_trainable->setCurrentIndex(std::max(0, m_trainable->findData(int(p.trainable.preset))));
+        m_phase1->setValue(p.phase1Epochs);
+        m_lrMult->setValue(p.unfreezeLrMultiplier);
+        m_labelSmoothing->setValue(p.labelSmoothing);
+        m_seed->setValue(int(p.seed));
+        m_earlyStopping->setChecked(p.earlyStopping.has_value());
+        if (p.earlyStopping) {
+            m_patience->setValue(p.earlyStopping->patience);
+            m_monitor->setCurrentIndex(std::max(0, m_monitor->findData(p.earlyStopping->monitor)));
+        }
+        m_reduceLr->setChecked(p.reduceLr.has_value());
+        if (p.reduceLr) {
+            m_reducePatience->setValue(p.reduceLr->patience);
+            m_reduceFactor->setValue(p.reduceLr->factor);
+        }
+        m_compare->setChecked(m_workbench->compareScratch());
+        m_nesterov->setEnabled(p.optimizer.kind == OptimizerKind::Sgd);
     }
-    m_reduceLr->setChecked(p.reduceLr.has_value());
-    if (p.reduceLr) {
-        m_reducePatience->setValue(p.reduceLr->patience);
-        m_reduceFactor->setValue(p.reduceLr->factor);
-    }
-    m_compare->setChecked(compareScratch);
+    publishSettings(); // what the form can show (a project's extra fields drop, values round as shown)
 }
 
 void TrainingPage::saveDefaults() const
 {
     QSettings s;
-    s.beginGroup(QStringLiteral("training"));
-    s.setValue(QStringLiteral("optimizer"), m_optimizer->currentData());
-    s.setValue(QStringLiteral("lr"), m_lr->value());
-    s.setValue(QStringLiteral("momentum"), m_momentum->value());
-    s.setValue(QStringLiteral("nesterov"), m_nesterov->isChecked());
-    s.setValue(QStringLiteral("batch"), m_batch->value());
-    s.setValue(QStringLiteral("epochs"), m_epochs->value());
-    s.setValue(QStringLiteral("trainable"), m_trainable->currentData());
-    s.setValue(QStringLiteral("phase1"), m_phase1->value());
-    s.setValue(QStringLiteral("lrMult"), m_lrMult->value());
-    s.setValue(QStringLiteral("monitor"), m_monitor->currentData());
-    s.setValue(QStringLiteral("earlyStopping"), m_earlyStopping->isChecked());
-    s.setValue(QStringLiteral("patience"), m_patience->value());
-    s.setValue(QStringLiteral("reduceLr"), m_reduceLr->isChecked());
-    s.setValue(QStringLiteral("reducePatience"), m_reducePatience->value());
-    s.setValue(QStringLiteral("reduceFactor"), m_reduceFactor->value());
-    s.setValue(QStringLiteral("labelSmoothing"), m_labelSmoothing->value());
-    s.setValue(QStringLiteral("seed"), m_seed->value());
-    s.setValue(QStringLiteral("compareScratch"), m_compare->isChecked());
+    s.beginGroup(keys::group);
+    s.setValue(keys::optimizer, m_optimizer->currentData());
+    s.setValue(keys::learningRate, m_lr->value());
+    s.setValue(keys::momentum, m_momentum->value());
+    s.setValue(keys::nesterov, m_nesterov->isChecked());
+    s.setValue(keys::batchSize, m_batch->value());
+    s.setValue(keys::epochs, m_epochs->value());
+    s.setValue(keys::trainable, m_trainable->currentData());
+    s.setValue(keys::phase1Epochs, m_phase1->value());
+    s.setValue(keys::unfreezeLrMultiplier, m_lrMult->value());
+    s.setValue(keys::monitor, m_monitor->currentData());
+    s.setValue(keys::earlyStopping, m_earlyStopping->isChecked());
+    s.setValue(keys::patience, m_patience->value());
+    s.setValue(keys::reduceLr, m_reduceLr->isChecked());
+    s.setValue(keys::reducePatience, m_reducePatience->value());
+    s.setValue(keys::reduceFactor, m_reduceFactor->value());
+    s.setValue(keys::labelSmoothing, m_labelSmoothing->value());
+    s.setValue(keys::seed, m_seed->value());
+    s.setValue(keys::compareScratch, m_compare->isChecked());
 }
 
 void TrainingPage::loadDefaults()
 {
     QSettings s;
-    s.beginGroup(QStringLiteral("training"));
+    s.beginGroup(keys::group);
     m_optimizer->setCurrentIndex(
-        std::max(0, m_optimizer->findData(s.value(QStringLiteral("optimizer"), int(OptimizerKind::Adam)))));
-    m_lr->setValue(s.value(QStringLiteral("lr"), 1e-3).toDouble());
-    m_momentum->setValue(s.value(QStringLiteral("momentum"), 0.0).toDouble());
-    m_nesterov->setChecked(s.value(QStringLiteral("nesterov"), false).toBool());
+        std::max(0, m_optimizer->findData(s.value(keys::optimizer, int(OptimizerKind::Adam)))));
+    m_lr->setValue(s.value(keys::learningRate, 1e-3).toDouble());
+    m_momentum->setValue(s.value(keys::momentum, 0.0).toDouble());
+    m_nesterov->setChecked(s.value(keys::nesterov, false).toBool());
     m_nesterov->setEnabled(m_optimizer->currentData().toInt() == int(OptimizerKind::Sgd));
-    m_batch->setValue(s.value(QStringLiteral("batch"), 32).toInt());
-    m_epochs->setValue(s.value(QStringLiteral("epochs"), 10).toInt());
+    m_batch->setValue(s.value(keys::batchSize, 32).toInt());
+    m_epochs->setValue(s.value(keys::epochs, 10).toInt());
     m_trainable->setCurrentIndex(
-        std::max(0, m_trainable->findData(s.value(QStringLiteral("trainable"), int(TrainPreset::HeadOnly)))));
-    m_phase1->setValue(s.value(QStringLiteral("phase1"), 0).toInt());
-    m_lrMult->setValue(s.value(QStringLiteral("lrMult"), 1.0).toDouble());
-    m_monitor->setCurrentIndex(
-        std::max(0, m_monitor->findData(s.value(QStringLiteral("monitor"), QStringLiteral("val_loss")))));
-    m_earlyStopping->setChecked(s.value(QStringLiteral("earlyStopping"), false).toBool());
-    m_patience->setValue(s.value(QStringLiteral("patience"), 5).toInt());
-    m_reduceLr->setChecked(s.value(QStringLiteral("reduceLr"), false).toBool());
-    m_reducePatience->setValue(s.value(QStringLiteral("reducePatience"), 3).toInt());
-    m_reduceFactor->setValue(s.value(QStringLiteral("reduceFactor"), 0.1).toDouble());
-    m_labelSmoothing->setValue(s.value(QStringLiteral("labelSmoothing"), 0.0).toDouble());
-    m_seed->setValue(s.value(QStringLiteral("seed"), 0).toInt());
-    m_compare->setChecked(s.value(QStringLiteral("compareScratch"), false).toBool());
+        std::max(0, m_trainable->findData(s.value(keys::trainable, int(TrainPreset::HeadOnly)))));
+    m_phase1->setValue(s.value(keys::phase1Epochs, 0).toInt());
+    m_lrMult->setValue(s.value(keys::unfreezeLrMultiplier, 1.0).toDouble());
+    m_monitor->setCurrentIndex(std::max(0, m_monitor->findData(s.value(keys::monitor, QStringLiteral("val_loss")))));
+    m_earlyStopping->setChecked(s.value(keys::earlyStopping, false).toBool());
+    m_patience->setValue(s.value(keys::patience, 5).toInt());
+    m_reduceLr->setChecked(s.value(keys::reduceLr, false).toBool());
+    m_reducePatience->setValue(s.value(keys::reducePatience, 3).toInt());
+    m_reduceFactor->setValue(s.value(keys::reduceFactor, 0.1).toDouble());
+    m_labelSmoothing->setValue(s.value(keys::labelSmoothing, 0.0).toDouble());
+    m_seed->setValue(s.value(keys::seed, 0).toInt());
+    m_compare->setChecked(s.value(keys::compareScratch, false).toBool());
 }
 
 void TrainingPage::start()
@@ -379,22 +356,15 @@ void TrainingPage::start()
     if (!canStart())
         return;
     saveDefaults();
-    m_plots->clear();
-    m_plots->setScratchVisible(m_compare->isChecked());
-    m_log->clear();
-    m_progress->setRange(0, 1);
-    m_progress->setValue(0);
-    m_progressLabel->setText(tr("Preparing the new head…"));
-    const TrainingParams params = settings();
-    m_initialEpoch = params.initialEpoch;
-    m_controller->start(m_inputs, m_plan->plan(), params, m_compare->isChecked());
+    m_view->reset(m_compare->isChecked());
+    m_workbench->startTraining();
 }
 
 void TrainingPage::stop()
 {
     if (!m_controller->isRunning())
         return;
-    m_progressLabel->setText(tr("Stopping after the current batch…"));
+    m_view->setStatus(tr("Stopping after the current batch…"));
     m_controller->stop();
 }
 
@@ -402,81 +372,30 @@ void TrainingPage::togglePause()
 {
     switch (m_controller->state()) {
     case TrainingController::State::Training:
-        m_progressLabel->setText(tr("Pausing after the current batch…"));
+        m_view->setStatus(tr("Pausing after the current batch…"));
         m_controller->pause();
         break;
     case TrainingController::State::Paused:
-        m_progressLabel->setText(tr("Resuming…"));
+        m_view->setStatus(tr("Resuming…"));
         m_controller->resume();
         break;
     default: break;
     }
 }
 
-void TrainingPage::paused(int run, const BatchProgress &after)
+TrainingPlots *TrainingPage::plots() const
 {
-    if (m_controller->state() != TrainingController::State::Paused)
-        return; // resumed or stopped before this arrived
-    const QString prefix = run == 1 ? tr("scratch: ") : QString();
-    m_progressLabel->setText(
-        after.batch > 0 ? tr("%1Paused after batch %2 of epoch %3").arg(prefix).arg(after.batch).arg(after.epoch + 1)
-                        : tr("%1Paused before the first batch").arg(prefix));
+    return m_view->plots();
 }
 
-void TrainingPage::prepared(const QStringList &classNames, int epochs, int trainSamples, int batchSize,
-                            bool compareScratch)
+QProgressBar *TrainingPage::progressBar() const
 {
-    m_classNames = classNames;
-    m_epochCount = epochs;
-    m_runs = compareScratch ? 2 : 1;
-    m_batchesPerEpoch = std::max(1, (trainSamples + batchSize - 1) / batchSize);
-    m_progress->setRange(0, std::max(1, m_runs * (epochs - m_initialEpoch) * m_batchesPerEpoch));
-    m_progress->setValue(0);
-    log(tr("Training %1 classes on %2 samples, %3 batches per epoch.")
-            .arg(classNames.size())
-            .arg(trainSamples)
-            .arg(m_batchesPerEpoch));
-}
-
-void TrainingPage::batchFinished(int run, const BatchProgress &p)
-{
-    m_plots->addBatch(run, p);
-    if (p.batches > 0)
-        m_batchesPerEpoch = p.batches;
-    const int epochs = std::max(1, (p.epochs > 0 ? p.epochs : m_epochCount) - m_initialEpoch);
-    const qint64 total = qint64(m_runs) * epochs * m_batchesPerEpoch;
-    const qint64 done =
-        qint64(run) * epochs * m_batchesPerEpoch + qint64(p.epoch - m_initialEpoch) * m_batchesPerEpoch + p.batch;
-    if (m_progress->maximum() != total)
-        m_progress->setRange(0, int(std::min<qint64>(total, INT_MAX)));
-    m_progress->setValue(int(std::min(done, total)));
-    const qint64 elapsed = m_controller->elapsed();
-    const QString left = done > 0 ? duration(elapsed * (total - done) / done) : tr("?");
-    m_progressLabel->setText(tr("%1epoch %2/%3 · batch %4/%5 · loss %6 · %7 left")
-                                 .arg(run == 1 ? tr("scratch: ") : QString())
-                                 .arg(p.epoch + 1)
-                                 .arg(p.epochs > 0 ? p.epochs : m_epochCount)
-                                 .arg(p.batch)
-                                 .arg(p.batches)
-                                 .arg(p.loss, 0, 'f', 4)
-                                 .arg(left));
-}
-
-void TrainingPage::epochFinished(int run, const EpochRecord &record)
-{
-    m_plots->addEpoch(run, record);
-    const QString line = TrainingReport::epochLine(record, m_epochCount);
-    log(run == 1 ? tr("[scratch] %1").arg(line) : line);
+    return m_view->progressBar();
 }
 
 QString TrainingPage::progressText() const
 {
-    return m_progressLabel->text();
-}
-
-void TrainingPage::log(const QString &line)
-{
-    m_log->appendPlainText(line);
+    return m_view->statusText();
 }
 
 } // namespace graft::ui

@@ -1,7 +1,6 @@
 #pragma once
 
 #include "core/training/trainingtypes.h"
-#include "ui/document/finetunesetup.h"
 
 #include <QWidget>
 
@@ -9,44 +8,36 @@ class QCheckBox;
 class QComboBox;
 class QDoubleSpinBox;
 class QLabel;
-class QPlainTextEdit;
 class QProgressBar;
 class QPushButton;
 class QSpinBox;
 
 namespace graft::ui {
 
-class HeadPlanModel;
 class TrainingController;
 class TrainingPlots;
+class TrainingProgressView;
+class Workbench;
 
 /**
- * The Training page: the settings form (optimizer, learning rate, batch, epochs,
- * what trains, two-phase schedule, callbacks, seed, compare-with-scratch),
- * Start/Pause/Stop, progress with time left, and the live plots. Training runs in a
- * TrainingController (worker thread); this page only forms params and shows progress.
+ * The Training page: the Workbench's training settings as a form (optimizer, learning
+ * rate, batch, epochs, what trains, two-phase schedule, callbacks, seed, compare with
+ * scratch), Start/Pause/Stop, and the run's TrainingProgressView (progress with time left,
+ * live plots, log). The form starts from the settings last started (QSettings); every
+ * edit becomes the Workbench's. The run is the Workbench's TrainingController.
  */
 class TrainingPage final : public QWidget
 {
     Q_OBJECT
 public:
-    explicit TrainingPage(QWidget *parent = nullptr);
+    explicit TrainingPage(Workbench *workbench, QWidget *parent = nullptr);
     ~TrainingPage() override;
-
-    void setInputs(const FineTuneInputs &inputs);
-    /** The plan to train with is read from here when Start is pressed. */
-    void setPlanModel(HeadPlanModel *plan) { m_plan = plan; }
-
-    /** The form as TrainingParams (no model or samples yet). */
-    TrainingParams settings() const;
-    bool compareScratch() const;
-    /** Fills the form (the demo, a reopened session). */
-    void setSettings(const TrainingParams &settings, bool compareScratch);
 
     bool canStart() const;
     TrainingController *controller() const { return m_controller; }
-    TrainingPlots *plots() const { return m_plots; }
-    QProgressBar *progressBar() const { return m_progress; }
+    TrainingProgressView *progressView() const { return m_view; }
+    TrainingPlots *plots() const;
+    QProgressBar *progressBar() const;
     QPushButton *startButton() const { return m_start; }
     QPushButton *pauseButton() const { return m_pause; }
     QPushButton *stopButton() const { return m_stop; }
@@ -58,28 +49,21 @@ public Q_SLOTS:
     /** Pauses a training run after its current batch, or resumes a paused one. */
     void togglePause();
 
-Q_SIGNALS:
-    /** A setting was edited (by the user or setSettings()): a project's modified state follows. */
-    void settingsEdited();
-    void trainingFinished(const graft::FineTuneOutcome &outcome, const QStringList &classNames);
-    void trainingFailed(const QString &message);
-    void runningChanged(bool running);
-
 private:
+    void connectForm();
     void optimizerChanged();
+    void updateHint();
     void updateButtons();
-    void prepared(const QStringList &classNames, int epochs, int trainSamples, int batchSize, bool compareScratch);
-    void batchFinished(int run, const BatchProgress &progress);
-    void epochFinished(int run, const EpochRecord &record);
-    void paused(int run, const BatchProgress &after);
+    /** The form as TrainingParams (no model or samples: the setup adds them at start). */
+    TrainingParams formSettings() const;
+    void showSettings();
+    void publishSettings();
     void saveDefaults() const;
     void loadDefaults();
-    void log(const QString &line);
 
-    FineTuneInputs m_inputs;
-    HeadPlanModel *m_plan = nullptr;
+    Workbench *m_workbench;
     TrainingController *m_controller;
-    TrainingPlots *m_plots;
+    TrainingProgressView *m_view;
 
     QComboBox *m_optimizer;
     QDoubleSpinBox *m_lr;
@@ -102,16 +86,9 @@ private:
     QPushButton *m_start;
     QPushButton *m_pause;
     QPushButton *m_stop;
-    QProgressBar *m_progress;
-    QLabel *m_progressLabel;
     QLabel *m_hint;
-    QPlainTextEdit *m_log;
-
-    QStringList m_classNames;
-    int m_epochCount = 0;
-    int m_runs = 1;
-    int m_batchesPerEpoch = 0;
-    int m_initialEpoch = 0;
+    bool m_showingSettings = false; ///< the Workbench's settings are being shown: no edits to publish
+    bool m_publishing = false;      ///< this page is changing the Workbench's settings
 };
 
 } // namespace graft::ui

@@ -8,12 +8,10 @@
 #include <qcustomplot.h>
 
 #include <QFileInfo>
-#include <QFutureWatcher>
 #include <QImageReader>
 #include <QLabel>
 #include <QStackedWidget>
 #include <QVBoxLayout>
-#include <QtConcurrent/QtConcurrentRun>
 
 #include <algorithm>
 #include <cmath>
@@ -107,7 +105,7 @@ int SamplePreview::waveformPoints() const
 
 void SamplePreview::clear(const QString &message)
 {
-    ++m_request; // a preview still being computed is dropped
+    m_load.cancel(); // a preview still being computed is dropped
     m_content = Content::Empty;
     m_path.clear();
     m_mapRows = m_mapColumns = 0;
@@ -125,13 +123,8 @@ void SamplePreview::startLoading(const QString &path)
 
 void SamplePreview::runInBackground(std::function<Loaded()> job)
 {
-    const quint64 request = ++m_request;
-    auto *watcher = new QFutureWatcher<Loaded>(this);
-    connect(watcher, &QFutureWatcher<Loaded>::finished, this, [this, watcher, request] {
-        watcher->deleteLater();
-        finishLoading(request, watcher->result());
-    });
-    watcher->setFuture(QtConcurrent::run(std::move(job)));
+    m_load.start([job = std::move(job)](const CancelToken &) { return job(); },
+                 [this](const Loaded &loaded) { finishLoading(loaded); });
 }
 
 void SamplePreview::showAudioFile(const QString &path, const AudioFeatureParams &params)
@@ -218,7 +211,7 @@ void SamplePreview::showNpyFile(const QString &path)
 void SamplePreview::showArray(const std::vector<std::int64_t> &shape, const std::vector<float> &values,
                               const QString &title)
 {
-    ++m_request;
+    m_load.cancel();
     m_path.clear();
     std::vector<std::int64_t> squeezed = shape;
     squeezed.erase(std::remove(squeezed.begin(), squeezed.end(), std::int64_t(1)), squeezed.end());
@@ -233,10 +226,8 @@ void SamplePreview::showArray(const std::vector<std::int64_t> &shape, const std:
     Q_EMIT previewReady();
 }
 
-void SamplePreview::finishLoading(quint64 request, const Loaded &loaded)
+void SamplePreview::finishLoading(const Loaded &loaded)
 {
-    if (request != m_request)
-        return; // superseded by a newer selection
     if (loaded.content == Content::Error) {
         showError(loaded.error);
         return;

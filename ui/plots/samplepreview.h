@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/audio/audiofeatureparams.h"
+#include "ui/async/latestrequest.h"
 
 #include <QImage>
 #include <QString>
@@ -21,7 +22,7 @@ namespace graft::ui {
  * Shows one dataset sample: an audio file as its waveform and its feature heat
  * map (MFCC or mel, computed by core with the page's librosa settings), an image
  * as the picture, a feature array as a heat map (2-D) or a curve (1-D). Decoding
- * and feature extraction run on a worker thread; only the newest request is shown.
+ * and feature extraction run on a worker thread (a LatestRequest): only the newest request is shown.
  */
 class SamplePreview final : public QWidget
 {
@@ -65,7 +66,7 @@ private:
     struct Loaded;
     void startLoading(const QString &path);
     void runInBackground(std::function<Loaded()> job);
-    void finishLoading(quint64 request, const Loaded &loaded);
+    void finishLoading(const Loaded &loaded);
     void showHeatMap(const std::vector<float> &values, int rows, int columns, const QString &xLabel,
                      const QString &yLabel);
     void showCurve(const std::vector<float> &values, const QString &title);
@@ -85,7 +86,7 @@ private:
     QString m_path;
     int m_mapRows = 0;
     int m_mapColumns = 0;
-    quint64 m_request = 0;
+    LatestRequest<Loaded> m_load{this};
 };
 
 } // namespace graft::ui

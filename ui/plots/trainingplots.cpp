@@ -1,6 +1,5 @@
 #include "ui/plots/trainingplots.h"
 
-#include <QTimer>
 #include <QVBoxLayout>
 #include <qcustomplot.h>
 
@@ -49,7 +48,7 @@ QCPGraph *newGraph(QCustomPlot *plot, const QString &name, const QColor &color, 
 
 TrainingPlots::TrainingPlots(QWidget *parent)
     : QWidget(parent), m_loss(newPlot(this, tr("loss"))), m_accuracy(newPlot(this, tr("accuracy"))),
-      m_lr(newPlot(this, tr("learning rate"))), m_replotTimer(new QTimer(this))
+      m_lr(newPlot(this, tr("learning rate")))
 {
     const QColor train(31, 119, 180), val(255, 127, 14), batch(150, 150, 150);
     m_graphs[BatchLoss] = newGraph(m_loss, tr("batch loss (smoothed)"), batch, Qt::SolidLine, false);
@@ -73,24 +72,19 @@ TrainingPlots::TrainingPlots(QWidget *parent)
     layout->addWidget(m_loss, 3);
     layout->addWidget(m_accuracy, 3);
     layout->addWidget(m_lr, 2);
-
-    // Data only (re)arms a single-shot timer; the timer draws everything pending at once.
-    m_replotTimer->setSingleShot(true);
-    m_replotTimer->setInterval(100);
-    connect(m_replotTimer, &QTimer::timeout, this, &TrainingPlots::flush);
 }
 
 void TrainingPlots::clear()
 {
     for (int s = 0; s < SeriesCount; ++s) {
         m_graphs[s]->data()->clear();
-        m_pending[s] = {};
         if (m_dotted[s])
             m_graphs[s]->setScatterStyle(epochDot());
     }
     m_lastBatch = 0;
     m_lastMean = 0.0;
     m_haveSmoothed = false;
+    m_added = false;
     for (QCustomPlot *plot : {m_loss, m_accuracy, m_lr})
         plot->replot();
 }
@@ -110,10 +104,10 @@ void TrainingPlots::push(Series series, double x, double y)
 {
     if (!std::isfinite(y))
         return;
-    m_pending[series].x << x;
-    m_pending[series].y << y;
-    if (!m_replotTimer->isActive())
-        m_replotTimer->start();
+    m_graphs[series]->addData(x, y);
+    if (m_dotted[series] && m_graphs[series]->dataCount() > maxDottedPoints)
+        m_graphs[series]->setScatterStyle(QCPScatterStyle());
+    m_added = true;
 }
 
 void TrainingPlots::addBatch(int run, const BatchProgress &progress)
@@ -153,21 +147,11 @@ void TrainingPlots::addEpoch(int run, const EpochRecord &record)
     }
 }
 
-void TrainingPlots::flush()
+void TrainingPlots::redraw()
 {
-    m_replotTimer->stop();
-    bool any = false;
-    for (int s = 0; s < SeriesCount; ++s) {
-        if (m_pending[s].x.isEmpty())
-            continue;
-        m_graphs[s]->addData(m_pending[s].x, m_pending[s].y, true);
-        m_pending[s] = {};
-        if (m_dotted[s] && m_graphs[s]->dataCount() > maxDottedPoints)
-            m_graphs[s]->setScatterStyle(QCPScatterStyle());
-        any = true;
-    }
-    if (!any)
+    if (!m_added)
         return;
+    m_added = false;
     for (QCustomPlot *plot : {m_loss, m_lr}) {
         plot->rescaleAxes(true);
         plot->yAxis->scaleRange(1.1, plot->yAxis->range().center());

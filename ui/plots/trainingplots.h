@@ -7,15 +7,14 @@
 
 class QCPGraph;
 class QCustomPlot;
-class QTimer;
 
 namespace graft::ui {
 
 /**
  * Live curves of a training run: loss (train, validation, smoothed per-batch
  * loss), accuracy (train, validation) and learning rate per epoch, with the
- * from-scratch run's curves dashed. Points are buffered and drawn by a timer
- * (at most ten replots a second), so a fast run cannot flood the GUI thread.
+ * from-scratch run's curves dashed. Points are added as they come and drawn by
+ * redraw(), once per delivery of the run's ProgressThrottle (a few a second).
  */
 class TrainingPlots final : public QWidget
 {
@@ -43,20 +42,16 @@ public:
     void addEpoch(int run, const EpochRecord &record);
     void setScratchVisible(bool visible);
 
-    /** Points drawn so far in a series (pending points excluded). */
+    /** Points added so far to a series. */
     int pointCount(Series series) const;
     int replotCount() const { return m_replots; }
-    /** Draws the pending points now (tests, end of a run). */
-    void flush();
+    /** Rescales the axes to the points added since the last redraw and replots (queued: at most once per event loop pass). */
+    void redraw();
     QCustomPlot *lossPlot() const { return m_loss; }
     QCustomPlot *accuracyPlot() const { return m_accuracy; }
     QCustomPlot *learningRatePlot() const { return m_lr; }
 
 private:
-    struct Pending
-    {
-        QVector<double> x, y;
-    };
     void push(Series series, double x, double y);
 
     QCustomPlot *m_loss;
@@ -64,8 +59,7 @@ private:
     QCustomPlot *m_lr;
     QCPGraph *m_graphs[SeriesCount] = {};
     bool m_dotted[SeriesCount] = {}; // epoch series drawn with a dot per point while they are short
-    Pending m_pending[SeriesCount];
-    QTimer *m_replotTimer;
+    bool m_added = false;            ///< points were added since the last redraw
     int m_replots = 0;
     // Per-batch loss recovered from the running epoch means, exponentially smoothed for display.
     int m_lastBatch = 0;

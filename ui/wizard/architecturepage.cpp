@@ -4,6 +4,8 @@
 #include "core/formats/kerasfileloader.h"
 #include "core/io/classnamesfile.h"
 #include "core/training/headremapper.h"
+#include "ui/common/timings.h"
+#include "ui/document/workbench.h"
 #include "ui/widgets/pathfield.h"
 #include "ui/wizard/finetunewizard.h"
 
@@ -45,7 +47,7 @@ ArchitecturePage::ArchitecturePage(FineTuneWizard *wizard)
     m_busy->setMaximumWidth(120);
     m_busy->hide();
     m_timer->setSingleShot(true);
-    m_timer->setInterval(300);
+    m_timer->setInterval(timing::typedPathDebounce);
 
     auto *jsonRow = new QHBoxLayout;
     jsonRow->addWidget(m_json, 1);
@@ -100,7 +102,7 @@ QString ArchitecturePage::message() const
 
 void ArchitecturePage::initializePage()
 {
-    const auto source = m_wizard->model();
+    const std::shared_ptr<const LoadedModel> source = m_wizard->draft()->model();
     if (source != m_source && source != m_result) {
         m_source = source;
         const QString folder = m_source ? QFileInfo(m_source->sourcePath).absolutePath() : QString();
@@ -126,6 +128,7 @@ void ArchitecturePage::reload()
     const QString json = architecturePath();
     if (!m_source || (m_withArch && json == m_jsonLoaded))
         return;
+    m_load.cancel(); // a load for another JSON would report a model this one does not describe
     m_result.reset();
     m_withArch.reset();
     m_loadError.clear();
@@ -142,24 +145,22 @@ void ArchitecturePage::reload()
         Q_EMIT loadFinished(false);
         return;
     }
-    const quint64 generation = ++m_generation;
-    m_loading = true;
-    m_busy->show();
-    updateMessage();
     LoadOptions options;
     options.architectureJsonPath = json;
-    FineTuneWizard::loadModel(this, m_source->sourcePath, options, [this, generation](Expected<LoadedModel> result) {
-        if (generation != m_generation)
-            return;
-        m_loading = false;
-        m_busy->hide();
-        if (result)
-            m_withArch = std::make_shared<const LoadedModel>(std::move(result).value());
-        else
-            m_loadError = result.errorString();
-        updateMessage();
-        Q_EMIT loadFinished(bool(result));
-    });
+    // Large files take seconds to read: off the GUI thread.
+    m_load.start(
+        [path = m_source->sourcePath, options](const CancelToken &) { return KerasFileLoader::load(path, options); },
+        [this](Expected<LoadedModel> result) {
+            m_busy->hide();
+            if (result)
+                m_withArch = std::make_shared<const LoadedModel>(std::move(result).value());
+            else
+                m_loadError = result.errorString();
+            updateMessage();
+            Q_EMIT loadFinished(bool(result));
+        });
+    m_busy->show();
+    updateMessage();
 }
 
 void ArchitecturePage::readLabels()
@@ -180,7 +181,7 @@ void ArchitecturePage::readLabels()
 
 void ArchitecturePage::updateMessage()
 {
-    if (m_loading)
+    if (isLoading())
         m_message->setText(tr("Reading the weights with %1…").arg(QFileInfo(architecturePath()).fileName()));
     else if (!m_loadError.isEmpty())
         m_message->setText(m_loadError);
@@ -210,14 +211,14 @@ void ArchitecturePage::updateMessage()
 
 bool ArchitecturePage::isComplete() const
 {
-    return !m_loading && !m_timer->isActive() && m_withArch && m_jsonLoaded == architecturePath()
+    return !isLoading() && !m_timer->isActive() && m_withArch && m_jsonLoaded == architecturePath()
            && m_labelsError.isEmpty();
 }
 
 bool ArchitecturePage::validatePage()
 {
     if (!isComplete()) {
-        if (!m_loading && m_jsonLoaded != architecturePath())
+        if (!isLoading() && m_jsonLoaded != architecturePath())
             reload();
         return false;
     }
@@ -240,7 +241,7 @@ bool ArchitecturePage::validatePage()
         }
         m_result = model;
     }
-    m_wizard->setModel(m_result);
+    m_wizard->draft()->setModel(m_result);
     return true;
 }
 

@@ -1,5 +1,8 @@
 #pragma once
 
+#include "core/common/expected.h"
+#include "ui/async/latestrequest.h"
+
 #include <QStringList>
 #include <QWizardPage>
 
@@ -35,7 +38,7 @@ public:
     void setLabelsPath(const QString &path);
     QString architecturePath() const;
     QString labelsPath() const;
-    bool isLoading() const { return m_loading; }
+    bool isLoading() const { return m_load.isRunning(); }
     QString message() const;
 
     void initializePage() override;
@@ -64,9 +67,8 @@ private:
     QString m_loadError;
     QStringList m_names;
     QString m_labelsError;
-    std::shared_ptr<const LoadedModel> m_result; ///< handed to the wizard; kept while nothing changes
-    quint64 m_generation = 0;
-    bool m_loading = false;
+    std::shared_ptr<LoadedModel> m_result; ///< handed to the wizard; kept while nothing changes
+    LatestRequest<Expected<LoadedModel>> m_load{this};
 };
 
 } // namespace graft::ui::wizard

@@ -2,7 +2,10 @@
 
 #include "core/model/modelsummary.h"
 #include "core/training/trainingdata.h"
-#include "ui/document/trainingdatajob.h"
+#include "ui/common/settingskeys.h"
+#include "ui/common/timings.h"
+#include "ui/document/datasetsource.h"
+#include "ui/document/workbench.h"
 #include "ui/models/classcountmodel.h"
 #include "ui/widgets/pathfield.h"
 #include "ui/wizard/finetunewizard.h"
@@ -26,16 +29,16 @@
 namespace graft::ui::wizard {
 
 DataPage::DataPage(FineTuneWizard *wizard)
-    : m_wizard(wizard), m_path(new PathField(PathField::Kind::Folder, tr("Choose Dataset Folder"), this)),
+    : m_wizard(wizard), m_source(wizard->draft()->dataset()),
+      m_path(new PathField(PathField::Kind::Folder, tr("Choose Dataset Folder"), this)),
       m_validation(new QDoubleSpinBox(this)), m_progress(new QProgressBar(this)),
       m_cancel(new QPushButton(tr("&Cancel Loading"), this)), m_message(new QLabel(this)),
-      m_classes(new ClassCountModel(this)), m_view(new QTableView(this)), m_timer(new QTimer(this)),
-      m_job(new TrainingDataJob(this))
+      m_classes(new ClassCountModel(this)), m_view(new QTableView(this)), m_timer(new QTimer(this))
 {
     setTitle(tr("Dataset"));
     setSubTitle(tr("A folder with one subfolder per new class (or train/ and val/ folders holding them). "
                    "The features are proposed from the model's input shape."));
-    m_path->setRememberedFolderKey(QStringLiteral("lastDatasetFolder"));
+    m_path->setRememberedFolderKey(QString::fromLatin1(settingskeys::lastDatasetFolder));
     m_path->lineEdit()->setPlaceholderText(tr("Folder of class folders"));
     m_validation->setRange(0.0, 0.9);
     m_validation->setSingleStep(0.05);
@@ -52,7 +55,7 @@ DataPage::DataPage(FineTuneWizard *wizard)
     m_view->horizontalHeader()->setSectionResizeMode(ClassCountModel::NameColumn, QHeaderView::Stretch);
     m_view->verticalHeader()->hide();
     m_timer->setSingleShot(true);
-    m_timer->setInterval(400);
+    m_timer->setInterval(timing::datasetReloadDebounce);
 
     auto *progressRow = new QHBoxLayout;
     progressRow->addWidget(m_progress, 1);
@@ -75,8 +78,12 @@ DataPage::DataPage(FineTuneWizard *wizard)
     connect(m_path, &PathField::browsed, this, &DataPage::load); // chosen, not typed: read it now
     connect(m_validation, &QDoubleSpinBox::valueChanged, this, &DataPage::settingsEdited);
     connect(m_timer, &QTimer::timeout, this, &DataPage::load);
-    connect(m_job, &TrainingDataJob::loaded, this, &DataPage::loaded);
-    connect(m_job, &TrainingDataJob::failed, this, &DataPage::loadFailed);
+    connect(m_source, &DatasetSource::samplesLoaded, this, &DataPage::loaded);
+    connect(m_source, &DatasetSource::samplesFailed, this, &DataPage::loadFailed);
+    connect(m_source, &DatasetSource::samplesProgress, this, [this](int done, int total) {
+        m_progress->setRange(0, total);
+        m_progress->setValue(done);
+    });
 }
 
 void DataPage::setPath(const QString &path)
@@ -99,25 +106,24 @@ QString DataPage::message() const
     return m_message->text();
 }
 
+bool DataPage::isLoading() const
+{
+    return m_source->isLoadingSamples();
+}
+
 void DataPage::initializePage()
 {
-    // Samples are shaped to the model's input: a different model may need them made again.
-    const auto model = m_wizard->model();
-    const bool stale = !m_data || (model && ModelSummary::inputShape(*model) != m_loadedShape);
-    if (stale && model && !m_loading && !path().isEmpty()) {
-        m_data.reset();
+    // Samples are shaped to the model's input: another model dropped them, so they are made again.
+    if (!m_source->samples() && m_wizard->draft()->model() && !isLoading() && !path().isEmpty()) {
         m_classes->clear();
         load();
-    } else if (m_data) {
-        m_wizard->setData(m_data, m_loadedPath);
     }
 }
 
 void DataPage::settingsEdited()
 {
     cancel();
-    m_data.reset();
-    m_loadedPath.clear();
+    m_source->setSamples(nullptr);
     m_failedPath.clear();
     m_classes->clear();
     m_message->clear();
@@ -127,7 +133,6 @@ void DataPage::settingsEdited()
 
 void DataPage::setLoading(bool loading)
 {
-    m_loading = loading;
     m_progress->setVisible(loading);
     m_cancel->setVisible(loading);
     Q_EMIT completeChanged();
@@ -135,7 +140,7 @@ void DataPage::setLoading(bool loading)
 
 void DataPage::cancel()
 {
-    if (!m_job->cancel())
+    if (!m_source->cancelSamples())
         return;
     setLoading(false);
     m_message->setText(tr("Loading cancelled."));
@@ -146,7 +151,7 @@ void DataPage::load()
     m_timer->stop();
     cancel();
     const QString folder = path();
-    const auto model = m_wizard->model();
+    const auto model = m_wizard->draft()->model();
     QString problem;
     if (folder.isEmpty())
         problem = tr("Choose the folder of the new classes.");
@@ -167,11 +172,10 @@ void DataPage::load()
     source.validationSplit = m_validation->value();
     source.seed = 0; // graft-cli finetune's default split
     m_loadingPath = folder;
-    m_loadingShape = ModelSummary::inputShape(*model);
+    m_source->loadSamples(source, folder);
     m_progress->setRange(0, 0);
     m_message->setText(tr("Reading %1…").arg(QDir::toNativeSeparators(folder)));
     setLoading(true);
-    m_job->start(source, *model, m_progress);
 }
 
 void DataPage::loadFailed(const QString &error)
@@ -183,9 +187,10 @@ void DataPage::loadFailed(const QString &error)
     Q_EMIT loadFinished(false);
 }
 
-void DataPage::loaded(std::shared_ptr<const TrainingData> data)
+void DataPage::loaded()
 {
     setLoading(false);
+    const auto data = m_source->samples();
     const int classes = int(data->classNames.size());
     QVector<int> train(classes, 0), validation(data->validation.count() > 0 ? classes : 0, 0);
     for (int label : data->train.labels)
@@ -205,28 +210,23 @@ void DataPage::loaded(std::shared_ptr<const TrainingData> data)
     for (const QString &note : data->notes)
         text += QLatin1Char('\n') + note;
     m_message->setText(text);
-    m_data = data;
-    m_loadedPath = m_loadingPath;
-    m_loadedShape = m_loadingShape;
-    m_wizard->setData(data, m_loadingPath);
     Q_EMIT completeChanged();
     Q_EMIT loadFinished(true);
 }
 
 bool DataPage::isComplete() const
 {
-    return !m_loading && m_data && m_loadedPath == path() && QWizardPage::isComplete();
+    return !isLoading() && m_source->samples() && m_source->samplesPath() == path() && QWizardPage::isComplete();
 }
 
 bool DataPage::validatePage()
 {
     if (!isComplete()) {
-        if (!m_loading && m_failedPath != path())
+        if (!isLoading() && m_failedPath != path())
             load(); // says what is missing, or starts reading
         return false;
     }
-    QSettings().setValue(QStringLiteral("lastDatasetFolder"), path());
-    m_wizard->setData(m_data, m_loadedPath);
+    QSettings().setValue(settingskeys::lastDatasetFolder, path());
     return true;
 }
 

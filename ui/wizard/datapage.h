@@ -1,10 +1,6 @@
 #pragma once
 
-#include "core/model/modelspec.h"
-
 #include <QWizardPage>
-
-#include <memory>
 
 class QDoubleSpinBox;
 class QLabel;
@@ -13,24 +9,20 @@ class QPushButton;
 class QTableView;
 class QTimer;
 
-namespace graft {
-struct TrainingData;
-}
-
 namespace graft::ui {
 class ClassCountModel;
+class DatasetSource;
 class FineTuneWizard;
 class PathField;
-class TrainingDataJob;
-}
+} // namespace graft::ui
 
 namespace graft::ui::wizard {
 
 /**
  * Step 3: the dataset folder (class folders, or train/ and val/ inside). Its samples are
- * made by TrainingDataLoader on a pool thread with the feature settings core proposes from
- * the model's input shape, with progress and Cancel; the page shows the classes with their
- * counts and the loader's description of the features.
+ * made by the draft's DatasetSource on a pool thread with the feature settings core proposes
+ * from the model's input shape, with progress and Cancel; the page shows the classes with
+ * their counts and the loader's description of the features.
  */
 class DataPage final : public QWizardPage
 {
@@ -42,7 +34,7 @@ public:
     QString path() const;
     void setValidationFraction(double fraction);
     void cancel();
-    bool isLoading() const { return m_loading; }
+    bool isLoading() const;
     QString message() const;
     ClassCountModel *classModel() const { return m_classes; }
     QProgressBar *progressBar() const { return m_progress; }
@@ -58,10 +50,11 @@ private:
     void settingsEdited();
     void load();
     void setLoading(bool loading);
-    void loaded(std::shared_ptr<const TrainingData> data);
+    void loaded();
     void loadFailed(const QString &error);
 
     FineTuneWizard *m_wizard;
+    DatasetSource *m_source;
     PathField *m_path;
     QDoubleSpinBox *m_validation;
     QProgressBar *m_progress;
@@ -70,14 +63,8 @@ private:
     ClassCountModel *m_classes;
     QTableView *m_view;
     QTimer *m_timer;
-    std::shared_ptr<const TrainingData> m_data;
-    QString m_loadedPath;
-    QString m_failedPath; ///< the message already says why this folder cannot be used
-    Shape m_loadedShape;  ///< the model input the samples were shaped for
-    TrainingDataJob *m_job;
-    QString m_loadingPath; ///< what m_job is loading
-    Shape m_loadingShape;
-    bool m_loading = false;
+    QString m_failedPath;  ///< the message already says why this folder cannot be used
+    QString m_loadingPath; ///< what the source is making samples of
 };
 
 } // namespace graft::ui::wizard

@@ -1,23 +1,11 @@
 #pragma once
 
-#include "core/common/expected.h"
-#include "core/training/headplan.h"
-#include "core/training/trainingtypes.h"
-#include "ui/document/finetunesetup.h"
-
+#include <QStringList>
 #include <QWizard>
 
-#include <functional>
-#include <memory>
-#include <optional>
-
-namespace graft {
-struct LoadOptions;
-struct LoadedModel;
-struct TrainingData;
-} // namespace graft
-
 namespace graft::ui {
+
+class Workbench;
 
 namespace wizard {
 class ArchitecturePage;
@@ -33,8 +21,9 @@ class WeightsPage;
 /**
  * File → New Fine-tune…: the workbench's steps as a QWizard (weights → architecture and
  * old class names → dataset → head plan → training settings → summary → train → export).
- * It holds what the pages chose and drives the same core and document objects as the
- * main window (KerasFileLoader, TrainingDataLoader, HeadPage, TrainingController, ModelExporter).
+ * The pages fill a draft Workbench of the wizard's own (the same document, plan proposal,
+ * head page, training controller and export panel as the main window); on Finish the
+ * target workbench adopts it, and a cancelled wizard leaves the target as it was.
  */
 class FineTuneWizard final : public QWizard
 {
@@ -51,29 +40,15 @@ public:
         ExportPageId
     };
 
-    explicit FineTuneWizard(QWidget *parent = nullptr);
+    /** `target` (may be null) takes the draft's model, samples, plan, settings and result on Finish. */
+    explicit FineTuneWizard(Workbench *target, QWidget *parent = nullptr);
     ~FineTuneWizard() override;
 
     int nextId() const override;
+    void accept() override;
 
-    /** The model as the pages have completed it (architecture, old class names). */
-    std::shared_ptr<const LoadedModel> model() const { return m_model; }
-    void setModel(std::shared_ptr<const LoadedModel> model);
-    std::shared_ptr<const TrainingData> data() const { return m_data; }
-    QString dataPath() const { return m_dataPath; }
-    void setData(std::shared_ptr<const TrainingData> data, const QString &path);
-    FineTuneInputs inputs() const;
-    HeadPlan plan() const;
-    /** The settings page's form as TrainingParams (no model or samples). */
-    TrainingParams settings() const;
-    bool compareScratch() const;
-
-    /** After training: the fine-tuned model (with the new class names), its outcome and class names. */
-    void setTrainingResult(const FineTuneOutcome &outcome, const QStringList &classNames);
-    void clearTrainingResult();
-    std::shared_ptr<const LoadedModel> trainedModel() const { return m_trained; }
-    const std::optional<FineTuneOutcome> &outcome() const { return m_outcome; }
-    QStringList trainedClassNames() const { return m_trainedNames; }
+    /** What the pages have chosen so far. */
+    Workbench *draft() const { return m_draft; }
     /** The files the export page wrote (model first). */
     QStringList writtenFiles() const;
 
@@ -86,25 +61,9 @@ public:
     wizard::TrainPage *trainPage() const { return m_train; }
     wizard::ExportPage *exportPage() const { return m_export; }
 
-    /**
-     * Reads a Keras file on a pool thread (large files take seconds) and hands the result to
-     * `done` on the GUI thread, unless `context` is gone by then.
-     */
-    static void loadModel(QObject *context, const QString &path, const LoadOptions &options,
-                          std::function<void(Expected<LoadedModel>)> done);
-
-Q_SIGNALS:
-    void modelChanged();
-    void dataChanged();
-
 private:
-    std::shared_ptr<const LoadedModel> m_model;
-    std::shared_ptr<const TrainingData> m_data;
-    QString m_dataPath;
-    std::shared_ptr<const LoadedModel> m_trained;
-    std::optional<FineTuneOutcome> m_outcome;
-    QStringList m_trainedNames;
-
+    Workbench *m_target;
+    Workbench *m_draft;
     wizard::WeightsPage *m_weights;
     wizard::ArchitecturePage *m_architecture;
     wizard::DataPage *m_dataPage;

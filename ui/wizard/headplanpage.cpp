@@ -2,6 +2,7 @@
 
 #include "core/training/headremapper.h"
 #include "core/training/trainingdata.h"
+#include "ui/document/workbench.h"
 #include "ui/models/headplanmodel.h"
 #include "ui/pages/headpage.h"
 #include "ui/wizard/finetunewizard.h"
@@ -15,7 +16,7 @@
 namespace graft::ui::wizard {
 
 HeadPlanPage::HeadPlanPage(FineTuneWizard *wizard)
-    : m_wizard(wizard), m_head(new HeadPage(this)), m_message(new QLabel(this))
+    : m_wizard(wizard), m_head(new HeadPage(wizard->draft(), this)), m_message(new QLabel(this))
 {
     setTitle(tr("Head Plan"));
     setSubTitle(tr("One output neuron per new class. Matching names copy the old neuron, the others are imprinted "
@@ -44,17 +45,6 @@ QString HeadPlanPage::message() const
     return m_message->text();
 }
 
-void HeadPlanPage::initializePage()
-{
-    // Keep the user's edits when coming back unless the model or the dataset changed.
-    const FineTuneInputs inputs = m_wizard->inputs();
-    if (inputs.model != m_model || inputs.data != m_data) {
-        m_model = inputs.model;
-        m_data = inputs.data;
-        m_head->setInputs(inputs);
-    }
-}
-
 bool HeadPlanPage::isComplete() const
 {
     return !m_head->planModel()->plan().rows.isEmpty();
@@ -63,14 +53,15 @@ bool HeadPlanPage::isComplete() const
 bool HeadPlanPage::validatePage()
 {
     const HeadPlan &plan = m_head->planModel()->plan();
-    if (!m_model || !m_data)
+    const FineTuneInputs inputs = m_wizard->draft()->inputs();
+    if (!inputs.ready())
         return false;
     QString problem;
-    if (auto ordered = plan.orderedFor(m_data->classNames); !ordered)
+    if (auto ordered = plan.orderedFor(inputs.data->classNames); !ordered)
         problem = ordered.errorString();
     else if (auto valid = ordered->validate(); !valid)
         problem = valid.errorString();
-    else if (auto summary = HeadRemapper::summarize(m_model->model, plan); !summary)
+    else if (auto summary = HeadRemapper::summarize(inputs.model->model, plan); !summary)
         problem = summary.errorString();
     if (!problem.isEmpty()) {
         m_message->setText(tr("This plan cannot be used: %1").arg(problem));

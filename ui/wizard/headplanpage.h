@@ -2,14 +2,7 @@
 
 #include <QWizardPage>
 
-#include <memory>
-
 class QLabel;
-
-namespace graft {
-struct LoadedModel;
-struct TrainingData;
-} // namespace graft
 
 namespace graft::ui {
 class FineTuneWizard;
@@ -21,8 +14,9 @@ namespace graft::ui::wizard {
 
 /**
  * Step 4: the head plan, with the workbench's Head page inside (mapping table with undo,
- * auto-match, strategies, head mode, zero-shot accuracy, before/after summary). It starts
- * from `--head auto`: classes whose name matches an old class copy it, the others are imprinted.
+ * auto-match, strategies, head mode, zero-shot accuracy, before/after summary) showing the
+ * draft's plan. The draft proposes `--head auto` for each new model or dataset (classes whose
+ * name matches an old class copy it, the others are imprinted); edits stay while they don't change.
  */
 class HeadPlanPage final : public QWizardPage
 {
@@ -34,7 +28,6 @@ public:
     HeadPlanModel *planModel() const;
     QString message() const;
 
-    void initializePage() override;
     bool isComplete() const override;
     bool validatePage() override;
 
@@ -42,8 +35,6 @@ private:
     FineTuneWizard *m_wizard;
     HeadPage *m_head;
     QLabel *m_message;
-    std::shared_ptr<const LoadedModel> m_model; ///< the inputs the plan was proposed for
-    std::shared_ptr<const TrainingData> m_data;
 };
 
 } // namespace graft::ui::wizard

@@ -1,5 +1,8 @@
 #include "ui/wizard/settingspage.h"
 
+#include "ui/document/workbench.h"
+#include "ui/wizard/finetunewizard.h"
+
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDoubleSpinBox>
@@ -8,8 +11,8 @@
 
 namespace graft::ui::wizard {
 
-SettingsPage::SettingsPage()
-    : m_epochs(new QSpinBox(this)), m_batch(new QSpinBox(this)), m_optimizer(new QComboBox(this)),
+SettingsPage::SettingsPage(FineTuneWizard *wizard)
+    : m_wizard(wizard), m_epochs(new QSpinBox(this)), m_batch(new QSpinBox(this)), m_optimizer(new QComboBox(this)),
       m_lr(new QDoubleSpinBox(this)), m_trainable(new QComboBox(this)),
       m_compare(new QCheckBox(tr("Also train from scratch and compare"), this)), m_seed(new QSpinBox(this))
 {
@@ -54,6 +57,12 @@ SettingsPage::SettingsPage()
     registerField(QStringLiteral("compareScratch"), m_compare);
     registerField(QStringLiteral("seed"), m_seed);
     connect(m_optimizer, &QComboBox::activated, this, &SettingsPage::optimizerChosen);
+    for (QSpinBox *box : {m_epochs, m_batch, m_seed})
+        connect(box, &QSpinBox::valueChanged, this, &SettingsPage::publish);
+    connect(m_lr, &QDoubleSpinBox::valueChanged, this, &SettingsPage::publish);
+    for (QComboBox *box : {m_optimizer, m_trainable})
+        connect(box, &QComboBox::currentIndexChanged, this, &SettingsPage::publish);
+    connect(m_compare, &QCheckBox::toggled, this, &SettingsPage::publish);
 
     // graft-cli finetune: --epochs 10 --batch 32 --optimizer adam (Keras's lr) --train head --seed 0.
     TrainingParams defaults;
@@ -61,6 +70,12 @@ SettingsPage::SettingsPage()
     defaults.batchSize = 32;
     defaults.optimizer.learningRate = OptimizerSettings::defaultLearningRate(OptimizerKind::Adam);
     setSettings(defaults, false);
+    publish();
+}
+
+void SettingsPage::publish()
+{
+    m_wizard->draft()->setTrainingSettings(settings(), compareScratch());
 }
 
 void SettingsPage::optimizerChosen()

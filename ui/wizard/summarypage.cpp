@@ -3,6 +3,9 @@
 #include "core/model/modelsummary.h"
 #include "core/training/headremapper.h"
 #include "core/training/trainingdata.h"
+#include "ui/document/datasetsource.h"
+#include "ui/document/workbench.h"
+#include "ui/models/headplanmodel.h"
 #include "ui/wizard/finetunewizard.h"
 
 #include <QDir>
@@ -33,8 +36,9 @@ void SummaryPage::initializePage()
 {
     const QLocale locale;
     QStringList lines;
-    const auto model = m_wizard->model();
-    const auto data = m_wizard->data();
+    const Workbench *draft = m_wizard->draft();
+    const auto model = draft->model();
+    const auto data = draft->dataset()->samples();
     if (model) {
         const ParamCount params = model->params();
         lines << tr("Model:    %1").arg(QDir::toNativeSeparators(model->sourcePath))
@@ -50,7 +54,7 @@ void SummaryPage::initializePage()
     }
     if (data) {
         lines
-            << QString() << tr("Dataset:  %1").arg(QDir::toNativeSeparators(m_wizard->dataPath()))
+            << QString() << tr("Dataset:  %1").arg(QDir::toNativeSeparators(draft->dataset()->samplesPath()))
             << tr("          %1 classes: %2")
                    .arg(data->classNames.size())
                    .arg(data->classNames.join(QStringLiteral(", ")))
@@ -59,13 +63,13 @@ void SummaryPage::initializePage()
     }
     if (model) {
         lines << QString() << tr("Head:");
-        if (auto summary = HeadRemapper::summarize(model->model, m_wizard->plan()))
+        if (auto summary = HeadRemapper::summarize(model->model, draft->plan()->plan()))
             for (const QString &line : summary->text().split(QLatin1Char('\n'), Qt::SkipEmptyParts))
                 lines << QStringLiteral("          ") + line;
         else
             lines << QStringLiteral("          ") + summary.errorString();
     }
-    const TrainingParams s = m_wizard->settings();
+    const TrainingParams &s = draft->trainingSettings();
     lines << QString()
           << tr("Training: %1 epochs, batch %2, %3 at learning rate %4")
                  .arg(s.epochs)
@@ -75,7 +79,7 @@ void SummaryPage::initializePage()
           << tr("          train: %1; seed %2%3")
                  .arg(trainPresetName(s.trainable.preset))
                  .arg(s.seed)
-                 .arg(m_wizard->compareScratch() ? tr("; compared with training from scratch") : QString());
+                 .arg(draft->compareScratch() ? tr("; compared with training from scratch") : QString());
     m_text->setPlainText(lines.join(QLatin1Char('\n')));
 }
 

@@ -1,12 +1,7 @@
 #pragma once
 
-#include "core/training/trainingtypes.h"
-
-#include <QStringList>
 #include <QWizardPage>
 
-class QLabel;
-class QPlainTextEdit;
 class QProgressBar;
 class QPushButton;
 
@@ -14,14 +9,15 @@ namespace graft::ui {
 class FineTuneWizard;
 class TrainingController;
 class TrainingPlots;
-}
+class TrainingProgressView;
+} // namespace graft::ui
 
 namespace graft::ui::wizard {
 
 /**
  * Step 7: runs the fine-tuning in a TrainingController (worker thread) as soon as the page
- * opens, with a progress bar, the live plots and a short log. Stop keeps the weights so
- * far; Next is enabled once the run has ended with a model.
+ * opens, shown by the same TrainingProgressView as the workbench's Training page. Stop keeps
+ * the weights so far; Next is enabled once the run has ended with a model.
  */
 class TrainPage final : public QWizardPage
 {
@@ -31,8 +27,9 @@ public:
     ~TrainPage() override;
 
     TrainingController *controller() const { return m_controller; }
-    TrainingPlots *plots() const { return m_plots; }
-    QProgressBar *progressBar() const { return m_progress; }
+    TrainingProgressView *progressView() const { return m_view; }
+    TrainingPlots *plots() const;
+    QProgressBar *progressBar() const;
     QPushButton *stopButton() const { return m_stop; }
     QString statusText() const;
     QString logText() const;
@@ -49,23 +46,13 @@ Q_SIGNALS:
     void trainingFinished(bool ok);
 
 private:
-    void prepared(const QStringList &classNames, int epochs, int trainSamples, int batchSize, bool compareScratch);
-    void batchFinished(int run, const BatchProgress &progress);
-    void epochFinished(int run, const EpochRecord &record);
     void updateButtons();
 
     FineTuneWizard *m_wizard;
     TrainingController *m_controller;
-    TrainingPlots *m_plots;
-    QProgressBar *m_progress;
-    QLabel *m_status;
-    QPlainTextEdit *m_log;
+    TrainingProgressView *m_view;
     QPushButton *m_stop;
     QPushButton *m_again;
-    QStringList m_classNames;
-    int m_epochs = 0;
-    int m_runs = 1;
-    int m_batchesPerEpoch = 1;
     bool m_finished = false;
 };
 

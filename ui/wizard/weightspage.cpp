@@ -2,6 +2,9 @@
 
 #include "core/formats/kerasfileloader.h"
 #include "core/model/modelsummary.h"
+#include "ui/common/settingskeys.h"
+#include "ui/common/timings.h"
+#include "ui/document/workbench.h"
 #include "ui/widgets/pathfield.h"
 #include "ui/wizard/finetunewizard.h"
 
@@ -11,7 +14,6 @@
 #include <QLineEdit>
 #include <QLocale>
 #include <QPlainTextEdit>
-#include <QPointer>
 #include <QProgressBar>
 #include <QSettings>
 #include <QTimer>
@@ -40,7 +42,7 @@ WeightsPage::WeightsPage(FineTuneWizard *wizard)
     setSubTitle(tr(
         "The trained Keras classifier to start from: weights-only or full .h5/.hdf5, Keras 3 .weights.h5, or .keras."));
     m_path->setNameFilter(tr("Keras files (*.h5 *.hdf5 *.keras);;All files (*)"));
-    m_path->setRememberedFolderKey(QStringLiteral("lastModelFolder"));
+    m_path->setRememberedFolderKey(QString::fromLatin1(settingskeys::lastModelFolder));
     m_path->lineEdit()->setPlaceholderText(tr("Path of a .h5, .hdf5, .weights.h5 or .keras file"));
     m_path->lineEdit()->setToolTip(tr("The format is detected from the content; the file is never written."));
     m_message->setWordWrap(true);
@@ -51,7 +53,7 @@ WeightsPage::WeightsPage(FineTuneWizard *wizard)
     m_summary->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     m_summary->setPlaceholderText(tr("The layers and parameter counts appear here once the file is read."));
     m_timer->setSingleShot(true);
-    m_timer->setInterval(300); // typing a path: read it once it settles
+    m_timer->setInterval(timing::typedPathDebounce);
 
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(m_path);
@@ -103,6 +105,8 @@ void WeightsPage::showError(const QString &message)
 void WeightsPage::load()
 {
     m_timer->stop();
+    if (m_load.cancel()) // a read of another path: its model is not this one
+        m_busy->hide();
     const QString file = path();
     if (file.isEmpty()) {
         showError(tr("Choose the weights file to fine-tune."));
@@ -119,58 +123,58 @@ void WeightsPage::load()
         showError(tr("%1 is a folder, not a Keras file.").arg(file));
         return;
     }
-    const quint64 generation = ++m_generation;
-    m_loading = true;
+    // Large files take seconds to read: off the GUI thread. A newer path supersedes this one.
+    m_load.start([file](const CancelToken &) { return KerasFileLoader::load(file, LoadOptions{}); },
+                 [this, file](Expected<LoadedModel> result) {
+                     m_busy->hide();
+                     if (result)
+                         showLoaded(std::make_shared<LoadedModel>(std::move(result).value()), file);
+                     else
+                         showError(result.errorString());
+                 });
     m_busy->show();
     m_message->setText(tr("Reading %1…").arg(info.fileName()));
     Q_EMIT completeChanged();
-    FineTuneWizard::loadModel(this, file, LoadOptions{}, [this, generation, file](Expected<LoadedModel> result) {
-        if (generation != m_generation) // the path changed meanwhile
-            return;
-        m_loading = false;
-        m_busy->hide();
-        if (!result) {
-            showError(result.errorString());
-            return;
-        }
-        auto model = std::make_shared<const LoadedModel>(std::move(result).value());
-        const ParamCount params = model->params();
-        const QLocale locale;
-        QString text = tr("%1 · Keras %2 · %3 layers · %4 parameters (%5 trainable).")
-                           .arg(model->format, model->kerasVersion.isEmpty() ? tr("?") : model->kerasVersion)
-                           .arg(model->model.layers.size())
-                           .arg(locale.toString(qlonglong(params.total)), locale.toString(qlonglong(params.trainable)));
-        if (model->hasArchitecture)
-            text += tr(" Input %1.").arg(shapeText(ModelSummary::inputShape(*model)));
-        else
-            text += tr(" No architecture: the next page asks for it.");
-        text += model->classNames.isEmpty() ? tr(" No old class names found beside the file.")
-                                            : tr(" %n old class name(s).", nullptr, int(model->classNames.size()));
-        for (const QString &warning : model->warnings)
-            text += QLatin1Char('\n') + tr("Warning: %1").arg(warning);
-        m_message->setText(text);
-        m_summary->setPlainText(ModelSummary::table(*model));
-        m_model = model;
-        m_loadedPath = file;
-        m_wizard->setModel(model);
-        Q_EMIT completeChanged();
-        Q_EMIT loadFinished(true);
-    });
+}
+
+void WeightsPage::showLoaded(std::shared_ptr<LoadedModel> model, const QString &file)
+{
+    const ParamCount params = model->params();
+    const QLocale locale;
+    QString text = tr("%1 · Keras %2 · %3 layers · %4 parameters (%5 trainable).")
+                       .arg(model->format, model->kerasVersion.isEmpty() ? tr("?") : model->kerasVersion)
+                       .arg(model->model.layers.size())
+                       .arg(locale.toString(qlonglong(params.total)), locale.toString(qlonglong(params.trainable)));
+    if (model->hasArchitecture)
+        text += tr(" Input %1.").arg(shapeText(ModelSummary::inputShape(*model)));
+    else
+        text += tr(" No architecture: the next page asks for it.");
+    text += model->classNames.isEmpty() ? tr(" No old class names found beside the file.")
+                                        : tr(" %n old class name(s).", nullptr, int(model->classNames.size()));
+    for (const QString &warning : model->warnings)
+        text += QLatin1Char('\n') + tr("Warning: %1").arg(warning);
+    m_message->setText(text);
+    m_summary->setPlainText(ModelSummary::table(*model));
+    m_model = model;
+    m_loadedPath = file;
+    m_wizard->draft()->setModel(model);
+    Q_EMIT completeChanged();
+    Q_EMIT loadFinished(true);
 }
 
 bool WeightsPage::isComplete() const
 {
-    return !m_loading && m_model && m_loadedPath == path() && QWizardPage::isComplete();
+    return !isLoading() && m_model && m_loadedPath == path() && QWizardPage::isComplete();
 }
 
 bool WeightsPage::validatePage()
 {
     if (isComplete()) {
-        QSettings().setValue(QStringLiteral("lastModelFolder"), QFileInfo(path()).absolutePath());
-        m_wizard->setModel(m_model); // going back and forth: the architecture page may have replaced it
+        QSettings().setValue(settingskeys::lastModelFolder, QFileInfo(path()).absolutePath());
+        m_wizard->draft()->setModel(m_model); // going back and forth: the architecture page may have replaced it
         return true;
     }
-    if (!m_loading && m_failedPath != path())
+    if (!isLoading() && m_failedPath != path())
         load(); // says what is wrong with the path, or starts reading it
     return false;
 }

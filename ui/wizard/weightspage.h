@@ -1,5 +1,8 @@
 #pragma once
 
+#include "core/common/expected.h"
+#include "ui/async/latestrequest.h"
+
 #include <QWizardPage>
 
 #include <memory>
@@ -35,7 +38,7 @@ public:
     QString path() const;
     /** The model as the file gave it (before the architecture page completes it). */
     std::shared_ptr<const LoadedModel> loadedModel() const { return m_model; }
-    bool isLoading() const { return m_loading; }
+    bool isLoading() const { return m_load.isRunning(); }
     QString message() const;
 
     bool isComplete() const override;
@@ -49,6 +52,7 @@ private:
     void pathEdited();
     void load();
     void showError(const QString &message);
+    void showLoaded(std::shared_ptr<LoadedModel> model, const QString &file);
 
     FineTuneWizard *m_wizard;
     PathField *m_path;
@@ -56,11 +60,10 @@ private:
     QProgressBar *m_busy;
     QPlainTextEdit *m_summary;
     QTimer *m_timer;
-    std::shared_ptr<const LoadedModel> m_model;
+    std::shared_ptr<LoadedModel> m_model;
     QString m_loadedPath;
     QString m_failedPath; ///< the message already says why this path cannot be used
-    quint64 m_generation = 0;
-    bool m_loading = false;
+    LatestRequest<Expected<LoadedModel>> m_load{this};
 };
 
 } // namespace graft::ui::wizard

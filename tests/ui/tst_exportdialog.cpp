@@ -3,6 +3,7 @@
 // overwrite the model's own source file.
 
 #include "core/formats/kerasfileloader.h"
+#include "tests/common/testdata.h"
 #include "ui/dialogs/exportdialog.h"
 
 #include <qcustomplot.h>
@@ -29,7 +30,10 @@ class TestExportDialog : public QObject
     Q_OBJECT
 
 private:
-    static QString fixture(const QString &relative) { return QStringLiteral(GRAFT_FIXTURES_DIR "/keras/") + relative; }
+    static QString fixture(const QString &relative)
+    {
+        return graft::testing::dataPath(QStringLiteral("keras/") + relative);
+    }
 
     static QByteArray fileHash(const QString &path)
     {
@@ -78,7 +82,7 @@ private Q_SLOTS:
         QFETCH(QString, fileName);
         QTemporaryDir dir;
         QVERIFY(dir.isValid());
-        auto model = loadCopy(dir, QStringLiteral("keras2/3layer_batch_norm.h5"));
+        auto model = loadCopy(dir, QStringLiteral("keras2/gru_model_weights.h5"));
         QVERIFY(model);
 
         QCustomPlot plot;
@@ -142,7 +146,7 @@ private Q_SLOTS:
     void plotsAsPdf()
     {
         QTemporaryDir dir;
-        auto model = loadCopy(dir, QStringLiteral("keras2/3layer_batch_norm.h5"));
+        auto model = loadCopy(dir, QStringLiteral("keras2/gru_model_weights.h5"));
         QVERIFY(model);
         QCustomPlot a;
         QCustomPlot b;
@@ -160,7 +164,7 @@ private Q_SLOTS:
             QVERIFY2(readAll(dir.filePath(QLatin1String(name))).startsWith("%PDF"), name);
         // Only the model, its architecture JSON and the plots: no leftover temporary files.
         QStringList files = QDir(dir.path()).entryList(QDir::Files);
-        files.removeAll(QStringLiteral("3layer_batch_norm.h5"));
+        files.removeAll(QStringLiteral("gru_model_weights.h5"));
         std::sort(files.begin(), files.end());
         QCOMPARE(files, (QStringList{QStringLiteral("m.confusion-matrix.pdf"), QStringLiteral("m.json"),
                                      QStringLiteral("m.loss.pdf"), QStringLiteral("m.weights.h5")}));
@@ -169,7 +173,7 @@ private Q_SLOTS:
     void refusesToOverwriteTheSource()
     {
         QTemporaryDir dir;
-        auto model = loadCopy(dir, QStringLiteral("keras2/3layer_batch_norm.h5"));
+        auto model = loadCopy(dir, QStringLiteral("keras2/gru_model_weights.h5"));
         QVERIFY(model);
         const QByteArray before = fileHash(model->sourcePath);
         ExportDialog dialog;
@@ -191,7 +195,7 @@ private Q_SLOTS:
     void suffixMustMatchTheFormat()
     {
         QTemporaryDir dir;
-        auto model = loadCopy(dir, QStringLiteral("keras2/3layer_batch_norm.h5"));
+        auto model = loadCopy(dir, QStringLiteral("keras2/gru_model_weights.h5"));
         QVERIFY(model);
         ExportDialog dialog;
         dialog.setShowErrorDialogs(false);
@@ -207,5 +211,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_MAIN(TestExportDialog)
+GRAFT_TEST_MAIN(TestExportDialog)
 #include "tst_exportdialog.moc"

@@ -78,7 +78,7 @@ QStringList entries(const QString &dir)
 
 QString fixture(const QString &relative)
 {
-    return QDir(fixturesDir()).filePath(relative);
+    return graft::testing::dataPath(relative);
 }
 
 } // namespace
@@ -295,6 +295,7 @@ void TestCliExport::failedExportLeavesNothing()
     QFETCH(bool, full);
     QFETCH(QString, message);
     QTemporaryDir dir;
+    GRAFT_REQUIRE_DATA(source);
     QStringList arguments{QStringLiteral("export"), fixture(source), QStringLiteral("--to"), dir.filePath(targetName)};
     if (full)
         arguments << QStringLiteral("--full");
@@ -386,5 +387,5 @@ void TestCliExport::torchScriptMatchesPredict()
              qPrintable(QStringLiteral("torch.jit.load outputs differ by %1 (%2)").arg(difference).arg(log)));
 }
 
-QTEST_APPLESS_MAIN(TestCliExport)
+GRAFT_TEST_APPLESS_MAIN(TestCliExport)
 #include "tst_cli_export.moc"

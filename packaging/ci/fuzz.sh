@@ -16,7 +16,7 @@ CC=clang CXX=clang++ cmake -S tests/fuzz -B "$build" -G Ninja -DCMAKE_BUILD_TYPE
 nice -n "${GRAFT_FUZZ_NICE:-10}" cmake --build "$build" -j "${GRAFT_FUZZ_JOBS:-2}"
 if [[ "${1:-}" == --long ]]; then
   harness="${2:?usage: fuzz.sh --long HARNESS (e.g. fuzz_keras_h5)}"
-  bash tests/fuzz/make-seeds.sh "$(cmake -L -N "$build" | sed -n 's/^GRAFT_FIXTURES_DIR:PATH=//p')" "$build/seeds" > /dev/null
+  bash tests/fuzz/make-seeds.sh tests/data "$build/seeds" > /dev/null
   mkdir -p "$build/corpus/$harness" "$build/corpus/artifacts"
   export LSAN_OPTIONS="suppressions=$PWD/tests/fuzz/lsan.supp"
   exec "$build/$harness" -fork="${GRAFT_FUZZ_WORKERS:-2}" -ignore_timeouts=1 -timeout=20 -rss_limit_mb=3072 \

@@ -121,7 +121,7 @@ int main(int argc, char **argv)
 {
     double targetSeconds = 300;
     int runs = 5;
-    QString dir = QDir(QStringLiteral(GRAFT_FIXTURES_DIR)).filePath(QStringLiteral("mfcc/audio"));
+    QString dir = QStringLiteral(GRAFT_SOURCE_DIR "/tests/data/mfcc/audio");
     bool skipBaseline = false;
     for (int i = 1; i < argc; ++i) {
         const QString option = QString::fromLocal8Bit(argv[i]);

@@ -68,7 +68,7 @@ def mfcc(y, sr=22050, n_fft=2048, hop=512, n_mels=128, n_mfcc=20):
 
 def main():
     args = sys.argv[1:]
-    root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "shared", "fixtures", "mfcc")
+    root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data", "mfcc")
     seconds, runs = 300.0, 5
     i = 0
     while i < len(args):

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Checks a file Graft exported the way Keras's own loaders read it.
 
-Usage: check_keras_files.py EXPORTED EXPECTATION.json FIXTURES_DIR
+Usage: check_keras_files.py EXPORTED EXPECTATION.json DATA_DIRS   (tests/data and the fixtures folder, os.pathsep-separated)
 
 EXPECTATION.json (written by the C++ test from the model Graft loaded, not from the
 exported file) names the format and lists the model's layers in `model.layers` order:
@@ -20,6 +20,7 @@ Prints one line per check; exits 1 on the first failure.
 
 import io
 import json
+import os
 import re
 import sys
 import zipfile
@@ -108,22 +109,33 @@ def check_legacy_weights(group, layers, what):
     print(f"OK {what}: {len(filtered)} layers with weights match by position and by name")
 
 
+def data(roots, relative):
+    """A reference file: the first of the data folders (os.pathsep-separated: the repository's tests/data,
+    then the shared fixtures) that holds it."""
+    folders = roots.split(os.pathsep)
+    for folder in folders:
+        candidate = os.path.join(folder, relative)
+        if os.path.exists(candidate):
+            return candidate
+    return os.path.join(folders[-1], relative)
+
+
 def check_legacy(path, expectation, fixtures, full):
     with h5py.File(path, "r") as f:
         if full:
-            ref = h5py.File(f"{fixtures}/keras/keras2/3layer_batch_norm.h5", "r")
+            ref = h5py.File(data(fixtures, "keras/keras2/3layer_batch_norm.h5"), "r")
             compare_attrs(f, ref, "root")
             require("model_weights" in f, "full model without model_weights")
             group, ref_group = f["model_weights"], ref["model_weights"]
             config = json.loads(f.attrs["model_config"])
             check_model_config(config, expectation)
         else:
-            ref = h5py.File(f"{fixtures}/seed/SI_ideal_weights_simple.hdf5", "r")
+            ref = h5py.File(data(fixtures, "seed/SI_ideal_weights_simple.hdf5"), "r")
             group, ref_group = f, ref
         compare_attrs(group, ref_group, "weights group" if full else "root",
                       names=["backend", "keras_version"] + (["layer_names"] if "layer_names" in group.attrs else []))
         # Layer groups: one with weights and one without, against Keras-written ones.
-        ref_bn = h5py.File(f"{fixtures}/keras/keras2/3layer_batch_norm_weights.h5", "r")
+        ref_bn = h5py.File(data(fixtures, "keras/keras2/3layer_batch_norm_weights.h5"), "r")
         for name in load_attributes(group, "layer_names"):
             reference = ref_bn["bn1"] if load_attributes(group[name], "weight_names") else ref_bn["input_1"]
             compare_attrs(group[name], reference, f"layer group {name}")
@@ -226,7 +238,7 @@ def check_keras3_weights(f, expectation, fixtures, what):
     f.visititems(visit)
     require(not strays, f"{what}: variables at {strays} belong to no layer Keras 3 would look for")
     # A `name` attribute on vars groups is what Keras >= 3.6 writes: same type as theirs.
-    ref_file = zipfile.ZipFile(f"{fixtures}/keras/keras3/nested_container.keras")
+    ref_file = zipfile.ZipFile(data(fixtures, "keras/keras3/nested_container.keras"))
     ref = h5py.File(io.BytesIO(ref_file.read("model.weights.h5")), "r")
     for path in layer_paths:
         if "name" in f[path]["vars"].attrs:
@@ -270,7 +282,7 @@ def check_keras3_zip(path, expectation, fixtures):
         members = z.namelist()
         require(members == ["metadata.json", "config.json", "model.weights.h5"],
                 f".keras members {members}, Keras writes metadata.json, config.json, model.weights.h5")
-        reference = zipfile.ZipFile(f"{fixtures}/keras/keras3/nested_container.keras")
+        reference = zipfile.ZipFile(data(fixtures, "keras/keras3/nested_container.keras"))
         for info, ref in zip(z.infolist(), reference.infolist()):
             require(info.compress_type == ref.compress_type, f"{info.filename} compression differs from Keras's")
         metadata = json.loads(z.read("metadata.json"))

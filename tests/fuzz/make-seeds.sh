@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Builds the seed corpus of every harness from the shared fixtures (and a few
-# inputs made here), so no fixture is ever copied into the repository.
-#   make-seeds.sh FIXTURES_DIR OUT_DIR
+# Builds the seed corpus of every harness from the repository's test data (and a
+# few inputs made here), so no corpus is ever stored in the repository.
+#   make-seeds.sh DATA_DIR OUT_DIR      (DATA_DIR: tests/data)
 set -euo pipefail
 fixtures="$1"
 out="$2"

@@ -4,6 +4,7 @@
 // time (fixtures are copied into a temporary folder first, never modified).
 
 #include "core/io/ziparchive.h"
+#include "tests/common/testdata.h"
 
 #include <QByteArray>
 #include <QCryptographicHash>
@@ -24,9 +25,10 @@
 
 namespace graft::test {
 
+/** Test data by its path below tests/data/ (or the shared fixtures folder): see tests/common/testdata.h. */
 inline QString fixturePath(const QString &relative)
 {
-    return QDir(QStringLiteral(GRAFT_FIXTURES_DIR)).filePath(relative);
+    return graft::testing::dataPath(relative);
 }
 
 inline QByteArray readAll(const QString &path)

@@ -3,6 +3,7 @@
 // the model's own source file, and the format following a typed name.
 
 #include "core/formats/kerasfileloader.h"
+#include "tests/common/testdata.h"
 #include "ui/widgets/exportpanel.h"
 #include "ui/widgets/pathfield.h"
 
@@ -31,7 +32,10 @@ class TestExportPanel : public QObject
     Q_OBJECT
 
 private:
-    static QString fixture(const QString &relative) { return QStringLiteral(GRAFT_FIXTURES_DIR "/keras/") + relative; }
+    static QString fixture(const QString &relative)
+    {
+        return graft::testing::dataPath(QStringLiteral("keras/") + relative);
+    }
 
     static QByteArray fileHash(const QString &path)
     {
@@ -80,7 +84,7 @@ private Q_SLOTS:
         QFETCH(QString, fileName);
         QTemporaryDir dir;
         QVERIFY(dir.isValid());
-        auto model = loadCopy(dir, QStringLiteral("keras2/3layer_batch_norm.h5"));
+        auto model = loadCopy(dir, QStringLiteral("keras2/gru_model_weights.h5"));
         QVERIFY(model);
 
         QCustomPlot plot;
@@ -143,7 +147,7 @@ private Q_SLOTS:
     void plotsAsPdf()
     {
         QTemporaryDir dir;
-        auto model = loadCopy(dir, QStringLiteral("keras2/3layer_batch_norm.h5"));
+        auto model = loadCopy(dir, QStringLiteral("keras2/gru_model_weights.h5"));
         QVERIFY(model);
         QCustomPlot a;
         QCustomPlot b;
@@ -160,7 +164,7 @@ private Q_SLOTS:
             QVERIFY2(readAll(dir.filePath(QLatin1String(name))).startsWith("%PDF"), name);
         // Only the model, its architecture JSON and the plots: no leftover temporary files.
         QStringList files = QDir(dir.path()).entryList(QDir::Files);
-        files.removeAll(QStringLiteral("3layer_batch_norm.h5"));
+        files.removeAll(QStringLiteral("gru_model_weights.h5"));
         std::sort(files.begin(), files.end());
         QCOMPARE(files, (QStringList{QStringLiteral("m.confusion-matrix.pdf"), QStringLiteral("m.json"),
                                      QStringLiteral("m.loss.pdf"), QStringLiteral("m.weights.h5")}));
@@ -169,7 +173,7 @@ private Q_SLOTS:
     void refusesToOverwriteTheSource()
     {
         QTemporaryDir dir;
-        auto model = loadCopy(dir, QStringLiteral("keras2/3layer_batch_norm.h5"));
+        auto model = loadCopy(dir, QStringLiteral("keras2/gru_model_weights.h5"));
         QVERIFY(model);
         const QByteArray before = fileHash(model->sourcePath);
         ExportPanel panel;
@@ -190,11 +194,11 @@ private Q_SLOTS:
     void typedNameChoosesTheFormat()
     {
         QTemporaryDir dir;
-        auto model = loadCopy(dir, QStringLiteral("keras2/3layer_batch_norm.h5"));
+        auto model = loadCopy(dir, QStringLiteral("keras2/gru_model_weights.h5"));
         QVERIFY(model);
         ExportPanel panel;
         panel.setModel(model);
-        QVERIFY2(panel.targetPath().endsWith(QStringLiteral("/3layer_batch_norm-finetuned.h5")),
+        QVERIFY2(panel.targetPath().endsWith(QStringLiteral("/gru_model_weights-finetuned.h5")),
                  qPrintable(panel.targetPath()));
         QCOMPARE(panel.format(), ExportFormat::Keras2Weights);
         QLineEdit *edit = panel.targetField()->lineEdit();
@@ -209,7 +213,7 @@ private Q_SLOTS:
     void suffixMustMatchTheFormat()
     {
         QTemporaryDir dir;
-        auto model = loadCopy(dir, QStringLiteral("keras2/3layer_batch_norm.h5"));
+        auto model = loadCopy(dir, QStringLiteral("keras2/gru_model_weights.h5"));
         QVERIFY(model);
         ExportPanel panel;
         panel.setModel(model);
@@ -224,5 +228,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_MAIN(TestExportPanel)
+GRAFT_TEST_MAIN(TestExportPanel)
 #include "tst_exportpanel.moc"

@@ -3,6 +3,7 @@
 #include "core/model/modelspec.h"
 #include "core/training/demo.h"
 #include "core/training/trainingdata.h"
+#include "tests/common/testdata.h"
 #include "tests/core/training/trainingtestmodels.h"
 #include "ui/document/datasetsource.h"
 #include "ui/document/workbench.h"
@@ -30,13 +31,14 @@
 
 using namespace graft;
 using namespace graft::ui;
+using graft::testing::dataPath;
 
 class TestMainWindow : public QObject
 {
     Q_OBJECT
 
 private:
-    static QString fixture(const QString &relative) { return QStringLiteral(GRAFT_FIXTURES_DIR "/keras/") + relative; }
+    static QString fixture(const QString &relative) { return dataPath(QStringLiteral("keras/") + relative); }
 
     static void drop(QWidget *target, const QList<QUrl> &urls)
     {
@@ -63,14 +65,14 @@ private Q_SLOTS:
         window.setShowErrorDialogs(false);
         window.show();
         QSignalSpy loaded(&workbench, &Workbench::modelLoaded);
-        drop(&window, {QUrl::fromLocalFile(fixture(QStringLiteral("keras2/3layer_batch_norm.h5")))});
+        drop(&window, {QUrl::fromLocalFile(fixture(QStringLiteral("keras2/gru_model_weights.h5")))});
         QVERIFY(loaded.wait(20000));
         QVERIFY(workbench.model());
         LayerTableModel *model = window.modelPage()->layerModel();
-        QCOMPARE(model->rowCount(), 13);
-        QCOMPARE(model->index(2, LayerTableModel::NameColumn).data().toString(), QStringLiteral("bn1"));
-        QCOMPARE(model->totals().total, std::int64_t(4921));
-        QCOMPARE(model->totals().nonTrainable, std::int64_t(266));
+        QCOMPARE(model->rowCount(), 5);
+        QCOMPARE(model->index(1, LayerTableModel::NameColumn).data().toString(), QStringLiteral("gru_selu"));
+        QCOMPARE(model->totals().total, std::int64_t(2145));
+        QCOMPARE(model->totals().nonTrainable, std::int64_t(0));
     }
 
     void freezingUpdatesTotals()
@@ -78,6 +80,7 @@ private Q_SLOTS:
         Workbench workbench;
         MainWindow window(&workbench);
         window.setShowErrorDialogs(false);
+        GRAFT_REQUIRE_DATA(QStringLiteral("keras/keras2/3layer_batch_norm.h5"));
         QSignalSpy loaded(&workbench, &Workbench::modelLoaded);
         workbench.openModel(fixture(QStringLiteral("keras2/3layer_batch_norm.h5")));
         QVERIFY(loaded.wait(20000));
@@ -206,5 +209,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_MAIN(TestMainWindow)
+GRAFT_TEST_MAIN(TestMainWindow)
 #include "tst_mainwindow.moc"

@@ -4,6 +4,7 @@
 
 #include "core/model/modelspec.h"
 #include "core/training/trainingdata.h"
+#include "tests/common/testdata.h"
 #include "tests/core/training/trainingtestmodels.h"
 #include "ui/document/datasetsource.h"
 #include "ui/document/trainingcontroller.h"
@@ -180,7 +181,8 @@ private Q_SLOTS:
         Workbench workbench;
         QSignalSpy loading(&workbench, &Workbench::modelLoading);
         QSignalSpy failed(&workbench, &Workbench::modelLoadFailed);
-        const QString path = QStringLiteral(GRAFT_FIXTURES_DIR "/keras/PROVENANCE.md");
+        const QString path = graft::testing::dataPath(QStringLiteral("keras/PROVENANCE.md"));
+        GRAFT_REQUIRE_PATH(path);
         workbench.openModel(path);
         QCOMPARE(loading.count(), 1);
         QVERIFY(workbench.isLoadingModel());
@@ -192,5 +194,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_MAIN(TestWorkbench)
+GRAFT_TEST_MAIN(TestWorkbench)
 #include "tst_workbench.moc"

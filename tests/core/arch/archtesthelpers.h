@@ -4,6 +4,7 @@
 // tests do not depend on graft_formats), and EXPECTED.json rows.
 
 #include "core/arch/weightsoutline.h"
+#include "tests/common/testdata.h"
 #include "core/model/layernaming.h"
 
 #include <QFile>
@@ -15,14 +16,21 @@
 
 namespace archtest {
 
-inline QString seedDir()
+/** A file of the speaker-identification seed (tests/data/seed, or the fixtures' seed/ for the user's code). */
+inline QString seedFile(const QString &name)
 {
-    return QStringLiteral(GRAFT_FIXTURES_DIR "/seed");
+    return graft::testing::dataPath(QStringLiteral("seed/") + name);
 }
 
 inline QString seedWeights()
 {
-    return seedDir() + QStringLiteral("/SI_ideal_weights_simple.hdf5");
+    return seedFile(QStringLiteral("SI_ideal_weights_simple.hdf5"));
+}
+
+/** The user's model code: third-party source, kept out of the repository (tests/data/seed/README.md). */
+inline QString seedCode()
+{
+    return seedFile(QStringLiteral("createModel.py"));
 }
 
 inline QJsonObject readJson(const QString &path)

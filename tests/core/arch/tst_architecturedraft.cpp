@@ -1,4 +1,5 @@
 #include "archtesthelpers.h"
+#include "tests/common/testdata.h"
 
 #include "core/arch/architecturedraft.h"
 #include "core/arch/kerascodereader.h"
@@ -146,7 +147,7 @@ private Q_SLOTS:
 
     void opensKerasWrittenJson()
     {
-        const QString path = QStringLiteral(GRAFT_FIXTURES_DIR "/keras/keras2/conv1d_1layer.json");
+        const QString path = graft::testing::dataPath(QStringLiteral("keras/keras2/conv1d_1layer.json"));
         QFile file(path);
         QVERIFY(file.open(QIODevice::ReadOnly));
         auto draft = ArchitectureDraft::fromKerasJson(file.readAll(), path);
@@ -161,5 +162,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_APPLESS_MAIN(TestArchitectureDraft)
+GRAFT_TEST_APPLESS_MAIN(TestArchitectureDraft)
 #include "tst_architecturedraft.moc"

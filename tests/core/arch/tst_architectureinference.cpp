@@ -28,7 +28,7 @@ private Q_SLOTS:
         auto draft = ArchitectureInference::infer(seed, {40, 87, 1});
         QVERIFY2(draft, qPrintable(draft.errorString()));
         QVERIFY2(draft->isConsistent(), qPrintable(report(*draft)));
-        const QJsonObject expected = archtest::readJson(archtest::seedDir() + QStringLiteral("/EXPECTED.json"));
+        const QJsonObject expected = archtest::readJson(archtest::seedFile(QStringLiteral("EXPECTED.json")));
         const QJsonArray layers = expected.value(QStringLiteral("layers")).toArray();
         QCOMPARE(draft->rowCount(), layers.size());
         for (int r = 0; r < layers.size(); ++r) {
@@ -190,5 +190,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_APPLESS_MAIN(TestArchitectureInference)
+GRAFT_TEST_APPLESS_MAIN(TestArchitectureInference)
 #include "tst_architectureinference.moc"

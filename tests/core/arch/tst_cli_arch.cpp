@@ -26,13 +26,13 @@ CliResult runCli(const QStringList &arguments)
 
 QString seedCode()
 {
-    return archtest::seedDir() + QStringLiteral("/createModel.py");
+    return archtest::seedCode();
 }
 
 /** inspect --json layers against EXPECTED.json: name, class, output shape, parameters. */
 void compareInspectWithExpected(const QJsonObject &inspected)
 {
-    const QJsonObject expected = archtest::readJson(archtest::seedDir() + QStringLiteral("/EXPECTED.json"));
+    const QJsonObject expected = archtest::readJson(archtest::seedFile(QStringLiteral("EXPECTED.json")));
     const QJsonArray want = expected.value(QStringLiteral("layers")).toArray();
     const QJsonArray got = inspected.value(QStringLiteral("layers")).toArray();
     QCOMPARE(got.size(), want.size());
@@ -64,6 +64,7 @@ private:
 private Q_SLOTS:
     void fromCodeWritesJsonThatLoadsTheWeights()
     {
+        GRAFT_REQUIRE_PATH(archtest::seedCode());
         const QString out = m_dir.filePath(QStringLiteral("seed.json"));
         const CliResult arch =
             runCli({QStringLiteral("arch"), archtest::seedWeights(), QStringLiteral("--from-code"), seedCode(),
@@ -91,6 +92,7 @@ private Q_SLOTS:
 
     void inspectWithArchCode()
     {
+        GRAFT_REQUIRE_PATH(archtest::seedCode());
         const CliResult inspect =
             runCli({QStringLiteral("inspect"), archtest::seedWeights(), QStringLiteral("--arch-code"),
                     seedCode() + QStringLiteral(":createModel"), QStringLiteral("--input-shape"),
@@ -153,6 +155,8 @@ private Q_SLOTS:
     {
         QFETCH(QStringList, arguments);
         QFETCH(QString, message);
+        if (arguments.contains(seedCode()) || arguments.contains(seedCode() + QStringLiteral(":buildIt")))
+            GRAFT_REQUIRE_PATH(seedCode());
         const CliResult result = runCli(arguments);
         QVERIFY(result.exitCode != 0);
         QVERIFY2(result.err.startsWith(QStringLiteral("graft-cli arch: ")) && result.err.contains(message),
@@ -187,5 +191,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_APPLESS_MAIN(TestCliArch)
+GRAFT_TEST_APPLESS_MAIN(TestCliArch)
 #include "tst_cli_arch.moc"

@@ -65,13 +65,13 @@ private Q_SLOTS:
 
     void seedFixtureMatchesExpected()
     {
+        GRAFT_REQUIRE_PATH(archtest::seedCode());
         CodeReadOptions options;
         options.inputShape = {40, 87, 1};
-        auto draft =
-            KerasCodeReader::readFile(archtest::seedDir() + QStringLiteral("/createModel.py"), options, m_seed);
+        auto draft = KerasCodeReader::readFile(archtest::seedCode(), options, m_seed);
         QVERIFY2(draft, qPrintable(draft.errorString()));
         QVERIFY2(draft->isConsistent(), qPrintable((draft->questions() + draft->issues()).join(QLatin1Char('\n'))));
-        compareWithExpected(*draft, archtest::readJson(archtest::seedDir() + QStringLiteral("/EXPECTED.json")));
+        compareWithExpected(*draft, archtest::readJson(archtest::seedFile(QStringLiteral("EXPECTED.json"))));
         QCOMPARE(qint64(draft->params().total), qint64(374408));
         // model_output came from the last Dense's kernel, and the notes say so.
         const DraftLayer &last = draft->row(draft->rowCount() - 1);
@@ -110,9 +110,10 @@ private Q_SLOTS:
 
     void seedWithoutWeightsAsksForTheParameter()
     {
+        GRAFT_REQUIRE_PATH(archtest::seedCode());
         CodeReadOptions options;
         options.inputShape = {40, 87, 1};
-        auto draft = KerasCodeReader::readFile(archtest::seedDir() + QStringLiteral("/createModel.py"), options, {});
+        auto draft = KerasCodeReader::readFile(archtest::seedCode(), options, {});
         QVERIFY2(draft, qPrintable(draft.errorString()));
         const QStringList questions = draft->questions();
         QCOMPARE(questions.size(), 1);
@@ -123,8 +124,7 @@ private Q_SLOTS:
         QVERIFY(!draft->save(QDir::temp().filePath(QStringLiteral("never-written.json"))));
 
         options.bindings.insert(QStringLiteral("model_output"), 40);
-        auto bound =
-            KerasCodeReader::readFile(archtest::seedDir() + QStringLiteral("/createModel.py:createModel"), options, {});
+        auto bound = KerasCodeReader::readFile(archtest::seedCode() + QStringLiteral(":createModel"), options, {});
         QVERIFY2(bound, qPrintable(bound.errorString()));
         QVERIFY2(bound->isConsistent(), qPrintable((bound->questions() + bound->issues()).join(QLatin1Char('\n'))));
         QCOMPARE(qint64(bound->params().total), qint64(374408));
@@ -132,7 +132,8 @@ private Q_SLOTS:
 
     void seedWithoutInputShapeAsks()
     {
-        auto draft = KerasCodeReader::readFile(archtest::seedDir() + QStringLiteral("/createModel.py"), {}, m_seed);
+        GRAFT_REQUIRE_PATH(archtest::seedCode());
+        auto draft = KerasCodeReader::readFile(archtest::seedCode(), {}, m_seed);
         QVERIFY2(draft, qPrintable(draft.errorString()));
         const QString questions = draft->questions().join(QLatin1Char('\n'));
         QVERIFY2(questions.contains(QStringLiteral("input_1")) && questions.contains(QStringLiteral("model_input"))
@@ -571,5 +572,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_APPLESS_MAIN(TestKerasCodeReader)
+GRAFT_TEST_APPLESS_MAIN(TestKerasCodeReader)
 #include "tst_kerascodereader.moc"

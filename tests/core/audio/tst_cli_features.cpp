@@ -2,6 +2,7 @@
 // .npy files it writes, bad input gives a one-line error and no output file.
 
 #include "npytestreader.h"
+#include "tests/common/testdata.h"
 
 #include <QDir>
 #include <QFile>
@@ -20,7 +21,7 @@ namespace {
 
 QString fixture(const QString &relative)
 {
-    return QDir(QStringLiteral(GRAFT_FIXTURES_DIR)).filePath(QStringLiteral("mfcc/") + relative);
+    return graft::testing::dataPath(QStringLiteral("mfcc/") + relative);
 }
 
 struct CliResult
@@ -198,5 +199,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_APPLESS_MAIN(CliFeaturesTest)
+GRAFT_TEST_APPLESS_MAIN(CliFeaturesTest)
 #include "tst_cli_features.moc"

@@ -3,6 +3,7 @@
 // feature both from librosa's own waveform and end to end from the WAV.
 
 #include "core/audio/audioloader.h"
+#include "tests/common/testdata.h"
 #include "core/audio/featureextractor.h"
 #include "core/audio/melfilterbank.h"
 
@@ -25,7 +26,7 @@ namespace {
 
 QString fixtureRoot()
 {
-    return QDir(QStringLiteral(GRAFT_FIXTURES_DIR)).filePath(QStringLiteral("mfcc"));
+    return graft::testing::dataPath(QStringLiteral("mfcc"));
 }
 
 struct Comparison
@@ -250,5 +251,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_APPLESS_MAIN(LibrosaFixturesTest)
+GRAFT_TEST_APPLESS_MAIN(LibrosaFixturesTest)
 #include "tst_librosafixtures.moc"

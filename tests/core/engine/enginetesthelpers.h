@@ -3,6 +3,7 @@
 // Shared by the engine tests: reading fixtures and comparing outputs.
 
 #include "core/engine/inferencemodel.h"
+#include "tests/common/testdata.h"
 #include "core/io/npyfile.h"
 #include "core/model/tensordata.h"
 
@@ -19,7 +20,7 @@ namespace graft::testing {
 
 inline QString fixturePath(const QString &relative)
 {
-    return QStringLiteral(GRAFT_FIXTURES_DIR "/") + relative;
+    return graft::testing::dataPath(relative);
 }
 
 inline Expected<TensorData> readNpy(const QString &path)

@@ -57,18 +57,20 @@ private Q_SLOTS:
     {
         QFETCH(QString, stem);
         QFETCH(bool, weightsAndJson);
-        const QString base = fixturePath(QStringLiteral("keras/keras2/") + stem);
+        const auto file = [&](const QString &suffix) {
+            return fixturePath(QStringLiteral("keras/keras2/") + stem + suffix);
+        };
         LoadOptions options;
         if (weightsAndJson)
-            options.architectureJsonPath = base + QStringLiteral(".json");
+            options.architectureJsonPath = file(QStringLiteral(".json"));
         auto loaded = KerasFileLoader::load(
-            base + (weightsAndJson ? QStringLiteral("_weights.h5") : QStringLiteral(".h5")), options);
+            file(weightsAndJson ? QStringLiteral("_weights.h5") : QStringLiteral(".h5")), options);
         QVERIFY2(loaded, qPrintable(loaded.errorString()));
         auto model = InferenceModel::build(*loaded);
         QVERIFY2(model, qPrintable(model.errorString()));
 
-        const auto inputs = readDatLines(base + QStringLiteral(".input.dat"));
-        const auto outputs = readDatLines(base + QStringLiteral(".output.dat"));
+        const auto inputs = readDatLines(file(QStringLiteral(".input.dat")));
+        const auto outputs = readDatLines(file(QStringLiteral(".output.dat")));
         QVERIFY(!inputs.empty());
         QCOMPARE(inputs.size(), outputs.size());
         TensorData x;

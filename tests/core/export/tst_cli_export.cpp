@@ -20,6 +20,7 @@ class TestCliExport final : public QObject
 
 private Q_SLOTS:
     void initTestCase();
+    void cleanupTestCase();
     void helpListsEveryOption();
     void usageErrors_data();
     void usageErrors();
@@ -36,7 +37,8 @@ private Q_SLOTS:
 
 private:
     QTemporaryDir m_scratch;
-    bool m_cliHasPredict = false;
+    /** run_torchscript.py --serve: one Python process (torch imports once) runs every exported model. */
+    QProcess m_torch;
 };
 
 namespace {
@@ -78,7 +80,7 @@ QStringList entries(const QString &dir)
 
 QString fixture(const QString &relative)
 {
-    return QDir(fixturesDir()).filePath(relative);
+    return graft::testing::dataPath(relative);
 }
 
 } // namespace
@@ -88,9 +90,16 @@ void TestCliExport::initTestCase()
     QVERIFY(m_scratch.isValid());
     QVERIFY(QFileInfo::exists(QStringLiteral(GRAFT_CLI_PATH)));
     // `predict` belongs to the engine's CLI; without it the reference is the same engine in-process.
-    m_cliHasPredict = runCli({QStringLiteral("predict"), QStringLiteral("--help")}).code == 0;
-    if (!m_cliHasPredict)
-        qInfo("graft-cli has no predict subcommand yet: TorchScript outputs are compared with InferenceModel::predict");
+    m_torch.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+    m_torch.start(QStringLiteral("/usr/bin/python3"),
+                  {QStringLiteral(GRAFT_SOURCE_DIR "/tests/export/run_torchscript.py"), QStringLiteral("--serve")});
+    QVERIFY2(m_torch.waitForStarted(), qPrintable(m_torch.errorString()));
+}
+
+void TestCliExport::cleanupTestCase()
+{
+    m_torch.closeWriteChannel(); // --serve ends at the end of its input
+    m_torch.waitForFinished(30000);
 }
 
 void TestCliExport::helpListsEveryOption()
@@ -295,6 +304,7 @@ void TestCliExport::failedExportLeavesNothing()
     QFETCH(bool, full);
     QFETCH(QString, message);
     QTemporaryDir dir;
+    GRAFT_REQUIRE_DATA(source);
     QStringList arguments{QStringLiteral("export"), fixture(source), QStringLiteral("--to"), dir.filePath(targetName)};
     if (full)
         arguments << QStringLiteral("--full");
@@ -349,33 +359,25 @@ void TestCliExport::torchScriptMatchesPredict()
     }
 
     std::vector<TensorData> expected;
-    if (m_cliHasPredict) {
-        const QString reference = dir.filePath(QStringLiteral("reference.npz"));
-        QStringList arguments{QStringLiteral("predict"), fixture(source)};
-        arguments += archArguments;
-        for (const QString &input : inputFiles)
-            arguments << QStringLiteral("--input") << input;
-        arguments << QStringLiteral("--output") << reference;
-        const Run predicted = runCli(arguments);
-        QVERIFY2(predicted.code == 0, qPrintable(predicted.err));
-        auto contents = NpzFile::read(reference);
-        QVERIFY2(contents, qPrintable(contents.errorString()));
-        for (const NpzEntry &entry : *contents)
-            expected.push_back(TensorData{entry.array.shape(), entry.array.toFloat32()});
-    } else {
-        auto engine = InferenceModel::build(*loaded);
-        QVERIFY2(engine, qPrintable(engine.errorString()));
-        auto predicted = engine->predict(inputs);
-        QVERIFY2(predicted, qPrintable(predicted.errorString()));
-        expected = *predicted;
-    }
+    const QString reference = dir.filePath(QStringLiteral("reference.npz"));
+    QStringList arguments{QStringLiteral("predict"), fixture(source)};
+    arguments += archArguments;
+    for (const QString &input : inputFiles)
+        arguments << QStringLiteral("--input") << input;
+    arguments << QStringLiteral("--output") << reference;
+    const Run predicted = runCli(arguments);
+    QVERIFY2(predicted.code == 0, qPrintable(predicted.err));
+    auto references = NpzFile::read(reference);
+    QVERIFY2(references, qPrintable(references.errorString()));
+    for (const NpzEntry &entry : *references)
+        expected.push_back(TensorData{entry.array.shape(), entry.array.toFloat32()});
 
     const QString outputs = dir.filePath(QStringLiteral("torch.npz"));
-    QString log;
-    const int code = runPython(
-        QStringList{QStringLiteral(GRAFT_SOURCE_DIR "/tests/export/run_torchscript.py"), pt, outputs} + inputFiles,
-        &log);
-    QVERIFY2(code == 0, qPrintable(log));
+    m_torch.write((QStringList{pt, outputs} + inputFiles).join(QLatin1Char('\t')).toUtf8() + '\n');
+    while (!m_torch.canReadLine())
+        QVERIFY2(m_torch.waitForReadyRead(300000), "run_torchscript.py --serve did not answer");
+    const QString log = QString::fromUtf8(m_torch.readLine()).trimmed();
+    QVERIFY2(log.startsWith(QLatin1String("ok ")), qPrintable(log));
     auto contents = NpzFile::read(outputs);
     QVERIFY2(contents, qPrintable(contents.errorString()));
     std::vector<TensorData> actual;
@@ -386,5 +388,5 @@ void TestCliExport::torchScriptMatchesPredict()
              qPrintable(QStringLiteral("torch.jit.load outputs differ by %1 (%2)").arg(difference).arg(log)));
 }
 
-QTEST_APPLESS_MAIN(TestCliExport)
+GRAFT_TEST_APPLESS_MAIN(TestCliExport)
 #include "tst_cli_export.moc"

@@ -114,10 +114,14 @@ void TestModelExporter::roundTrip()
     QFETCH(QString, suffix);
     QFETCH(bool, full);
     QFETCH(QString, checkerFormat);
+    GRAFT_REQUIRE_DATA(fixture);
+    GRAFT_REQUIRE_ARCHITECTURE_SOURCE(fixture);
+    if (checkerFormat == QLatin1String("keras2-full")) // the checker's reference for Keras 2 full-model files
+        GRAFT_REQUIRE_DATA(QStringLiteral("keras/keras2/3layer_batch_norm.h5"));
 
     LoadOptions loadOptions;
     loadOptions.architectureJsonPath = architectureFor(fixture, m_scratch.path());
-    auto original = KerasFileLoader::load(QDir(fixturesDir()).filePath(fixture), loadOptions);
+    auto original = KerasFileLoader::load(graft::testing::dataPath(fixture), loadOptions);
     QVERIFY2(original, qPrintable(original.errorString()));
 
     QTemporaryDir out;
@@ -171,7 +175,7 @@ void TestModelExporter::roundTrip()
     const bool keras3Listing = !original->hasArchitecture && keras3Source;
     if (!keras3Listing) { // paths of a listing come from the file, not from class names
         QString output;
-        const int code = runPython({checkerScript(), target, expectation, fixturesDir()}, &output);
+        const int code = runPython({checkerScript(), target, expectation, dataDirsArgument()}, &output);
         QVERIFY2(code == 0, qPrintable(output));
     }
 
@@ -231,7 +235,10 @@ void TestModelExporter::remappedHeadIsWrittenAsRemapped()
     QFETCH(QString, fixture);
     QFETCH(QString, head);
     QFETCH(QString, suffix);
-    auto loaded = KerasFileLoader::load(QDir(fixturesDir()).filePath(fixture));
+    GRAFT_REQUIRE_DATA(fixture);
+    if (suffix == QLatin1String(".h5"))
+        GRAFT_REQUIRE_DATA(QStringLiteral("keras/keras2/3layer_batch_norm.h5"));
+    auto loaded = KerasFileLoader::load(graft::testing::dataPath(fixture));
     QVERIFY2(loaded, qPrintable(loaded.errorString()));
     Layer *dense = loaded->model.layer(head);
     if (!dense) { // the head's name differs between fixtures: take the last Dense
@@ -279,7 +286,7 @@ void TestModelExporter::remappedHeadIsWrittenAsRemapped()
                                                                          : QStringLiteral("keras3-weights")));
     e.close();
     QString output;
-    QVERIFY2(runPython({checkerScript(), target, expectation, fixturesDir()}, &output) == 0, qPrintable(output));
+    QVERIFY2(runPython({checkerScript(), target, expectation, dataDirsArgument()}, &output) == 0, qPrintable(output));
 
     // Class names beside the model that cannot be read are reported, never half-read.
     QFile labels(out.filePath(QStringLiteral("remapped.labels.txt")));
@@ -335,8 +342,8 @@ void TestModelExporter::longLayerListIsChunkedLikeKeras()
 
 void TestModelExporter::frozenLayersStayFrozen()
 {
-    auto loaded =
-        KerasFileLoader::load(QDir(fixturesDir()).filePath(QStringLiteral("keras/keras2/3layer_batch_norm.h5")));
+    GRAFT_REQUIRE_DATA(QStringLiteral("keras/keras2/3layer_batch_norm.h5"));
+    auto loaded = KerasFileLoader::load(graft::testing::dataPath(QStringLiteral("keras/keras2/3layer_batch_norm.h5")));
     QVERIFY2(loaded, qPrintable(loaded.errorString()));
     loaded->model.layer(QStringLiteral("fc1_relu"))->trainable = false;
     loaded->model.layer(QStringLiteral("bn1"))->trainable = false;
@@ -396,8 +403,8 @@ void TestModelExporter::checkerRejectsDamagedFiles()
     QFETCH(QString, checkerFormat);
     QFETCH(QString, damage);
     QFETCH(QString, complaint);
-    auto loaded =
-        KerasFileLoader::load(QDir(fixturesDir()).filePath(QStringLiteral("keras/keras2/3layer_batch_norm.h5")));
+    GRAFT_REQUIRE_DATA(QStringLiteral("keras/keras2/3layer_batch_norm.h5"));
+    auto loaded = KerasFileLoader::load(graft::testing::dataPath(QStringLiteral("keras/keras2/3layer_batch_norm.h5")));
     QVERIFY2(loaded, qPrintable(loaded.errorString()));
     QTemporaryDir out;
     const QString target = out.filePath(QStringLiteral("model") + suffix);
@@ -410,11 +417,11 @@ void TestModelExporter::checkerRejectsDamagedFiles()
     e.write(expectationJson(*loaded, checkerFormat));
     e.close();
     QString output;
-    QVERIFY2(runPython({checkerScript(), target, expectation, fixturesDir()}, &output) == 0, qPrintable(output));
+    QVERIFY2(runPython({checkerScript(), target, expectation, dataDirsArgument()}, &output) == 0, qPrintable(output));
     const QString script =
         QStringLiteral("import sys, h5py, numpy as np\nf = h5py.File(sys.argv[1], 'r+')\n%1\nf.close()\n").arg(damage);
     QVERIFY2(runPython({QStringLiteral("-c"), script, target}, &output) == 0, qPrintable(output));
-    QVERIFY2(runPython({checkerScript(), target, expectation, fixturesDir()}, &output) == 1, qPrintable(output));
+    QVERIFY2(runPython({checkerScript(), target, expectation, dataDirsArgument()}, &output) == 1, qPrintable(output));
     QVERIFY2(output.contains(QLatin1String("FAIL")) && output.contains(complaint), qPrintable(output));
 }
 
@@ -431,7 +438,7 @@ void TestModelExporter::failureAfterTheTemporaryFileLeavesNothing()
     QFETCH(QString, suffix);
     QFETCH(bool, full);
     // A layer whose weights did not load (a mismatch the loader reported): found while writing.
-    auto loaded = KerasFileLoader::load(QDir(fixturesDir()).filePath(QStringLiteral("keras/keras2/conv1d_1layer.h5")));
+    auto loaded = KerasFileLoader::load(graft::testing::dataPath(QStringLiteral("keras/keras2/conv1d_1layer.h5")));
     QVERIFY2(loaded, qPrintable(loaded.errorString()));
     loaded->model.layer(QStringLiteral("conv1d"))->weights.clear();
     loaded->classNames = QStringList{QStringLiteral("only")};
@@ -474,5 +481,5 @@ void TestModelExporter::formatFollowsTheName()
         QVERIFY(f.errorString().contains(name));
 }
 
-QTEST_APPLESS_MAIN(TestModelExporter)
+GRAFT_TEST_APPLESS_MAIN(TestModelExporter)
 #include "tst_modelexporter.moc"

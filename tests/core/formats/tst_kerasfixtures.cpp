@@ -2,6 +2,7 @@
 // parameter counts equal what model.summary() reports (fixtures/keras/EXPECTED.json).
 
 #include "core/formats/kerasfileloader.h"
+#include "tests/common/testdata.h"
 
 #include <QDir>
 #include <QFile>
@@ -18,7 +19,12 @@ class TestKerasFixtures : public QObject
     Q_OBJECT
 
 private:
-    static QString fixtures() { return QStringLiteral(GRAFT_FIXTURES_DIR "/keras"); }
+    static QString fixtures() { return graft::testing::dataPath(QStringLiteral("keras")); }
+    /** A fixture file in the repository's tests/data/keras, or in the shared fixtures (files without a licence). */
+    static QString file(const QString &relativePath)
+    {
+        return graft::testing::dataPath(QStringLiteral("keras/") + relativePath);
+    }
     static QJsonObject expected()
     {
         QFile file(fixtures() + QStringLiteral("/EXPECTED.json"));
@@ -55,8 +61,9 @@ private Q_SLOTS:
     void parameterCounts()
     {
         QFETCH(QString, relativePath);
+        GRAFT_REQUIRE_PATH(file(relativePath));
         const QJsonObject want = expected().value(relativePath).toObject();
-        const auto loaded = KerasFileLoader::load(fixtures() + QLatin1Char('/') + relativePath);
+        const auto loaded = KerasFileLoader::load(file(relativePath));
         QVERIFY2(loaded.hasValue(), qPrintable(loaded.errorString()));
         QCOMPARE(loaded->format, want.value(QStringLiteral("format")).toString());
         if (want.value(QStringLiteral("keras_version")).isString())
@@ -94,7 +101,8 @@ private Q_SLOTS:
     {
         // A full model's own config and weights must agree with no warning at all.
         QFETCH(QString, relativePath);
-        const auto loaded = KerasFileLoader::load(fixtures() + QLatin1Char('/') + relativePath);
+        GRAFT_REQUIRE_PATH(file(relativePath));
+        const auto loaded = KerasFileLoader::load(file(relativePath));
         QVERIFY2(loaded.hasValue(), qPrintable(loaded.errorString()));
         QVERIFY(loaded->hasArchitecture);
         QVERIFY2(loaded->warnings.isEmpty(), qPrintable(loaded->warnings.join(QLatin1Char('\n'))));
@@ -106,7 +114,8 @@ private Q_SLOTS:
 
     void qkerasLayersAreReportedUnsupported()
     {
-        const auto loaded = KerasFileLoader::load(fixtures() + QStringLiteral("/keras2/qkeras_mnist_cnn_weights.h5"));
+        GRAFT_REQUIRE_PATH(file(QStringLiteral("keras2/qkeras_mnist_cnn_weights.h5")));
+        const auto loaded = KerasFileLoader::load(file(QStringLiteral("keras2/qkeras_mnist_cnn_weights.h5")));
         QVERIFY2(loaded.hasValue(), qPrintable(loaded.errorString()));
         QStringList unsupported;
         for (const Layer &layer : loaded->model.layers)
@@ -174,5 +183,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_APPLESS_MAIN(TestKerasFixtures)
+GRAFT_TEST_APPLESS_MAIN(TestKerasFixtures)
 #include "tst_kerasfixtures.moc"

@@ -1,4 +1,5 @@
 #include "core/io/npyfile.h"
+#include "tests/common/testdata.h"
 
 #include "npycompare.h"
 #include "pythonrunner.h"
@@ -288,7 +289,7 @@ private Q_SLOTS:
     {
         QTest::addColumn<QString>("npyPath");
         QTest::addColumn<QString>("casePath");
-        const QDir root(QStringLiteral(GRAFT_FIXTURES_DIR "/keras-js"));
+        const QDir root(graft::testing::dataPath(QStringLiteral("keras-js")));
         const QStringList cases = root.entryList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name);
         int rows = 0;
         for (const QString &name : cases) {
@@ -323,7 +324,7 @@ private Q_SLOTS:
     {
         const QStringList paths = [] {
             QStringList found;
-            const QDir root(QStringLiteral(GRAFT_FIXTURES_DIR "/keras-js"));
+            const QDir root(graft::testing::dataPath(QStringLiteral("keras-js")));
             for (const QString &name : root.entryList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name))
                 if (QFileInfo::exists(root.filePath(name + "/input.npy")))
                     found << root.filePath(name + "/input.npy");
@@ -344,7 +345,7 @@ private Q_SLOTS:
     {
         QTest::addColumn<QString>("npyPath");
         QTest::addColumn<QJsonObject>("stats");
-        const QDir root(QStringLiteral(GRAFT_FIXTURES_DIR "/mfcc"));
+        const QDir root(graft::testing::dataPath(QStringLiteral("mfcc")));
         int rows = 0;
         for (const QString &name : root.entryList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name)) {
             QFile params(root.filePath(name + "/params.json"));
@@ -393,5 +394,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_APPLESS_MAIN(TestNpyFile)
+GRAFT_TEST_APPLESS_MAIN(TestNpyFile)
 #include "tst_npyfile.moc"

@@ -1,4 +1,5 @@
 #include "core/common/limits.h"
+#include "tests/common/testdata.h"
 #include "core/io/npyfile.h"
 #include "core/io/npzfile.h"
 #include "core/io/ziparchive.h"
@@ -174,7 +175,7 @@ private Q_SLOTS:
     void readsKerasFixtures_data()
     {
         QTest::addColumn<QString>("path");
-        QDirIterator it(QStringLiteral(GRAFT_FIXTURES_DIR "/keras"), {"*.keras"}, QDir::Files,
+        QDirIterator it(graft::testing::dataPath(QStringLiteral("keras")), {"*.keras"}, QDir::Files,
                         QDirIterator::Subdirectories);
         int rows = 0;
         while (it.hasNext()) {
@@ -183,7 +184,7 @@ private Q_SLOTS:
             ++rows;
         }
         if (rows == 0)
-            QTest::newRow("missing fixtures") << QStringLiteral(GRAFT_FIXTURES_DIR "/keras/none.keras");
+            QTest::newRow("missing fixtures") << graft::testing::dataPath(QStringLiteral("keras/none.keras"));
     }
     void readsKerasFixtures()
     {
@@ -410,5 +411,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_APPLESS_MAIN(TestZipArchive)
+GRAFT_TEST_APPLESS_MAIN(TestZipArchive)
 #include "tst_ziparchive.moc"

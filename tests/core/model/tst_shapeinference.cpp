@@ -3,6 +3,7 @@
 
 #include "core/model/kerasconfigparser.h"
 #include "core/model/shapeinference.h"
+#include "tests/common/testdata.h"
 
 #include <QDir>
 #include <QFile>
@@ -17,7 +18,7 @@ using namespace graft;
 
 namespace {
 
-const QString fixturesDir = QStringLiteral(GRAFT_FIXTURES_DIR);
+using graft::testing::dataPath;
 
 QJsonObject readJsonObject(const QString &path)
 {
@@ -178,7 +179,7 @@ private Q_SLOTS:
 
 void TestShapeInference::speakerIdSeedModel()
 {
-    const QJsonObject expected = readJsonObject(fixturesDir + QStringLiteral("/seed/EXPECTED.json"));
+    const QJsonObject expected = readJsonObject(dataPath(QStringLiteral("seed/EXPECTED.json")));
     QVERIFY2(!expected.isEmpty(), "seed/EXPECTED.json is missing or not JSON");
     const Shape input = shapeFromArray(expected.value(QStringLiteral("input_shape")).toArray(), false);
     const QJsonArray expectedLayers = expected.value(QStringLiteral("layers")).toArray();
@@ -211,7 +212,7 @@ void TestShapeInference::speakerIdSeedModel()
 void TestShapeInference::kerasJsCases_data()
 {
     QTest::addColumn<QString>("casePath");
-    const QDir dir(fixturesDir + QStringLiteral("/keras-js"));
+    const QDir dir(dataPath(QStringLiteral("keras-js")));
     const QStringList folders = dir.entryList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name);
     for (const QString &folder : folders)
         if (QFile::exists(dir.filePath(folder + QStringLiteral("/case.json"))))
@@ -255,12 +256,12 @@ void TestShapeInference::kerasFixtureModels_data()
 {
     QTest::addColumn<QString>("configSource"); // an .h5 file (model_config attribute) or a .json file
     QTest::addColumn<QString>("expectedKey");  // the entry of keras/EXPECTED.json with the per-layer counts
-    const QJsonObject expected = readJsonObject(fixturesDir + QStringLiteral("/keras/EXPECTED.json"));
+    const QJsonObject expected = readJsonObject(dataPath(QStringLiteral("keras/EXPECTED.json")));
     if (expected.isEmpty())
         QFAIL("keras/EXPECTED.json is missing or not JSON");
     for (auto it = expected.begin(); it != expected.end(); ++it)
         if (it.value().toObject().value(QStringLiteral("format")).toString() == QLatin1String("keras2-h5-full"))
-            QTest::newRow(qPrintable(it.key())) << fixturesDir + QStringLiteral("/keras/") + it.key() << it.key();
+            QTest::newRow(qPrintable(it.key())) << dataPath(QStringLiteral("keras/") + it.key()) << it.key();
     const QStringList jsonFiles = {QStringLiteral("lstm_model.json"), QStringLiteral("gru_model.json"),
                                    QStringLiteral("conv1d_1layer.json"), QStringLiteral("conv2d_1layer.json")};
     const QStringList keys = {QStringLiteral("keras2/lstm_model_weights.h5"),
@@ -268,13 +269,14 @@ void TestShapeInference::kerasFixtureModels_data()
                               QStringLiteral("keras2/conv2d_1layer.h5")};
     for (int i = 0; i < jsonFiles.size(); ++i)
         QTest::newRow(qPrintable(QStringLiteral("keras2/") + jsonFiles[i]))
-            << fixturesDir + QStringLiteral("/keras/keras2/") + jsonFiles[i] << keys[i];
+            << dataPath(QStringLiteral("keras/keras2/") + jsonFiles[i]) << keys[i];
 }
 
 void TestShapeInference::kerasFixtureModels()
 {
     QFETCH(QString, configSource);
     QFETCH(QString, expectedKey);
+    GRAFT_REQUIRE_PATH(configSource);
     QByteArray json;
     if (configSource.endsWith(QLatin1String(".json"))) {
         QFile file(configSource);
@@ -294,7 +296,7 @@ void TestShapeInference::kerasFixtureModels()
     QVERIFY2(report->complete(), qPrintable(issuesText(*report)));
 
     const QJsonObject expected =
-        readJsonObject(fixturesDir + QStringLiteral("/keras/EXPECTED.json")).value(expectedKey).toObject();
+        readJsonObject(dataPath(QStringLiteral("keras/EXPECTED.json"))).value(expectedKey).toObject();
     for (const QJsonValue &v : expected.value(QStringLiteral("layers")).toArray()) {
         const QJsonObject row = v.toObject();
         const QString name = row.value(QStringLiteral("name")).toString();
@@ -311,5 +313,5 @@ void TestShapeInference::kerasFixtureModels()
     QCOMPARE(total.nonTrainable, qint64(expected.value(QStringLiteral("non_trainable")).toDouble()));
 }
 
-QTEST_APPLESS_MAIN(TestShapeInference)
+GRAFT_TEST_APPLESS_MAIN(TestShapeInference)
 #include "tst_shapeinference.moc"

@@ -1,3 +1,5 @@
+#include "tests/common/testdata.h"
+
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -10,7 +12,7 @@ namespace {
 
 QString fixturePath(const QString &name)
 {
-    return QStringLiteral(GRAFT_FIXTURES_DIR "/text/") + name;
+    return graft::testing::dataPath(QStringLiteral("text/") + name);
 }
 
 struct CliResult
@@ -189,5 +191,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_APPLESS_MAIN(TestCliTokenize)
+GRAFT_TEST_APPLESS_MAIN(TestCliTokenize)
 #include "tst_cli_tokenize.moc"

@@ -1,4 +1,5 @@
 #include "core/text/bertnormalizer.h"
+#include "tests/common/testdata.h"
 #include "core/text/wordpiecetokenizer.h"
 
 #include <QFile>
@@ -14,7 +15,7 @@ namespace {
 
 QString fixturePath(const QString &name)
 {
-    return QStringLiteral(GRAFT_FIXTURES_DIR "/text/") + name;
+    return graft::testing::dataPath(QStringLiteral("text/") + name);
 }
 
 QVector<int> toIds(const QJsonArray &array)
@@ -241,5 +242,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_APPLESS_MAIN(TestWordPieceTokenizer)
+GRAFT_TEST_APPLESS_MAIN(TestWordPieceTokenizer)
 #include "tst_wordpiecetokenizer.moc"

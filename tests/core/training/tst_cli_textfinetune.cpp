@@ -421,7 +421,7 @@ void TestCliTextFinetune::growsFromThreeToEightClasses()
         QVERIFY(writeFile(expectation, exporttest::expectationJson(*tunedModel, QStringLiteral("keras2-weights"))));
         QString output;
         const int code = exporttest::runPython(
-            {exporttest::checkerScript(), tuned, expectation, exporttest::fixturesDir()}, &output);
+            {exporttest::checkerScript(), tuned, expectation, exporttest::dataDirsArgument()}, &output);
         if (code != 0 && output.contains(QLatin1String("No module named")))
             qWarning("h5py is missing: the Keras layout of %s is not checked", qPrintable(tuned));
         else
@@ -456,7 +456,7 @@ void TestCliTextFinetune::growsFromThreeToEightClasses()
         QVERIFY(writeFile(expectation, exporttest::expectationJson(*continuedModel, QStringLiteral("keras3-zip"))));
         QString output;
         const int code = exporttest::runPython(
-            {exporttest::checkerScript(), continued, expectation, exporttest::fixturesDir()}, &output);
+            {exporttest::checkerScript(), continued, expectation, exporttest::dataDirsArgument()}, &output);
         if (code != 0 && output.contains(QLatin1String("No module named")))
             qWarning("h5py is missing: the Keras layout of %s is not checked", qPrintable(continued));
         else

@@ -2,6 +2,7 @@
 // tokenized, padded and truncated like Keras's pad_sequences, checked against the model.
 
 #include "core/training/textsamples.h"
+#include "tests/common/testdata.h"
 #include "core/text/texttokenizer.h"
 #include "core/training/trainingdata.h"
 
@@ -280,7 +281,7 @@ private Q_SLOTS:
 
     void wordPieceIds()
     {
-        const QString vocab = QStringLiteral(GRAFT_FIXTURES_DIR "/text/bert-base-uncased-vocab.txt");
+        const QString vocab = graft::testing::dataPath(QStringLiteral("text/bert-base-uncased-vocab.txt"));
         if (!QFileInfo::exists(vocab))
             QSKIP("the bert-base-uncased vocabulary is not in the fixtures");
         auto tokenizer = TextTokenizer::fromSpec(QStringLiteral("wordpiece:") + vocab);
@@ -367,5 +368,5 @@ private:
     QString m_vocab;
 };
 
-QTEST_APPLESS_MAIN(TestTextSamples)
+GRAFT_TEST_APPLESS_MAIN(TestTextSamples)
 #include "tst_textsamples.moc"

@@ -12,7 +12,7 @@
 
 #include "core/model/modelspec.h"
 #include "core/training/trainingdata.h"
-#include "tests/core/training/trainingtestmodels.h"
+#include "tests/ui/smallfinetune.h"
 #include "ui/document/datasetsource.h"
 #include "ui/document/trainingcontroller.h"
 #include "ui/document/workbench.h"
@@ -32,7 +32,6 @@
 
 using namespace graft;
 using namespace graft::ui;
-using namespace graft::testmodels;
 
 namespace {
 qint64 threadCpuMs()
@@ -52,17 +51,9 @@ private Q_SLOTS:
 
     void noStallWhileTraining()
     {
-        auto model = std::make_shared<LoadedModel>();
-        model->sourcePath = QStringLiteral("/nonexistent/old.h5");
-        model->format = QStringLiteral("test");
-        model->hasArchitecture = true;
-        model->model = mlp(8, 32, 6, 7);
+        const auto model = uitest::oldClassifier(32);
         QVERIFY(!model->model.layers.isEmpty());
-        model->classNames = names(QStringLiteral("c"), 6);
-        auto data = std::make_shared<TrainingData>();
-        data->classNames = names(QStringLiteral("c"), 3) + names(QStringLiteral("n"), 2);
-        data->train = blobs(5, 80, 8, 1);
-        data->validation = blobs(5, 40, 8, 2);
+        const auto data = uitest::newSamples(80, 40);
 
         Workbench workbench;
         MainWindow window(&workbench);

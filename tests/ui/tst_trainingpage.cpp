@@ -4,7 +4,7 @@
 
 #include "core/model/modelspec.h"
 #include "core/training/trainingdata.h"
-#include "tests/core/training/trainingtestmodels.h"
+#include "tests/ui/smallfinetune.h"
 #include "ui/document/datasetsource.h"
 #include "ui/document/trainingcontroller.h"
 #include "ui/document/workbench.h"
@@ -22,24 +22,12 @@
 
 using namespace graft;
 using namespace graft::ui;
-using namespace graft::testmodels;
 
 namespace {
 
-/** An "old" classifier of 6 classes (c00..c05) and a new dataset: c00, c01, c02 kept, n00, n01 new. */
 FineTuneInputs smallInputs(int perClass = 24)
 {
-    auto model = std::make_shared<LoadedModel>();
-    model->sourcePath = QStringLiteral("/nonexistent/old.h5");
-    model->format = QStringLiteral("test");
-    model->hasArchitecture = true;
-    model->model = mlp(8, 16, 6, 7);
-    model->classNames = names(QStringLiteral("c"), 6);
-    auto data = std::make_shared<TrainingData>();
-    data->classNames = names(QStringLiteral("c"), 3) + names(QStringLiteral("n"), 2);
-    data->train = blobs(5, perClass, 8, 1);
-    data->validation = blobs(5, 8, 8, 2);
-    return FineTuneInputs{model, data};
+    return FineTuneInputs{uitest::oldClassifier(), uitest::newSamples(perClass)};
 }
 
 /** A workbench holding `inputs`: its plan is the one proposed for them. */

@@ -4,7 +4,7 @@
 
 #include "core/model/modelspec.h"
 #include "core/training/trainingdata.h"
-#include "tests/core/training/trainingtestmodels.h"
+#include "tests/ui/smallfinetune.h"
 #include "ui/document/trainingcontroller.h"
 #include "ui/widgets/trainingprogressview.h"
 
@@ -16,23 +16,12 @@
 
 using namespace graft;
 using namespace graft::ui;
-using namespace graft::testmodels;
 
 namespace {
 
 FineTuneInputs smallInputs()
 {
-    auto model = std::make_shared<LoadedModel>();
-    model->sourcePath = QStringLiteral("/nonexistent/old.h5");
-    model->format = QStringLiteral("test");
-    model->hasArchitecture = true;
-    model->model = mlp(8, 16, 6, 7);
-    model->classNames = names(QStringLiteral("c"), 6);
-    auto data = std::make_shared<TrainingData>();
-    data->classNames = names(QStringLiteral("c"), 3) + names(QStringLiteral("n"), 2);
-    data->train = blobs(5, 16, 8, 1); // 80 samples: 5 batches of 16
-    data->validation = blobs(5, 4, 8, 2);
-    return FineTuneInputs{model, data};
+    return FineTuneInputs{uitest::oldClassifier(), uitest::newSamples(16, 4)}; // 80 samples: 5 batches of 16
 }
 
 HeadPlan planFor(const FineTuneInputs &inputs)

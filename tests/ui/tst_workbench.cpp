@@ -5,7 +5,7 @@
 #include "core/model/modelspec.h"
 #include "core/training/trainingdata.h"
 #include "tests/common/testdata.h"
-#include "tests/core/training/trainingtestmodels.h"
+#include "tests/ui/smallfinetune.h"
 #include "ui/document/datasetsource.h"
 #include "ui/document/trainingcontroller.h"
 #include "ui/document/workbench.h"
@@ -23,26 +23,14 @@ using namespace graft::testmodels;
 
 namespace {
 
-/** An "old" classifier of 6 classes, c00..c05. */
 std::shared_ptr<LoadedModel> oldModel()
 {
-    auto model = std::make_shared<LoadedModel>();
-    model->sourcePath = QStringLiteral("/nonexistent/old.h5");
-    model->format = QStringLiteral("test");
-    model->hasArchitecture = true;
-    model->model = mlp(8, 16, 6, 7);
-    model->classNames = names(QStringLiteral("c"), 6);
-    return model;
+    return uitest::oldClassifier();
 }
 
-/** Samples of five classes: c00..c02 were old classes, n00 and n01 are new. */
 std::shared_ptr<const TrainingData> newSamples()
 {
-    auto data = std::make_shared<TrainingData>();
-    data->classNames = names(QStringLiteral("c"), 3) + names(QStringLiteral("n"), 2);
-    data->train = blobs(5, 12, 8, 1);
-    data->validation = blobs(5, 4, 8, 2);
-    return data;
+    return uitest::newSamples(12, 4);
 }
 
 } // namespace
